@@ -1,0 +1,34 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { CoreModule, ProcessRole } from '@techsapo/core';
+import { SecurityPipelineModule } from '@techsapo/security';
+import { CONFIG_NAMESPACES } from './config';
+import { HealthModule } from './health/health.module';
+import { ObservabilityModule } from './observability/observability.module';
+
+/**
+ * What each process role runs. Every role serves /health and /metrics so that Kubernetes can
+ * probe and scrape it; `api` adds the REST API, `worker` the queue processors, `mcp` the MCP
+ * endpoint, `all` (development default) everything.
+ */
+const ROLE_MODULES: Record<ProcessRole, Type[]> = {
+  api: [],
+  worker: [],
+  mcp: [],
+  all: [],
+};
+
+@Module({})
+export class AppModule {
+  static forRole(role: ProcessRole): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(CONFIG_NAMESPACES),
+        SecurityPipelineModule,
+        ObservabilityModule,
+        HealthModule,
+        ...ROLE_MODULES[role],
+      ],
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { appConfig, AppConfig, RequestLifecycle, validateEnvironment } from '@techsapo/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from '../app.module';
+import { CONFIG_NAMESPACES } from '../config';
+import { BODY_LIMIT_BYTES } from './body-limit';
+import { generateRequestId, installHttpHooks } from './http-hooks';
+import { setupSwagger } from './swagger';
+
+/**
+ * Builds the application exactly as it runs, for main.ts and for the e2e tests alike.
+ * Throws ConfigurationError (naming every invalid variable) before anything starts.
+ */
+export async function createApp(): Promise<NestFastifyApplication> {
+  validateEnvironment(process.env, CONFIG_NAMESPACES);
+  const config: AppConfig = appConfig.read(process.env);
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: generateRequestId,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRole(config.role),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(RequestLifecycle));
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0)
+    app.enableCors({ origin: config.corsOrigins, credentials: false });
+  setupSwagger(app);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,34 @@
+import { RequestLifecycle, requestIdFrom, RequestState, sendProblem } from '@techsapo/core';
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+
+/** Fastify's request id: a safe incoming X-Request-Id, else a new UUID; pino-http reuses it. */
+export function generateRequestId(raw: IncomingMessage): string {
+  const id = requestIdFrom(raw.headers['x-request-id']);
+  (raw as IncomingMessage & { id?: string }).id = id;
+  return id;
+}
+
+/**
+ * Hooks on the HTTP server itself, so they see every request, including the ones refused
+ * before Nest routes them (body limit, malformed JSON, unknown paths).
+ */
+export function installHttpHooks(fastify: FastifyInstance, lifecycle: RequestLifecycle): void {
+  fastify.decorateRequest('state', null as unknown as RequestState);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.state = {
+      requestId: String(request.id),
+      startedAt: process.hrtime.bigint(),
+      details: {},
+    };
+    reply.header('X-Request-Id', request.state.requestId);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    request.state.route = request.routeOptions?.url;
+    lifecycle.completed(request, reply);
+    done();
+  });
+  // Errors raised before a Nest handler runs (content parsing, limits) take the same problem path.
+  fastify.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+}

@@ -1,0 +1,5 @@
+import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
+import { securityConfig } from '@techsapo/security';
+
+/** Every configuration namespace, validated together at boot (one message for all problems). */
+export const CONFIG_NAMESPACES: ConfigNamespace[] = [appConfig, redisConfig, securityConfig];

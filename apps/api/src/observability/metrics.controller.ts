@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import { appConfig, UnauthenticatedError } from '@techsapo/core';
+import { Public } from '@techsapo/security';
+import type { FastifyReply } from 'fastify';
+import { Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+
+/** Prometheus text; open unless METRICS_TOKEN is set, then that bearer token is required. */
+@ApiExcludeController()
+@Controller()
+@Public()
+export class MetricsController extends PrometheusController {
+  constructor(
+    @Inject(appConfig.factory.KEY) private readonly app: ConfigType<typeof appConfig.factory>,
+  ) {
+    super();
+  }
+
+  @Get()
+  override async index(
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Req() request?: FastifyRequest,
+  ): Promise<string> {
+    if (
+      this.app.metricsToken &&
+      !bearerMatches(request?.headers.authorization, this.app.metricsToken)
+    ) {
+      throw new UnauthenticatedError('The metrics token is required.', 'Bearer realm="metrics"');
+    }
+    return super.index(reply);
+  }
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { HttpMetrics, httpDurationProvider } from './http-metrics';
+import { MetricsController } from './metrics.controller';
+
+@Module({
+  imports: [
+    PrometheusModule.register({
+      controller: MetricsController,
+      path: '/metrics',
+      defaultMetrics: { enabled: true },
+    }),
+  ],
+  providers: [httpDurationProvider, HttpMetrics],
+})
+export class ObservabilityModule {}

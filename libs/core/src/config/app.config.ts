@@ -1,0 +1,70 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { defineConfig } from './define-config';
+import { IsSecret } from './secret.validator';
+
+export const PROCESS_ROLES = ['api', 'worker', 'mcp', 'all'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const list = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+class AppEnv {
+  @IsIn(['development', 'production', 'test']) NODE_ENV: string = 'development';
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsString() HOST: string = '0.0.0.0';
+  @IsIn(PROCESS_ROLES) ROLE: ProcessRole = 'all';
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
+  @IsOptional() @Transform(list) @IsString({ each: true }) CORS_ORIGINS?: string[];
+  /** false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+  @IsString() TRUST_PROXY: string = 'false';
+  @IsOptional() @IsSecret(16) METRICS_TOKEN?: string;
+  @IsString() DATA_DIR: string = '.data';
+  @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS: number = 25000;
+  @IsString() PUBLIC_URL: string = '';
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  production: boolean;
+  port: number;
+  host: string;
+  role: ProcessRole;
+  logLevel: string;
+  corsOrigins: string[];
+  trustProxy: boolean | number | string[];
+  metricsToken?: string;
+  dataDir: string;
+  shutdownTimeoutMs: number;
+  publicUrl: string;
+}
+
+export const appConfig = defineConfig('app', AppEnv, (e): AppConfig => ({
+  env: e.NODE_ENV as AppConfig['env'],
+  production: e.NODE_ENV === 'production',
+  port: e.PORT,
+  host: e.HOST,
+  role: e.ROLE,
+  logLevel: e.LOG_LEVEL,
+  corsOrigins: e.CORS_ORIGINS ?? [],
+  trustProxy: parseTrustProxy(e.TRUST_PROXY),
+  metricsToken: e.METRICS_TOKEN,
+  dataDir: e.DATA_DIR,
+  shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  publicUrl: e.PUBLIC_URL,
+}));
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

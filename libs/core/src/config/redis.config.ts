@@ -1,0 +1,31 @@
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { defineConfig } from './define-config';
+
+class RedisEnv {
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+  /** host:port,host:port — when set, every part of the system uses Redis Cluster. */
+  @IsOptional()
+  @Transform(({ value }) =>
+    typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,
+  )
+  @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
+  REDIS_CLUSTER_NODES?: string[];
+  @IsString() @Matches(/^[a-z0-9:_-]*$/i) REDIS_KEY_PREFIX: string = 'techsapo';
+}
+
+export interface RedisConfig {
+  url: string;
+  clusterNodes: { host: string; port: number }[];
+  keyPrefix: string;
+}
+
+export const redisConfig = defineConfig('redis', RedisEnv, (e): RedisConfig => ({
+  url: e.REDIS_URL,
+  clusterNodes: (e.REDIS_CLUSTER_NODES ?? []).map((n) => {
+    const i = n.lastIndexOf(':');
+    return { host: n.slice(0, i), port: Number(n.slice(i + 1)) };
+  }),
+  keyPrefix: e.REDIS_KEY_PREFIX,
+}));

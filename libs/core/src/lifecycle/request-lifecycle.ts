@@ -1,0 +1,28 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export type RequestCompletedListener = (request: FastifyRequest, reply: FastifyReply) => void;
+
+/**
+ * Every response, whatever produced it (a handler, a guard, the body parser, the router),
+ * ends here once: metrics and the audit trail listen to it so that nothing is missed.
+ */
+@Injectable()
+export class RequestLifecycle {
+  private readonly logger = new Logger(RequestLifecycle.name);
+  private readonly listeners: RequestCompletedListener[] = [];
+
+  onCompleted(listener: RequestCompletedListener): void {
+    this.listeners.push(listener);
+  }
+
+  completed(request: FastifyRequest, reply: FastifyReply): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(request, reply);
+      } catch (error) {
+        this.logger.error({ err: error }, 'request-completed listener failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { ProblemDetailsFilter } from '@techsapo/core';
+import { AbilityFactory } from '../policies/ability.factory';
+import { AuthenticationGuard } from './authentication.guard';
+import { PoliciesGuard } from './policies.guard';
+import { RoutePolicies } from './route-policies';
+import { createValidationPipe } from './validation.pipe';
+
+/**
+ * The policy pipeline, registered in this one place and run in this order for every request:
+ *
+ *   1. authentication   — who is calling (JWT, API key, Basic in development)
+ *   2. authorisation    — may this role do this action on this subject (CASL)
+ *   3. validation       — DTOs, unknown properties refused
+ *   errors              — one filter turns every failure into problem+json
+ *
+ * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
+ * so refusals by any stage, the body parser or the router are recorded too.
+ */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    AbilityFactory,
+    RoutePolicies,
+    AuthenticationGuard,
+    PoliciesGuard,
+    ProblemDetailsFilter,
+    { provide: APP_GUARD, useExisting: AuthenticationGuard },
+    { provide: APP_GUARD, useExisting: PoliciesGuard },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
+  ],
+  exports: [AbilityFactory, RoutePolicies],
+})
+export class SecurityPipelineModule {}

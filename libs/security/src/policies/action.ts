@@ -1,0 +1,22 @@
+export enum Action {
+  Manage = 'manage',
+  Create = 'create',
+  Read = 'read',
+  Update = 'update',
+  Delete = 'delete',
+  Call = 'call',
+  Approve = 'approve',
+}
+
+export const SUBJECTS = [
+  'Analysis',
+  'User',
+  'ApiKey',
+  'Session',
+  'Block',
+  'AuditEntry',
+  'McpServer',
+  'McpTool',
+  'PermissionReview',
+] as const;
+export type SubjectName = (typeof SUBJECTS)[number];

@@ -1,0 +1,132 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import request from 'supertest';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('HTTP platform', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers unknown paths with 404 problem+json whose requestId is the X-Request-Id header', async () => {
+    const res = await request(t.server).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, title: 'Not found', instance: '/nope' });
+    expect(res.body.type).toMatch(/\/not-found$/);
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+    expect(res.body).not.toHaveProperty('stack');
+  });
+
+  it('echoes a safe incoming X-Request-Id and replaces an unsafe one', async () => {
+    const safe = await request(t.server)
+      .get('/health/live')
+      .set('X-Request-Id', 'ci-run.42:step-7');
+    expect(safe.headers['x-request-id']).toBe('ci-run.42:step-7');
+    const unsafe = await request(t.server)
+      .get('/health/live')
+      .set('X-Request-Id', '<script>alert(1)</script>');
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers malformed JSON with 400 problem+json', async () => {
+    const res = await request(t.server)
+      .post('/health/live')
+      .set('Content-Type', 'application/json')
+      .send('{"a":');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('answers a 2 MiB body with 413 problem+json', async () => {
+    const body = JSON.stringify({ content: 'a'.repeat(2 * 1024 * 1024) });
+    const res = await request(t.server)
+      .post('/health/live')
+      .set('Content-Type', 'application/json')
+      .send(body);
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 413, title: 'Payload too large' });
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('sends security headers and no CORS headers when no origin is allowed', async () => {
+    const res = await request(t.server).get('/health/live').set('Origin', 'https://evil.example');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('reports liveness and readiness with the redis check', async () => {
+    expect((await request(t.server).get('/health/live')).body).toEqual({ status: 'ok' });
+    const ready = await request(t.server).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ status: 'ok', checks: { redis: { status: 'up' } } });
+  });
+
+  it('exposes process metrics and the HTTP duration histogram', async () => {
+    await request(t.server).get('/health/live');
+    const res = await request(t.server).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+    expect(res.text).toMatch(
+      /techsapo_http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} \d+/,
+    );
+    expect(res.text).toMatch(
+      /techsapo_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\}/,
+    );
+  });
+
+  it('serves a valid OpenAPI 3 document with the bearer and API-key schemes', async () => {
+    const res = await request(t.server).get('/docs-json');
+    expect(res.status).toBe(200);
+    const document = await SwaggerParser.validate(structuredClone(res.body));
+    expect(document).toHaveProperty('openapi');
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(res.body.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      'api-key': { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    });
+    const ui = await request(t.server).get('/docs');
+    expect(ui.status).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+});
+
+describe('CORS with an allow-list', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://app.example' });
+  });
+  afterAll(() => t.close());
+
+  it('allows the listed origin only', async () => {
+    const ok = await request(t.server).get('/health/live').set('Origin', 'https://app.example');
+    expect(ok.headers['access-control-allow-origin']).toBe('https://app.example');
+    const other = await request(t.server).get('/health/live').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('METRICS_TOKEN', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ METRICS_TOKEN: 'metrics-token-0123456789abcdef' });
+  });
+  afterAll(() => t.close());
+
+  it('requires the bearer token when set', async () => {
+    const anonymous = await request(t.server).get('/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toContain('Bearer');
+    const wrong = await request(t.server).get('/metrics').set('Authorization', 'Bearer nope');
+    expect(wrong.status).toBe(401);
+    const right = await request(t.server)
+      .get('/metrics')
+      .set('Authorization', 'Bearer metrics-token-0123456789abcdef');
+    expect(right.status).toBe(200);
+  });
+});

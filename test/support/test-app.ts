@@ -1,0 +1,56 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RedisService } from '@techsapo/core';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { register } from 'prom-client';
+import { createApp } from '../../apps/api/src/bootstrap/create-app';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  server: Server;
+  prefix: string;
+  redis: RedisService;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (createApp, as main.ts builds it) on a real Redis, under a key
+ * prefix of its own so test files never see each other's data. `env` is applied to
+ * process.env for the app's lifetime.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const prefix = `t${randomBytes(4).toString('hex')}`;
+  const previous = { ...process.env };
+  Object.assign(process.env, { REDIS_KEY_PREFIX: prefix }, env);
+  forgetAppMetrics();
+  const app = await createApp();
+  await app.getHttpAdapter().getInstance().ready();
+  const redis = app.get(RedisService);
+  return {
+    app,
+    server: app.getHttpServer() as Server,
+    prefix,
+    redis,
+    async close() {
+      await deleteKeys(redis, `${prefix}*`);
+      await app.close();
+      process.env = previous;
+    },
+  };
+}
+
+/** Several apps may start in one test file: each registers the techsapo_* metrics anew. */
+function forgetAppMetrics(): void {
+  for (const metric of register.getMetricsAsArray()) {
+    if (metric.name.startsWith('techsapo_')) register.removeSingleMetric(metric.name);
+  }
+}
+
+async function deleteKeys(redis: RedisService, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) await redis.client.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
