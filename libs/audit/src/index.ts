@@ -1,1 +1,3 @@
-export {};
+export * from './security-events/security-event';
+export * from './security-events/security-event.service';
+export * from './security-events/security-events.module';

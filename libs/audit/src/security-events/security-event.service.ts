@@ -1,0 +1,69 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { maskIp, maskUserAgent, redactDeep, redactText } from '@techsapo/core';
+import type { Counter } from 'prom-client';
+import type { SecurityEventInput, SecurityLogLine } from './security-event';
+
+export const SECURITY_VIOLATIONS = 'techsapo_security_violations_total';
+const PAYLOAD_EXCERPT = 120;
+
+export type SecurityEventListener = (line: SecurityLogLine, input: SecurityEventInput) => void;
+
+/**
+ * The one service every capability reports security events through: a SECURITY line on
+ * stdout in the seed's format, the violation counter, and its listeners (the audit trail).
+ */
+@Injectable()
+export class SecurityEventService {
+  private readonly logger = new Logger(SecurityEventService.name);
+  private readonly listeners: SecurityEventListener[] = [];
+
+  constructor(@InjectMetric(SECURITY_VIOLATIONS) private readonly violations: Counter<string>) {}
+
+  onEvent(listener: SecurityEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  report(input: SecurityEventInput): SecurityLogLine {
+    const line: SecurityLogLine = {
+      timestamp: new Date().toISOString(),
+      level: 'SECURITY',
+      event_type: input.eventType,
+      severity: input.severity,
+      session_id: input.sessionId ?? null,
+      user_agent: maskUserAgent(input.userAgent),
+      ip_address: maskIp(input.ip),
+      request_id: input.requestId ?? null,
+      details: {
+        ...(redactDeep(input.details ?? {}) as Record<string, unknown>),
+        violation_type: input.violationType,
+        blocked: input.blocked,
+        source: input.source,
+        payload: sanitisePayload(input.payload),
+      },
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    this.violations.inc({ type: input.violationType, severity: input.severity });
+    for (const listener of this.listeners) {
+      try {
+        listener(line, input);
+      } catch (error) {
+        this.logger.error({ err: error }, 'security event listener failed');
+      }
+    }
+    return line;
+  }
+}
+
+/**
+ * An attack payload is evidence, not content: secrets redacted, control characters and markup
+ * neutralised, cut to a short excerpt.
+ */
+export function sanitisePayload(payload: string | undefined): string {
+  if (!payload) return '***SANITIZED***';
+  const excerpt = redactText(payload)
+    .slice(0, PAYLOAD_EXCERPT)
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/[<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return payload.length > PAYLOAD_EXCERPT ? `${excerpt}…` : excerpt;
+}
