@@ -63,6 +63,7 @@ export function sanitisePayload(payload: string | undefined): string {
   if (!payload) return '***SANITIZED***';
   const excerpt = redactText(payload)
     .slice(0, PAYLOAD_EXCERPT)
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .replace(/[<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
   return payload.length > PAYLOAD_EXCERPT ? `${excerpt}…` : excerpt;
