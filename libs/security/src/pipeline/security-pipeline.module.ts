@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { ProblemDetailsFilter } from '@techsapo/core';
+import { DetectionModule } from '../detection/detection.module';
 import { AbilityFactory } from '../policies/ability.factory';
 import { AuthenticationGuard } from './authentication.guard';
 import { PoliciesGuard } from './policies.guard';
@@ -20,7 +21,7 @@ import { createValidationPipe } from './validation.pipe';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, DetectionModule],
   providers: [
     AbilityFactory,
     RoutePolicies,
@@ -32,6 +33,6 @@ import { createValidationPipe } from './validation.pipe';
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
-  exports: [AbilityFactory, RoutePolicies],
+  exports: [AbilityFactory, RoutePolicies, DetectionModule],
 })
 export class SecurityPipelineModule {}
