@@ -11,3 +11,5 @@ export * from './pipeline/validation.pipe';
 export * from './pipeline/route-policies';
 export * from './pipeline/security-pipeline.module';
 export * from './detection';
+export * from './decorators/free-text.decorator';
+export * from './pipeline/request-security.guard';

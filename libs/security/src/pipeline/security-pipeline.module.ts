@@ -5,6 +5,7 @@ import { DetectionModule } from '../detection/detection.module';
 import { AbilityFactory } from '../policies/ability.factory';
 import { AuthenticationGuard } from './authentication.guard';
 import { PoliciesGuard } from './policies.guard';
+import { RequestSecurityGuard } from './request-security.guard';
 import { RoutePolicies } from './route-policies';
 import { createValidationPipe } from './validation.pipe';
 
@@ -13,7 +14,10 @@ import { createValidationPipe } from './validation.pipe';
  *
  *   1. authentication   — who is calling (JWT, API key, Basic in development)
  *   2. authorisation    — may this role do this action on this subject (CASL)
- *   3. validation       — DTOs, unknown properties refused
+ *   3. content security — structured fields (path, query, headers read, body fields not
+ *                         @FreeText) scanned by the ContentDetector: web injection or
+ *                         self-modification → 403 security-pattern-blocked; free text flagged
+ *   4. validation       — DTOs, unknown properties refused
  *   errors              — one filter turns every failure into problem+json
  *
  * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
@@ -27,9 +31,11 @@ import { createValidationPipe } from './validation.pipe';
     RoutePolicies,
     AuthenticationGuard,
     PoliciesGuard,
+    RequestSecurityGuard,
     ProblemDetailsFilter,
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
     { provide: APP_GUARD, useExisting: PoliciesGuard },
+    { provide: APP_GUARD, useExisting: RequestSecurityGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
