@@ -1,4 +1,4 @@
-import { RequestLifecycle, requestIdFrom, RequestState, sendProblem } from '@techsapo/core';
+import { RequestLifecycle, requestIdFrom, RequestState } from '@techsapo/core';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 
@@ -42,6 +42,4 @@ export function installHttpHooks(fastify: FastifyInstance, lifecycle: RequestLif
     lifecycle.completed(request, reply);
     done();
   });
-  // Errors raised before a Nest handler runs (content parsing, limits) take the same problem path.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
 }
