@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { SecurityEventsModule } from '@techsapo/audit';
+import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
 import { CONFIG_NAMESPACES } from './config';
@@ -27,7 +27,7 @@ export class AppModule {
         CoreModule.forRoot(CONFIG_NAMESPACES),
         SecurityPipelineModule,
         ObservabilityModule,
-        SecurityEventsModule,
+        AuditModule,
         HealthModule,
         ...ROLE_MODULES[role],
       ],

@@ -1,5 +1,11 @@
+import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
 import { securityConfig } from '@techsapo/security';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
-export const CONFIG_NAMESPACES: ConfigNamespace[] = [appConfig, redisConfig, securityConfig];
+export const CONFIG_NAMESPACES: ConfigNamespace[] = [
+  appConfig,
+  redisConfig,
+  securityConfig,
+  auditConfig,
+];
