@@ -13,3 +13,4 @@ export * from './pipeline/security-pipeline.module';
 export * from './detection';
 export * from './decorators/free-text.decorator';
 export * from './pipeline/request-security.guard';
+export * from './runtime';

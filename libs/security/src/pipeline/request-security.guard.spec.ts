@@ -57,7 +57,12 @@ describe('RequestSecurityGuard (Nest + Fastify)', () => {
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onRequest', async (req: FastifyRequest) => {
-      req.state = { requestId: 'req-1', startedAt: process.hrtime.bigint(), details: {} };
+      req.state = {
+        requestId: 'req-1',
+        startedAt: process.hrtime.bigint(),
+        upstreamMs: 0,
+        details: {},
+      };
       lastState = req.state.details;
     });
     app.get(SecurityEventService).onEvent((_line, input) => events.push(input));

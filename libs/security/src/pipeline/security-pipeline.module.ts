@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { ProblemDetailsFilter } from '@techsapo/core';
 import { DetectionModule } from '../detection/detection.module';
 import { AbilityFactory } from '../policies/ability.factory';
+import { FileAccessInterceptor } from '../runtime/file-access.interceptor';
+import { ReadOnlyRuntimeModule } from '../runtime/runtime.module';
 import { AuthenticationGuard } from './authentication.guard';
 import { PoliciesGuard } from './policies.guard';
 import { RequestSecurityGuard } from './request-security.guard';
@@ -18,6 +20,7 @@ import { createValidationPipe } from './validation.pipe';
  *                         @FreeText) scanned by the ContentDetector: web injection or
  *                         self-modification → 403 security-pattern-blocked; free text flagged
  *   4. validation       — DTOs, unknown properties refused
+ *   file access         — an interceptor counts permission-model denials (ERR_ACCESS_DENIED)
  *   errors              — one filter turns every failure into problem+json
  *
  * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
@@ -25,7 +28,7 @@ import { createValidationPipe } from './validation.pipe';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, DetectionModule],
+  imports: [DiscoveryModule, DetectionModule, ReadOnlyRuntimeModule],
   providers: [
     AbilityFactory,
     RoutePolicies,
@@ -37,6 +40,7 @@ import { createValidationPipe } from './validation.pipe';
     { provide: APP_GUARD, useExisting: PoliciesGuard },
     { provide: APP_GUARD, useExisting: RequestSecurityGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_INTERCEPTOR, useClass: FileAccessInterceptor },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
   exports: [AbilityFactory, RoutePolicies, DetectionModule],
