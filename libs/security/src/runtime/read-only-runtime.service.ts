@@ -4,7 +4,7 @@ import { appConfig } from '@techsapo/core';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeRoot } from './code-root';
-import { FileAccessMonitor, isAccessDenied } from './file-access.monitor';
+import { FileAccessMonitor } from './file-access.monitor';
 
 export interface CodeFolderProbe {
   folder: string;
