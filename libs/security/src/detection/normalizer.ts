@@ -14,6 +14,8 @@ export interface NormalizedText {
   start: Int32Array;
   /** Original end offset (exclusive) of each normalised unit. */
   end: Int32Array;
+  /** Normalised offsets where a collapsed run of whitespace held a line break (ascending). */
+  breaks?: number[];
 }
 
 /** Grows a UTF-16 buffer with origin ranges. */
@@ -342,7 +344,9 @@ const OPEN_PAREN = 40;
 function fold(input: NormalizedText): NormalizedText {
   const { text } = input;
   const out = new Builder(text.length);
+  const breaks: number[] = [];
   let spaceAt = -1; // original start of a pending collapsed space
+  let newline = false; // whether that pending whitespace held a line break
   let i = 0;
   while (i < text.length) {
     const cp = text.codePointAt(i) as number;
@@ -356,6 +360,7 @@ function fold(input: NormalizedText): NormalizedText {
     }
     if (isSpace(cp) || (cp < 32 && cp !== 9) || cp === 127) {
       if (spaceAt < 0) spaceAt = from;
+      if (cp === 10 || cp === 13 || cp === 0x2028 || cp === 0x2029) newline = true;
       i += width;
       continue;
     }
@@ -371,12 +376,14 @@ function fold(input: NormalizedText): NormalizedText {
       if (last >= 0 && last !== DOT && first !== DOT && first !== OPEN_PAREN) {
         out.push(32, spaceAt, spaceAt + 1);
       }
+      if (newline) breaks.push(out.length);
       spaceAt = -1;
+      newline = false;
     }
     for (let k = 0; k < folded.length; k += 1) out.push(folded.charCodeAt(k), from, to);
     i += width;
   }
-  return out.build();
+  return { ...out.build(), breaks };
 }
 
 /** The canonical form the detector matches against. */
