@@ -58,8 +58,8 @@ class Builder {
     const units = this.units.subarray(0, this.length);
     return {
       text: decoder.decode(units),
-      start: this.starts.slice(0, this.length),
-      end: this.ends.slice(0, this.length),
+      start: this.starts.subarray(0, this.length),
+      end: this.ends.subarray(0, this.length),
     };
   }
 
@@ -79,15 +79,15 @@ class Builder {
 
 const decoder = new TextDecoder('utf-16le');
 
-function identity(text: string): NormalizedText {
-  const start = new Int32Array(text.length);
-  const end = new Int32Array(text.length);
-  for (let i = 0; i < text.length; i += 1) {
-    start[i] = i;
-    end[i] = i + 1;
-  }
-  return { text, start, end };
+/** A pass's input: origin maps are absent for the untouched original (identity). */
+interface PassInput {
+  text: string;
+  start: Int32Array | null;
+  end: Int32Array | null;
 }
+
+const startOf = (input: PassInput, i: number): number => (input.start ? input.start[i] : i);
+const endOf = (input: PassInput, i: number): number => (input.end ? input.end[i] : i + 1);
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
@@ -114,7 +114,7 @@ function safeCodePoint(cp: number): number {
 }
 
 /** One percent-decoding pass; %XX runs are decoded as lenient UTF-8 (overlong forms kept). */
-function percentDecode(input: NormalizedText): NormalizedText {
+function percentDecode(input: PassInput): PassInput {
   const { text } = input;
   if (!text.includes('%')) return input;
   const out = new Builder(text.length);
@@ -127,7 +127,7 @@ function percentDecode(input: NormalizedText): NormalizedText {
       if ((text.charCodeAt(i + 1) | 0x20) === 117 /* u */) {
         const unit = readHex(text, i + 2, 4);
         if (unit >= 0) {
-          out.push(unit, input.start[i], input.end[i + 5]);
+          out.push(unit, startOf(input, i), endOf(input, i + 5));
           i += 6;
           continue;
         }
@@ -144,7 +144,7 @@ function percentDecode(input: NormalizedText): NormalizedText {
         j += 3;
       }
       if (bytes.length === 0) {
-        out.push(code, input.start[i], input.end[i]);
+        out.push(code, startOf(input, i), endOf(input, i));
         i += 1;
         continue;
       }
@@ -152,7 +152,7 @@ function percentDecode(input: NormalizedText): NormalizedText {
       i = j;
       continue;
     }
-    out.push(code, input.start[i], input.end[i]);
+    out.push(code, startOf(input, i), endOf(input, i));
     i += 1;
   }
   return out.build();
@@ -165,13 +165,13 @@ function continuationCount(lead: number): number {
   return -1;
 }
 
-function emitUtf8(bytes: number[], starts: number[], input: NormalizedText, out: Builder): void {
+function emitUtf8(bytes: number[], starts: number[], input: PassInput, out: Builder): void {
   let k = 0;
   while (k < bytes.length) {
     const lead = bytes[k];
-    const from = input.start[starts[k]];
+    const from = startOf(input, starts[k]);
     if (lead < 0x80) {
-      out.push(lead, from, input.end[starts[k] + 2]);
+      out.push(lead, from, endOf(input, starts[k] + 2));
       k += 1;
       continue;
     }
@@ -180,13 +180,13 @@ function emitUtf8(bytes: number[], starts: number[], input: NormalizedText, out:
     for (let c = 1; valid && c <= extra; c += 1) valid = (bytes[k + c] & 0xc0) === 0x80;
     if (!valid) {
       // A stray byte: keep it as the Latin-1 character it names.
-      out.push(lead, from, input.end[starts[k] + 2]);
+      out.push(lead, from, endOf(input, starts[k] + 2));
       k += 1;
       continue;
     }
     let cp = lead & (0x3f >> extra);
     for (let c = 1; c <= extra; c += 1) cp = (cp << 6) | (bytes[k + c] & 0x3f);
-    out.pushCodePoint(safeCodePoint(cp), from, input.end[starts[k + extra] + 2]);
+    out.pushCodePoint(safeCodePoint(cp), from, endOf(input, starts[k + extra] + 2));
     k += extra + 1;
   }
 }
@@ -232,7 +232,7 @@ function isDigitIn(code: number, hex: boolean): boolean {
 }
 
 /** Decodes `&name;`, `&#NN;`, `&#xHH;` (`;` optional) and `\xHH`, `\uHHHH`, `\u{H…}`. */
-function entityDecode(input: NormalizedText): NormalizedText {
+function entityDecode(input: PassInput): PassInput {
   const { text } = input;
   if (!text.includes('&') && !text.includes('\\')) return input;
   const out = new Builder(text.length);
@@ -242,11 +242,11 @@ function entityDecode(input: NormalizedText): NormalizedText {
     const decoded =
       code === 38 ? readEntity(text, i) : code === 92 ? readEscape(text, i) : undefined;
     if (decoded) {
-      out.pushCodePoint(decoded.cp, input.start[i], input.end[decoded.next - 1]);
+      out.pushCodePoint(decoded.cp, startOf(input, i), endOf(input, decoded.next - 1));
       i = decoded.next;
       continue;
     }
-    out.push(code, input.start[i], input.end[i]);
+    out.push(code, startOf(input, i), endOf(input, i));
     i += 1;
   }
   return out.build();
@@ -341,7 +341,7 @@ const DOT = 46;
 const OPEN_PAREN = 40;
 
 /** Case, NFKC, invisible characters, whitespace; SQL's empty comment `/ ** /` counts as a space. */
-function fold(input: NormalizedText): NormalizedText {
+function fold(input: PassInput): NormalizedText {
   const { text } = input;
   const out = new Builder(text.length);
   const breaks: number[] = [];
@@ -351,8 +351,8 @@ function fold(input: NormalizedText): NormalizedText {
   while (i < text.length) {
     const cp = text.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
-    const from = input.start[i];
-    const to = input.end[i + width - 1];
+    const from = startOf(input, i);
+    const to = endOf(input, i + width - 1);
     if (cp === 47 && text.startsWith('/**/', i)) {
       if (spaceAt < 0) spaceAt = from;
       i += 4;
@@ -388,7 +388,7 @@ function fold(input: NormalizedText): NormalizedText {
 
 /** The canonical form the detector matches against. */
 export function normalize(original: string): NormalizedText {
-  let current = identity(original);
+  let current: PassInput = { text: original, start: null, end: null };
   current = percentDecode(current);
   current = percentDecode(current);
   current = entityDecode(current);
