@@ -20,7 +20,11 @@ for (const [location, pkg] of Object.entries(lock.packages)) {
     const os = parts.find((p) => OS.includes(p));
     const cpu = parts.find((p) => CPU.includes(p));
     if (!os || !cpu) continue;
-    const libc = parts.includes('musl') ? ['musl'] : parts.includes('gnu') || parts.includes('gnueabihf') ? ['glibc'] : undefined;
+    const libc = parts.includes('musl')
+      ? ['musl']
+      : parts.includes('gnu') || parts.includes('gnueabihf')
+        ? ['glibc']
+        : undefined;
     lock.packages[`node_modules/${name}`] = {
       version: range.replace(/^[\^~=]/, ''),
       optional: true,
@@ -31,6 +35,10 @@ for (const [location, pkg] of Object.entries(lock.packages)) {
     added += 1;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) =>
+    a === '' ? -1 : b === '' ? 1 : a.localeCompare(b),
+  ),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 process.stdout.write(`lock file: ${added} optional platform package(s) added\n`);

@@ -15,7 +15,9 @@ describe('lint security rules', () => {
     );
     run.child.stdin?.end(code);
     const { stdout } = await run.catch((error: { stdout: string }) => ({ stdout: error.stdout }));
-    const [result] = JSON.parse(stdout) as { messages: { ruleId: string | null; message: string }[] }[];
+    const [result] = JSON.parse(stdout) as {
+      messages: { ruleId: string | null; message: string }[];
+    }[];
     return result.messages.map((m) => m.ruleId ?? m.message);
   };
 
@@ -23,8 +25,16 @@ describe('lint security rules', () => {
     ['eval', 'export const f = (s: string): unknown => eval(s);\n', 'no-eval'],
     ['new Function', "export const f = new Function('return 1');\n", 'no-new-func'],
     ['implied eval', "setTimeout('doSomething()', 10);\n", 'no-implied-eval'],
-    ['vm', "import { runInNewContext } from 'node:vm';\nexport const r = runInNewContext;\n", 'no-restricted-imports'],
-    ['child_process', "import { exec } from 'child_process';\nexport const e = exec;\n", 'no-restricted-imports'],
+    [
+      'vm',
+      "import { runInNewContext } from 'node:vm';\nexport const r = runInNewContext;\n",
+      'no-restricted-imports',
+    ],
+    [
+      'child_process',
+      "import { exec } from 'child_process';\nexport const e = exec;\n",
+      'no-restricted-imports',
+    ],
     ['require.cache', 'export const c = require.cache;\n', 'no-restricted-properties'],
   ])('refuses %s in service code', async (_name, code, rule) => {
     expect(await rulesFor(code, 'libs/wall-bounce/src/example.ts')).toContain(rule);
@@ -32,7 +42,11 @@ describe('lint security rules', () => {
 
   it('allows child_process only in the MCP stdio launcher', async () => {
     const code = "import { spawn } from 'node:child_process';\nexport const s = spawn;\n";
-    expect(await rulesFor(code, 'libs/mcp-proxy/src/upstream/stdio-launcher.ts')).not.toContain('no-restricted-imports');
-    expect(await rulesFor(code, 'libs/mcp-proxy/src/upstream/other.ts')).toContain('no-restricted-imports');
+    expect(await rulesFor(code, 'libs/mcp-proxy/src/upstream/stdio-launcher.ts')).not.toContain(
+      'no-restricted-imports',
+    );
+    expect(await rulesFor(code, 'libs/mcp-proxy/src/upstream/other.ts')).toContain(
+      'no-restricted-imports',
+    );
   });
 });

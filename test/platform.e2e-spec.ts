@@ -19,6 +19,13 @@ describe('HTTP platform', () => {
     expect(res.body).not.toHaveProperty('stack');
   });
 
+  it("reports the gateway's own time on every response", async () => {
+    const res = await request(t.server).get('/health/live');
+    expect(Number(res.headers['x-techsapo-overhead-ms'])).toBeGreaterThanOrEqual(0);
+    const refused = await request(t.server).get('/nope');
+    expect(refused.headers['x-techsapo-overhead-ms']).toMatch(/^\d+\.\d{2}$/);
+  });
+
   it('echoes a safe incoming X-Request-Id and replaces an unsafe one', async () => {
     const safe = await request(t.server)
       .get('/health/live')

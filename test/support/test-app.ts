@@ -4,12 +4,15 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { register } from 'prom-client';
 import { createApp } from '../../apps/api/src/bootstrap/create-app';
+import { buildOpenApiDocument } from '../../apps/api/src/bootstrap/swagger';
+import { ContractChecker } from './contract';
 
 export interface TestApp {
   app: NestFastifyApplication;
   server: Server;
   prefix: string;
   redis: RedisService;
+  contract: ContractChecker;
   close(): Promise<void>;
 }
 
@@ -24,17 +27,36 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   Object.assign(process.env, { REDIS_KEY_PREFIX: prefix }, env);
   forgetAppMetrics();
   const app = await createApp();
-  await app.getHttpAdapter().getInstance().ready();
+  const contract = new ContractChecker(buildOpenApiDocument(app) as never);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Every response any e2e test provokes is checked against the OpenAPI document.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    contract.check(
+      request.method,
+      request.routeOptions?.url,
+      reply.statusCode,
+      String(reply.getHeader('content-type') ?? ''),
+      payload,
+    );
+    done(null, payload);
+  });
+  await fastify.ready();
   const redis = app.get(RedisService);
   return {
     app,
     server: app.getHttpServer() as Server,
     prefix,
     redis,
+    contract,
     async close() {
       await deleteKeys(redis, `${prefix}*`);
       await app.close();
       process.env = previous;
+      if (process.env.CONTRACT_CHECK === '1' && contract.violations.length > 0) {
+        throw new Error(
+          `responses that break the OpenAPI contract:\n${contract.violations.join('\n')}`,
+        );
+      }
     },
   };
 }

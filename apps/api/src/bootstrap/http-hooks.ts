@@ -1,6 +1,13 @@
-import { RequestLifecycle, requestIdFrom, RequestState, sendProblem } from '@techsapo/core';
+import { RequestLifecycle, requestIdFrom, RequestState } from '@techsapo/core';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+
+export const OVERHEAD_HEADER = 'X-TechSapo-Overhead-Ms';
+
+export function gatewayOverheadMs(state: RequestState): number {
+  const totalMs = Number(process.hrtime.bigint() - state.startedAt) / 1e6;
+  return Math.max(0, totalMs - state.upstreamMs);
+}
 
 /** Fastify's request id: a safe incoming X-Request-Id, else a new UUID; pino-http reuses it. */
 export function generateRequestId(raw: IncomingMessage): string {
@@ -19,16 +26,20 @@ export function installHttpHooks(fastify: FastifyInstance, lifecycle: RequestLif
     request.state = {
       requestId: String(request.id),
       startedAt: process.hrtime.bigint(),
+      upstreamMs: 0,
       details: {},
     };
     reply.header('X-Request-Id', request.state.requestId);
     done();
+  });
+  // The gateway's own time, as the best LLM gateways expose it (upstream waits excluded).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.state) reply.header(OVERHEAD_HEADER, gatewayOverheadMs(request.state).toFixed(2));
+    done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     request.state.route = request.routeOptions?.url;
     lifecycle.completed(request, reply);
     done();
   });
-  // Errors raised before a Nest handler runs (content parsing, limits) take the same problem path.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
 }

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '@techsapo/security';
+import { addProblemResponses } from './openapi-problems';
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -19,7 +20,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       API_KEY_SCHEME,
     )
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return addProblemResponses(SwaggerModule.createDocument(app, config));
 }
 
 export function setupSwagger(app: NestFastifyApplication): void {

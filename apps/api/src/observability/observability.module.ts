@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { HttpMetrics, httpDurationProvider } from './http-metrics';
+import { gatewayOverheadProvider, HttpMetrics, httpDurationProvider } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
 @Module({
@@ -11,6 +11,6 @@ import { MetricsController } from './metrics.controller';
       defaultMetrics: { enabled: true },
     }),
   ],
-  providers: [httpDurationProvider, HttpMetrics],
+  providers: [httpDurationProvider, gatewayOverheadProvider, HttpMetrics],
 })
 export class ObservabilityModule {}

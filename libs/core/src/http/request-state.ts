@@ -9,6 +9,11 @@ export interface RequestState {
   route?: string;
   /** Why the request was refused or failed: the problem code. */
   reason?: string;
+  /**
+   * Time spent waiting on upstreams (LLM providers, MCP servers) during this request; the
+   * gateway's own overhead is the total minus this.
+   */
+  upstreamMs: number;
   /** Facts that stages add for the audit entry (never raw bodies or secrets). */
   details: Record<string, unknown>;
 }

@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { createApp } from './bootstrap/create-app';
+import { buildOpenApiDocument } from './bootstrap/swagger';
+
+/**
+ * `npm run openapi`: writes the OpenAPI document of the whole application (every role) to
+ * openapi.json, the committed contract that the typed client and its staleness test use.
+ */
+async function main(): Promise<void> {
+  process.env.ROLE = 'all';
+  process.env.LOG_LEVEL ??= 'silent';
+  const app = await createApp();
+  try {
+    writeFileSync(process.argv[2] ?? 'openapi.json', `${stableJson(buildOpenApiDocument(app))}\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`openapi: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
