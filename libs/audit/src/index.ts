@@ -15,3 +15,4 @@ export * from './trail/audit-trail.service';
 export * from './retention/retention.registry';
 export * from './retention/retention.job';
 export * from './audit.module';
+export * from './report/security-report';
