@@ -154,6 +154,8 @@ describe('techsapo scan agrees with the in-process detector', () => {
           .split('\n')
           [(result.line ?? 0) - 1].replace(/\r$/, '');
         expect(project(result)).toEqual(project(detector.scan(line, channel)));
+        // Structured fields refuse every payload; free text accepts and flags every one.
+        expect(result.verdict).toBe(channel === 'request-field' ? 'block' : 'flag');
         compared += 1;
       }
       expect(compared).toBe(
