@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
+import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -12,10 +13,10 @@ import { ObservabilityModule } from './observability/observability.module';
  * endpoint, `all` (development default) everything.
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
-  api: [],
+  api: [ApiModule],
   worker: [],
   mcp: [],
-  all: [],
+  all: [ApiModule],
 };
 
 @Module({})

@@ -10,3 +10,4 @@ export * from './pipeline/policies.guard';
 export * from './pipeline/validation.pipe';
 export * from './pipeline/route-policies';
 export * from './pipeline/security-pipeline.module';
+export * from './identity';

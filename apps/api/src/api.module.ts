@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '@techsapo/security';
+import { AdminApiKeysController } from './admin/api-keys/admin-api-keys.controller';
+import { AdminSessionsController } from './admin/sessions/admin-sessions.controller';
+import { AdminUsersController } from './admin/users/admin-users.controller';
+import { AuthController } from './auth/auth.controller';
+
+/** The REST API of the `api` role: identity and administration (more features add theirs). */
+@Module({
+  imports: [IdentityModule],
+  controllers: [
+    AuthController,
+    AdminUsersController,
+    AdminApiKeysController,
+    AdminSessionsController,
+  ],
+})
+export class ApiModule {}

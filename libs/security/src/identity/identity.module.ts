@@ -1,0 +1,45 @@
+import { Global, Module } from '@nestjs/common';
+import { Authenticator } from '../pipeline/authenticator';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuthService } from './auth/auth.service';
+import { PasswordLogin } from './auth/password-login';
+import { IdentityAuthenticator } from './authentication/identity-authenticator';
+import { AdminBootstrap } from './bootstrap/admin-bootstrap';
+import { PasswordHasher } from './credentials/password-hasher';
+import { identityMetricProviders } from './identity.metrics';
+import { SessionsService } from './sessions/sessions.service';
+import { TokenService } from './tokens/token.service';
+import { UserAdminService } from './users/user-admin.service';
+import { UsersService } from './users/users.service';
+
+/**
+ * Users, sessions, tokens and API keys, and the Authenticator the pipeline's authentication
+ * stage uses. Global so that the pipeline (and any role that serves authenticated routes)
+ * finds the Authenticator.
+ */
+@Global()
+@Module({
+  providers: [
+    ...identityMetricProviders,
+    PasswordHasher,
+    UsersService,
+    UserAdminService,
+    SessionsService,
+    TokenService,
+    ApiKeysService,
+    PasswordLogin,
+    AuthService,
+    AdminBootstrap,
+    IdentityAuthenticator,
+    { provide: Authenticator, useExisting: IdentityAuthenticator },
+  ],
+  exports: [
+    Authenticator,
+    AuthService,
+    UserAdminService,
+    UsersService,
+    SessionsService,
+    ApiKeysService,
+  ],
+})
+export class IdentityModule {}
