@@ -26,8 +26,13 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const previous = { ...process.env };
-  // A bootstrap admin and a fixed signing secret unless the test chooses its own.
+  // A bootstrap admin and a fixed signing secret unless the test chooses its own; rate limits
+  // and login bans high enough that only tests about them meet them.
   const defaults = {
+    RATE_LIMIT_BURST: '10000',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_PER_HOUR: '1000000',
+    LOGIN_MAX_FAILURES: '1000',
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD: `admin-${randomBytes(12).toString('hex')}`,
     JWT_SECRET: randomBytes(32).toString('base64url'),

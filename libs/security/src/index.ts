@@ -10,4 +10,8 @@ export * from './pipeline/policies.guard';
 export * from './pipeline/validation.pipe';
 export * from './pipeline/route-policies';
 export * from './pipeline/security-pipeline.module';
+export * from './blocks/block';
+export * from './blocks/blocked.error';
+export * from './blocks/blocks.service';
+export * from './rate-limit/rate-limit-tracker';
 export * from './identity';

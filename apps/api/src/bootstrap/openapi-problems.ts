@@ -67,7 +67,9 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
       if (operation.requestBody) codes.push('400', '413', '415');
       if (path.includes('{')) codes.push('404', '400');
       const responses = (operation.responses ??= {});
-      for (const code of codes) {
+      // Error responses a route declares itself (409, a public route's 401/429) are problems too.
+      for (const code of Object.keys(responses)) if (Number(code) >= 400) codes.push(code);
+      for (const code of [...new Set(codes)]) {
         const existing = responses[code] as { content?: unknown; description?: string } | undefined;
         responses[code] = {
           description: existing?.description || DESCRIPTIONS[code],

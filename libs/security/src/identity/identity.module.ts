@@ -1,9 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { Authenticator } from '../pipeline/authenticator';
+import { RateLimitTracker } from '../rate-limit/rate-limit-tracker';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthService } from './auth/auth.service';
+import { LoginBansService } from './auth/login-bans.service';
 import { PasswordLogin } from './auth/password-login';
 import { IdentityAuthenticator } from './authentication/identity-authenticator';
+import { IdentityRateLimitTracker } from './authentication/identity-rate-limit-tracker';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { PasswordHasher } from './credentials/password-hasher';
 import { identityMetricProviders } from './identity.metrics';
@@ -27,13 +30,17 @@ import { UsersService } from './users/users.service';
     SessionsService,
     TokenService,
     ApiKeysService,
+    LoginBansService,
     PasswordLogin,
     AuthService,
     AdminBootstrap,
     IdentityAuthenticator,
     { provide: Authenticator, useExisting: IdentityAuthenticator },
+    IdentityRateLimitTracker,
+    { provide: RateLimitTracker, useExisting: IdentityRateLimitTracker },
   ],
   exports: [
+    RateLimitTracker,
     Authenticator,
     AuthService,
     UserAdminService,

@@ -1,7 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
-import { ProblemDetailsFilter } from '@techsapo/core';
+import type { ConfigType } from '@nestjs/config';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ProblemDetailsFilter, RedisService } from '@techsapo/core';
+import { BlocksService } from '../blocks/blocks.service';
+import { securityConfig } from '../config/security.config';
 import { AbilityFactory } from '../policies/ability.factory';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RedisThrottlerStorage } from '../rate-limit/redis-throttler.storage';
+import { throttlerOptions } from '../rate-limit/throttler-options';
 import { AuthenticationGuard } from './authentication.guard';
 import { PoliciesGuard } from './policies.guard';
 import { RoutePolicies } from './route-policies';
@@ -10,9 +17,11 @@ import { createValidationPipe } from './validation.pipe';
 /**
  * The policy pipeline, registered in this one place and run in this order for every request:
  *
- *   1. authentication   — who is calling (JWT, API key, Basic in development)
- *   2. authorisation    — may this role do this action on this subject (CASL)
- *   3. validation       — DTOs, unknown properties refused
+ *   1. rate limiting    — the caller's quota and client-address blocks (Redis, fail closed)
+ *   2. authentication   — who is calling (JWT, API key, Basic in development), user and
+ *                         session blocks
+ *   3. authorisation    — may this role do this action on this subject (CASL)
+ *   4. validation       — DTOs, unknown properties refused
  *   errors              — one filter turns every failure into problem+json
  *
  * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
@@ -20,18 +29,28 @@ import { createValidationPipe } from './validation.pipe';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule],
+  imports: [
+    DiscoveryModule,
+    ThrottlerModule.forRootAsync({
+      inject: [securityConfig.factory.KEY, RedisService],
+      useFactory: (config: ConfigType<typeof securityConfig.factory>, redis: RedisService) =>
+        throttlerOptions(config, new RedisThrottlerStorage(redis)),
+    }),
+  ],
   providers: [
     AbilityFactory,
     RoutePolicies,
+    BlocksService,
+    RateLimitGuard,
     AuthenticationGuard,
     PoliciesGuard,
     ProblemDetailsFilter,
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
     { provide: APP_GUARD, useExisting: PoliciesGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
-  exports: [AbilityFactory, RoutePolicies],
+  exports: [AbilityFactory, RoutePolicies, BlocksService],
 })
 export class SecurityPipelineModule {}

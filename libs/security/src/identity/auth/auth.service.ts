@@ -1,9 +1,6 @@
 import { ForbiddenError, Principal } from '@techsapo/core';
 import { Injectable } from '@nestjs/common';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { FastifyRequest } from 'fastify';
-import type { Counter } from 'prom-client';
-import { AUTH_ATTEMPTS } from '../identity.metrics';
 import { Session } from '../sessions/session';
 import { SessionOwner, SessionsService } from '../sessions/sessions.service';
 import { TokenService } from '../tokens/token.service';
@@ -25,18 +22,10 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
-    @InjectMetric(AUTH_ATTEMPTS) private readonly attempts: Counter<string>,
   ) {}
 
   async login(username: string, password: string, request: FastifyRequest): Promise<TokenGrant> {
-    let user;
-    try {
-      user = await this.passwords.check(username, password, request);
-    } catch (error) {
-      this.attempts.inc({ result: 'failure', method: 'login' });
-      throw error;
-    }
-    this.attempts.inc({ result: 'success', method: 'login' });
+    const user = await this.passwords.check(username, password, request, 'login');
     const now = new Date();
     const [session] = await Promise.all([
       this.sessions.create(user, contextOf(request)),

@@ -1,4 +1,4 @@
-import { RedisScript } from '../redis-script';
+import { RedisScript } from '../../common/redis-script';
 
 /*
  * Every script touches only keys under one user's hash tag ({u:<id>}), so each is atomic on

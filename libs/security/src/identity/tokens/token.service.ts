@@ -31,6 +31,7 @@ export class TokenService {
   private readonly logger = new Logger(TokenService.name);
   private readonly signer: JwtService;
   private readonly strategy: JwtStrategy;
+  private readonly verified = new WeakMap<object, Promise<AccessClaims>>();
 
   constructor(
     @Inject(securityConfig.factory.KEY)
@@ -58,13 +59,26 @@ export class TokenService {
 
   /** The token lives as long as JWT_EXPIRY allows and never beyond its session. */
   issue(claims: AccessClaims, sessionExpiresAt: number): IssuedToken {
-    const left = Math.floor((sessionExpiresAt - Date.now()) / 1000);
+    const left = Math.ceil((sessionExpiresAt - Date.now()) / 1000);
     const expiresIn = Math.max(1, Math.min(this.config.jwt.expirySeconds, left));
     const accessToken = this.signer.sign(
       { sid: claims.sid, roles: claims.roles, name: claims.name },
       { subject: claims.sub, expiresIn, notBefore: 0 },
     );
     return { accessToken, expiresIn };
+  }
+
+  /**
+   * Verifies once per request: the rate limiter (to name the session) and the authenticator
+   * share the result.
+   */
+  verifyFor(request: object, token: string): Promise<AccessClaims> {
+    let verified = this.verified.get(request);
+    if (!verified) {
+      verified = this.verify(token);
+      this.verified.set(request, verified);
+    }
+    return verified;
   }
 
   verify(token: string): Promise<AccessClaims> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError, RedisService, Role } from '@techsapo/core';
 import { randomUUID } from 'node:crypto';
 import { PasswordHasher } from '../credentials/password-hasher';
-import { RedisScript } from '../redis-script';
+import { RedisScript } from '../../common/redis-script';
 import { StoredUser, User, withoutSecrets } from './user';
 
 const CREATE = new RedisScript<number>(`
