@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import {
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -26,6 +28,8 @@ export class AuthController {
   @ApiOkResponse({ type: TokenDto })
   @ApiUnauthorizedResponse({ description: 'Wrong credentials (problem+json).' })
   @ApiTooManyRequestsResponse({ description: 'Temporarily banned or rate limited (Retry-After).' })
+  @ApiForbiddenResponse({ description: 'The client address is blocked.' })
+  @ApiServiceUnavailableResponse({ description: 'Rate limiting or storage unavailable.' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<TokenDto> {
     return this.auth.login(body.username, body.password, request);
   }

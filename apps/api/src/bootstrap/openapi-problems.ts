@@ -63,7 +63,8 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
     for (const operation of Object.values(item) as Operation[]) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       const codes = ['500'];
-      if (operation.security?.length) codes.push('401', '403', '429');
+      // Protected routes also depend on Redis for sessions and rate limits: 503 when it fails.
+      if (operation.security?.length) codes.push('401', '403', '429', '503');
       if (operation.requestBody) codes.push('400', '413', '415');
       if (path.includes('{')) codes.push('404', '400');
       const responses = (operation.responses ??= {});
