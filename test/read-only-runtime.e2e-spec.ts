@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -84,6 +84,38 @@ describe('read-only runtime', () => {
     expect(metrics).toContain(
       'techsapo_unauthorized_file_access_total{path="dist",operation="write",user="system"} 1',
     );
+  });
+
+  it('allows child processes only when MCP_CONFIG names a stdio upstream, and says so', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techsapo-mcp-'));
+    try {
+      const flagsFor = (config: string) => {
+        const file = join(dir, 'mcp.yaml');
+        writeFileSync(file, config);
+        const run = spawnSync(process.execPath, ['scripts/runtime-flags.mjs'], {
+          cwd: ROOT,
+          env: { ...process.env, DATA_DIR: join(dir, 'data'), MCP_CONFIG: file },
+          encoding: 'utf8',
+        });
+        return { flags: run.stdout.trim().split('\n'), log: run.stderr };
+      };
+      const stdio = flagsFor(
+        'servers:\n  - name: files\n    transport: stdio\n    command: node\n',
+      );
+      expect(stdio.flags).toEqual(
+        expect.arrayContaining(['--allow-child-process', '--allow-worker']),
+      );
+      expect(stdio.log).toMatch(
+        /child processes and workers ALLOWED \(MCP_CONFIG .* names a stdio upstream\)/,
+      );
+      const http = flagsFor(
+        'servers:\n  - name: docs\n    transport: http\n    url: http://127.0.0.1:1/mcp\n',
+      );
+      expect(http.flags.some((f) => f.includes('child-process'))).toBe(false);
+      expect(http.log).toMatch(/child processes and workers denied/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('changing one built file turns /health/ready to 503 within the interval', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '@techsapo/core';
+import { randomBytes } from 'node:crypto';
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeRoot } from './code-root';
@@ -15,7 +16,7 @@ export interface CodeFolderProbe {
 
 /** Tries to create (and remove) a file in `folder`. */
 export function probeWritable(folder: string): CodeFolderProbe {
-  const target = join(folder, `.write-probe-${process.pid}`);
+  const target = join(folder, `.write-probe-${randomBytes(6).toString('hex')}`);
   try {
     writeFileSync(target, '', { flag: 'wx' });
   } catch (error) {
