@@ -1,12 +1,50 @@
 import { Global, Module } from '@nestjs/common';
+import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { EncryptionService } from './encryption/encryption.service';
+import { RetentionJob } from './retention/retention.job';
+import { RetentionRegistry } from './retention/retention.registry';
 import { SecurityEventsModule } from './security-events/security-events.module';
+import { AuditChain } from './trail/audit-chain';
+import { auditTrailProviders } from './trail/audit-chain.provider';
+import { AuditRecorder } from './trail/audit-recorder';
+import { AuditStore } from './trail/audit-store';
+import { AuditTrailService } from './trail/audit-trail.service';
+import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-writer';
 
-/** The audit capability for every process role: security events and encryption at rest. */
+/**
+ * The audit capability, in every process role: security events, the tamper-evident audit
+ * trail of every call, encryption at rest, and retention.
+ */
 @Global()
 @Module({
   imports: [SecurityEventsModule],
-  providers: [EncryptionService],
-  exports: [SecurityEventsModule, EncryptionService],
+  providers: [
+    makeCounterProvider({
+      name: AUDIT_WRITE_FAILURES,
+      help: 'Audit entries that could not be written to Redis (written to stderr instead)',
+      labelNames: ['reason'],
+    }),
+    makeCounterProvider({
+      name: AUDIT_ENTRIES,
+      help: 'Audit entries written to the audit stream',
+    }),
+    ...auditTrailProviders,
+    EncryptionService,
+    AuditWriter,
+    AuditRecorder,
+    AuditTrailService,
+    RetentionRegistry,
+    RetentionJob,
+  ],
+  exports: [
+    SecurityEventsModule,
+    EncryptionService,
+    AuditChain,
+    AuditStore,
+    AuditWriter,
+    AuditTrailService,
+    RetentionRegistry,
+    RetentionJob,
+  ],
 })
 export class AuditModule {}

@@ -15,3 +15,7 @@ export * from './blocks/blocked.error';
 export * from './blocks/blocks.service';
 export * from './rate-limit/rate-limit-tracker';
 export * from './identity';
+export * from './detection';
+export * from './decorators/free-text.decorator';
+export * from './pipeline/request-security.guard';
+export * from './runtime';

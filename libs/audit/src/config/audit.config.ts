@@ -64,6 +64,8 @@ class AuditEnv {
   @IsInt() @Min(10) @Max(10000) AUDIT_FLUSH_INTERVAL_MS: number = 250;
   @IsInt() @Min(1) @Max(1000) AUDIT_BATCH_SIZE: number = 100;
   @IsInt() @Min(1000) @Max(1000000) AUDIT_QUEUE_LIMIT: number = 50000;
+  /** How long a failing write is retried before the entry goes to stderr instead. */
+  @IsInt() @Min(0) AUDIT_WRITE_RETRY_MS: number = 30000;
 
   @IsInt() @Min(1) @Max(MAX_RETENTION_DAYS) RETENTION_DAYS: number = MAX_RETENTION_DAYS;
   @IsInt() @Min(1000) RETENTION_INTERVAL_MS: number = 3600000;
@@ -83,6 +85,7 @@ export interface AuditConfig {
   flushIntervalMs: number;
   batchSize: number;
   queueLimit: number;
+  writeRetryMs: number;
   retentionDays: number;
   retentionIntervalMs: number;
 }
@@ -101,6 +104,7 @@ export const auditConfig = defineConfig('audit', AuditEnv, (e): AuditConfig => (
   flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS,
   batchSize: e.AUDIT_BATCH_SIZE,
   queueLimit: e.AUDIT_QUEUE_LIMIT,
+  writeRetryMs: e.AUDIT_WRITE_RETRY_MS,
   retentionDays: e.RETENTION_DAYS,
   retentionIntervalMs: e.RETENTION_INTERVAL_MS,
 }));

@@ -39,6 +39,17 @@ describe('redaction', () => {
     expect(redactText(`x ${pem} y`)).toBe(`x ${REDACTED} y`);
   });
 
+  it('redacts secret assignments inside text and keeps their names', () => {
+    expect(redactText('login failed for password=hunter2&user=alice')).toBe(
+      `login failed for password=${REDACTED}&user=alice`,
+    );
+    expect(redactText('{"username":"bob","password":"s3cret!"}')).toBe(
+      `{"username":"bob","password":"${REDACTED}"}`,
+    );
+    expect(redactText('api_key: abc123 token=xyz')).toBe(`api_key: ${REDACTED} token=${REDACTED}`);
+    expect(redactText('keyboard layout: us')).toBe('keyboard layout: us');
+  });
+
   it('masks IPv4 to /24, IPv6 to /48 and IPv4-mapped addresses as IPv4', () => {
     expect(maskIp('192.168.1.77')).toBe('192.168.1.***');
     expect(maskIp('::ffff:10.1.2.3')).toBe('10.1.2.***');

@@ -18,12 +18,20 @@ const SECRET_TEXT: RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g,
 ];
 
+/** `password=…`, `"token": "…"`, `api_key: …` in free text (query strings, error messages, logs). */
+const SECRET_ASSIGNMENT =
+  /(["']?)\b(pass(?:word|wd|phrase)?|secret|client[-_]?secret|(?:access|refresh|id)?[-_]?token|api[-_]?key|credentials?)\1(\s*[:=]\s*)(["']?)[^\s"'&,;}]+/gi;
+
 export function isSensitiveName(name: string): boolean {
   return SENSITIVE_NAME.test(name) && !IDENTIFIER_NAME.test(name);
 }
 
 export function redactText(text: string): string {
-  let out = text;
+  let out = text.replace(
+    SECRET_ASSIGNMENT,
+    (_m, q1: string, name: string, sep: string, q2: string) =>
+      `${q1}${name}${q1}${sep}${q2}${REDACTED}`,
+  );
   for (const pattern of SECRET_TEXT)
     out = out.replace(pattern, (m) =>
       /^(Bearer|Basic)\s/i.test(m) ? `${m.split(/\s/)[0]} ${REDACTED}` : REDACTED,

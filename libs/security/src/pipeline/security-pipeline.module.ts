@@ -1,16 +1,20 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ProblemDetailsFilter, RedisService } from '@techsapo/core';
 import { BlocksService } from '../blocks/blocks.service';
 import { securityConfig } from '../config/security.config';
+import { DetectionModule } from '../detection/detection.module';
 import { AbilityFactory } from '../policies/ability.factory';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RedisThrottlerStorage } from '../rate-limit/redis-throttler.storage';
 import { throttlerOptions } from '../rate-limit/throttler-options';
+import { FileAccessInterceptor } from '../runtime/file-access.interceptor';
+import { ReadOnlyRuntimeModule } from '../runtime/runtime.module';
 import { AuthenticationGuard } from './authentication.guard';
 import { PoliciesGuard } from './policies.guard';
+import { RequestSecurityGuard } from './request-security.guard';
 import { RoutePolicies } from './route-policies';
 import { createValidationPipe } from './validation.pipe';
 
@@ -21,7 +25,11 @@ import { createValidationPipe } from './validation.pipe';
  *   2. authentication   — who is calling (JWT, API key, Basic in development), user and
  *                         session blocks
  *   3. authorisation    — may this role do this action on this subject (CASL)
- *   4. validation       — DTOs, unknown properties refused
+ *   4. content security — structured fields (path, query, headers read, body fields not
+ *                         @FreeText) scanned by the ContentDetector: web injection or
+ *                         self-modification → 403 security-pattern-blocked; free text flagged
+ *   5. validation       — DTOs, unknown properties refused
+ *   file access         — an interceptor counts permission-model denials (ERR_ACCESS_DENIED)
  *   errors              — one filter turns every failure into problem+json
  *
  * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
@@ -31,6 +39,8 @@ import { createValidationPipe } from './validation.pipe';
 @Module({
   imports: [
     DiscoveryModule,
+    DetectionModule,
+    ReadOnlyRuntimeModule,
     ThrottlerModule.forRootAsync({
       inject: [securityConfig.factory.KEY, RedisService],
       useFactory: (config: ConfigType<typeof securityConfig.factory>, redis: RedisService) =>
@@ -44,13 +54,16 @@ import { createValidationPipe } from './validation.pipe';
     RateLimitGuard,
     AuthenticationGuard,
     PoliciesGuard,
+    RequestSecurityGuard,
     ProblemDetailsFilter,
     { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
     { provide: APP_GUARD, useExisting: PoliciesGuard },
+    { provide: APP_GUARD, useExisting: RequestSecurityGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_INTERCEPTOR, useClass: FileAccessInterceptor },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
-  exports: [AbilityFactory, RoutePolicies, BlocksService],
+  exports: [AbilityFactory, RoutePolicies, DetectionModule, BlocksService],
 })
 export class SecurityPipelineModule {}

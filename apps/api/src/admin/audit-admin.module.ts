@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { AuditController } from './audit.controller';
+
+/** The audit trail's admin endpoints (the trail itself is recorded by AuditModule in every role). */
+@Module({ controllers: [AuditController] })
+export class AuditAdminModule {}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AUDIT_ENTRY_TYPES, AuditEntryType } from '@techsapo/audit';
+
+export class AuditActorDto {
+  @ApiPropertyOptional() id?: string;
+  @ApiPropertyOptional() username?: string;
+  @ApiPropertyOptional({ type: [String] }) roles?: string[];
+  @ApiPropertyOptional() sessionId?: string;
+  @ApiPropertyOptional() apiKeyId?: string;
+}
+
+export class AuditRequestDto {
+  @ApiProperty({ description: 'The request id (X-Request-Id).' }) id!: string;
+  @ApiProperty({ description: 'HTTP method; "-" for security events.' }) method!: string;
+  @ApiProperty({ description: 'Path without query string; "-" for security events.' })
+  path!: string;
+  @ApiPropertyOptional({ description: 'Matched route pattern.' }) route?: string;
+  @ApiProperty({
+    description: 'Masked client address (IPv4 /24, IPv6 /48).',
+    example: '192.168.1.***',
+  })
+  ip!: string;
+  @ApiProperty({ description: 'Masked user agent.', example: 'Mozilla/***' }) userAgent!: string;
+}
+
+export class AuditOutcomeDto {
+  @ApiProperty({ description: 'HTTP status; 0 for security events.' }) status!: number;
+  @ApiProperty({ enum: ['allowed', 'denied'] }) decision!: 'allowed' | 'denied';
+  @ApiPropertyOptional({ description: 'Problem code or violation type.' }) reason?: string;
+}
+
+export class AuditEntryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Position in the chain, from 1, without gaps.' }) seq!: number;
+  @ApiProperty({ format: 'date-time' }) timestamp!: string;
+  @ApiProperty({ enum: AUDIT_ENTRY_TYPES }) type!: AuditEntryType;
+  @ApiProperty({ type: AuditActorDto }) actor!: AuditActorDto;
+  @ApiProperty({ type: AuditRequestDto }) request!: AuditRequestDto;
+  @ApiProperty({ type: AuditOutcomeDto }) outcome!: AuditOutcomeDto;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Facts stages recorded (never raw bodies or secrets).',
+  })
+  details!: Record<string, unknown>;
+  @ApiProperty({ description: 'Hash of the previous entry (64 zeros for the first).' })
+  prevHash!: string;
+  @ApiProperty({ description: 'HMAC-SHA-256 of this entry and prevHash.' }) hash!: string;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) items!: AuditEntryDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null at the end.',
+  })
+  nextCursor!: string | null;
+}
+
+export class AuditVerifyDto {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ description: 'Entries checked.' }) checked!: number;
+  @ApiPropertyOptional({ description: 'The first seq missing, out of order or altered.' })
+  firstBrokenSeq?: number;
+  @ApiPropertyOptional({ description: 'The seq the kept chain starts after (retention).' })
+  anchoredAt?: number;
+}

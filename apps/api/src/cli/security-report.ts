@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  AuditChain,
+  auditConfig,
+  AuditStore,
+  AuditTrailService,
+  buildSecurityReport,
+  DEVELOPMENT_AUDIT_KEY,
+  parseSince,
+} from '@techsapo/audit';
+import { redisConfig, RedisService } from '@techsapo/core';
+
+const USAGE = `Usage: npm run security:report -- [--since 24h] [--until <ISO time>] [--top 10] [--no-verify]
+
+Prints a Markdown security report from the audit stream (REDIS_URL, REDIS_KEY_PREFIX;
+AUDIT_HMAC_KEY to verify the chain). --since takes 30m, 24h, 7d or an ISO 8601 time.
+`;
+
+/** AL4: `npm run security:report` — reads the audit stream through the same library code. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const { values } = parseArgs({
+    options: {
+      since: { type: 'string', default: '24h' },
+      until: { type: 'string' },
+      top: { type: 'string', default: '10' },
+      'no-verify': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(USAGE);
+  const now = new Date();
+  const since = parseSince(values.since, now);
+  const until = values.until ? parseSince(values.until, now) : now;
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw new Error('--top must be a positive integer');
+
+  const audit = auditConfig.read(process.env);
+  const redis = new RedisService(redisConfig.read(process.env));
+  try {
+    const chain = new AuditChain(
+      audit.hmacKey ? Buffer.from(audit.hmacKey, 'utf8') : DEVELOPMENT_AUDIT_KEY,
+    );
+    const trail = new AuditTrailService(new AuditStore(redis), chain, audit);
+    const verification = values['no-verify'] ? undefined : await trail.verify();
+    const report = await buildSecurityReport(trail.entries(since, until), {
+      since,
+      until,
+      top,
+      verification,
+    });
+    process.stdout.write(report);
+  } finally {
+    await redis.onApplicationShutdown();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `security report failed: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+  );
+  process.exit(1);
+});

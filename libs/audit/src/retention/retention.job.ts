@@ -1,0 +1,111 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { RedisService } from '@techsapo/core';
+import { randomUUID } from 'node:crypto';
+import { auditConfig } from '../config/audit.config';
+import { AuditChain } from '../trail/audit-chain';
+import { AuditStore } from '../trail/audit-store';
+import { RetentionRegistry } from './retention.registry';
+
+const DAY_MS = 86_400_000;
+const FIRST_RUN_DELAY_MS = 10_000;
+const LOCK_TTL_MS = 10 * 60_000;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export interface RetentionRun {
+  /** False when another instance held the lock: it is doing the work. */
+  ran: boolean;
+  cutoff: string;
+  removed: Record<string, number>;
+  failed: string[];
+}
+
+/**
+ * DP4: removes audit entries and registered processed data older than RETENTION_DAYS, on a
+ * timer, on one instance at a time (a Redis lock). Audit entries go through the store's trim,
+ * which anchors the chain at the last removed entry so verification keeps working.
+ */
+@Injectable()
+export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RetentionJob.name);
+  private readonly lockKey: string;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly store: AuditStore,
+    private readonly chain: AuditChain,
+    private readonly registry: RetentionRegistry,
+    @Inject(auditConfig.factory.KEY)
+    private readonly config: ConfigType<typeof auditConfig.factory>,
+  ) {
+    this.lockKey = redis.key('retention', 'lock');
+  }
+
+  onApplicationBootstrap(): void {
+    const run = (): void => {
+      this.run().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'retention run failed'),
+      );
+    };
+    this.timers = [
+      setTimeout(run, Math.min(FIRST_RUN_DELAY_MS, this.config.retentionIntervalMs)),
+      setInterval(run, this.config.retentionIntervalMs),
+    ];
+    for (const timer of this.timers) timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+
+  /** One purge with the cutoff RETENTION_DAYS before `now`. */
+  async run(now = new Date()): Promise<RetentionRun> {
+    const cutoff = new Date(now.getTime() - this.config.retentionDays * DAY_MS);
+    const result: RetentionRun = {
+      ran: false,
+      cutoff: cutoff.toISOString(),
+      removed: {},
+      failed: [],
+    };
+    const token = randomUUID();
+    const locked = await this.redis.client.set(this.lockKey, token, 'PX', LOCK_TTL_MS, 'NX');
+    if (locked !== 'OK') return result;
+    result.ran = true;
+    try {
+      const purges: [string, (cutoff: Date) => Promise<number>][] = [
+        ['audit', (c) => this.trimAudit(c)],
+        ...this.registry.entries(),
+      ];
+      for (const [name, purge] of purges) {
+        try {
+          result.removed[name] = await purge(cutoff);
+        } catch (error) {
+          result.failed.push(name);
+          this.logger.error({ err: error, purge: name }, 'retention purge failed');
+        }
+      }
+    } finally {
+      await this.redis.client.eval(RELEASE, 1, this.lockKey, token);
+    }
+    if (Object.values(result.removed).some((n) => n > 0) || result.failed.length > 0)
+      this.logger.log({ retention: result }, 'retention run');
+    return result;
+  }
+
+  private async trimAudit(cutoff: Date): Promise<number> {
+    const last = await this.store.lastBefore(cutoff.getTime());
+    if (!last) return 0;
+    if (last.unreadable) throw new Error(`audit entry ${last.streamId} is unreadable: not trimmed`);
+    const before = await this.store.length();
+    const link = { seq: last.entry.seq, hash: last.entry.hash };
+    await this.store.trimThrough(last, this.chain.signLink(link));
+    return before - (await this.store.length());
+  }
+}

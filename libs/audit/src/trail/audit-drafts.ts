@@ -1,0 +1,118 @@
+import { maskIp, maskUserAgent, redactDeep, redactText } from '@techsapo/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createHash, randomUUID } from 'node:crypto';
+import type { SecurityEventInput, SecurityLogLine } from '../security-events/security-event';
+import { AUDIT_ENTRY_TYPES, AuditDraft, AuditEntryType } from './audit-entry';
+
+const MAX_PATH = 512;
+
+/** The entry type from the path, unless a stage set `request.state.details.auditType`. */
+export function auditTypeOf(path: string, declared?: unknown): AuditEntryType {
+  if (typeof declared === 'string' && (AUDIT_ENTRY_TYPES as readonly string[]).includes(declared))
+    return declared as AuditEntryType;
+  if (path.startsWith('/api/v1/auth/')) return 'auth';
+  if (path.startsWith('/api/v1/admin/')) return 'admin';
+  if (path === '/api/v1/analyses' || path.startsWith('/api/v1/analyses/')) return 'analysis';
+  if (path === '/mcp' || path.startsWith('/mcp/') || path.startsWith('/api/v1/mcp/')) return 'mcp';
+  return 'http';
+}
+
+/** The path as called: no query string (it may carry secrets), secret shapes redacted, bounded. */
+export function auditPath(url: string): string {
+  const path = url.split('?')[0].split('#')[0];
+  return redactText(path).slice(0, MAX_PATH);
+}
+
+/**
+ * The entry for one HTTP response. Refusals are `denied` (every 4xx: the caller was turned
+ * away); 2xx/3xx and server failures are `allowed` (admitted; a 5xx carries its reason).
+ */
+export function httpDraft(request: FastifyRequest, reply: FastifyReply): AuditDraft {
+  const state = request.state;
+  const path = auditPath(request.url);
+  const { auditType, ...facts } = state?.details ?? {};
+  const principal = state?.principal;
+  const status = reply.statusCode;
+  const body = bodyFacts(request);
+  return {
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    type: auditTypeOf(state?.route ?? path, auditType),
+    actor: principal
+      ? {
+          id: principal.id,
+          username: principal.username,
+          roles: [...principal.roles],
+          sessionId: principal.sessionId,
+          apiKeyId: principal.apiKeyId,
+        }
+      : {},
+    request: {
+      id: state?.requestId ?? String(request.id),
+      method: request.method,
+      path,
+      route: state?.route,
+      ip: maskIp(request.ip),
+      userAgent: maskUserAgent(request.headers['user-agent']),
+    },
+    outcome: {
+      status,
+      decision: status >= 400 && status < 500 ? 'denied' : 'allowed',
+      reason: state?.reason,
+    },
+    details: {
+      ...(redactDeep(facts) as Record<string, unknown>),
+      ...(body ? { body } : {}),
+      durationMs: state ? Number(process.hrtime.bigint() - state.startedAt) / 1e6 : undefined,
+    },
+  };
+}
+
+/**
+ * Size, and a SHA-256 of the parsed body with secret fields redacted first: it identifies a
+ * payload without letting anyone test guesses of a password against the log.
+ */
+function bodyFacts(request: FastifyRequest): { bytes: number; sha256?: string } | undefined {
+  const length = Number(request.headers['content-length']);
+  if (request.body === undefined || request.body === null) {
+    return Number.isFinite(length) && length > 0 ? { bytes: length } : undefined;
+  }
+  const serialised =
+    typeof request.body === 'string' ? request.body : JSON.stringify(redactDeep(request.body));
+  return {
+    bytes: Number.isFinite(length) ? length : Buffer.byteLength(serialised),
+    sha256: createHash('sha256')
+      .update(typeof request.body === 'string' ? redactText(serialised) : serialised)
+      .digest('hex'),
+  };
+}
+
+/** A security event (AL2) as a `type: security` entry; the line is already masked and sanitised. */
+export function securityDraft(line: SecurityLogLine, input: SecurityEventInput): AuditDraft {
+  return {
+    id: randomUUID(),
+    timestamp: line.timestamp,
+    type: 'security',
+    actor: {
+      id: input.principalId,
+      sessionId: line.session_id ?? undefined,
+    },
+    request: {
+      id: line.request_id ?? '-',
+      method: '-',
+      path: '-',
+      ip: line.ip_address,
+      userAgent: line.user_agent,
+    },
+    outcome: {
+      status: 0,
+      decision: line.details.blocked ? 'denied' : 'allowed',
+      reason: line.details.violation_type,
+    },
+    details: {
+      event_type: line.event_type,
+      severity: line.severity,
+      ...line.details,
+    },
+  };
+}

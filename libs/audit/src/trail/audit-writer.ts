@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { auditConfig } from '../config/audit.config';
+import { AuditChain } from './audit-chain';
+import type { AuditDraft } from './audit-entry';
+import { AuditStore } from './audit-store';
+
+export const AUDIT_WRITE_FAILURES = 'techsapo_audit_write_failures_total';
+export const AUDIT_ENTRIES = 'techsapo_audit_entries_total';
+
+/** During shutdown a failing batch is tried this many times before it goes to stderr. */
+const SHUTDOWN_ATTEMPTS = 3;
+/** Appends that lost the race to another instance are re-sealed at once, this many times. */
+const MAX_CONFLICTS = 100;
+
+interface Pending {
+  draft: AuditDraft;
+  attempts: number;
+  firstFailureAt?: number;
+}
+
+/**
+ * Writes audit entries off the response path: `record()` only queues; a timer seals queued
+ * drafts into the chain and appends them in batches. A failed batch stays queued and is
+ * retried; an entry that still cannot be written is never dropped silently: it goes to stderr
+ * as one JSON line (it holds nothing secret) and `techsapo_audit_write_failures_total` counts it.
+ */
+@Injectable()
+export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(AuditWriter.name);
+  private queue: Pending[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly store: AuditStore,
+    private readonly chain: AuditChain,
+    @Inject(auditConfig.factory.KEY)
+    private readonly config: ConfigType<typeof auditConfig.factory>,
+    @InjectMetric(AUDIT_WRITE_FAILURES) private readonly failures: Counter<string>,
+    @InjectMetric(AUDIT_ENTRIES) private readonly written: Counter<string>,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), this.config.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(draft: AuditDraft): void {
+    if (this.queue.length >= this.config.queueLimit) {
+      this.giveUp([{ draft, attempts: 0 }], 'queue full');
+      return;
+    }
+    this.queue.push({ draft, attempts: 0 });
+    if (this.queue.length >= this.config.batchSize) void this.flush();
+    // After shutdown began there is no timer: write what arrives at once.
+    else if (this.closed) void this.flush();
+  }
+
+  /** Writes everything queued so far; resolves when it is written or given up. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (this.queue.length === 0) return;
+    this.flushing = this.drain().finally(() => (this.flushing = undefined));
+    await this.flushing;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.flush();
+    // Whatever could not be written by now would be lost with the process: put it on stderr.
+    if (this.queue.length > 0) this.giveUp(this.queue.splice(0), 'shutdown');
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.config.batchSize);
+      try {
+        await this.append(batch.map((p) => p.draft));
+        this.written.inc(batch.length);
+      } catch (error) {
+        const now = Date.now();
+        for (const p of batch) {
+          p.attempts += 1;
+          p.firstFailureAt ??= now;
+        }
+        const expired = (p: Pending): boolean =>
+          this.closed
+            ? p.attempts >= SHUTDOWN_ATTEMPTS
+            : now - (p.firstFailureAt ?? now) >= this.config.writeRetryMs;
+        const retry = batch.filter((p) => !expired(p));
+        const lost = batch.filter(expired);
+        this.logger.warn(
+          `audit write failed (${batch.length} entries, retrying ${retry.length}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+        if (lost.length > 0) this.giveUp(lost, 'write failed');
+        // Keep the order: the failed batch goes back in front, the next timer tick retries it.
+        this.queue.unshift(...retry);
+        if (!this.closed || retry.length === 0) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  private async append(drafts: AuditDraft[]): Promise<void> {
+    let head = await this.store.head();
+    for (let i = 0; i < MAX_CONFLICTS; i += 1) {
+      const result = await this.store.append(this.chain.seal(drafts, head), head);
+      if (result.ok) return;
+      head = result.head;
+    }
+    throw new Error('the chain head kept moving');
+  }
+
+  private giveUp(lost: Pending[], why: string): void {
+    for (const { draft } of lost) {
+      process.stderr.write(
+        `${JSON.stringify({ level: 'error', msg: 'audit entry not written', reason: why, time: new Date().toISOString(), auditEntry: draft })}\n`,
+      );
+    }
+    this.failures.inc({ reason: why }, lost.length);
+  }
+}

@@ -1,0 +1,92 @@
+import { SecurityEventService } from '@techsapo/audit';
+import { join } from 'node:path';
+import request from 'supertest';
+import { auditEntries } from './support/audit';
+import { ROOT, startService } from './support/processes';
+import { startTestApp, TestApp } from './support/test-app';
+
+const REPORT = join(ROOT, 'dist', 'apps', 'api', 'src', 'cli', 'security-report.js');
+
+/** Runs the built CLI (dist/) as `npm run security:report` does. */
+async function report(
+  prefix: string,
+  ...args: string[]
+): Promise<{ code: number | null; out: string }> {
+  const run = startService({ REDIS_KEY_PREFIX: prefix, NODE_ENV: 'test' }, [REPORT, ...args]);
+  const code = await run.exited;
+  return { code, out: run.output() };
+}
+
+describe('npm run security:report', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('summarises a populated audit stream: events by type and severity, refusals, addresses, self-modification', async () => {
+    const events = t.app.get(SecurityEventService);
+    events.report({
+      eventType: 'SELF_MODIFICATION_ATTEMPT',
+      severity: 'CRITICAL',
+      violationType: 'SELF_MODIFICATION',
+      blocked: true,
+      source: 'llm-answer',
+      payload: 'rm -rf /app/dist && echo token=abc123secret',
+      principalId: 'usr_7',
+      ip: '198.51.100.23',
+      userAgent: 'python-requests/2.31',
+    });
+    for (let i = 0; i < 3; i += 1) {
+      events.report({
+        eventType: 'SUSPICIOUS_ACTIVITY',
+        severity: 'HIGH',
+        violationType: 'SQL_INJECTION_ATTEMPT',
+        blocked: true,
+        source: 'request',
+        payload: "' OR 1=1 --",
+        ip: '203.0.113.9',
+      });
+    }
+    events.report({
+      eventType: 'RATE_LIMIT_EXCEEDED',
+      severity: 'MEDIUM',
+      violationType: 'RATE_LIMIT',
+      blocked: false,
+      source: 'request',
+      ip: '2001:db8:abcd:12::1',
+    });
+    await request(t.server).get('/api/v1/unknown');
+    await auditEntries(t, 6);
+
+    const { code, out } = await report(t.prefix, '--since', '24h');
+    expect(code).toBe(0);
+    expect(out).toContain('# TechSapo security report');
+    expect(out).toContain('Audit chain: **intact** (6 entries checked)');
+    expect(out).toMatch(/\| audit entries \| 6 \|/);
+    expect(out).toMatch(/\| security events \| 5 \|/);
+    expect(out).toMatch(/\| self-modification attempts \| 1 \|/);
+    expect(out).toMatch(/\| SUSPICIOUS_ACTIVITY \/ SQL_INJECTION_ATTEMPT \| 3 \|/);
+    expect(out).toMatch(/\| SELF_MODIFICATION_ATTEMPT \| 1 \| 0 \| 0 \| 0 \|/);
+    expect(out).toMatch(/\| security event blocked: SQL_INJECTION_ATTEMPT \| 3 \|/);
+    expect(out).toMatch(/\| 203\.0\.113\.\*\*\* \| 3 \|/);
+    expect(out).toContain('2001:db8:abcd::***');
+    expect(out).toMatch(/\| usr_7 \| 1 \|/);
+    expect(out).toMatch(/SELF_MODIFICATION \| llm-answer \| yes \| 198\.51\.100\.\*\*\*/);
+    // Masked and sanitised throughout.
+    expect(out).not.toMatch(/198\.51\.100\.23|203\.0\.113\.9\b|abc123secret|2\.31/);
+  });
+
+  it('reports an empty stream without failing', async () => {
+    const { code, out } = await report(`${t.prefix}empty`, '--since', '7d');
+    expect(code).toBe(0);
+    expect(out).toContain('_No audit entries in this period._');
+    expect(out).toMatch(/\| self-modification attempts \| 0 \|/);
+  });
+
+  it('refuses a bad --since with a clear message', async () => {
+    const { code, out } = await report(t.prefix, '--since', 'yesterday-ish');
+    expect(code).toBe(1);
+    expect(out).toContain('not a duration');
+  });
+});

@@ -1,0 +1,34 @@
+import { AuditEntry, AuditStore, AuditWriter } from '@techsapo/audit';
+import type { TestApp } from './test-app';
+
+/**
+ * The audit entries in Redis once at least `count` are there: responses are recorded when
+ * they end and written in batches, so the writer is flushed until they have all arrived.
+ */
+export async function auditEntries(
+  t: TestApp,
+  count = 0,
+  apps: TestApp[] = [t],
+): Promise<AuditEntry[]> {
+  const store = t.app.get(AuditStore);
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    await Promise.all(apps.map((a) => a.app.get(AuditWriter).flush()));
+    const entries: AuditEntry[] = [];
+    for await (const stored of store.scan()) entries.push(stored.entry);
+    if (entries.length >= count) return entries;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`fewer than ${count} audit entries were written`);
+}
+
+/** Rewrites the stream as an attacker with Redis access would: same ids, `edit` applied. */
+export async function rewriteStream(
+  t: TestApp,
+  edit: (entries: { id: string; value: string }[]) => { id: string; value: string }[],
+): Promise<void> {
+  const store = t.app.get(AuditStore);
+  const raw = (await t.redis.client.xrange(store.streamKey, '-', '+')) as [string, string[]][];
+  const rows = edit(raw.map(([id, fields]) => ({ id, value: fields[1] })));
+  await t.redis.client.del(store.streamKey);
+  for (const row of rows) await t.redis.client.xadd(store.streamKey, row.id, 'e', row.value);
+}
