@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@techsapo/security';
 import { AdminApiKeysController } from './admin/api-keys/admin-api-keys.controller';
 import { AdminBlocksController } from './admin/blocks/admin-blocks.controller';
+import { AdminReviewController } from './admin/review/admin-review.controller';
 import { AdminSessionsController } from './admin/sessions/admin-sessions.controller';
 import { AdminUsersController } from './admin/users/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
@@ -15,6 +16,7 @@ import { AuthController } from './auth/auth.controller';
     AdminApiKeysController,
     AdminSessionsController,
     AdminBlocksController,
+    AdminReviewController,
   ],
 })
 export class ApiModule {}
