@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# `npm start`: build, then run the service with a reachable Redis (see with-redis.sh).
+# `npm start`: build, then run the service read-only under Node's permission model (flags from
+# scripts/runtime-flags.mjs: writes only to DATA_DIR and the temp folder, no child processes
+# unless MCP_CONFIG names a stdio upstream) with a reachable Redis (see with-redis.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/build.mjs >/dev/null
-exec bash scripts/with-redis.sh node --enable-source-maps dist/apps/api/src/main.js
+mapfile -t flags < <(node scripts/runtime-flags.mjs)
+exec bash scripts/with-redis.sh node "${flags[@]}" --enable-source-maps dist/apps/api/src/main.js

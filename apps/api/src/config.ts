@@ -1,6 +1,6 @@
 import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
-import { securityConfig } from '@techsapo/security';
+import { runtimeConfig, securityConfig } from '@techsapo/security';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
 export const CONFIG_NAMESPACES: ConfigNamespace[] = [
@@ -8,4 +8,5 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   redisConfig,
   securityConfig,
   auditConfig,
+  runtimeConfig,
 ];

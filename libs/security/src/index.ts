@@ -10,3 +10,7 @@ export * from './pipeline/policies.guard';
 export * from './pipeline/validation.pipe';
 export * from './pipeline/route-policies';
 export * from './pipeline/security-pipeline.module';
+export * from './detection';
+export * from './decorators/free-text.decorator';
+export * from './pipeline/request-security.guard';
+export * from './runtime';

@@ -1,0 +1,287 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { AhoCorasick } from './aho-corasick';
+import {
+  DEFAULT_DETECTION_POLICY,
+  type DetectionPolicy,
+  type DetectionRule,
+} from './detection-policy';
+import type {
+  DetectionAction,
+  Category,
+  Channel,
+  Finding,
+  ScanResult,
+  Verdict,
+} from './detection.types';
+import { normalize, type NormalizedText } from './normalizer';
+import { matchShape } from './shapes';
+
+/** Largest input scanned (SM4: LLM responses up to 2 MiB); longer text is scanned up to it. */
+export const MAX_SCAN_LENGTH = 2 * 1024 * 1024;
+/** techsapo_self_modification_attempts_total{source,type,blocked}: one per scan and category. */
+export const SELF_MODIFICATION_ATTEMPTS = 'techsapo_self_modification_attempts_total';
+/** Injection token for a policy other than the shipped default (tests, other deployments). */
+export const DETECTION_POLICY = Symbol('DETECTION_POLICY');
+/** Categories that describe an attempt on the system (secrets are data leaks, not attempts). */
+const COUNTED: ReadonlySet<Category> = new Set<Category>([
+  'self-modification',
+  'code-execution',
+  'file-write',
+  'prompt-injection',
+  'web-injection',
+]);
+/** Findings kept per rule; overlapping hits of one rule are merged first. */
+const MAX_FINDINGS_PER_RULE = 50;
+
+interface TokenRef {
+  rule: number;
+  near: boolean;
+  boundaryStart: boolean;
+  boundaryEnd: boolean;
+  /** An open-ended word token (`writefile*`) reports the whole word it starts. */
+  extendWord: boolean;
+  except: string[];
+  notFollowedBy: string;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface RuleState {
+  hits: Span[];
+  near: Span[];
+  found: Span[];
+  scannedUntil: number;
+}
+
+const isWordUnit = (unit: number): boolean =>
+  (unit >= 97 && unit <= 122) || (unit >= 48 && unit <= 57) || unit === 95 || unit === 36;
+
+const foldToken = (token: string): string => token.normalize('NFKC').toLowerCase();
+
+/**
+ * The one detector every channel uses (requests, LLM answers, MCP arguments, results and
+ * tool descriptions). Linear time: one normalisation pass, one Aho–Corasick pass, bounded
+ * shape checks and a merge of sorted hit lists; no regular expressions touch the input.
+ */
+@Injectable()
+export class ContentDetector {
+  readonly policy: DetectionPolicy;
+  private readonly automaton: AhoCorasick;
+  private readonly refs: TokenRef[][];
+  private readonly rules: DetectionRule[];
+  private readonly maxNearLength: number[];
+
+  constructor(
+    @Optional() @Inject(DETECTION_POLICY) policy?: DetectionPolicy,
+    @Optional()
+    @InjectMetric(SELF_MODIFICATION_ATTEMPTS)
+    private readonly attempts?: Counter<string>,
+  ) {
+    this.policy = policy ?? DEFAULT_DETECTION_POLICY;
+    this.rules = this.policy.rules;
+    const patterns = new Map<string, number>();
+    const refs: TokenRef[][] = [];
+    this.maxNearLength = this.rules.map(() => 0);
+    const add = (raw: string, rule: number, near: boolean): void => {
+      const boundaryStart = !raw.startsWith('*');
+      const boundaryEnd = !raw.endsWith('*');
+      const text = foldToken(raw.slice(boundaryStart ? 0 : 1, boundaryEnd ? raw.length : -1));
+      let id = patterns.get(text);
+      if (id === undefined) {
+        id = patterns.size;
+        patterns.set(text, id);
+        refs.push([]);
+      }
+      const definition = this.rules[rule];
+      if (near) this.maxNearLength[rule] = Math.max(this.maxNearLength[rule], text.length);
+      refs[id].push({
+        rule,
+        near,
+        boundaryStart: boundaryStart && isWordUnit(text.charCodeAt(0)),
+        boundaryEnd: boundaryEnd && isWordUnit(text.charCodeAt(text.length - 1)),
+        extendWord: !boundaryEnd && isWordUnit(text.charCodeAt(text.length - 1)),
+        except: near ? [] : (definition.except ?? []).map(foldToken),
+        notFollowedBy: near ? '' : (definition.notFollowedBy ?? ''),
+      });
+    };
+    this.rules.forEach((rule, index) => {
+      for (const token of rule.tokens) add(token, index, false);
+      for (const token of rule.near ?? []) add(token, index, true);
+    });
+    this.automaton = new AhoCorasick([...patterns.keys()]);
+    this.refs = refs;
+  }
+
+  scan(text: string, channel: Channel): ScanResult {
+    const input = text.length > MAX_SCAN_LENGTH ? text.slice(0, MAX_SCAN_LENGTH) : text;
+    const normalized = normalize(input);
+    const states = this.match(normalized.text);
+    const findings = this.collect(states, normalized, channel);
+    this.count(channel, findings);
+    return this.decide(text, findings);
+  }
+
+  private count(channel: Channel, findings: Finding[]): void {
+    if (!this.attempts || findings.length === 0) return;
+    const blocked = new Map<Category, boolean>();
+    for (const finding of findings) {
+      if (!COUNTED.has(finding.category)) continue;
+      blocked.set(
+        finding.category,
+        (blocked.get(finding.category) ?? false) || finding.action === 'block',
+      );
+    }
+    for (const [type, wasBlocked] of blocked) {
+      this.attempts.inc({ source: channel, type, blocked: String(wasBlocked) });
+    }
+  }
+
+  private match(text: string): RuleState[] {
+    const states: RuleState[] = this.rules.map(() => ({
+      hits: [],
+      near: [],
+      found: [],
+      scannedUntil: 0,
+    }));
+    const lengths = this.automaton.lengths;
+    this.automaton.scan(text, (id, tokenEnd) => {
+      const start = tokenEnd - lengths[id];
+      for (const ref of this.refs[id]) {
+        if (!this.accepts(text, start, tokenEnd, ref)) continue;
+        const end = ref.extendWord ? wordEnd(text, tokenEnd) : tokenEnd;
+        const state = states[ref.rule];
+        if (ref.near) {
+          state.near.push({ start, end });
+          continue;
+        }
+        const rule = this.rules[ref.rule];
+        if (rule.shape) {
+          if (start < state.scannedUntil) continue;
+          const shapeEnd = matchShape(rule, text, start, tokenEnd);
+          state.scannedUntil = Math.abs(shapeEnd);
+          if (shapeEnd > 0) addSpan(state.found, { start, end: shapeEnd });
+        } else if (rule.near) {
+          state.hits.push({ start, end });
+        } else {
+          addSpan(state.found, { start, end });
+        }
+      }
+    });
+    this.rules.forEach((rule, index) => {
+      if (rule.near) this.resolveNear(rule, states[index], this.maxNearLength[index]);
+    });
+    return states;
+  }
+
+  private accepts(text: string, start: number, end: number, ref: TokenRef): boolean {
+    if (ref.boundaryStart && start > 0 && isWordUnit(text.charCodeAt(start - 1))) return false;
+    if (ref.boundaryEnd && end < text.length && isWordUnit(text.charCodeAt(end))) return false;
+    if (ref.notFollowedBy && end < text.length && ref.notFollowedBy.includes(text[end])) {
+      return false;
+    }
+    for (const longer of ref.except) {
+      const token = text.slice(start, end);
+      const offset = longer.indexOf(token);
+      if (offset >= 0 && text.startsWith(longer, start - offset)) return false;
+    }
+    return true;
+  }
+
+  /** Keeps the hits that have a `near` token inside the window; both lists are sorted by end. */
+  private resolveNear(rule: DetectionRule, state: RuleState, maxNear: number): void {
+    const window = rule.window ?? 0;
+    const after = rule.order === 'after';
+    const near = state.near;
+    let first = 0;
+    for (const hit of state.hits) {
+      const lowest = after ? hit.end : hit.start - window;
+      while (first < near.length && near[first].end <= lowest) first += 1;
+      for (let k = first; k < near.length; k += 1) {
+        const candidate = near[k];
+        if (candidate.end - maxNear > hit.end + window) break;
+        const inWindow = after
+          ? candidate.start >= hit.end && candidate.start - hit.end <= window
+          : candidate.start < hit.end + window && candidate.end > hit.start - window;
+        if (inWindow) {
+          addSpan(state.found, {
+            start: Math.min(hit.start, candidate.start),
+            end: Math.max(hit.end, candidate.end),
+          });
+          break;
+        }
+      }
+    }
+  }
+
+  private collect(states: RuleState[], normalized: NormalizedText, channel: Channel): Finding[] {
+    const findings: Finding[] = [];
+    const defaults = this.policy.channels[channel] as Partial<Record<Category, DetectionAction>>;
+    states.forEach((state, index) => {
+      const rule = this.rules[index];
+      const action: DetectionAction = rule.actions?.[channel] ?? defaults[rule.category] ?? 'flag';
+      if (action === 'ignore') return;
+      // Every secret is redacted; other rules report a bounded number of places.
+      const spans = action === 'redact' ? state.found : state.found.slice(0, MAX_FINDINGS_PER_RULE);
+      for (const span of spans) {
+        findings.push({
+          rule: rule.id,
+          category: rule.category,
+          severity: rule.severity,
+          action,
+          start: normalized.start[span.start],
+          end: normalized.end[span.end - 1],
+        });
+      }
+    });
+    return findings.sort((a, b) => a.start - b.start || a.end - b.end);
+  }
+
+  private decide(text: string, findings: Finding[]): ScanResult {
+    let verdict: Verdict = 'clean';
+    for (const finding of findings) {
+      if (finding.action === 'block') verdict = 'block';
+      else if (verdict === 'clean') verdict = 'flag';
+    }
+    const redactions = findings.filter((f) => f.action === 'redact');
+    if (redactions.length === 0) return { verdict, findings };
+    return { verdict, findings, redacted: redact(text, redactions) };
+  }
+}
+
+/** Where the word running through `from` ends (bounded, so overlapping hits stay linear). */
+const MAX_WORD_EXTENSION = 64;
+function wordEnd(text: string, from: number): number {
+  let end = from;
+  const limit = Math.min(text.length, from + MAX_WORD_EXTENSION);
+  while (end < limit && isWordUnit(text.charCodeAt(end))) end += 1;
+  return end;
+}
+
+/** Appends a span, merging it into the previous one when they overlap or touch. */
+function addSpan(spans: Span[], span: Span): void {
+  const last = spans[spans.length - 1];
+  if (last && span.start <= last.end) {
+    last.start = Math.min(last.start, span.start);
+    last.end = Math.max(last.end, span.end);
+    return;
+  }
+  spans.push(span);
+}
+
+function redact(text: string, findings: Finding[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const finding of [...findings].sort((a, b) => a.start - b.start)) {
+    if (finding.end <= at) continue;
+    const start = Math.max(at, finding.start);
+    parts.push(text.slice(at, start), `[REDACTED:${finding.rule}]`);
+    at = finding.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}

@@ -1,0 +1,153 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import {
+  SecurityEventsModule,
+  SecurityEventService,
+  type SecurityEventInput,
+} from '@techsapo/audit';
+import { ProblemDetailsFilter } from '@techsapo/core';
+import type { FastifyRequest } from 'fastify';
+import { register } from 'prom-client';
+import request from 'supertest';
+import { FreeText } from '../decorators/free-text.decorator';
+import { DetectionModule } from '../detection/detection.module';
+import { RequestSecurityGuard } from './request-security.guard';
+
+class NoteDto {
+  title!: string;
+  @FreeText()
+  content!: string;
+  tags?: string[];
+}
+
+let lastState: Record<string, unknown> = {};
+
+@Controller('items')
+class ItemsController {
+  @Get(':id')
+  get(@Param('id') id: string, @Query('q') q?: string): { id: string; q?: string } {
+    return { id, q };
+  }
+
+  @Post()
+  create(@Body() body: NoteDto): { ok: true } {
+    void body;
+    return { ok: true };
+  }
+}
+
+describe('RequestSecurityGuard (Nest + Fastify)', () => {
+  let app: NestFastifyApplication;
+  const events: SecurityEventInput[] = [];
+
+  beforeAll(async () => {
+    register.clear();
+    const moduleRef = await Test.createTestingModule({
+      imports: [SecurityEventsModule, DetectionModule],
+      controllers: [ItemsController],
+      providers: [
+        RequestSecurityGuard,
+        ProblemDetailsFilter,
+        { provide: APP_GUARD, useExisting: RequestSecurityGuard },
+        { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.addHook('onRequest', async (req: FastifyRequest) => {
+      req.state = {
+        requestId: 'req-1',
+        startedAt: process.hrtime.bigint(),
+        upstreamMs: 0,
+        details: {},
+      };
+      lastState = req.state.details;
+    });
+    app.get(SecurityEventService).onEvent((_line, input) => events.push(input));
+    await app.init();
+    await fastify.ready();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    register.clear();
+  });
+
+  beforeEach(() => {
+    events.length = 0;
+  });
+
+  const server = () => app.getHttpServer();
+
+  it.each([
+    ['/items/%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'path', 'XSS_ATTEMPT'],
+    ['/items/x?q=..%2F..%2Fetc%2Fpasswd', 'query', 'PATH_TRAVERSAL'],
+    ['/items/x?q=%252e%252e%252fsecret', 'query', 'PATH_TRAVERSAL'],
+    ['/items/x?q=1%20UNION%20ALL%20SELECT%201,2', 'query', 'SQL_INJECTION_ATTEMPT'],
+  ])(
+    'refuses %s with 403 security-pattern-blocked and a security event',
+    async (url, location, violation) => {
+      const res = await request(server()).get(url).expect(403);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.type).toMatch(/security-pattern-blocked$/);
+      expect(res.body.fields[0].location).toBe(location);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        eventType: 'SUSPICIOUS_ACTIVITY',
+        violationType: violation,
+        blocked: true,
+        source: 'request',
+      });
+      expect(lastState.securityFindings).toEqual(
+        expect.arrayContaining([expect.objectContaining({ location, category: 'web-injection' })]),
+      );
+    },
+  );
+
+  it('scans the headers it reads', async () => {
+    await request(server()).get('/items/x').set('User-Agent', '<svg onload=alert(1)>').expect(403);
+    expect(events[0].violationType).toBe('XSS_ATTEMPT');
+  });
+
+  it('lets ordinary values through without findings', async () => {
+    const res = await request(server()).get('/items/report-2024?q=quarterly%20totals').expect(200);
+    expect(res.body).toEqual({ id: 'report-2024', q: 'quarterly totals' });
+    expect(events).toHaveLength(0);
+    expect(lastState.securityFlags).toBeUndefined();
+  });
+
+  it('accepts code in a @FreeText body field and records flags; refuses the same in a structured field', async () => {
+    const content =
+      "const fs = require('fs');\nfs.writeFileSync(out, eval(input));\nel.innerHTML = '<script>x()</script>';";
+    await request(server()).post('/items').send({ title: 'Review', content }).expect(201);
+    const flags = lastState.securityFlags as { field: string; category: string; action: string }[];
+    expect(new Set(flags.map((f) => f.category))).toEqual(
+      new Set(['file-write', 'code-execution', 'web-injection']),
+    );
+    expect(flags.every((f) => f.field === 'content' && f.action === 'flag')).toBe(true);
+    expect(events).toHaveLength(0);
+
+    const res = await request(server())
+      .post('/items')
+      .send({ title: content, content: 'ok' })
+      .expect(403);
+    expect(res.body.fields).toEqual([
+      { location: 'body', field: 'title', categories: ['web-injection'] },
+    ]);
+    await request(server())
+      .post('/items')
+      .send({ title: 'ok', content: 'ok', tags: ['fine', '../../app/dist'] })
+      .expect(403);
+  });
+
+  it('refuses self-modification in a structured body field', async () => {
+    const res = await request(server())
+      .post('/items')
+      .send({ title: 'delete require.cache[k]', content: 'x' })
+      .expect(403);
+    expect(res.body.fields[0].categories).toEqual(['self-modification']);
+    expect(events[0].violationType).toBe('SELF_MODIFICATION');
+  });
+});

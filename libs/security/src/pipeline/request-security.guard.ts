@@ -1,0 +1,215 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { SecurityEventService } from '@techsapo/audit';
+import { DomainError } from '@techsapo/core';
+import type { FastifyRequest } from 'fastify';
+import { freeTextFields } from '../decorators/free-text.decorator';
+import { ContentDetector } from '../detection/content-detector';
+import type { Finding } from '../detection/detection.types';
+import { eventSeverityOf, violationTypeOf } from '../detection/violation-type';
+
+/** Request headers the application reads (and logs or audits), scanned as structured fields. */
+export const SCANNED_HEADERS = ['x-request-id', 'user-agent', 'referer', 'origin'] as const;
+/** Bounds on what one request can make the guard do (the body itself is limited to 1 MiB). */
+const MAX_DEPTH = 32;
+const MAX_FIELDS = 10_000;
+/** Findings kept in request.state.details for the audit entry. */
+const MAX_RECORDED = 50;
+
+export type FieldLocation = 'path' | 'query' | 'header' | 'body';
+
+interface ScannedField {
+  location: FieldLocation;
+  field: string;
+  value: string;
+  freeText: boolean;
+}
+
+/** A finding as the audit trail keeps it: where, which rule, never the value itself. */
+export interface RequestFinding extends Finding {
+  location: FieldLocation;
+  field: string;
+}
+
+/**
+ * RL3 / IV3 / IV4 / SM4 on the request channel. Structured fields — path and query parameters,
+ * the headers we read, every JSON body field not marked @FreeText() — are scanned as
+ * `request-field`: a blocking finding (web injection, self-modification) refuses the request
+ * with 403 `security-pattern-blocked` and a security event. Free-text fields are scanned as
+ * `request-text`: their findings are recorded as flags for the handler and the audit trail.
+ */
+@Injectable()
+export class RequestSecurityGuard implements CanActivate {
+  constructor(
+    private readonly detector: ContentDetector,
+    private readonly events: SecurityEventService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const blocked: RequestFinding[] = [];
+    const flags: RequestFinding[] = [];
+    let offending: ScannedField | undefined;
+    for (const field of collectFields(request, bodyTypeOf(context))) {
+      const result = this.detector.scan(
+        field.value,
+        field.freeText ? 'request-text' : 'request-field',
+      );
+      for (const finding of result.findings) {
+        const recorded = { ...finding, location: field.location, field: field.field };
+        if (finding.action === 'block') {
+          blocked.push(recorded);
+          offending ??= field;
+        } else {
+          flags.push(recorded);
+        }
+      }
+    }
+    const details = request.state.details;
+    if (flags.length > 0) details.securityFlags = flags.slice(0, MAX_RECORDED);
+    if (!offending) return true;
+    details.securityFindings = blocked.slice(0, MAX_RECORDED);
+    this.report(request, offending, blocked);
+    throw new DomainError(
+      'security-pattern-blocked',
+      403,
+      'Request blocked',
+      `The ${offending.location} field "${offending.field}" contains a pattern that is not allowed.`,
+      { extensions: { fields: blockedFields(blocked) } },
+    );
+  }
+
+  private report(request: FastifyRequest, field: ScannedField, findings: RequestFinding[]): void {
+    const first = findings[0];
+    const principal = request.state.principal;
+    this.events.report({
+      eventType: 'SUSPICIOUS_ACTIVITY',
+      severity: eventSeverityOf(findings),
+      violationType: violationTypeOf(first),
+      blocked: true,
+      source: 'request',
+      payload: field.value,
+      requestId: request.state.requestId,
+      principalId: principal?.id,
+      sessionId: principal?.sessionId,
+      ip: request.ip,
+      userAgent: headerValue(request.headers['user-agent']),
+      details: {
+        method: request.method,
+        route: request.routeOptions?.url,
+        findings: findings.slice(0, MAX_RECORDED).map((f) => ({
+          location: f.location,
+          field: f.field,
+          rule: f.rule,
+          category: f.category,
+          violation_type: violationTypeOf(f),
+        })),
+      },
+    });
+  }
+}
+
+/** Which fields were refused and why (categories only: the rules stay in the audit trail). */
+function blockedFields(
+  findings: RequestFinding[],
+): { location: FieldLocation; field: string; categories: string[] }[] {
+  const byField = new Map<
+    string,
+    { location: FieldLocation; field: string; categories: string[] }
+  >();
+  for (const f of findings) {
+    const key = `${f.location}\u0000${f.field}`;
+    const entry = byField.get(key) ?? { location: f.location, field: f.field, categories: [] };
+    if (!entry.categories.includes(f.category)) entry.categories.push(f.category);
+    byField.set(key, entry);
+  }
+  return [...byField.values()].slice(0, MAX_RECORDED);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The DTO class of the handler's @Body() parameter, if it has one. */
+function bodyTypeOf(context: ExecutionContext): unknown {
+  const controller = context.getClass();
+  const handler = context.getHandler();
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
+    string,
+    { index: number; data?: unknown }
+  >;
+  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, handler.name) ??
+    []) as unknown[];
+  for (const [key, arg] of Object.entries(args)) {
+    if (Number(key.split(':')[0]) === RouteParamtypes.BODY && arg.data === undefined) {
+      return types[arg.index];
+    }
+  }
+  return undefined;
+}
+
+function collectFields(request: FastifyRequest, bodyType: unknown): ScannedField[] {
+  const fields: ScannedField[] = [];
+  const add = (location: FieldLocation, field: string, value: string, freeText = false): void => {
+    if (fields.length < MAX_FIELDS && value.length > 0) {
+      fields.push({ location, field, value, freeText });
+    }
+  };
+  walk(request.params, '', undefined, false, 0, (field, value) => add('path', field, value));
+  walk(request.query, '', undefined, false, 0, (field, value) => add('query', field, value));
+  for (const name of SCANNED_HEADERS) {
+    const value = headerValue(request.headers[name]);
+    if (value) add('header', name, value);
+  }
+  walk(request.body, '', bodyType, false, 0, (field, value, freeText) =>
+    add('body', field, value, freeText),
+  );
+  return fields;
+}
+
+const PLAIN_TYPES: unknown[] = [String, Number, Boolean, Array, Object, Date];
+
+/**
+ * Visits every string in a JSON value (object keys as structured fields too). A property
+ * marked @FreeText() makes everything beneath it free text; nested DTO classes are found
+ * through their design:type metadata.
+ */
+function walk(
+  value: unknown,
+  path: string,
+  type: unknown,
+  freeText: boolean,
+  depth: number,
+  visit: (field: string, value: string, freeText: boolean) => void,
+): void {
+  if (typeof value === 'string') {
+    visit(path || '(value)', value, freeText);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) =>
+      walk(item, `${path}[${index}]`, type, freeText, depth + 1, visit),
+    );
+    return;
+  }
+  const free = freeTextFields(type);
+  const prototype = typeof type === 'function' ? (type.prototype as object) : undefined;
+  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const field = path ? `${path}.${key}` : key;
+    visit(field, key, false);
+    const childType: unknown = prototype
+      ? Reflect.getMetadata('design:type', prototype, key)
+      : undefined;
+    walk(
+      child,
+      field,
+      PLAIN_TYPES.includes(childType) ? undefined : childType,
+      freeText || free.has(key),
+      depth + 1,
+      visit,
+    );
+  }
+}

@@ -1,0 +1,60 @@
+// Prints, one per line, the Node flags that run TechSapo read-only under Node's permission
+// model (S0/SM1): reads anywhere, writes only to DATA_DIR and the temp folder, no child
+// processes or worker threads — unless MCP_CONFIG names a stdio upstream, which is the opt-in
+// for child processes. `npm start` (scripts/start.sh) and the container use it; a summary goes
+// to stderr so the start-up log says what was allowed and why.
+import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, resolve } from 'node:path';
+import yaml from 'js-yaml';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+/** Node 22+ names it --permission; Node 20 only knows --experimental-permission. */
+export function permissionFlag(flags = process.allowedNodeEnvironmentFlags) {
+  return flags.has('--permission') ? '--permission' : '--experimental-permission';
+}
+
+/** Whether an MCP configuration (JSON or YAML text) lists an upstream with transport stdio. */
+export function namesStdioUpstream(text, format) {
+  const config = format === 'json' ? JSON.parse(text) : yaml.load(text);
+  const servers = Array.isArray(config?.servers) ? config.servers : [];
+  return servers.some((server) => server?.transport === 'stdio');
+}
+
+function stdioOptIn(path) {
+  if (!path) return { allowed: false, why: 'MCP_CONFIG not set' };
+  try {
+    const text = readFileSync(path, 'utf8');
+    const format = extname(path) === '.json' ? 'json' : 'yaml';
+    return namesStdioUpstream(text, format)
+      ? { allowed: true, why: `MCP_CONFIG (${path}) names a stdio upstream` }
+      : { allowed: false, why: `MCP_CONFIG (${path}) names no stdio upstream` };
+  } catch (error) {
+    return { allowed: false, why: `MCP_CONFIG (${path}) unreadable: ${error.message}` };
+  }
+}
+
+export function runtimeFlags(env = process.env) {
+  const data = resolve(env.DATA_DIR || '.data');
+  mkdirSync(data, { recursive: true });
+  const temp = realpathSync(tmpdir());
+  const flags = [
+    permissionFlag(),
+    '--allow-fs-read=*',
+    `--allow-fs-write=${realpathSync(data)}`,
+    `--allow-fs-write=${temp}`,
+  ];
+  const stdio = stdioOptIn(env.MCP_CONFIG);
+  if (stdio.allowed) flags.push('--allow-child-process', '--allow-worker');
+  const summary =
+    `permission model (${flags[0]}): reads anywhere; writes only to ${data} and ${temp}; ` +
+    `child processes and workers ${stdio.allowed ? 'ALLOWED' : 'denied'} (${stdio.why})`;
+  return { flags, summary };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { flags, summary } = runtimeFlags();
+  process.stderr.write(`${summary}\n`);
+  process.stdout.write(`${flags.join('\n')}\n`);
+}
