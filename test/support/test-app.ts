@@ -13,6 +13,8 @@ export interface TestApp {
   prefix: string;
   redis: RedisService;
   contract: ContractChecker;
+  /** The bootstrap admin (ADMIN_USERNAME/ADMIN_PASSWORD); see support/auth.ts for tokens. */
+  admin: { username: string; password: string };
   close(): Promise<void>;
 }
 
@@ -24,7 +26,22 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const previous = { ...process.env };
-  Object.assign(process.env, { REDIS_KEY_PREFIX: prefix }, env);
+  // A bootstrap admin and a fixed signing secret unless the test chooses its own; rate limits
+  // and login bans high enough that only tests about them meet them.
+  const defaults = {
+    RATE_LIMIT_BURST: '10000',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_PER_HOUR: '1000000',
+    LOGIN_MAX_FAILURES: '1000',
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: `admin-${randomBytes(12).toString('hex')}`,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+  };
+  Object.assign(process.env, { REDIS_KEY_PREFIX: prefix }, defaults, env);
+  const admin = {
+    username: process.env.ADMIN_USERNAME ?? defaults.ADMIN_USERNAME,
+    password: process.env.ADMIN_PASSWORD ?? defaults.ADMIN_PASSWORD,
+  };
   forgetAppMetrics();
   const app = await createApp();
   const contract = new ContractChecker(buildOpenApiDocument(app) as never);
@@ -48,6 +65,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     prefix,
     redis,
     contract,
+    admin,
     async close() {
       await deleteKeys(redis, `${prefix}*`);
       await app.close();

@@ -3,6 +3,7 @@ import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
 import { AuditAdminModule } from './admin/audit-admin.module';
+import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
@@ -13,10 +14,10 @@ import { ObservabilityModule } from './observability/observability.module';
  * endpoint, `all` (development default) everything.
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
-  api: [AuditAdminModule],
+  api: [ApiModule, AuditAdminModule],
   worker: [],
   mcp: [],
-  all: [AuditAdminModule],
+  all: [ApiModule, AuditAdminModule],
 };
 
 @Module({})

@@ -14,3 +14,8 @@ export * from './detection';
 export * from './decorators/free-text.decorator';
 export * from './pipeline/request-security.guard';
 export * from './runtime';
+export * from './blocks/block';
+export * from './blocks/blocked.error';
+export * from './blocks/blocks.service';
+export * from './rate-limit/rate-limit-tracker';
+export * from './identity';

@@ -7,6 +7,7 @@ import { AppModule } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
 import { BODY_LIMIT_BYTES } from './body-limit';
 import { generateRequestId, installHttpHooks } from './http-hooks';
+import { acceptOnlyJsonBodies } from './json-only';
 import { setupSwagger } from './swagger';
 
 /**
@@ -48,5 +49,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
     app.enableCors({ origin: config.corsOrigins, credentials: false });
   setupSwagger(app);
   await app.init();
+  acceptOnlyJsonBodies(app.getHttpAdapter().getInstance());
   return app;
 }

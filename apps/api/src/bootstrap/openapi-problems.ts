@@ -63,11 +63,14 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
     for (const operation of Object.values(item) as Operation[]) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       const codes = ['500'];
-      if (operation.security?.length) codes.push('401', '403', '429');
+      // Protected routes also depend on Redis for sessions and rate limits: 503 when it fails.
+      if (operation.security?.length) codes.push('401', '403', '429', '503');
       if (operation.requestBody) codes.push('400', '413', '415');
       if (path.includes('{')) codes.push('404', '400');
       const responses = (operation.responses ??= {});
-      for (const code of codes) {
+      // Error responses a route declares itself (409, a public route's 401/429) are problems too.
+      for (const code of Object.keys(responses)) if (Number(code) >= 400) codes.push(code);
+      for (const code of [...new Set(codes)]) {
         const existing = responses[code] as { content?: unknown; description?: string } | undefined;
         responses[code] = {
           description: existing?.description || DESCRIPTIONS[code],

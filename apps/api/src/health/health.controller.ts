@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import {
   ApiExtraModels,
@@ -20,6 +21,8 @@ const CHECK_TIMEOUT_MS = 2000;
 @ApiTags('operations')
 @ApiExtraModels(CheckDto)
 @Controller('health')
+// Probes and scrapes must never be refused by the rate limiter.
+@SkipThrottle()
 @Public()
 export class HealthController {
   constructor(

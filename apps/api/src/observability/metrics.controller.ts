@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -12,6 +13,8 @@ import { timingSafeEqual } from 'node:crypto';
 /** Prometheus text; open unless METRICS_TOKEN is set, then that bearer token is required. */
 @ApiExcludeController()
 @Controller()
+// Probes and scrapes must never be refused by the rate limiter.
+@SkipThrottle()
 @Public()
 export class MetricsController extends PrometheusController {
   constructor(

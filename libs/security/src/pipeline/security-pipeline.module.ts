@@ -1,8 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
-import { ProblemDetailsFilter } from '@techsapo/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ProblemDetailsFilter, RedisService } from '@techsapo/core';
+import { BlocksService } from '../blocks/blocks.service';
+import { securityConfig } from '../config/security.config';
 import { DetectionModule } from '../detection/detection.module';
+import { IdentityModule } from '../identity/identity.module';
 import { AbilityFactory } from '../policies/ability.factory';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RedisThrottlerStorage } from '../rate-limit/redis-throttler.storage';
+import { throttlerOptions } from '../rate-limit/throttler-options';
 import { FileAccessInterceptor } from '../runtime/file-access.interceptor';
 import { ReadOnlyRuntimeModule } from '../runtime/runtime.module';
 import { AuthenticationGuard } from './authentication.guard';
@@ -14,12 +22,14 @@ import { createValidationPipe } from './validation.pipe';
 /**
  * The policy pipeline, registered in this one place and run in this order for every request:
  *
- *   1. authentication   — who is calling (JWT, API key, Basic in development)
- *   2. authorisation    — may this role do this action on this subject (CASL)
- *   3. content security — structured fields (path, query, headers read, body fields not
+ *   1. rate limiting    — the caller's quota and client-address blocks (Redis, fail closed)
+ *   2. authentication   — who is calling (JWT, API key, Basic in development), user and
+ *                         session blocks
+ *   3. authorisation    — may this role do this action on this subject (CASL)
+ *   4. content security — structured fields (path, query, headers read, body fields not
  *                         @FreeText) scanned by the ContentDetector: web injection or
  *                         self-modification → 403 security-pattern-blocked; free text flagged
- *   4. validation       — DTOs, unknown properties refused
+ *   5. validation       — DTOs, unknown properties refused
  *   file access         — an interceptor counts permission-model denials (ERR_ACCESS_DENIED)
  *   errors              — one filter turns every failure into problem+json
  *
@@ -28,14 +38,27 @@ import { createValidationPipe } from './validation.pipe';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule, DetectionModule, ReadOnlyRuntimeModule],
+  imports: [
+    DiscoveryModule,
+    IdentityModule,
+    DetectionModule,
+    ReadOnlyRuntimeModule,
+    ThrottlerModule.forRootAsync({
+      inject: [securityConfig.factory.KEY, RedisService],
+      useFactory: (config: ConfigType<typeof securityConfig.factory>, redis: RedisService) =>
+        throttlerOptions(config, new RedisThrottlerStorage(redis)),
+    }),
+  ],
   providers: [
     AbilityFactory,
     RoutePolicies,
+    BlocksService,
+    RateLimitGuard,
     AuthenticationGuard,
     PoliciesGuard,
     RequestSecurityGuard,
     ProblemDetailsFilter,
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
     { provide: APP_GUARD, useExisting: PoliciesGuard },
     { provide: APP_GUARD, useExisting: RequestSecurityGuard },
@@ -43,6 +66,6 @@ import { createValidationPipe } from './validation.pipe';
     { provide: APP_INTERCEPTOR, useClass: FileAccessInterceptor },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
-  exports: [AbilityFactory, RoutePolicies, DetectionModule],
+  exports: [AbilityFactory, RoutePolicies, BlocksService, DetectionModule],
 })
 export class SecurityPipelineModule {}

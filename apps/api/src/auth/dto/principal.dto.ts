@@ -1,0 +1,12 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ROLES, Role } from '@techsapo/core';
+
+export class PrincipalDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
+  @ApiPropertyOptional() sessionId?: string;
+  @ApiPropertyOptional() apiKeyId?: string;
+  @ApiProperty({ enum: ['jwt', 'basic', 'api-key'], description: 'How the caller authenticated.' })
+  method!: 'jwt' | 'basic' | 'api-key';
+}

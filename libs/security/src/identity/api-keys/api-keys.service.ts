@@ -1,0 +1,145 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { NotFoundError, RedisService, Role } from '@techsapo/core';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { API_KEY_PREFIX, API_KEY_SHAPE, ApiKey, StoredApiKey } from './api-key';
+
+const DAY_MS = 86_400_000;
+const LAST_USE_FLUSH_MS = 5_000;
+
+/** A key whose lookup succeeded: what the request's principal is made of. */
+export interface ValidApiKey {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * API keys for CI (tsk_…): only the SHA-256 is stored (a 256-bit random key needs no slow
+ * hash), looked up with one GET per request under `…:api-key:<sha256>`, which expires with the
+ * key and is deleted on revocation. Last use is batched in memory and written every few
+ * seconds, never on the request path.
+ */
+@Injectable()
+export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ApiKeysService.name);
+  private readonly lastUse = new Map<string, string>();
+  private flushTimer?: NodeJS.Timeout;
+
+  constructor(private readonly redis: RedisService) {}
+
+  onModuleInit(): void {
+    this.flushTimer = setInterval(() => void this.flushLastUse(), LAST_USE_FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushLastUse();
+  }
+
+  async create(input: {
+    name: string;
+    role: Role;
+    expiresInDays?: number;
+    createdBy: string;
+  }): Promise<{ apiKey: ApiKey; key: string }> {
+    const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const expiresAt = input.expiresInDays ? now + input.expiresInDays * DAY_MS : undefined;
+    const stored: StoredApiKey = {
+      id: randomUUID(),
+      name: input.name,
+      role: input.role,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null,
+      createdBy: input.createdBy,
+      hash: sha256(key),
+    };
+    const lookup: ValidApiKey & { expiresAt: number | null } = {
+      id: stored.id,
+      name: stored.name,
+      role: stored.role,
+      expiresAt: expiresAt ?? null,
+    };
+    await Promise.all([
+      this.redis.client.hset(this.recordsKey(), stored.id, JSON.stringify(stored)),
+      expiresAt
+        ? this.redis.client.set(
+            this.lookupKey(stored.hash),
+            JSON.stringify(lookup),
+            'PXAT',
+            expiresAt,
+          )
+        : this.redis.client.set(this.lookupKey(stored.hash), JSON.stringify(lookup)),
+    ]);
+    return { apiKey: this.view(stored, null), key };
+  }
+
+  async list(): Promise<ApiKey[]> {
+    const [records, used] = await Promise.all([
+      this.redis.client.hvals(this.recordsKey()),
+      this.redis.client.hgetall(this.lastUsedKey()),
+    ]);
+    return records
+      .map((r) => JSON.parse(r) as StoredApiKey)
+      .map((k) => this.view(k, this.lastUse.get(k.id) ?? used[k.id] ?? null))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Revocation deletes the lookup key, so the very next request with the key fails. */
+  async revoke(id: string): Promise<void> {
+    const record = await this.redis.client.hget(this.recordsKey(), id);
+    if (!record) throw new NotFoundError('API key', 'api-key-not-found');
+    const stored = JSON.parse(record) as StoredApiKey;
+    await Promise.all([
+      this.redis.client.del(this.lookupKey(stored.hash)),
+      this.redis.client.hdel(this.recordsKey(), id),
+      this.redis.client.hdel(this.lastUsedKey(), id),
+    ]);
+    this.lastUse.delete(id);
+  }
+
+  /** One GET; undefined for a malformed, unknown, revoked or expired key. */
+  async validate(key: string): Promise<ValidApiKey | undefined> {
+    if (!API_KEY_SHAPE.test(key)) return undefined;
+    const value = await this.redis.client.get(this.lookupKey(sha256(key)));
+    if (!value) return undefined;
+    const found = JSON.parse(value) as ValidApiKey & { expiresAt: number | null };
+    if (found.expiresAt !== null && found.expiresAt <= Date.now()) return undefined;
+    this.lastUse.set(found.id, new Date().toISOString());
+    return { id: found.id, name: found.name, role: found.role };
+  }
+
+  async flushLastUse(): Promise<void> {
+    if (this.lastUse.size === 0) return;
+    const batch = [...this.lastUse.entries()];
+    this.lastUse.clear();
+    try {
+      await this.redis.client.hset(this.lastUsedKey(), Object.fromEntries(batch));
+    } catch (error) {
+      this.logger.warn(`could not record API key use: ${(error as Error).message}`);
+      for (const [id, at] of batch) if (!this.lastUse.has(id)) this.lastUse.set(id, at);
+    }
+  }
+
+  private view(stored: StoredApiKey, lastUsedAt: string | null): ApiKey {
+    const { hash: _hash, ...rest } = stored;
+    return { ...rest, lastUsedAt };
+  }
+
+  private recordsKey(): string {
+    return this.redis.key(this.redis.hashTag('api-keys'), 'records');
+  }
+
+  private lastUsedKey(): string {
+    return this.redis.key(this.redis.hashTag('api-keys'), 'last-used');
+  }
+
+  private lookupKey(hash: string): string {
+    return this.redis.key('api-key', hash);
+  }
+}
+
+function sha256(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}

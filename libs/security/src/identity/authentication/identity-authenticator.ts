@@ -1,0 +1,153 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { SecurityEventService } from '@techsapo/audit';
+import {
+  DomainError,
+  Principal,
+  ServiceUnavailableError,
+  UnauthenticatedError,
+} from '@techsapo/core';
+import type { FastifyRequest } from 'fastify';
+import type { Counter } from 'prom-client';
+import { BlockedError } from '../../blocks/blocked.error';
+import { BlocksService } from '../../blocks/blocks.service';
+import { securityConfig } from '../../config/security.config';
+import { Authenticator } from '../../pipeline/authenticator';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { PasswordLogin } from '../auth/password-login';
+import { readCredential } from '../credentials/credential';
+import { AUTH_ATTEMPTS } from '../identity.metrics';
+import { SessionsService } from '../sessions/sessions.service';
+import { InvalidTokenError } from '../tokens/invalid-token.error';
+import { TokenService } from '../tokens/token.service';
+
+type CheckedMethod = 'jwt' | 'api-key';
+
+/**
+ * Who is calling: a JWT whose session is still alive (checked on every request, so an ended
+ * session's token fails at once; the user and session blocks are read in the same round
+ * trip), an API key (revocation effective on the next request), or Basic credentials when
+ * AUTH_METHOD=basic. Redis failures refuse the request (503), never admit it.
+ */
+@Injectable()
+export class IdentityAuthenticator extends Authenticator {
+  constructor(
+    @Inject(securityConfig.factory.KEY)
+    private readonly config: ConfigType<typeof securityConfig.factory>,
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionsService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly passwords: PasswordLogin,
+    private readonly blocks: BlocksService,
+    private readonly events: SecurityEventService,
+    @InjectMetric(AUTH_ATTEMPTS) private readonly attempts: Counter<string>,
+  ) {
+    super();
+  }
+
+  async authenticate(request: FastifyRequest): Promise<Principal> {
+    try {
+      return await this.identify(request);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new ServiceUnavailableError(
+        'Authentication is unavailable; the request was refused.',
+        'authentication-unavailable',
+      );
+    }
+  }
+
+  private async identify(request: FastifyRequest): Promise<Principal> {
+    const credential = readCredential(request);
+    switch (credential.kind) {
+      case 'jwt':
+        return this.counted(request, 'jwt', () => this.fromToken(request, credential.token));
+      case 'api-key':
+        return this.counted(request, 'api-key', () => this.fromApiKey(credential.key));
+      case 'basic':
+        if (this.config.authMethod !== 'basic') break;
+        return this.unblocked(
+          await this.passwords.verify(credential.username, credential.password, request),
+        );
+      case 'malformed':
+        throw this.challenge('The credentials are malformed.');
+    }
+    throw this.challenge();
+  }
+
+  private async fromToken(request: FastifyRequest, token: string): Promise<Principal> {
+    const claims = await this.tokens.verifyFor(request, token);
+    const [session, block] = await Promise.all([
+      this.sessions.check(claims.sub, claims.sid),
+      this.blocks.find({ userId: claims.sub, sessionId: claims.sid }),
+    ]);
+    if (!session) throw new InvalidTokenError('session-ended');
+    if (block) throw new BlockedError(block);
+    return {
+      id: claims.sub,
+      username: session.username,
+      roles: session.roles,
+      sessionId: claims.sid,
+      method: 'jwt',
+    };
+  }
+
+  private async fromApiKey(key: string): Promise<Principal> {
+    const found = await this.apiKeys.validate(key);
+    if (!found) throw this.challenge('The API key is unknown, revoked or expired.');
+    return {
+      id: found.id,
+      username: found.name,
+      roles: [found.role],
+      apiKeyId: found.id,
+      method: 'api-key',
+    };
+  }
+
+  private async unblocked(principal: Principal): Promise<Principal> {
+    const block = await this.blocks.find({ userId: principal.id });
+    if (block) throw new BlockedError(block);
+    return principal;
+  }
+
+  private async counted(
+    request: FastifyRequest,
+    method: CheckedMethod,
+    run: () => Promise<Principal>,
+  ): Promise<Principal> {
+    try {
+      const principal = await run();
+      this.attempts.inc({ result: 'success', method });
+      return principal;
+    } catch (error) {
+      if (error instanceof BlockedError) this.attempts.inc({ result: 'blocked', method });
+      if (error instanceof UnauthenticatedError) {
+        this.attempts.inc({ result: 'failure', method });
+        this.events.report({
+          eventType: 'AUTHENTICATION_FAILURE',
+          severity: 'LOW',
+          violationType: method === 'api-key' ? 'INVALID_API_KEY' : 'INVALID_TOKEN',
+          blocked: true,
+          source: 'auth',
+          requestId: request.state?.requestId,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          details: {
+            method,
+            reason: error instanceof InvalidTokenError ? error.reason : error.code,
+          },
+        });
+      }
+      throw error;
+    }
+  }
+
+  private challenge(detail?: string): UnauthenticatedError {
+    const challenge =
+      this.config.authMethod === 'basic'
+        ? 'Bearer realm="techsapo", Basic realm="techsapo", charset="UTF-8"'
+        : 'Bearer realm="techsapo"';
+    return new UnauthenticatedError(detail, challenge);
+  }
+}

@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+import { API_KEY_PREFIX } from '../api-keys/api-key';
+
+export type Credential =
+  | { kind: 'none' }
+  | { kind: 'malformed' }
+  | { kind: 'api-key'; key: string }
+  | { kind: 'jwt'; token: string }
+  | { kind: 'basic'; username: string; password: string };
+
+/**
+ * What the request presents, without checking it: `X-API-Key: tsk_…`, `Authorization: Bearer
+ * tsk_…` (API key), `Authorization: Bearer <jwt>`, or `Authorization: Basic …`.
+ */
+export function readCredential(request: FastifyRequest): Credential {
+  const xApi = request.headers['x-api-key'];
+  if (xApi !== undefined) {
+    return typeof xApi === 'string' && xApi.startsWith(API_KEY_PREFIX)
+      ? { kind: 'api-key', key: xApi }
+      : { kind: 'malformed' };
+  }
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') return { kind: 'none' };
+  const space = header.indexOf(' ');
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (space < 0 || value === '') return { kind: 'malformed' };
+  if (scheme === 'bearer') {
+    return value.startsWith(API_KEY_PREFIX)
+      ? { kind: 'api-key', key: value }
+      : { kind: 'jwt', token: value };
+  }
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return { kind: 'malformed' };
+    return { kind: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+  return { kind: 'malformed' };
+}

@@ -1,0 +1,52 @@
+import { Global, Module } from '@nestjs/common';
+import { Authenticator } from '../pipeline/authenticator';
+import { RateLimitTracker } from '../rate-limit/rate-limit-tracker';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuthService } from './auth/auth.service';
+import { LoginBansService } from './auth/login-bans.service';
+import { PasswordLogin } from './auth/password-login';
+import { IdentityAuthenticator } from './authentication/identity-authenticator';
+import { IdentityRateLimitTracker } from './authentication/identity-rate-limit-tracker';
+import { AdminBootstrap } from './bootstrap/admin-bootstrap';
+import { PasswordHasher } from './credentials/password-hasher';
+import { identityMetricProviders } from './identity.metrics';
+import { SessionsService } from './sessions/sessions.service';
+import { TokenService } from './tokens/token.service';
+import { UserAdminService } from './users/user-admin.service';
+import { UsersService } from './users/users.service';
+
+/**
+ * Users, sessions, tokens and API keys, and the Authenticator the pipeline's authentication
+ * stage uses. Global so that the pipeline (and any role that serves authenticated routes)
+ * finds the Authenticator.
+ */
+@Global()
+@Module({
+  providers: [
+    ...identityMetricProviders,
+    PasswordHasher,
+    UsersService,
+    UserAdminService,
+    SessionsService,
+    TokenService,
+    ApiKeysService,
+    LoginBansService,
+    PasswordLogin,
+    AuthService,
+    AdminBootstrap,
+    IdentityAuthenticator,
+    { provide: Authenticator, useExisting: IdentityAuthenticator },
+    IdentityRateLimitTracker,
+    { provide: RateLimitTracker, useExisting: IdentityRateLimitTracker },
+  ],
+  exports: [
+    RateLimitTracker,
+    Authenticator,
+    AuthService,
+    UserAdminService,
+    UsersService,
+    SessionsService,
+    ApiKeysService,
+  ],
+})
+export class IdentityModule {}

@@ -1,0 +1,75 @@
+import { RedisScript } from '../../common/redis-script';
+
+/*
+ * Every script touches only keys under one user's hash tag ({u:<id>}), so each is atomic on
+ * a Redis Cluster too. ARGV carries the session-key base for the sessions named in the set.
+ */
+
+/**
+ * Creates a session and keeps the user's set to the limit: members whose session already
+ * ended are dropped, then the oldest are ended until at most `max` remain.
+ * KEYS: session, user set. ARGV: sid, now, key ttl ms, max, session-key base, set ttl ms, fields…
+ * Returns the ids of sessions that were ended or found gone.
+ */
+export const CREATE_SESSION = new RedisScript<string[]>(`
+local sid, now, pttl, max, base, setTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local fields = {}
+for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('PEXPIRE', KEYS[1], pttl)
+local gone = {}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if redis.call('EXISTS', base .. m) == 0 then
+    redis.call('ZREM', KEYS[2], m)
+    gone[#gone + 1] = m
+  end
+end
+redis.call('ZADD', KEYS[2], now, sid)
+while redis.call('ZCARD', KEYS[2]) > max do
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  redis.call('ZREM', KEYS[2], oldest)
+  redis.call('DEL', base .. oldest)
+  gone[#gone + 1] = oldest
+end
+if redis.call('PTTL', KEYS[2]) < setTtl then redis.call('PEXPIRE', KEYS[2], setTtl) end
+return gone`);
+
+/**
+ * The per-request check: the session exists, belongs to the token's subject and has not
+ * passed its absolute end; touching it (last seen, idle expiry) rides on the same call.
+ * KEYS: session. ARGV: user id, now, idle ms. Returns [username, roles json, expiresAt] or nil.
+ */
+export const CHECK_SESSION = new RedisScript<[string, string, string] | null>(`
+local s = redis.call('HMGET', KEYS[1], 'userId', 'username', 'roles', 'expiresAt')
+if not s[1] or s[1] ~= ARGV[1] then return nil end
+local now, idle, expires = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(s[4])
+if expires <= now then
+  redis.call('DEL', KEYS[1])
+  return nil
+end
+redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], math.min(idle, expires - now))
+return { s[2], s[3], s[4] }`);
+
+/** KEYS: session, user set. ARGV: sid. Returns 1 if the session existed. */
+export const END_SESSION = new RedisScript<number>(`
+redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('DEL', KEYS[1])`);
+
+/** KEYS: user set. ARGV: session-key base. Ends every session of the user; returns their ids. */
+export const END_USER_SESSIONS = new RedisScript<string[]>(`
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, m in ipairs(ids) do redis.call('DEL', ARGV[1] .. m) end
+redis.call('DEL', KEYS[1])
+return ids`);
+
+/** KEYS: user set. ARGV: session-key base, roles json. Role changes apply to live sessions. */
+export const SET_SESSION_ROLES = new RedisScript<number>(`
+local n = 0
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if redis.call('EXISTS', ARGV[1] .. m) == 1 then
+    redis.call('HSET', ARGV[1] .. m, 'roles', ARGV[2])
+    n = n + 1
+  end
+end
+return n`);

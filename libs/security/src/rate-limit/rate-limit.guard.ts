@@ -1,0 +1,141 @@
+import { ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+} from '@nestjs/throttler';
+import { SecurityEventService } from '@techsapo/audit';
+import { DomainError, ServiceUnavailableError, TooManyRequestsError } from '@techsapo/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BlockedError } from '../blocks/blocked.error';
+import { BlocksService } from '../blocks/blocks.service';
+import { addressSubject, RateLimitSubject, RateLimitTracker } from './rate-limit-tracker';
+import { HitResult, RedisThrottlerStorage, WindowState } from './redis-throttler.storage';
+import { HOUR_WINDOW } from './throttler-options';
+
+/** Redis must answer within this, or the request is refused (fail closed). */
+const REDIS_DEADLINE_MS = 2_000;
+
+/**
+ * The first stage (RL1, RL2): every window of the subject's quota is checked and counted in
+ * one Redis script, run together with the client-address block check (auto-pipelined, one
+ * round trip). 429 with Retry-After and RateLimit-* headers; passing the hourly limit blocks
+ * the session; when Redis cannot answer, 503 — the gate never opens by failing.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  private readonly log = new Logger(RateLimitGuard.name);
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() private readonly counters: RedisThrottlerStorage,
+    reflector: Reflector,
+    private readonly blocks: BlocksService,
+    private readonly events: SecurityEventService,
+    @Optional() private readonly trackerSource?: RateLimitTracker,
+  ) {
+    super(options, counters, reflector);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const skipped = (name: string): boolean =>
+      this.reflector.getAllAndOverride<boolean>(`THROTTLER:SKIP${name}`, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true;
+    // @SkipThrottle() (its "default" key) opts a route out of every window.
+    if (skipped('default')) return true;
+    const windows = this.throttlers
+      .filter((t) => !skipped(t.name ?? 'default'))
+      .map((t) => ({ name: t.name ?? 'default', limit: Number(t.limit), ttlMs: Number(t.ttl) }));
+    if (windows.length === 0) return true;
+    const subject = this.trackerSource
+      ? await this.trackerSource.subjectOf(request)
+      : addressSubject(request);
+    const [result, block] = await withDeadline(
+      Promise.all([
+        this.counters.hit(subject.tracker, windows),
+        this.blocks.find({ ip: request.ip }),
+      ]),
+      this.log,
+    );
+    if (block) throw new BlockedError(block);
+    const shown = this.shownWindow(result);
+    reply.header('RateLimit-Limit', String(shown.limit));
+    reply.header('RateLimit-Remaining', String(Math.max(0, shown.limit - shown.used)));
+    reply.header('RateLimit-Reset', String(Math.ceil(shown.resetMs / 1000)));
+    if (!result.allowed) await this.refuse(request, subject, shown);
+    return true;
+  }
+
+  private async refuse(
+    request: FastifyRequest,
+    subject: RateLimitSubject,
+    window: WindowState,
+  ): Promise<never> {
+    const retryAfter = Math.ceil(window.resetMs / 1000);
+    let blocked = false;
+    if (window.name === HOUR_WINDOW && subject.sessionId) {
+      blocked = !!(await this.blocks
+        .create(
+          {
+            kind: 'session',
+            value: subject.sessionId,
+            reason: 'Hourly rate limit exceeded',
+            ttlSeconds: retryAfter,
+            createdBy: 'rate-limiter',
+          },
+          true,
+        )
+        .catch(() => undefined));
+    }
+    this.events.report({
+      eventType: 'RATE_LIMIT_EXCEEDED',
+      severity: window.name === HOUR_WINDOW ? 'HIGH' : 'MEDIUM',
+      violationType: 'RATE_LIMIT',
+      blocked: true,
+      source: 'request',
+      sessionId: subject.sessionId,
+      requestId: request.state?.requestId,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+      details: { window: window.name, limit: window.limit, sessionBlocked: blocked },
+    });
+    throw new TooManyRequestsError(
+      retryAfter,
+      `Rate limit exceeded (${window.limit} per ${window.name}).`,
+    );
+  }
+
+  /** The refusing window with the longest wait, else the one closest to its limit. */
+  private shownWindow(result: HitResult): WindowState {
+    const refusing = result.windows.filter((w) => w.used + (result.allowed ? 0 : 1) > w.limit);
+    if (!result.allowed && refusing.length > 0) {
+      return refusing.reduce((a, b) => (b.resetMs > a.resetMs ? b : a));
+    }
+    return result.windows.reduce((a, b) => (b.limit - b.used < a.limit - a.used ? b : a));
+  }
+}
+
+async function withDeadline<T>(work: Promise<T>, log: Logger): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('redis did not answer in time')), REDIS_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    log.warn(`rate limit unavailable, refusing: ${(error as Error).message}`);
+    throw new ServiceUnavailableError(
+      'Rate limiting is unavailable; the request was refused.',
+      'rate-limit-unavailable',
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
