@@ -57,14 +57,21 @@ describe('npm run security:report', () => {
       ip: '2001:db8:abcd:12::1',
     });
     await request(t.server).get('/api/v1/unknown');
-    await auditEntries(t, 6);
+    const failed = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'mallory', password: 'guess-1' });
+    expect(failed.status).toBe(401);
+    await auditEntries(t, 8);
 
     const { code, out } = await report(t.prefix, '--since', '24h');
     expect(code).toBe(0);
     expect(out).toContain('# TechSapo security report');
-    expect(out).toContain('Audit chain: **intact** (6 entries checked)');
-    expect(out).toMatch(/\| audit entries \| 6 \|/);
-    expect(out).toMatch(/\| security events \| 5 \|/);
+    expect(out).toContain('Audit chain: **intact** (8 entries checked)');
+    expect(out).toMatch(/\| audit entries \| 8 \|/);
+    expect(out).toMatch(/\| failed logins \| 1 \|/);
+    expect(out).toMatch(/\| 127\.0\.0\.\*\*\* \| 1 \|/);
+    expect(out).toMatch(/\| security events \| 6 \|/);
+    expect(out).toMatch(/\| AUTHENTICATION_FAILURE \/ INVALID_CREDENTIALS \| 1 \|/);
     expect(out).toMatch(/\| self-modification attempts \| 1 \|/);
     expect(out).toMatch(/\| SUSPICIOUS_ACTIVITY \/ SQL_INJECTION_ATTEMPT \| 3 \|/);
     expect(out).toMatch(/\| SELF_MODIFICATION_ATTEMPT \| 1 \| 0 \| 0 \| 0 \|/);
@@ -74,7 +81,7 @@ describe('npm run security:report', () => {
     expect(out).toMatch(/\| usr_7 \| 1 \|/);
     expect(out).toMatch(/SELF_MODIFICATION \| llm-answer \| yes \| 198\.51\.100\.\*\*\*/);
     // Masked and sanitised throughout.
-    expect(out).not.toMatch(/198\.51\.100\.23|203\.0\.113\.9\b|abc123secret|2\.31/);
+    expect(out).not.toMatch(/198\.51\.100\.23|203\.0\.113\.9\b|abc123secret|2\.31|guess-1/);
   });
 
   it('reports an empty stream without failing', async () => {

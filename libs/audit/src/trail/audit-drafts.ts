@@ -110,7 +110,7 @@ export function securityDraft(line: SecurityLogLine, input: SecurityEventInput):
     request: {
       id: line.request_id ?? '-',
       // Reporters inside a request name its method and route among the details.
-      method: typeof line.details.method === 'string' ? line.details.method : '-',
+      method: httpMethodOf(line.details.method),
       path: typeof line.details.route === 'string' ? auditPath(line.details.route) : '-',
       ip: line.ip_address,
       userAgent: line.user_agent,
@@ -126,4 +126,9 @@ export function securityDraft(line: SecurityLogLine, input: SecurityEventInput):
       ...line.details,
     },
   };
+}
+
+/** Reporters use `details.method` for other things too (jwt, login): only an HTTP verb counts. */
+function httpMethodOf(value: unknown): string {
+  return typeof value === 'string' && /^[A-Z]{3,7}$/.test(value) ? value : '-';
 }
