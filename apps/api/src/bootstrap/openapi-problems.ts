@@ -49,7 +49,7 @@ const DESCRIPTIONS: Record<string, string> = {
 
 /**
  * Every operation documents the problems it can answer with, in one place rather than on each
- * route: all may fail with 500; protected ones with 401/403/429; ones with a body with
+ * route: all may fail with 500 and 403 (a blocked security pattern); protected ones with 401/429; ones with a body with
  * 400/413/415; ones with a path parameter with 404.
  */
 export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
@@ -62,7 +62,8 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const operation of Object.values(item) as Operation[]) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
-      const codes = ['500'];
+      // Content security may refuse any request (query, path, headers read): 403 everywhere.
+      const codes = ['500', '403'];
       // Protected routes also depend on Redis for sessions and rate limits: 503 when it fails.
       if (operation.security?.length) codes.push('401', '403', '429', '503');
       if (operation.requestBody) codes.push('400', '413', '415');

@@ -101,6 +101,30 @@ describe('ContentDetector', () => {
     }
   });
 
+  it('lets ordinary structured values through (names, dates, URLs, paths of files under review)', () => {
+    const values = [
+      "O'Brien",
+      '2024-01-01T10:00:00Z',
+      'https://example.com/a/b?x=1&y=2',
+      'Quarterly report (final)',
+      '株式会社テスト',
+      'Rock & Roll',
+      '50% off',
+      'select a plan',
+      '3 > 2 and 1 < 2',
+      'Ready... set... go',
+      'sort=-created_at',
+      '1=1 is true',
+      'order by date',
+      'src/app.module.ts',
+      'dist/main.js',
+      '.env.example',
+    ];
+    for (const value of values) {
+      expect([value, detector.scan(value, 'request-field').verdict]).toEqual([value, 'clean']);
+    }
+  });
+
   it('refuses a malformed policy with the place of the problem', () => {
     expect(() => parseDetectionPolicy({ version: 1, channels: {}, rules: [] })).toThrow(
       /invalid detection policy/,

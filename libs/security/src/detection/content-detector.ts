@@ -35,15 +35,18 @@ const COUNTED: ReadonlySet<Category> = new Set<Category>([
 /** Findings kept per rule; overlapping hits of one rule are merged first. */
 const MAX_FINDINGS_PER_RULE = 50;
 
+type TokenRole = 'hit' | 'near' | 'unless';
+
 interface TokenRef {
   rule: number;
-  near: boolean;
+  role: TokenRole;
   boundaryStart: boolean;
   boundaryEnd: boolean;
   /** An open-ended word token (`writefile*`) reports the whole word it starts. */
   extendWord: boolean;
   except: string[];
   notFollowedBy: string;
+  notPrecededBy: string;
 }
 
 interface Span {
@@ -54,6 +57,7 @@ interface Span {
 interface RuleState {
   hits: Span[];
   near: Span[];
+  unless: Span[];
   found: Span[];
   scannedUntil: number;
 }
@@ -87,7 +91,7 @@ export class ContentDetector {
     const patterns = new Map<string, number>();
     const refs: TokenRef[][] = [];
     this.maxNearLength = this.rules.map(() => 0);
-    const add = (raw: string, rule: number, near: boolean): void => {
+    const add = (raw: string, rule: number, role: TokenRole): void => {
       const boundaryStart = !raw.startsWith('*');
       const boundaryEnd = !raw.endsWith('*');
       const text = foldToken(raw.slice(boundaryStart ? 0 : 1, boundaryEnd ? raw.length : -1));
@@ -98,20 +102,24 @@ export class ContentDetector {
         refs.push([]);
       }
       const definition = this.rules[rule];
-      if (near) this.maxNearLength[rule] = Math.max(this.maxNearLength[rule], text.length);
+      if (role !== 'hit') {
+        this.maxNearLength[rule] = Math.max(this.maxNearLength[rule], text.length);
+      }
       refs[id].push({
         rule,
-        near,
+        role,
         boundaryStart: boundaryStart && isWordUnit(text.charCodeAt(0)),
         boundaryEnd: boundaryEnd && isWordUnit(text.charCodeAt(text.length - 1)),
         extendWord: !boundaryEnd && isWordUnit(text.charCodeAt(text.length - 1)),
-        except: near ? [] : (definition.except ?? []).map(foldToken),
-        notFollowedBy: near ? '' : (definition.notFollowedBy ?? ''),
+        except: role === 'unless' ? [] : (definition.except ?? []).map(foldToken),
+        notFollowedBy: role === 'hit' ? (definition.notFollowedBy ?? '') : '',
+        notPrecededBy: role === 'hit' ? (definition.notPrecededBy ?? '') : '',
       });
     };
     this.rules.forEach((rule, index) => {
-      for (const token of rule.tokens) add(token, index, false);
-      for (const token of rule.near ?? []) add(token, index, true);
+      for (const token of rule.tokens) add(token, index, 'hit');
+      for (const token of rule.near ?? []) add(token, index, 'near');
+      for (const token of rule.unless ?? []) add(token, index, 'unless');
     });
     this.automaton = new AhoCorasick([...patterns.keys()]);
     this.refs = refs;
@@ -120,7 +128,7 @@ export class ContentDetector {
   scan(text: string, channel: Channel): ScanResult {
     const input = text.length > MAX_SCAN_LENGTH ? text.slice(0, MAX_SCAN_LENGTH) : text;
     const normalized = normalize(input);
-    const states = this.match(normalized.text);
+    const states = this.match(normalized.text, normalized.breaks ?? []);
     const findings = this.collect(states, normalized, channel);
     this.count(channel, findings);
     return this.decide(text, findings);
@@ -141,10 +149,11 @@ export class ContentDetector {
     }
   }
 
-  private match(text: string): RuleState[] {
+  private match(text: string, breaks: number[]): RuleState[] {
     const states: RuleState[] = this.rules.map(() => ({
       hits: [],
       near: [],
+      unless: [],
       found: [],
       scannedUntil: 0,
     }));
@@ -155,8 +164,8 @@ export class ContentDetector {
         if (!this.accepts(text, start, tokenEnd, ref)) continue;
         const end = ref.extendWord ? wordEnd(text, tokenEnd) : tokenEnd;
         const state = states[ref.rule];
-        if (ref.near) {
-          state.near.push({ start, end });
+        if (ref.role !== 'hit') {
+          state[ref.role].push({ start, end });
           continue;
         }
         const rule = this.rules[ref.rule];
@@ -173,7 +182,9 @@ export class ContentDetector {
       }
     });
     this.rules.forEach((rule, index) => {
-      if (rule.near) this.resolveNear(rule, states[index], this.maxNearLength[index]);
+      if (rule.near) {
+        this.resolveNear(rule, states[index], this.maxNearLength[index], text, breaks);
+      }
     });
     return states;
   }
@@ -184,6 +195,9 @@ export class ContentDetector {
     if (ref.notFollowedBy && end < text.length && ref.notFollowedBy.includes(text[end])) {
       return false;
     }
+    if (ref.notPrecededBy && start > 0 && ref.notPrecededBy.includes(text[start - 1])) {
+      return false;
+    }
     for (const longer of ref.except) {
       const token = text.slice(start, end);
       const offset = longer.indexOf(token);
@@ -192,29 +206,32 @@ export class ContentDetector {
     return true;
   }
 
-  /** Keeps the hits that have a `near` token inside the window; both lists are sorted by end. */
-  private resolveNear(rule: DetectionRule, state: RuleState, maxNear: number): void {
-    const window = rule.window ?? 0;
-    const after = rule.order === 'after';
-    const near = state.near;
-    let first = 0;
+  /**
+   * Keeps the hits that have a `near` token in their region and no `unless` token there.
+   * The region is the hit's call arguments (`scope: call`), the rest of its command line
+   * (`scope: line`), or the window around (or after) it. Lists are sorted by end; each hit
+   * looks only at the tokens inside its bounded region, so the pass stays linear.
+   */
+  private resolveNear(
+    rule: DetectionRule,
+    state: RuleState,
+    maxNear: number,
+    text: string,
+    breaks: number[],
+  ): void {
+    const cursor = { near: 0, unless: 0 };
     for (const hit of state.hits) {
-      const lowest = after ? hit.end : hit.start - window;
-      while (first < near.length && near[first].end <= lowest) first += 1;
-      for (let k = first; k < near.length; k += 1) {
-        const candidate = near[k];
-        if (candidate.end - maxNear > hit.end + window) break;
-        const inWindow = after
-          ? candidate.start >= hit.end && candidate.start - hit.end <= window
-          : candidate.start < hit.end + window && candidate.end > hit.start - window;
-        if (inWindow) {
-          addSpan(state.found, {
-            start: Math.min(hit.start, candidate.start),
-            end: Math.max(hit.end, candidate.end),
-          });
-          break;
-        }
+      const region = regionOf(rule, hit, maxNear, text, breaks);
+      if (!region) continue;
+      const found = firstInside(state.near, region, maxNear, cursor, 'near');
+      if (!found) continue;
+      if (state.unless.length > 0 && firstInside(state.unless, region, maxNear, cursor, 'unless')) {
+        continue;
       }
+      addSpan(state.found, {
+        start: Math.min(hit.start, found.start),
+        end: Math.max(hit.end, found.end),
+      });
     }
   }
 
@@ -251,6 +268,93 @@ export class ContentDetector {
     if (redactions.length === 0) return { verdict, findings };
     return { verdict, findings, redacted: redact(text, redactions) };
   }
+}
+
+function regionOf(
+  rule: DetectionRule,
+  hit: Span,
+  maxNear: number,
+  text: string,
+  breaks: number[],
+): Span | undefined {
+  const window = rule.window ?? 0;
+  if (rule.scope === 'call') return callArguments(text, hit.end, window);
+  if (rule.scope === 'line') return commandLine(text, hit.end, window, breaks);
+  // A near token counts when it starts within the window, so the region ends a token later.
+  const reach = hit.end + window + maxNear;
+  if (rule.order === 'after') return { start: hit.end, end: reach };
+  return { start: hit.start - window, end: reach };
+}
+
+/** Slack for hits whose regions start slightly out of order (bounded by the token length). */
+const CURSOR_SLACK = 128;
+
+/** The first span lying inside `region` (sorted by end; the cursor only moves forward). */
+function firstInside(
+  spans: Span[],
+  region: Span,
+  maxLength: number,
+  cursor: Record<'near' | 'unless', number>,
+  key: 'near' | 'unless',
+): Span | undefined {
+  while (cursor[key] < spans.length && spans[cursor[key]].end <= region.start - CURSOR_SLACK) {
+    cursor[key] += 1;
+  }
+  for (let k = cursor[key]; k < spans.length; k += 1) {
+    const span = spans[k];
+    if (span.end - maxLength > region.end) break;
+    if (span.start >= region.start && span.end <= region.end) return span;
+  }
+  return undefined;
+}
+
+const CALL_PREFIX = 24;
+
+/**
+ * The argument list of the call a hit names: an optional member tail and quote/bracket
+ * (`fs['writeFileSync'](`, `subprocess.run(`), then `(` … its matching `)`, at most `window`.
+ */
+function callArguments(text: string, from: number, window: number): Span | undefined {
+  let i = from;
+  const prefixEnd = Math.min(text.length, from + CALL_PREFIX);
+  while (i < prefixEnd && text.charCodeAt(i) !== 40) {
+    const c = text.charCodeAt(i);
+    if (!(isWordUnit(c) || c === 46 || c === 39 || c === 34 || c === 93 || c === 32)) break;
+    i += 1;
+  }
+  // A token that ends with its own `(` starts the arguments right away.
+  const open = text.charCodeAt(from - 1) === 40 ? from - 1 : i;
+  if (text.charCodeAt(open) !== 40) return undefined;
+  let depth = 0;
+  const limit = Math.min(text.length, open + window);
+  for (let k = open; k < limit; k += 1) {
+    const c = text.charCodeAt(k);
+    if (c === 40) depth += 1;
+    else if (c === 41 && --depth === 0) return { start: open + 1, end: k };
+  }
+  return { start: open + 1, end: limit };
+}
+
+/** The rest of a shell command line: up to a line break, `;`, `|` or `&`, at most `window`. */
+function commandLine(text: string, from: number, window: number, breaks: number[]): Span {
+  let end = Math.min(text.length, from + window);
+  for (let k = from; k < end; k += 1) {
+    const c = text.charCodeAt(k);
+    if (c === 59 || c === 124 || c === 38) {
+      end = k;
+      break;
+    }
+  }
+  // First line break after `from` (binary search over the ascending break offsets).
+  let lo = 0;
+  let hi = breaks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (breaks[mid] <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < breaks.length && breaks[lo] < end) end = breaks[lo];
+  return { start: from, end };
 }
 
 /** Where the word running through `from` ends (bounded, so overlapping hits stay linear). */

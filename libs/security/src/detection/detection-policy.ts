@@ -23,10 +23,19 @@ const ruleSchema = z
     window: z.number().int().min(0).max(400).optional(),
     /** `after`: the near token must follow the hit; `either` (default): on either side. */
     order: z.enum(['either', 'after']).optional(),
+    /**
+     * Where the near token must lie instead of the plain window: `call` — inside the argument
+     * list of the call the hit names; `line` — on the rest of the hit's command line.
+     */
+    scope: z.enum(['call', 'line']).optional(),
+    /** A hit is dropped when one of these lies in the same region (e.g. `cwd:` elsewhere). */
+    unless: z.array(token).optional(),
     /** A hit that is part of one of these longer tokens is ignored (e.g. `.env` in `process.env`). */
     except: z.array(token).optional(),
     /** The hit must not be followed directly by any of these characters. */
     notFollowedBy: z.string().optional(),
+    /** The hit must not be preceded directly by any of these characters (`-` of `--chown`). */
+    notPrecededBy: z.string().optional(),
     /** Structured shapes checked by hand-written linear matchers from the hit onwards. */
     shape: z.enum(['tail', 'jwt', 'event-handler', 'pem']).optional(),
     tail: z

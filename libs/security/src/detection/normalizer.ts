@@ -14,6 +14,8 @@ export interface NormalizedText {
   start: Int32Array;
   /** Original end offset (exclusive) of each normalised unit. */
   end: Int32Array;
+  /** Normalised offsets where a collapsed run of whitespace held a line break (ascending). */
+  breaks?: number[];
 }
 
 /** Grows a UTF-16 buffer with origin ranges. */
@@ -56,8 +58,8 @@ class Builder {
     const units = this.units.subarray(0, this.length);
     return {
       text: decoder.decode(units),
-      start: this.starts.slice(0, this.length),
-      end: this.ends.slice(0, this.length),
+      start: this.starts.subarray(0, this.length),
+      end: this.ends.subarray(0, this.length),
     };
   }
 
@@ -77,15 +79,15 @@ class Builder {
 
 const decoder = new TextDecoder('utf-16le');
 
-function identity(text: string): NormalizedText {
-  const start = new Int32Array(text.length);
-  const end = new Int32Array(text.length);
-  for (let i = 0; i < text.length; i += 1) {
-    start[i] = i;
-    end[i] = i + 1;
-  }
-  return { text, start, end };
+/** A pass's input: origin maps are absent for the untouched original (identity). */
+interface PassInput {
+  text: string;
+  start: Int32Array | null;
+  end: Int32Array | null;
 }
+
+const startOf = (input: PassInput, i: number): number => (input.start ? input.start[i] : i);
+const endOf = (input: PassInput, i: number): number => (input.end ? input.end[i] : i + 1);
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
@@ -112,7 +114,7 @@ function safeCodePoint(cp: number): number {
 }
 
 /** One percent-decoding pass; %XX runs are decoded as lenient UTF-8 (overlong forms kept). */
-function percentDecode(input: NormalizedText): NormalizedText {
+function percentDecode(input: PassInput): PassInput {
   const { text } = input;
   if (!text.includes('%')) return input;
   const out = new Builder(text.length);
@@ -125,7 +127,7 @@ function percentDecode(input: NormalizedText): NormalizedText {
       if ((text.charCodeAt(i + 1) | 0x20) === 117 /* u */) {
         const unit = readHex(text, i + 2, 4);
         if (unit >= 0) {
-          out.push(unit, input.start[i], input.end[i + 5]);
+          out.push(unit, startOf(input, i), endOf(input, i + 5));
           i += 6;
           continue;
         }
@@ -142,7 +144,7 @@ function percentDecode(input: NormalizedText): NormalizedText {
         j += 3;
       }
       if (bytes.length === 0) {
-        out.push(code, input.start[i], input.end[i]);
+        out.push(code, startOf(input, i), endOf(input, i));
         i += 1;
         continue;
       }
@@ -150,7 +152,7 @@ function percentDecode(input: NormalizedText): NormalizedText {
       i = j;
       continue;
     }
-    out.push(code, input.start[i], input.end[i]);
+    out.push(code, startOf(input, i), endOf(input, i));
     i += 1;
   }
   return out.build();
@@ -163,13 +165,13 @@ function continuationCount(lead: number): number {
   return -1;
 }
 
-function emitUtf8(bytes: number[], starts: number[], input: NormalizedText, out: Builder): void {
+function emitUtf8(bytes: number[], starts: number[], input: PassInput, out: Builder): void {
   let k = 0;
   while (k < bytes.length) {
     const lead = bytes[k];
-    const from = input.start[starts[k]];
+    const from = startOf(input, starts[k]);
     if (lead < 0x80) {
-      out.push(lead, from, input.end[starts[k] + 2]);
+      out.push(lead, from, endOf(input, starts[k] + 2));
       k += 1;
       continue;
     }
@@ -178,13 +180,13 @@ function emitUtf8(bytes: number[], starts: number[], input: NormalizedText, out:
     for (let c = 1; valid && c <= extra; c += 1) valid = (bytes[k + c] & 0xc0) === 0x80;
     if (!valid) {
       // A stray byte: keep it as the Latin-1 character it names.
-      out.push(lead, from, input.end[starts[k] + 2]);
+      out.push(lead, from, endOf(input, starts[k] + 2));
       k += 1;
       continue;
     }
     let cp = lead & (0x3f >> extra);
     for (let c = 1; c <= extra; c += 1) cp = (cp << 6) | (bytes[k + c] & 0x3f);
-    out.pushCodePoint(safeCodePoint(cp), from, input.end[starts[k + extra] + 2]);
+    out.pushCodePoint(safeCodePoint(cp), from, endOf(input, starts[k + extra] + 2));
     k += extra + 1;
   }
 }
@@ -230,7 +232,7 @@ function isDigitIn(code: number, hex: boolean): boolean {
 }
 
 /** Decodes `&name;`, `&#NN;`, `&#xHH;` (`;` optional) and `\xHH`, `\uHHHH`, `\u{H…}`. */
-function entityDecode(input: NormalizedText): NormalizedText {
+function entityDecode(input: PassInput): PassInput {
   const { text } = input;
   if (!text.includes('&') && !text.includes('\\')) return input;
   const out = new Builder(text.length);
@@ -240,11 +242,11 @@ function entityDecode(input: NormalizedText): NormalizedText {
     const decoded =
       code === 38 ? readEntity(text, i) : code === 92 ? readEscape(text, i) : undefined;
     if (decoded) {
-      out.pushCodePoint(decoded.cp, input.start[i], input.end[decoded.next - 1]);
+      out.pushCodePoint(decoded.cp, startOf(input, i), endOf(input, decoded.next - 1));
       i = decoded.next;
       continue;
     }
-    out.push(code, input.start[i], input.end[i]);
+    out.push(code, startOf(input, i), endOf(input, i));
     i += 1;
   }
   return out.build();
@@ -339,16 +341,18 @@ const DOT = 46;
 const OPEN_PAREN = 40;
 
 /** Case, NFKC, invisible characters, whitespace; SQL's empty comment `/ ** /` counts as a space. */
-function fold(input: NormalizedText): NormalizedText {
+function fold(input: PassInput): NormalizedText {
   const { text } = input;
   const out = new Builder(text.length);
+  const breaks: number[] = [];
   let spaceAt = -1; // original start of a pending collapsed space
+  let newline = false; // whether that pending whitespace held a line break
   let i = 0;
   while (i < text.length) {
     const cp = text.codePointAt(i) as number;
     const width = cp > 0xffff ? 2 : 1;
-    const from = input.start[i];
-    const to = input.end[i + width - 1];
+    const from = startOf(input, i);
+    const to = endOf(input, i + width - 1);
     if (cp === 47 && text.startsWith('/**/', i)) {
       if (spaceAt < 0) spaceAt = from;
       i += 4;
@@ -356,6 +360,7 @@ function fold(input: NormalizedText): NormalizedText {
     }
     if (isSpace(cp) || (cp < 32 && cp !== 9) || cp === 127) {
       if (spaceAt < 0) spaceAt = from;
+      if (cp === 10 || cp === 13 || cp === 0x2028 || cp === 0x2029) newline = true;
       i += width;
       continue;
     }
@@ -371,17 +376,19 @@ function fold(input: NormalizedText): NormalizedText {
       if (last >= 0 && last !== DOT && first !== DOT && first !== OPEN_PAREN) {
         out.push(32, spaceAt, spaceAt + 1);
       }
+      if (newline) breaks.push(out.length);
       spaceAt = -1;
+      newline = false;
     }
     for (let k = 0; k < folded.length; k += 1) out.push(folded.charCodeAt(k), from, to);
     i += width;
   }
-  return out.build();
+  return { ...out.build(), breaks };
 }
 
 /** The canonical form the detector matches against. */
 export function normalize(original: string): NormalizedText {
-  let current = identity(original);
+  let current: PassInput = { text: original, start: null, end: null };
   current = percentDecode(current);
   current = percentDecode(current);
   current = entityDecode(current);

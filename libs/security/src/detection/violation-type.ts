@@ -4,7 +4,7 @@ import type { DetectionSeverity, Finding } from './detection.types';
 export function violationTypeOf(finding: Pick<Finding, 'rule' | 'category'>): string {
   if (finding.rule.startsWith('web-injection.sql')) return 'SQL_INJECTION_ATTEMPT';
   if (
-    finding.rule === 'web-injection.path-traversal' ||
+    finding.rule.startsWith('web-injection.path-traversal') ||
     finding.rule === 'web-injection.sensitive-file'
   ) {
     return 'PATH_TRAVERSAL';

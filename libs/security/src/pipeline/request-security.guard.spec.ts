@@ -142,6 +142,14 @@ describe('RequestSecurityGuard (Nest + Fastify)', () => {
       .expect(403);
   });
 
+  it('does not scan credentials: a password may contain anything', async () => {
+    await request(server())
+      .post('/items')
+      .send({ title: 'Login', content: 'x', password: "p'--<script>../" })
+      .expect(201);
+    expect(events).toHaveLength(0);
+  });
+
   it('refuses self-modification in a structured body field', async () => {
     const res = await request(server())
       .post('/items')

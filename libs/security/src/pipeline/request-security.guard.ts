@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { SecurityEventService } from '@techsapo/audit';
-import { DomainError } from '@techsapo/core';
+import { DomainError, isSensitiveName } from '@techsapo/core';
 import type { FastifyRequest } from 'fastify';
 import { freeTextFields } from '../decorators/free-text.decorator';
 import { ContentDetector } from '../detection/content-detector';
@@ -172,7 +172,8 @@ function collectFields(request: FastifyRequest, bodyType: unknown): ScannedField
 const PLAIN_TYPES: unknown[] = [String, Number, Boolean, Array, Object, Date];
 
 /**
- * Visits every string in a JSON value (object keys as structured fields too). A property
+ * Visits every string in a JSON value (object keys as structured fields too; the values of
+ * secret-named properties are skipped: they are credentials, not content). A property
  * marked @FreeText() makes everything beneath it free text; nested DTO classes are found
  * through their design:type metadata.
  */
@@ -200,6 +201,8 @@ function walk(
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const field = path ? `${path}.${key}` : key;
     visit(field, key, false);
+    // Passwords and tokens are only hashed or compared, never stored, shown or run.
+    if (isSensitiveName(key)) continue;
     const childType: unknown = prototype
       ? Reflect.getMetadata('design:type', prototype, key)
       : undefined;
