@@ -2,6 +2,7 @@ import { SecurityEventService } from '@techsapo/audit';
 import { join } from 'node:path';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
+import { adminAuth } from './support/auth';
 import { ROOT, startService } from './support/processes';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -57,14 +58,29 @@ describe('npm run security:report', () => {
       ip: '2001:db8:abcd:12::1',
     });
     await request(t.server).get('/api/v1/unknown');
-    await auditEntries(t, 6);
+    const block = await request(t.server)
+      .post('/api/v1/admin/blocks')
+      .set(await adminAuth(t))
+      .send({ kind: 'ip', value: '192.0.2.10', reason: 'scanner', ttlSeconds: 600 });
+    expect(block.status).toBe(201);
+    const failed = await request(t.server)
+      .post('/api/v1/auth/login')
+      .send({ username: 'mallory', password: 'guess-1' });
+    expect(failed.status).toBe(401);
+    await auditEntries(t, 10);
 
     const { code, out } = await report(t.prefix, '--since', '24h');
     expect(code).toBe(0);
     expect(out).toContain('# TechSapo security report');
-    expect(out).toContain('Audit chain: **intact** (6 entries checked)');
-    expect(out).toMatch(/\| audit entries \| 6 \|/);
-    expect(out).toMatch(/\| security events \| 5 \|/);
+    expect(out).toContain('Audit chain: **intact** (10 entries checked)');
+    expect(out).toMatch(/\| audit entries \| 10 \|/);
+    expect(out).toMatch(/\| failed logins \| 1 \|/);
+    expect(out).toMatch(
+      /Blocks created by administrators:\n\n\| time \| by \| from \|\n.*\n\| \S+ \| admin \| 127\.0\.0\.\*\*\* \|/,
+    );
+    expect(out).toMatch(/\| 127\.0\.0\.\*\*\* \| 1 \|/);
+    expect(out).toMatch(/\| security events \| 6 \|/);
+    expect(out).toMatch(/\| AUTHENTICATION_FAILURE \/ INVALID_CREDENTIALS \| 1 \|/);
     expect(out).toMatch(/\| self-modification attempts \| 1 \|/);
     expect(out).toMatch(/\| SUSPICIOUS_ACTIVITY \/ SQL_INJECTION_ATTEMPT \| 3 \|/);
     expect(out).toMatch(/\| SELF_MODIFICATION_ATTEMPT \| 1 \| 0 \| 0 \| 0 \|/);
@@ -74,7 +90,9 @@ describe('npm run security:report', () => {
     expect(out).toMatch(/\| usr_7 \| 1 \|/);
     expect(out).toMatch(/SELF_MODIFICATION \| llm-answer \| yes \| 198\.51\.100\.\*\*\*/);
     // Masked and sanitised throughout.
-    expect(out).not.toMatch(/198\.51\.100\.23|203\.0\.113\.9\b|abc123secret|2\.31/);
+    expect(out).not.toMatch(
+      /198\.51\.100\.23|203\.0\.113\.9\b|abc123secret|2\.31|guess-1|192\.0\.2\.10/,
+    );
   });
 
   it('reports an empty stream without failing', async () => {

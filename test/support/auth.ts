@@ -37,24 +37,35 @@ export async function login(
   };
 }
 
-/** The bootstrap admin's token (one session per test app). */
-export async function adminAuth(t: TestApp): Promise<{ Authorization: string }> {
+/** The bootstrap admin's token (one session per test app, renewed once it has ended). */
+export async function adminAuth(t: TestApp, renew = false): Promise<{ Authorization: string }> {
   let token = adminTokens.get(t);
-  if (!token) {
+  if (!token || renew) {
     token = login(t, t.admin.username, t.admin.password).then((l) => l.token);
     adminTokens.set(t, token);
   }
   return { Authorization: `Bearer ${await token}` };
 }
 
+/** Sends an admin request; when the cached admin session has ended (short test durations), logs in again. */
+async function asAdmin(
+  t: TestApp,
+  send: (auth: { Authorization: string }) => request.Test,
+): Promise<request.Response> {
+  const res = await send(await adminAuth(t));
+  return res.status === 401 ? send(await adminAuth(t, true)) : res;
+}
+
 /** A new user with `role`, created through the admin API and logged in through the login API. */
 export async function signIn(t: TestApp, role: Role): Promise<SignedIn> {
   const username = `${role}-${randomBytes(5).toString('hex')}`;
   const password = `pw-${randomBytes(12).toString('hex')}`;
-  const created = await request(t.server)
-    .post('/api/v1/admin/users')
-    .set(await adminAuth(t))
-    .send({ username, password, roles: [role] });
+  const created = await asAdmin(t, (auth) =>
+    request(t.server)
+      .post('/api/v1/admin/users')
+      .set(auth)
+      .send({ username, password, roles: [role] }),
+  );
   if (created.status !== 201)
     throw new Error(`create ${username}: ${created.status} ${created.text}`);
   const { token, sessionId } = await login(t, username, password);
@@ -74,10 +85,10 @@ export async function issueApiKey(
   role: Role,
   expiresInDays?: number,
 ): Promise<IssuedApiKey> {
-  const res = await request(t.server)
-    .post('/api/v1/admin/api-keys')
-    .set(await adminAuth(t))
-    .send({ name: `${role}-key-${randomBytes(4).toString('hex')}`, role, expiresInDays });
+  const name = `${role}-key-${randomBytes(4).toString('hex')}`;
+  const res = await asAdmin(t, (auth) =>
+    request(t.server).post('/api/v1/admin/api-keys').set(auth).send({ name, role, expiresInDays }),
+  );
   if (res.status !== 201) throw new Error(`create API key: ${res.status} ${res.text}`);
   return { id: res.body.id, key: res.body.key, auth: { Authorization: `Bearer ${res.body.key}` } };
 }

@@ -33,6 +33,7 @@ export function startService(env: Record<string, string>, args: string[] = [MAIN
     env: {
       PATH: process.env.PATH ?? '',
       REDIS_URL: process.env.REDIS_URL ?? '',
+      REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES ?? '',
       LOG_LEVEL: 'info',
       ...env,
     },

@@ -67,7 +67,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     contract,
     admin,
     async close() {
-      await deleteKeys(redis, `${prefix}*`);
+      await redis.deleteMatching(`${prefix}*`);
       await app.close();
       process.env = previous;
       if (process.env.CONTRACT_CHECK === '1' && contract.violations.length > 0) {
@@ -84,13 +84,4 @@ function forgetAppMetrics(): void {
   for (const metric of register.getMetricsAsArray()) {
     if (metric.name.startsWith('techsapo_')) register.removeSingleMetric(metric.name);
   }
-}
-
-async function deleteKeys(redis: RedisService, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await redis.client.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdminApiKeysController } from './admin/api-keys/admin-api-keys.controller';
 import { AdminBlocksController } from './admin/blocks/admin-blocks.controller';
+import { AdminReviewController } from './admin/review/admin-review.controller';
 import { AdminSessionsController } from './admin/sessions/admin-sessions.controller';
 import { AdminUsersController } from './admin/users/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
@@ -13,6 +14,7 @@ import { AuthController } from './auth/auth.controller';
     AdminApiKeysController,
     AdminSessionsController,
     AdminBlocksController,
+    AdminReviewController,
   ],
 })
 export class ApiModule {}

@@ -1,5 +1,11 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AuditTrailService } from '@techsapo/audit';
 import { Action, Secured } from '@techsapo/security';
 import { Readable } from 'node:stream';
@@ -17,6 +23,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: 'Audit entries, newest first, filtered, with cursor pagination' })
   @ApiOkResponse({ type: AuditPageDto })
+  @ApiBadRequestResponse({ description: 'Invalid filter, limit or cursor (field errors listed)' })
   list(@Query() query: AuditListQueryDto): Promise<AuditPageDto> {
     return this.trail.list({ ...query, since: date(query.since), until: date(query.until) });
   }
@@ -31,6 +38,7 @@ export class AuditController {
   @Get('export')
   @ApiOperation({ summary: 'Export entries oldest first as NDJSON, one AuditEntry a line' })
   @ApiProduces('application/x-ndjson')
+  @ApiBadRequestResponse({ description: 'Invalid since or until (field errors listed)' })
   @ApiOkResponse({
     description: 'One AuditEntry (JSON) per line.',
     content: { 'application/x-ndjson': { schema: { type: 'string' } } },

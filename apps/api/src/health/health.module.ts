@@ -11,6 +11,6 @@ export class HealthModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.readiness.register('redis', async () => ({ ok: await this.redis.ping() }));
+    this.readiness.register('redis', () => this.redis.check());
   }
 }

@@ -99,7 +99,7 @@ export async function buildSecurityReport(
     if (status === 429) refusals.add(`429 ${entry.outcome.reason ?? 'rate-limited'}`);
     if (status === 403) refusals.add(`403 ${entry.outcome.reason ?? 'forbidden'}`);
     if (entry.request?.method === 'POST' && path === '/api/v1/admin/blocks' && status === 201) {
-      blocks.push(row([entry.timestamp, principal ?? '', JSON.stringify(details.block ?? {})]));
+      blocks.push(row([entry.timestamp, principal ?? '', entry.request.ip]));
     }
   }
 
@@ -162,7 +162,7 @@ export async function buildSecurityReport(
   out.push(section(refusals.top(Number.MAX_SAFE_INTEGER), ['refusal', 'count']));
   if (blocks.length > 0) {
     out.push('', 'Blocks created by administrators:', '');
-    out.push(`| time | by | block |\n|---|---|---|\n${blocks.join('\n')}`);
+    out.push(`| time | by | from |\n|---|---|---|\n${blocks.join('\n')}`);
   }
 
   out.push('', '## Top masked addresses (denied requests and security events)', '');

@@ -1,4 +1,4 @@
-import { maskIp, maskUserAgent, redactDeep, redactText } from '@techsapo/core';
+import { isSensitiveName, maskIp, maskUserAgent, redactDeep, redactText } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import type { SecurityEventInput, SecurityLogLine } from '../security-events/security-event';
@@ -69,22 +69,32 @@ export function httpDraft(request: FastifyRequest, reply: FastifyReply): AuditDr
 }
 
 /**
- * Size, and a SHA-256 of the parsed body with secret fields redacted first: it identifies a
- * payload without letting anyone test guesses of a password against the log.
+ * Size, and a SHA-256 of the parsed body: it identifies a payload without storing it. A body
+ * with secret-named fields (a login, a new user) is hashed with those fields redacted, so
+ * nobody can test guesses of a password against the log; other bodies are hashed as they are
+ * (scanning a 1 MiB analysis for secret shapes would cost more than the request).
  */
 function bodyFacts(request: FastifyRequest): { bytes: number; sha256?: string } | undefined {
   const length = Number(request.headers['content-length']);
-  if (request.body === undefined || request.body === null) {
+  const body = request.body;
+  if (body === undefined || body === null) {
     return Number.isFinite(length) && length > 0 ? { bytes: length } : undefined;
   }
   const serialised =
-    typeof request.body === 'string' ? request.body : JSON.stringify(redactDeep(request.body));
+    typeof body === 'string'
+      ? redactText(body)
+      : JSON.stringify(hasSecretField(body) ? redactDeep(body) : body);
   return {
     bytes: Number.isFinite(length) ? length : Buffer.byteLength(serialised),
-    sha256: createHash('sha256')
-      .update(typeof request.body === 'string' ? redactText(serialised) : serialised)
-      .digest('hex'),
+    sha256: createHash('sha256').update(serialised).digest('hex'),
   };
+}
+
+/** Walks the keys only (never the string values), so it is cheap for large bodies. */
+function hasSecretField(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || depth > 8) return false;
+  if (Array.isArray(value)) return value.some((v) => hasSecretField(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => isSensitiveName(k) || hasSecretField(v, depth + 1));
 }
 
 /** A security event (AL2) as a `type: security` entry; the line is already masked and sanitised. */
@@ -99,8 +109,9 @@ export function securityDraft(line: SecurityLogLine, input: SecurityEventInput):
     },
     request: {
       id: line.request_id ?? '-',
-      method: '-',
-      path: '-',
+      // Reporters inside a request name its method and route among the details.
+      method: httpMethodOf(line.details.method),
+      path: typeof line.details.route === 'string' ? auditPath(line.details.route) : '-',
       ip: line.ip_address,
       userAgent: line.user_agent,
     },
@@ -115,4 +126,9 @@ export function securityDraft(line: SecurityLogLine, input: SecurityEventInput):
       ...line.details,
     },
   };
+}
+
+/** Reporters use `details.method` for other things too (jwt, login): only an HTTP verb counts. */
+function httpMethodOf(value: unknown): string {
+  return typeof value === 'string' && /^[A-Z]{3,7}$/.test(value) ? value : '-';
 }

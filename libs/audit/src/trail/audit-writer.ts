@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
@@ -28,7 +35,7 @@ interface Pending {
  * as one JSON line (it holds nothing secret) and `techsapo_audit_write_failures_total` counts it.
  */
 @Injectable()
-export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
+export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(AuditWriter.name);
   private queue: Pending[] = [];
   private timer?: NodeJS.Timeout;
@@ -72,6 +79,12 @@ export class AuditWriter implements OnModuleInit, OnApplicationShutdown {
     return this.queue.length;
   }
 
+  /** Before connections close: write what is queued while Redis is surely still there. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Responses that ended while the server drained are written now, or put on stderr. */
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);

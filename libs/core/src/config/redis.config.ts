@@ -13,12 +13,15 @@ class RedisEnv {
   @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'must be a comma-separated list of host:port' })
   REDIS_CLUSTER_NODES?: string[];
   @IsString() @Matches(/^[a-z0-9:_-]*$/i) REDIS_KEY_PREFIX: string = 'techsapo';
+  /** Password of every node (cluster nodes, or overriding the one in REDIS_URL). */
+  @IsOptional() @IsString() REDIS_PASSWORD?: string;
 }
 
 export interface RedisConfig {
   url: string;
   clusterNodes: { host: string; port: number }[];
   keyPrefix: string;
+  password?: string;
 }
 
 export const redisConfig = defineConfig('redis', RedisEnv, (e): RedisConfig => ({
@@ -28,4 +31,5 @@ export const redisConfig = defineConfig('redis', RedisEnv, (e): RedisConfig => (
     return { host: n.slice(0, i), port: Number(n.slice(i + 1)) };
   }),
   keyPrefix: e.REDIS_KEY_PREFIX,
+  password: e.REDIS_PASSWORD || undefined,
 }));

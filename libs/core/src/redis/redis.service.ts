@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { redisConfig } from '../config/redis.config';
 import { createRedisConnection, RedisConnection } from './redis-connection.factory';
 
@@ -47,8 +47,62 @@ export class RedisService implements OnApplicationShutdown {
     return `{${value}}`;
   }
 
+  /**
+   * Bull's `prefix` for one queue: every key of a Bull queue is `<prefix>:<name>:…` and its
+   * Lua scripts touch several of them, so the prefix carries a hash tag (one slot per queue).
+   */
+  queuePrefix(queue: string): string {
+    return this.key(this.hashTag(queue));
+  }
+
+  /** The nodes that hold data: every master of a cluster, or the one node. */
+  dataNodes(): Redis[] {
+    return this.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
+  }
+
   async ping(): Promise<boolean> {
-    return (await this.client.ping()) === 'PONG';
+    return (await this.check()).ok;
+  }
+
+  /** Readiness: the node answers; on a cluster every master answers and the state is ok. */
+  async check(): Promise<{ ok: boolean; detail: Record<string, unknown> }> {
+    if (!this.isCluster) {
+      return { ok: (await this.client.ping()) === 'PONG', detail: { mode: 'single' } };
+    }
+    const info = String(await (this.client as Cluster).cluster('INFO'));
+    const state = /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown';
+    const masters = this.dataNodes();
+    const answers = await Promise.all(masters.map((n) => n.ping().catch(() => 'down')));
+    const up = answers.filter((a) => a === 'PONG').length;
+    return {
+      ok: state === 'ok' && masters.length > 0 && up === masters.length,
+      detail: { mode: 'cluster', state, masters: masters.length, mastersUp: up },
+    };
+  }
+
+  /**
+   * Every key matching `pattern`, in batches; on a cluster SCAN runs on each master (a key
+   * lives on exactly one). For maintenance and tests, never on a request path.
+   */
+  async *scan(pattern: string, count = 500): AsyncGenerator<string[]> {
+    for (const node of this.dataNodes()) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+        if (keys.length > 0) yield keys;
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  }
+
+  /** Deletes every key matching `pattern`, one UNLINK per key (keys span slots). */
+  async deleteMatching(pattern: string): Promise<number> {
+    let deleted = 0;
+    for await (const keys of this.scan(pattern)) {
+      const results = await Promise.all(keys.map((k) => this.client.unlink(k)));
+      deleted += results.reduce((sum, n) => sum + n, 0);
+    }
+    return deleted;
   }
 
   async onApplicationShutdown(): Promise<void> {

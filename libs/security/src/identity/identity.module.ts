@@ -10,6 +10,7 @@ import { IdentityRateLimitTracker } from './authentication/identity-rate-limit-t
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { PasswordHasher } from './credentials/password-hasher';
 import { identityMetricProviders } from './identity.metrics';
+import { PermissionReviewService } from './review/permission-review.service';
 import { SessionsService } from './sessions/sessions.service';
 import { TokenService } from './tokens/token.service';
 import { UserAdminService } from './users/user-admin.service';
@@ -34,12 +35,14 @@ import { UsersService } from './users/users.service';
     PasswordLogin,
     AuthService,
     AdminBootstrap,
+    PermissionReviewService,
     IdentityAuthenticator,
     { provide: Authenticator, useExisting: IdentityAuthenticator },
     IdentityRateLimitTracker,
     { provide: RateLimitTracker, useExisting: IdentityRateLimitTracker },
   ],
   exports: [
+    PermissionReviewService,
     RateLimitTracker,
     Authenticator,
     AuthService,

@@ -10,3 +10,7 @@ export * from './api-keys/api-key';
 export * from './api-keys/api-keys.service';
 export * from './tokens/access-claims';
 export * from './tokens/invalid-token.error';
+export * from './review/permission-review';
+export * from './review/permission-review.service';
+export * from './review/format-permission-review';
+export * from './credentials/password-hasher';

@@ -68,6 +68,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     reply.header('RateLimit-Limit', String(shown.limit));
     reply.header('RateLimit-Remaining', String(Math.max(0, shown.limit - shown.used)));
     reply.header('RateLimit-Reset', String(Math.ceil(shown.resetMs / 1000)));
+    // Every window in force, so a client (and an operator) can see the whole quota.
+    reply.header(
+      'RateLimit-Policy',
+      windows.map((w) => `${w.limit};w=${Math.round(w.ttlMs / 1000)}`).join(', '),
+    );
     if (!result.allowed) await this.refuse(request, subject, shown);
     return true;
   }

@@ -68,7 +68,7 @@ export class IdentityAuthenticator extends Authenticator {
       case 'basic':
         if (this.config.authMethod !== 'basic') break;
         return this.unblocked(
-          await this.passwords.verify(credential.username, credential.password, request),
+          await this.fromBasic(credential.username, credential.password, request),
         );
       case 'malformed':
         throw this.challenge('The credentials are malformed.');
@@ -103,6 +103,20 @@ export class IdentityAuthenticator extends Authenticator {
       apiKeyId: found.id,
       method: 'api-key',
     };
+  }
+
+  private async fromBasic(
+    username: string,
+    password: string,
+    request: FastifyRequest,
+  ): Promise<Principal> {
+    try {
+      return await this.passwords.verify(username, password, request);
+    } catch (error) {
+      // The challenge names Basic too, so a client knows it may retry with it.
+      if (error instanceof UnauthenticatedError) throw this.challenge(error.detail);
+      throw error;
+    }
   }
 
   private async unblocked(principal: Principal): Promise<Principal> {

@@ -109,7 +109,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       this.redis.client.hset(owners, id, owner.id),
       ...this.forget(gone),
     ]);
-    void this.prune().catch(() => undefined);
+    void this.publishCount();
     return session;
   }
 
@@ -163,7 +163,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       [sessionId],
     );
     await Promise.all(this.forget([sessionId]));
-    void this.prune().catch(() => undefined);
+    void this.publishCount();
     return existed === 1;
   }
 
@@ -178,7 +178,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       [this.sessionKey(userId, '')],
     );
     await Promise.all(this.forget(ids));
-    void this.prune().catch(() => undefined);
+    void this.publishCount();
     return ids.length;
   }
 
@@ -188,6 +188,18 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       [this.userSetKey(userId)],
       [this.sessionKey(userId, ''), JSON.stringify(roles)],
     );
+  }
+
+  /**
+   * A cheap gauge update after each change: sessions not past their absolute end. Idle-ended
+   * ones leave the count at the next prune (every 30 s and on each admin listing).
+   */
+  private async publishCount(): Promise<void> {
+    try {
+      this.active.set(await this.redis.client.zcount(this.indexKeys()[0], Date.now(), '+inf'));
+    } catch {
+      // the next prune corrects it
+    }
   }
 
   /** Drops index entries of ended sessions and publishes the active count. */

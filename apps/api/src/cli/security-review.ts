@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Gauge } from 'prom-client';
+import { redisConfig, RedisService } from '@techsapo/core';
+import {
+  ApiKeysService,
+  formatPermissionReview,
+  PasswordHasher,
+  PermissionReviewService,
+  securityConfig,
+  SessionsService,
+  UsersService,
+} from '@techsapo/security';
+
+const USAGE = `Usage: npm run security:review -- [--json]
+
+Prints every user (roles, disabled, last login, active sessions) and every API key (role,
+creation, expiry, last use), flagging admins, keys never used or unused for 30 days, keys
+without expiry, expired keys still present and users inactive for 30 days
+(REDIS_URL, REDIS_KEY_PREFIX).
+`;
+
+/** AU3: `npm run security:review` — the same review as GET /api/v1/admin/review. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(USAGE);
+  const redis = new RedisService(redisConfig.read(process.env));
+  try {
+    const gauge = new Gauge({ name: 'techsapo_active_sessions', help: 'unused', registers: [] });
+    const review = await new PermissionReviewService(
+      new UsersService(redis, new PasswordHasher()),
+      new SessionsService(redis, securityConfig.read(process.env), gauge),
+      new ApiKeysService(redis),
+    ).review();
+    process.stdout.write(
+      values.json ? `${JSON.stringify(review, null, 2)}\n` : formatPermissionReview(review),
+    );
+  } finally {
+    await redis.onApplicationShutdown();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `security review failed: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
+  );
+  process.exit(1);
+});

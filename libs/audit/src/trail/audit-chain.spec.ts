@@ -1,0 +1,47 @@
+import { AuditChain, canonicalJson, CHAIN_START, GENESIS_HASH } from './audit-chain';
+import type { AuditDraft } from './audit-entry';
+
+const draft = (n: number): AuditDraft => ({
+  id: `id-${n}`,
+  timestamp: '2026-01-01T00:00:00.000Z',
+  type: 'http',
+  actor: { id: 'usr_1', roles: ['admin'] },
+  request: { id: `r${n}`, method: 'GET', path: `/x/${n}`, ip: '10.0.0.***', userAgent: 'curl/***' },
+  outcome: { status: 200, decision: 'allowed' },
+  details: { b: 1, a: { d: [1, 'x'], c: null } },
+});
+
+describe('AuditChain', () => {
+  const chain = new AuditChain(Buffer.from('k'.repeat(32)));
+
+  it('serialises with sorted keys at every level and without undefined members', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: 'x' }, u: undefined })).toBe(
+      '{"a":{"c":"x","d":[1,null]},"b":1}',
+    );
+    expect(canonicalJson(JSON.parse(canonicalJson({ z: 1, a: 2 })))).toBe('{"a":2,"z":1}');
+  });
+
+  it('links each sealed entry to the one before and authenticates it', () => {
+    const [one, two] = chain.seal([draft(1), draft(2)], CHAIN_START);
+    expect(one).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
+    expect(two).toMatchObject({ seq: 2, prevHash: one.hash });
+    expect(chain.isAuthentic(one) && chain.isAuthentic(two)).toBe(true);
+    // The hash survives a JSON round trip with another key order.
+    expect(chain.isAuthentic(JSON.parse(canonicalJson(two)))).toBe(true);
+  });
+
+  it('rejects any change, a forged hash and another key', () => {
+    const [entry] = chain.seal([draft(1)], CHAIN_START);
+    expect(chain.isAuthentic({ ...entry, outcome: { ...entry.outcome, status: 201 } })).toBe(false);
+    expect(chain.isAuthentic({ ...entry, seq: 2 })).toBe(false);
+    expect(chain.isAuthentic({ ...entry, hash: 'f'.repeat(64) })).toBe(false);
+    expect(chain.isAuthentic({ ...entry, hash: 'not hex' })).toBe(false);
+    expect(new AuditChain(Buffer.from('o'.repeat(32))).isAuthentic(entry)).toBe(false);
+  });
+
+  it('signs links so an anchor cannot be moved', () => {
+    const sig = chain.signLink({ seq: 5, hash: 'a'.repeat(64) });
+    expect(chain.signLink({ seq: 6, hash: 'a'.repeat(64) })).not.toBe(sig);
+    expect(chain.signLink({ seq: 5, hash: 'a'.repeat(64) })).toBe(sig);
+  });
+});
