@@ -92,6 +92,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
         }
       }
     } finally {
+      // redis-slot: one key (the lock)
       await this.redis.client.eval(RELEASE, 1, this.lockKey, token);
     }
     if (Object.values(result.removed).some((n) => n > 0) || result.failed.length > 0)

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
  * A Lua script run atomically in one round trip (EVALSHA, loaded on first NOSCRIPT). Every key
  * it touches must share one cluster slot: callers build them with one hash tag.
  */
+// redis-slot: the keys are the caller's, built with one hash tag per script call
 export class RedisScript<T> {
   private readonly sha: string;
 
