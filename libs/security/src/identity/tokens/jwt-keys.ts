@@ -1,11 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SecurityConfig } from '../../config/security.config';
 
+/**
+ * Prepared key objects: jsonwebtoken would otherwise re-parse a string secret on every
+ * verification (a failed public-key parse first), which dominated the request path.
+ */
 export interface JwtKeys {
-  signing: string | Buffer;
-  verifying: string | Buffer;
+  signing: KeyObject;
+  verifying: KeyObject;
 }
 
 /**
@@ -16,14 +26,17 @@ export interface JwtKeys {
 export function loadJwtKeys(jwt: SecurityConfig['jwt'], logger: Logger): JwtKeys {
   if (jwt.algorithm !== 'HS256') {
     return {
-      signing: readFileSync(jwt.privateKeyFile ?? ''),
-      verifying: readFileSync(jwt.publicKeyFile ?? ''),
+      signing: createPrivateKey(readFileSync(jwt.privateKeyFile ?? '')),
+      verifying: createPublicKey(readFileSync(jwt.publicKeyFile ?? '')),
     };
   }
-  if (jwt.secret) return { signing: jwt.secret, verifying: jwt.secret };
+  if (jwt.secret) {
+    const key = createSecretKey(Buffer.from(jwt.secret));
+    return { signing: key, verifying: key };
+  }
   logger.warn(
     'JWT_SECRET is not set: using a random secret for this process (tokens end with it; set JWT_SECRET for several instances)',
   );
-  const secret = randomBytes(32);
-  return { signing: secret, verifying: secret };
+  const key = createSecretKey(randomBytes(32));
+  return { signing: key, verifying: key };
 }

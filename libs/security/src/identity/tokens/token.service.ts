@@ -40,14 +40,14 @@ export class TokenService {
     const { jwt } = config;
     const keys = loadJwtKeys(jwt, this.logger);
     this.signer = new JwtService({
-      secret: jwt.algorithm === 'HS256' ? keys.signing : undefined,
-      privateKey: jwt.algorithm === 'HS256' ? undefined : keys.signing,
+      privateKey: keys.signing,
       signOptions: { algorithm: jwt.algorithm, issuer: jwt.issuer, audience: jwt.audience },
     });
     this.strategy = new JwtStrategy(
       {
         jwtFromRequest: (request: { token?: string }) => request.token ?? null,
-        secretOrKey: keys.verifying,
+        // jsonwebtoken accepts a KeyObject; passport-jwt's types only name string | Buffer.
+        secretOrKey: keys.verifying as unknown as string,
         algorithms: [jwt.algorithm],
         issuer: jwt.issuer,
         audience: jwt.audience,
