@@ -1,1 +1,1 @@
-export {};
+export * from './analysis/analysis.types';
