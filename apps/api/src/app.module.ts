@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
+import { AnalysisWorkerModule } from '@techsapo/wall-bounce';
 import { AuditAdminModule } from './admin/audit-admin.module';
 import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
@@ -15,9 +16,9 @@ import { ObservabilityModule } from './observability/observability.module';
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
   api: [ApiModule, AuditAdminModule],
-  worker: [],
+  worker: [AnalysisWorkerModule],
   mcp: [],
-  all: [ApiModule, AuditAdminModule],
+  all: [ApiModule, AuditAdminModule, AnalysisWorkerModule],
 };
 
 @Module({})
