@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { createApp } from './bootstrap/create-app';
-import { buildOpenApiDocument } from './bootstrap/swagger';
+import { openApiJson } from './bootstrap/swagger';
 
 /**
  * `npm run openapi`: writes the OpenAPI document of the whole application (every role) to
@@ -12,14 +12,10 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'silent';
   const app = await createApp();
   try {
-    writeFileSync(process.argv[2] ?? 'openapi.json', `${stableJson(buildOpenApiDocument(app))}\n`);
+    writeFileSync(process.argv[2] ?? 'openapi.json', openApiJson(app));
   } finally {
     await app.close();
   }
-}
-
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, null, 2);
 }
 
 main().catch((error: unknown) => {
