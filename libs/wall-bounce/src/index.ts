@@ -21,3 +21,4 @@ export * from './engine/scoring/consensus';
 export * from './engine/scoring/similarity';
 export * from './engine/scoring/ranking-agreement';
 export * from './wall-bounce-engine.module';
+export { taskOf, TASKS, type Task } from './engine/prompts/prompts';

@@ -30,7 +30,10 @@ export function classifyError(
     return new ProviderCallError(provider, 'timeout', `no answer within ${abort.timeoutMs} ms`);
   }
   if (
-    findInChain(error, (x) => x instanceof MalformedCompletionError || x instanceof SyntaxError)
+    findInChain(
+      error,
+      (x) => x instanceof MalformedCompletionError || (x as Error).name === 'SyntaxError',
+    )
   ) {
     return new ProviderCallError(provider, 'malformed', 'the response could not be read');
   }
@@ -70,9 +73,10 @@ function findInChain(error: unknown, test: (e: unknown) => boolean): unknown {
 
 /** retry-after-ms (OpenAI), else retry-after in seconds or as an HTTP date. */
 export function retryAfterMs(headers: unknown, now = Date.now()): number | undefined {
+  // Duck-typed: Headers may come from another realm (undici inside a test runner).
   const get = (name: string): string | null | undefined =>
-    headers instanceof Headers
-      ? headers.get(name)
+    typeof (headers as Headers | undefined)?.get === 'function'
+      ? (headers as Headers).get(name)
       : (headers as Record<string, string> | undefined)?.[name];
   const ms = Number(get('retry-after-ms'));
   if (get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;

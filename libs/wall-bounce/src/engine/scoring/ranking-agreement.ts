@@ -5,7 +5,7 @@ export interface ReviewerRanking {
 }
 
 export interface RankingAgreement {
-  /** Share of comparable pairs the reviewer orders as the other reviewers do (ties count ½). */
+  /** Share of comparable pairs a reviewer orders as the other reviewers do. */
   score: number;
   comparablePairs: number;
 }
@@ -24,9 +24,11 @@ function positions(ranking: string[]): Map<string, number> {
  * (x, y) that r ranked, the other reviewers' view of the pair is the order of their mean
  * position scores of x and y (leave-one-out, so r never agrees with itself; each reviewer's
  * own answer is missing from its ranking, so this also covers pairs nobody else ranked
- * together). The pair is concordant when both orders match (1), a tie among the others counts
- * ½, a reversal 0. The score is the mean over all comparable pairs; undefined when there are
- * none (two peers: each reviewer ranks a single answer).
+ * together). A pair counts only when the others order it strictly (a tie carries no
+ * information): 1 when the orders match, 0 when reversed. The score is the share of matching
+ * pairs; undefined when no pair is comparable (two peers: each reviewer ranks one answer).
+ * With three peers this measures whether the reviewers' preferences are consistent (1) or
+ * form a cycle (0).
  */
 export function pairwiseRankingAgreement(
   rankings: ReviewerRanking[],
@@ -45,13 +47,12 @@ export function pairwiseRankingAgreement(
       for (let j = i + 1; j < ids.length; j += 1) {
         const x = othersMean(ids[i]);
         const y = othersMean(ids[j]);
-        if (x === undefined || y === undefined) continue;
+        if (x === undefined || y === undefined || x === y) continue;
         const mine = Math.sign(
           (own.scores.get(ids[i]) as number) - (own.scores.get(ids[j]) as number),
         );
-        const theirs = Math.sign(x - y);
         comparable += 1;
-        agreement += theirs === 0 ? 0.5 : mine === theirs ? 1 : 0;
+        if (mine === Math.sign(x - y)) agreement += 1;
       }
     }
   }
