@@ -22,4 +22,6 @@ module.exports = [
   'test/audit-writer.e2e-spec.ts',
   'test/audit-logs.e2e-spec.ts',
   'test/security-report.e2e-spec.ts',
+  // Two API processes sharing the cluster (needs `npm run build`).
+  'test/multi-instance.e2e-spec.ts',
 ];
