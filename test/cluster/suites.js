@@ -7,4 +7,5 @@ module.exports = [
   'test/platform.e2e-spec.ts',
   'test/process.e2e-spec.ts',
   'test/redis-key-slots.e2e-spec.ts',
+  'test/mcp-proxy.e2e-spec.ts',
 ];

@@ -1,5 +1,6 @@
 import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
+import { mcpConfig } from '@techsapo/mcp-proxy';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
@@ -9,4 +10,5 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   securityConfig,
   auditConfig,
   runtimeConfig,
+  mcpConfig,
 ];
