@@ -8,4 +8,5 @@ module.exports = [
   'test/process.e2e-spec.ts',
   'test/redis-key-slots.e2e-spec.ts',
   'test/mcp-proxy.e2e-spec.ts',
+  'test/mcp-proxy-limits.e2e-spec.ts',
 ];
