@@ -81,7 +81,7 @@ export default tseslint.config(
   },
   {
     // Tooling, tests and benchmarks run outside the service and may start processes.
-    files: ['scripts/**', 'test/**', 'bench/**', '*.js', '*.mjs'],
+    files: ['scripts/**', 'test/**', 'bench/**', '**/*.spec.ts', '*.js', '*.mjs'],
     rules: {
       'no-restricted-imports': 'off',
       'security/detect-child-process': 'off',

@@ -35,6 +35,7 @@ export interface AnalyzeIo {
   stderr: { write(text: string): unknown };
   stdinIsTty: boolean;
   readStdin?: () => Promise<Buffer>;
+  cwd?: string;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -79,6 +80,7 @@ function render(
   analysis: Analysis,
   format: AnalyzeOptions['format'],
   content: AssembledContent,
+  cwd?: string,
 ): string {
   if (format === 'json') return toJson(analysis);
   if (format === 'markdown') return toMarkdown(analysis);
@@ -86,6 +88,7 @@ function render(
     files: content.files,
     located: located(content.files),
     toolVersion: cliVersion(),
+    cwd,
   });
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
@@ -113,6 +116,7 @@ export async function runAnalyze(
       files,
       diff: options.diff,
       readStdin: io.readStdin,
+      cwd: io.cwd,
     });
     const api = new AnalysesApi(
       createApiClient({
@@ -148,7 +152,7 @@ export async function runAnalyze(
         );
       }
     }
-    io.stdout.write(render(analysis, options.format, content));
+    io.stdout.write(render(analysis, options.format, content, io.cwd));
     const gate = evaluateGate(analysis, options);
     if (gate) {
       io.stderr.write(`techsapo: ${gate}\n`);

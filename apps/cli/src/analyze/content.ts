@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { filesOfDiff } from './diff';
 import { gitDiff } from './git-diff';
@@ -27,6 +28,8 @@ export interface ContentInput {
   diff?: string;
   /** Reads standard input; a seam so tests can feed bytes without a pipe. */
   readStdin?: () => Promise<Buffer>;
+  /** Where relative paths and `git diff` run; the working directory by default. */
+  cwd?: string;
 }
 
 /** One header line per file, so the providers (and the reader) know which text is which. */
@@ -60,10 +63,11 @@ export function decodeText(what: string, bytes: Buffer): string {
   }
 }
 
-async function readTextFile(path: string): Promise<string> {
+async function readTextFile(path: string, cwd: string): Promise<string> {
   let size: number;
+  const absolute = resolve(cwd, path);
   try {
-    const info = await stat(path);
+    const info = await stat(absolute);
     if (info.isDirectory()) throw new UsageError(`${path} is a directory; name files`);
     size = info.size;
   } catch (error) {
@@ -74,7 +78,7 @@ async function readTextFile(path: string): Promise<string> {
     );
   }
   if (size > MAX_CONTENT_BYTES) throw tooLarge(path, size);
-  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+  const bytes = await readFile(absolute).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`${path}: cannot read (${error.code ?? 'error'})`);
   });
   return decodeText(path, bytes);
@@ -96,7 +100,9 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): 
 function checked(result: AssembledContent): AssembledContent {
   const bytes = Buffer.byteLength(result.content, 'utf8');
   if (bytes > MAX_CONTENT_BYTES) {
-    throw tooLarge(result.source === 'files' ? 'the files together' : 'the content', bytes);
+    const what =
+      result.source === 'files' ? `the content of the ${result.files.length} files` : 'the content';
+    throw tooLarge(what, bytes);
   }
   if (result.content.trim() === '') {
     const what =
@@ -121,7 +127,7 @@ export async function assembleContent(input: ContentInput): Promise<AssembledCon
       throw new UsageError('--diff and - (standard input) exclude each other');
     const diff = decodeText(
       `git diff ${input.diff}`,
-      await gitDiff(input.diff, input.files, MAX_CONTENT_BYTES + 1),
+      await gitDiff(input.diff, input.files, MAX_CONTENT_BYTES + 1, input.cwd),
     );
     return checked({ content: diff, source: 'diff', ref: input.diff, files: filesOfDiff(diff) });
   }
@@ -136,7 +142,8 @@ export async function assembleContent(input: ContentInput): Promise<AssembledCon
     throw new UsageError('- (standard input) cannot be combined with files');
   }
   const files: ContentFile[] = [];
-  for (const path of input.files) files.push({ path, text: await readTextFile(path) });
+  for (const path of input.files)
+    files.push({ path, text: await readTextFile(path, input.cwd ?? process.cwd()) });
   const content = files
     .map((f) => `${fileHeader(f.path)}\n${f.text}${f.text.endsWith('\n') ? '' : '\n'}`)
     .join('\n');

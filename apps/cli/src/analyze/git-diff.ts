@@ -4,7 +4,12 @@ import { execFile } from 'node:child_process';
 import { UsageError } from '../errors';
 
 /** `git diff --no-color --no-ext-diff REF -- [PATHS…]` in the working directory. */
-export function gitDiff(ref: string, paths: string[], maxBytes: number): Promise<Buffer> {
+export function gitDiff(
+  ref: string,
+  paths: string[],
+  maxBytes: number,
+  cwd?: string,
+): Promise<Buffer> {
   if (ref.startsWith('-') || ref.trim() === '') {
     return Promise.reject(new UsageError(`--diff needs a revision, got "${ref}"`));
   }
@@ -12,7 +17,7 @@ export function gitDiff(ref: string, paths: string[], maxBytes: number): Promise
     execFile(
       'git',
       ['diff', '--no-color', '--no-ext-diff', '--no-textconv', ref, '--', ...paths],
-      { encoding: 'buffer', maxBuffer: maxBytes, windowsHide: true },
+      { encoding: 'buffer', maxBuffer: maxBytes, windowsHide: true, cwd },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const code = (error as NodeJS.ErrnoException).code;
