@@ -1,6 +1,7 @@
 import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
+import { wallBounceEngineConfig } from '@techsapo/wall-bounce';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
 export const CONFIG_NAMESPACES: ConfigNamespace[] = [
@@ -9,4 +10,5 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   securityConfig,
   auditConfig,
   runtimeConfig,
+  wallBounceEngineConfig,
 ];
