@@ -13,6 +13,7 @@ import {
   startService,
   waitForHttp,
 } from './support/processes';
+import { productionProviders } from './support/production-providers';
 
 /** Seed 003's production values, booted as `npm start` runs the service, each checked in force. */
 describe('production profile (.env.production.example)', () => {
@@ -59,11 +60,15 @@ describe('production profile (.env.production.example)', () => {
       {
         ...profile,
         // The deployment fills these in; the profile leaves them empty on purpose.
+        ...productionProviders(),
         JWT_SECRET: randomBytes(48).toString('base64url'),
         ADMIN_PASSWORD: adminPassword,
         DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         AUDIT_HMAC_KEY: randomBytes(48).toString('base64url'),
         METRICS_TOKEN: randomBytes(24).toString('base64url'),
+        OPENAI_API_KEY: `sk-${randomBytes(16).toString('hex')}`,
+        ANTHROPIC_API_KEY: `sk-ant-${randomBytes(16).toString('hex')}`,
+        GEMINI_API_KEY: randomBytes(16).toString('hex'),
         TRUST_PROXY: 'false',
         PORT: String(port),
         DATA_DIR: data,

@@ -28,11 +28,21 @@ describe('rate limits (API.md "Rate limits", RL1)', () => {
   afterAll(() => t.close());
 
   it('answers 25 requests of one session in one second with 20 admitted and 429s with the headers', async () => {
-    const user = await signIn(t, 'viewer');
     const other = await signIn(t, 'viewer');
-    const responses = await Promise.all(
-      Array.from({ length: 25 }, () => request(t.server).get(ME).set(user.auth)),
-    );
+    // The burst window is a fixed second weighed with the one before (a sliding estimate), so
+    // a batch is fired just after a second begins; one the machine could not serve within that
+    // second straddles two windows and legitimately admits more: it is repeated with a fresh
+    // session (at most three times) rather than judged.
+    let responses: request.Response[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const user = await signIn(t, 'viewer');
+      await new Promise((r) => setTimeout(r, 1005 - (Date.now() % 1000)));
+      const second = Math.floor(Date.now() / 1000);
+      responses = await Promise.all(
+        Array.from({ length: 25 }, () => request(t.server).get(ME).set(user.auth)),
+      );
+      if (Math.floor(Date.now() / 1000) === second) break;
+    }
     const ok = responses.filter((r) => r.status === 200);
     const limited = responses.filter((r) => r.status === 429);
     expect(ok.length + limited.length).toBe(25);
@@ -174,7 +184,12 @@ describe('client address without TRUST_PROXY', () => {
   });
 });
 
-describe('Redis outage', () => {
+// The relay stands in for one Redis node; a cluster client learns every node's real address from
+// CLUSTER SLOTS and would bypass it, so this runs on the single-node suite only (the fail-closed
+// path it checks does not depend on the topology).
+const describeSingleNode = process.env.REDIS_CLUSTER_NODES ? describe.skip : describe;
+
+describeSingleNode('Redis outage', () => {
   let t: TestApp;
   let proxy: Server;
   let port: number;

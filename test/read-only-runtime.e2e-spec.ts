@@ -11,6 +11,7 @@ import {
   waitForHttp,
   type RunningProcess,
 } from './support/processes';
+import { productionProviders } from './support/production-providers';
 
 /** A private copy of dist/ (the real one is never touched), resolving node_modules from the repo. */
 function copyDist(): { dir: string; dist: string; main: string } {
@@ -161,8 +162,15 @@ describe('read-only runtime', () => {
     const service = startService(
       {
         ...secrets(),
+        ...productionProviders(),
         PORT: String(await freePort()),
         NODE_ENV: 'production',
+        // Production needs two providers (never called here).
+        LLM_PROVIDERS: JSON.stringify([
+          { name: 'a', kind: 'openai', model: 'm', apiKeyEnv: 'TEST_LLM_KEY' },
+          { name: 'b', kind: 'anthropic', model: 'm', apiKeyEnv: 'TEST_LLM_KEY' },
+        ]),
+        TEST_LLM_KEY: randomBytes(16).toString('hex'),
         DATA_DIR: join(copy.dir, 'data'),
       },
       [copy.main],
@@ -175,7 +183,7 @@ describe('read-only runtime', () => {
 });
 
 describe('security scan of the built output', () => {
-  it('finds no eval, Function, vm or child_process outside the stdio launcher in dist/', () => {
+  it('finds no eval, Function, vm or child_process outside the stdio launcher and the CLI git diff in dist/', () => {
     const scan = spawnSync(process.execPath, ['scripts/scan-built-output.mjs', 'dist'], {
       cwd: ROOT,
       encoding: 'utf8',

@@ -1,7 +1,8 @@
 import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
+import { mcpConfig } from '@techsapo/mcp-proxy';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
-import { analysesConfig } from '@techsapo/wall-bounce';
+import { analysesConfig, wallBounceEngineConfig } from '@techsapo/wall-bounce';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
 export const CONFIG_NAMESPACES: ConfigNamespace[] = [
@@ -10,5 +11,7 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   securityConfig,
   auditConfig,
   runtimeConfig,
+  wallBounceEngineConfig,
+  mcpConfig,
   analysesConfig,
 ];

@@ -4,7 +4,6 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  Optional,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DomainError, toProblem } from '@techsapo/core';
@@ -30,17 +29,6 @@ class AnalysisCrashedError extends DomainError {
   }
 }
 
-class EngineUnavailableError extends DomainError {
-  constructor() {
-    super(
-      'engine-unavailable',
-      503,
-      'Analysis engine unavailable',
-      'No analysis engine is configured in this worker.',
-    );
-  }
-}
-
 /**
  * The worker: takes analysis jobs, runs the engine on the decrypted request, stores the
  * encrypted result or the problem, and reports progress. A domain failure (e.g. too few
@@ -59,11 +47,10 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
     private readonly config: ConfigType<typeof analysesConfig.factory>,
     @InjectMetric(CONCURRENT_JOBS) private readonly running: Gauge<string>,
     @InjectMetric(ANALYSIS_DURATION) private readonly duration: Histogram<string>,
-    @Optional() private readonly engine?: AnalysisEngine,
+    private readonly engine: AnalysisEngine,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.engine) this.logger.warn('no analysis engine is configured: analyses will fail');
     this.queue.process(this.config.concurrency, (data, attempt) => this.run(data, attempt));
     this.logger.log(`processing ${this.config.concurrency} analyses at once`);
   }
@@ -89,7 +76,6 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
     let status = 'failed';
     try {
       progress.push('started', { attempt: attempt.number });
-      if (!this.engine) throw new EngineUnavailableError();
       const raw = await this.engine.run(
         {
           content: request.content,
