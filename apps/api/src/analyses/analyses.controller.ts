@@ -5,16 +5,15 @@ import {
   Get,
   HttpCode,
   HttpStatus,
-  MessageEvent,
   Param,
   Post,
   Query,
   Req,
   Res,
-  Sse,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -28,10 +27,10 @@ import {
   AnalysisRecord,
   isFinal,
   SecurityFlag,
+  StreamItem,
   toAnalysis,
 } from '@techsapo/wall-bounce';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { map, Observable } from 'rxjs';
 import { AnalysisDto, AnalysisListDto } from './dto/analysis.dto';
 import { CreateAnalysisDto, CreateAnalysisQueryDto } from './dto/create-analysis.dto';
 import { ListAnalysesQueryDto } from './dto/list-analyses.query';
@@ -78,6 +77,7 @@ export class AnalysesController {
   @Secured(Action.Read, 'Analysis')
   @ApiOperation({ summary: 'List own analyses (administrators: all), newest first' })
   @ApiOkResponse({ type: AnalysisListDto })
+  @ApiBadRequestResponse({ description: 'Invalid query (e.g. a cursor not from this list).' })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: ListAnalysesQueryDto,
@@ -97,12 +97,12 @@ export class AnalysesController {
     return toAnalysis(await this.analyses.get(principal, id));
   }
 
-  @Sse(':id/events')
+  @Get(':id/events')
   @Secured(Action.Read, 'Analysis')
   @ApiOperation({
     summary: 'Progress events (SSE)',
     description:
-      'Server-sent events in order (`id` is the seq): the stored ones first, then live ones; a `heartbeat` comment in between; the stream ends after `completed` or `failed`, or when the analysis is deleted.',
+      'Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, or when the analysis is deleted.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
@@ -112,16 +112,28 @@ export class AnalysesController {
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-  ): Promise<Observable<MessageEvent>> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // The access check comes first, so a 404 is an ordinary problem+json answer.
     const stream = await this.analyses.follow(principal, id);
-    return stream.pipe(
-      map((item): MessageEvent =>
-        'event' in item
-          ? { type: item.event.type, id: String(item.event.seq), data: item.event }
-          : // A comment-only message: clients ignore it, proxies see traffic.
-            ({ comment: `heartbeat ${item.heartbeat}` } as MessageEvent),
-      ),
-    );
+    // From here the response is a stream of our own (Fastify's onResponse hooks, and so the
+    // audit entry, still run when it ends).
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    raw.write(': stream\n\n');
+    const subscription = stream.subscribe({
+      next: (item) => raw.write(formatSse(item)),
+      error: () => raw.end(),
+      complete: () => raw.end(),
+    });
+    raw.on('close', () => subscription.unsubscribe());
   }
 
   @Delete(':id')
@@ -137,6 +149,13 @@ export class AnalysesController {
     request.state.details.analysisId = id;
     await this.analyses.delete(principal, id);
   }
+}
+
+/** One SSE message: an event (`id` is its seq), or a heartbeat comment. */
+function formatSse(item: StreamItem): string {
+  if ('heartbeat' in item) return `: heartbeat ${item.heartbeat}\n\n`;
+  const { event } = item;
+  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 /** The request guard's findings on the free-text content, as result flags. */

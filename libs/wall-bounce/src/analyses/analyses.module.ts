@@ -9,6 +9,8 @@ import { queueLengthProvider } from '../queue/analysis-metrics';
 import { AnalysisQueue } from '../queue/analysis-queue';
 import { BullAnalysisQueue } from '../queue/bull-analysis-queue';
 import { AnalysisStore } from '../store/analysis.store';
+import { ProviderRegistry } from '../providers/provider.registry';
+import { WallBounceEngineModule } from '../wall-bounce-engine.module';
 import { AnalysesService } from './analyses.service';
 
 /**
@@ -17,6 +19,8 @@ import { AnalysesService } from './analyses.service';
  */
 @Module({
   imports: [
+    // The provider registry, for /health/ready (the worker role also runs the engine).
+    WallBounceEngineModule,
     BullModule.registerQueueAsync({
       name: ANALYSIS_QUEUE,
       inject: [RedisService, analysesConfig.factory.KEY],
@@ -26,8 +30,16 @@ import { AnalysesService } from './analyses.service';
         createClient: (type) =>
           redis.createConnection(
             `bull-${type}`,
-            // Bull's blocking and subscriber connections must not retry or ready-check per command.
-            type === 'client' ? {} : { enableReadyCheck: false, maxRetriesPerRequest: null },
+            // Bull's blocking and subscriber connections must not retry or ready-check per
+            // command; and no auto-pipelining for Bull: its moveToActive script then returns
+            // jobs without their data.
+            type === 'client'
+              ? { enableAutoPipelining: false }
+              : {
+                  enableAutoPipelining: false,
+                  enableReadyCheck: false,
+                  maxRetriesPerRequest: null,
+                },
           ),
         settings: {
           lockDuration: config.lockDurationMs,
@@ -47,12 +59,13 @@ import { AnalysesService } from './analyses.service';
     AnalysesService,
     queueLengthProvider,
   ],
-  exports: [AnalysisStore, AnalysisEvents, AnalysisQueue, AnalysesService],
+  exports: [WallBounceEngineModule, AnalysisStore, AnalysisEvents, AnalysisQueue, AnalysesService],
 })
 export class AnalysesModule implements OnModuleInit {
   constructor(
     private readonly readiness: ReadinessRegistry,
     private readonly queue: AnalysisQueue,
+    private readonly providers: ProviderRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -60,5 +73,6 @@ export class AnalysesModule implements OnModuleInit {
       const counts = await this.queue.counts();
       return { ok: true, detail: { queue: ANALYSIS_QUEUE, ...counts } };
     });
+    this.readiness.register('providers', () => Promise.resolve(this.providers.readiness()));
   }
 }
