@@ -61,8 +61,8 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     other = await signIn(t, 'analyst');
   });
   afterAll(async () => {
-    await t?.close();
     await fakes?.close();
+    await t?.close();
   });
 
   const create = (who: { auth: object }, body: object, query = '') =>
