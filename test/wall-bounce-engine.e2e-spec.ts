@@ -8,6 +8,7 @@ import {
   wallBounceEngineConfig,
 } from '@techsapo/wall-bounce';
 import { register } from 'prom-client';
+import type { SimulatedCall, SimulatorScript } from '@techsapo/wall-bounce';
 import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
 import {
   cooperative,
@@ -50,8 +51,7 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
     );
     return engine;
   };
-  const everyone = (script: ReturnType<typeof cooperative>) =>
-    THREE.forEach((p) => fakes.script(p.name, script));
+  const everyone = (script: SimulatorScript) => THREE.forEach((p) => fakes.script(p.name, script));
 
   it('parallel: every peer answers at once, the aggregator writes the answer, scores are measured', async () => {
     everyone(
@@ -220,6 +220,81 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
       status: 'failed',
       error: 'client-error: HTTP 400',
     });
+  });
+
+  it('the retry waits for retry-after; one longer than LLM_RETRY_AFTER_MAX_MS is not waited for', async () => {
+    everyone(cooperative(ANSWERS));
+    const arrivals: number[] = [];
+    fakes.script('peer-b', (call) => {
+      arrivals.push(Date.now());
+      return call.sequence === 1
+        ? { error: 429, retryAfterSeconds: 2 }
+        : cooperative(ANSWERS)(call);
+    });
+    fakes.script('peer-c', () => ({ error: 503, retryAfterSeconds: 30 }));
+    const { run } = await start(THREE, { LLM_RETRY_AFTER_MAX_MS: '5000' });
+    const { result } = await run({});
+    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(1900);
+    expect(result.providers.find((p) => p.name === 'peer-b')?.status).toBe('ok');
+    expect(fakes.calls('peer-c')).toHaveLength(1);
+    expect(result.providers.find((p) => p.name === 'peer-c')?.status).toBe('failed');
+  });
+
+  it('the circuit opens after repeated failures and then refuses calls without contacting the provider', async () => {
+    everyone(cooperative(ANSWERS));
+    fakes.script('peer-c', () => ({ error: 500 }));
+    const { run, registry } = await start(THREE, { LLM_CIRCUIT_FAILURES: '2' });
+    await run({});
+    expect(registry.states().find((s) => s.name === 'peer-c')?.circuit).toBe('closed');
+    await run({});
+    expect(registry.states().find((s) => s.name === 'peer-c')).toMatchObject({
+      circuit: 'open',
+      lastFailure: 'server-error: HTTP 500',
+    });
+    const before = fakes.calls('peer-c').length;
+    const { result } = await run({});
+    expect(fakes.calls('peer-c')).toHaveLength(before);
+    expect(result.providers.find((p) => p.name === 'peer-c')?.error).toBe(
+      'circuit-open: circuit open after repeated failures',
+    );
+    expect(registry.readiness()).toMatchObject({ ok: true, detail: { usable: 2 } });
+  });
+
+  it('Japanese answers: consensus from character n-grams when the aggregator gives no judgement', async () => {
+    const prose = (answers: Record<string, string>) => (call: SimulatedCall) =>
+      taskOf(call.system) === 'aggregate'
+        ? { text: 'Redis の SET コマンドに EX を付けて有効期限を設定してください。' }
+        : cooperative(answers)(call);
+    const similar = {
+      'peer-a': 'Redisのキャッシュは SET コマンドの EX オプションで有効期限を設定します。',
+      'peer-b': 'キャッシュの有効期限は、Redisの SET コマンドに EX オプションを付けて設定します。',
+      'peer-c': 'Redisでは SET コマンドの EX オプションでキャッシュの有効期限を設定できます。',
+    };
+    const different = {
+      'peer-a': 'Redisのキャッシュは SET コマンドの EX オプションで有効期限を設定します。',
+      'peer-b': '今日は天気が良いので、公園へ散歩に行きました。',
+      'peer-c': '新幹線で京都へ行き、お寺を見学しました。',
+    };
+    everyone(prose(similar));
+    const { run } = await start(THREE);
+    const agreeing = (
+      await run({ content: 'Redisのキャッシュの有効期限はどう設定しますか?', language: 'ja' })
+    ).result;
+    everyone(prose(different));
+    const disagreeing = (
+      await run({ content: 'Redisのキャッシュの有効期限はどう設定しますか?', language: 'ja' })
+    ).result;
+
+    expect(agreeing.consensus.method).toBe('ngram-similarity');
+    expect(agreeing.consensus.score).toBeGreaterThan(0.45);
+    expect(disagreeing.consensus.score).toBeLessThan(0.1);
+    expect(disagreeing.consensus.level).toBe('weak');
+    expect(agreeing.answer).toBe('Redis の SET コマンドに EX を付けて有効期限を設定してください。');
+    expect(agreeing.degradedReasons).toContain(
+      'aggregator peer-a gave no structured judgement; consensus from text similarity only',
+    );
+    const peerPrompt = fakes.calls('peer-b').find((c) => taskOf(c.system) === 'answer');
+    expect(peerPrompt?.system).toContain('"ja"');
   });
 
   it('a peer that does not answer in time has status timeout', async () => {
