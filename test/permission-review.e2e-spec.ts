@@ -105,6 +105,7 @@ describe('permission review', () => {
           env: {
             PATH: process.env.PATH,
             REDIS_URL: process.env.REDIS_URL,
+            REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES,
             REDIS_KEY_PREFIX: t.prefix,
           },
           encoding: 'utf8',

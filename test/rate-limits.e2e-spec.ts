@@ -28,11 +28,19 @@ describe('rate limits (API.md "Rate limits", RL1)', () => {
   afterAll(() => t.close());
 
   it('answers 25 requests of one session in one second with 20 admitted and 429s with the headers', async () => {
-    const user = await signIn(t, 'viewer');
     const other = await signIn(t, 'viewer');
-    const responses = await Promise.all(
-      Array.from({ length: 25 }, () => request(t.server).get(ME).set(user.auth)),
-    );
+    // The burst window is one second: on a machine too busy to serve 25 requests within it,
+    // the batch straddles two windows and legitimately admits more. Such a batch is repeated
+    // with a fresh session (at most three times) rather than judged.
+    let responses: request.Response[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const user = await signIn(t, 'viewer');
+      const started = Date.now();
+      responses = await Promise.all(
+        Array.from({ length: 25 }, () => request(t.server).get(ME).set(user.auth)),
+      );
+      if (Date.now() - started < 900) break;
+    }
     const ok = responses.filter((r) => r.status === 200);
     const limited = responses.filter((r) => r.status === 429);
     expect(ok.length + limited.length).toBe(25);
@@ -174,7 +182,12 @@ describe('client address without TRUST_PROXY', () => {
   });
 });
 
-describe('Redis outage', () => {
+// The relay stands in for one Redis node; a cluster client learns every node's real address from
+// CLUSTER SLOTS and would bypass it, so this runs on the single-node suite only (the fail-closed
+// path it checks does not depend on the topology).
+const describeSingleNode = process.env.REDIS_CLUSTER_NODES ? describe.skip : describe;
+
+describeSingleNode('Redis outage', () => {
   let t: TestApp;
   let proxy: Server;
   let port: number;

@@ -7,6 +7,24 @@ module.exports = [
   'test/platform.e2e-spec.ts',
   'test/process.e2e-spec.ts',
   'test/redis-key-slots.e2e-spec.ts',
+  // Identity: sessions, login bans, API keys, refresh rotation, the production profile.
+  'test/auth.e2e-spec.ts',
+  'test/production-profile.e2e-spec.ts',
+  // Rate limits (burst, minute, hour; the hourly block of a session), blocks of addresses.
+  'test/rate-limits.e2e-spec.ts',
+  'test/content-security.e2e-spec.ts',
+  // Admin: users, sessions, API keys, blocks; the permission review.
+  'test/admin.e2e-spec.ts',
+  'test/permission-review.e2e-spec.ts',
+  // Audit: the chained trail, its writer, security events, logs, the security report.
+  'test/audit-trail.e2e-spec.ts',
+  'test/audit-chain.e2e-spec.ts',
+  'test/audit-writer.e2e-spec.ts',
+  'test/audit-logs.e2e-spec.ts',
+  'test/security-report.e2e-spec.ts',
+  // Two API processes sharing the cluster (needs `npm run build`).
+  'test/multi-instance.e2e-spec.ts',
+  // MCP proxy: pins, MCP sessions, quotas.
   'test/mcp-proxy.e2e-spec.ts',
   'test/mcp-proxy-limits.e2e-spec.ts',
 ];

@@ -25,10 +25,17 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the built service (dist/) as a separate process, the way `npm start` runs it. */
-export function startService(env: Record<string, string>, args: string[] = [MAIN]): RunningProcess {
+/**
+ * Starts the built service (dist/) as a separate process, the way `npm start` runs it; or
+ * another `command` (e.g. `sh scripts/container-start.sh`, the container's command).
+ */
+export function startService(
+  env: Record<string, string>,
+  args: string[] = [MAIN],
+  command: string = process.execPath,
+): RunningProcess {
   let output = '';
-  const child = spawn(process.execPath, args, {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

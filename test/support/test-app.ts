@@ -70,7 +70,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await redis.deleteMatching(`${prefix}*`);
       await app.close();
       process.env = previous;
-      if (process.env.CONTRACT_CHECK === '1' && contract.violations.length > 0) {
+      if (contract.violations.length > 0) {
         throw new Error(
           `responses that break the OpenAPI contract:\n${contract.violations.join('\n')}`,
         );

@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
+import { WallBounceEngineModule } from '@techsapo/wall-bounce';
 import { AuditAdminModule } from './admin/audit-admin.module';
 import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
@@ -15,10 +16,10 @@ import { ObservabilityModule } from './observability/observability.module';
  * endpoint, `all` (development default) everything.
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
-  api: [ApiModule, AuditAdminModule],
-  worker: [],
+  api: [ApiModule, AuditAdminModule, WallBounceEngineModule],
+  worker: [WallBounceEngineModule],
   mcp: [McpApiModule],
-  all: [ApiModule, AuditAdminModule, McpApiModule],
+  all: [ApiModule, AuditAdminModule, WallBounceEngineModule, McpApiModule],
 };
 
 @Module({})

@@ -2,6 +2,7 @@ import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
 import { mcpConfig } from '@techsapo/mcp-proxy';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
+import { wallBounceEngineConfig } from '@techsapo/wall-bounce';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
 export const CONFIG_NAMESPACES: ConfigNamespace[] = [
@@ -11,4 +12,5 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   auditConfig,
   runtimeConfig,
   mcpConfig,
+  wallBounceEngineConfig,
 ];

@@ -26,7 +26,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     forceCloseConnections: 'idle',
     // Long path parameters reach the content-security guard (refused and audited as attacks)
     // instead of the router's bare 414 at Fastify's default of 100 characters.
-    maxParamLength: 8192,
+    routerOptions: { maxParamLength: 8192 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRole(config.role),

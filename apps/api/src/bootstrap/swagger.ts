@@ -23,6 +23,11 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   return addProblemResponses(SwaggerModule.createDocument(app, config));
 }
 
+/** The document as committed in openapi.json (`npm run openapi`); stable key order from Nest. */
+export function openApiJson(app: NestFastifyApplication): string {
+  return `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
+}
+
 export function setupSwagger(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',

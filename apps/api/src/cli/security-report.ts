@@ -14,7 +14,7 @@ import { redisConfig, RedisService } from '@techsapo/core';
 
 const USAGE = `Usage: npm run security:report -- [--since 24h] [--until <ISO time>] [--top 10] [--no-verify]
 
-Prints a Markdown security report from the audit stream (REDIS_URL, REDIS_KEY_PREFIX;
+Prints a Markdown security report from the audit stream (REDIS_URL or REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX;
 AUDIT_HMAC_KEY to verify the chain). --since takes 30m, 24h, 7d or an ISO 8601 time.
 `;
 

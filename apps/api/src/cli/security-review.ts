@@ -18,7 +18,7 @@ const USAGE = `Usage: npm run security:review -- [--json]
 Prints every user (roles, disabled, last login, active sessions) and every API key (role,
 creation, expiry, last use), flagging admins, keys never used or unused for 30 days, keys
 without expiry, expired keys still present and users inactive for 30 days
-(REDIS_URL, REDIS_KEY_PREFIX).
+(REDIS_URL or REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX).
 `;
 
 /** AU3: `npm run security:review` — the same review as GET /api/v1/admin/review. */
