@@ -2,10 +2,12 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
+import { WallBounceEngineModule } from '@techsapo/wall-bounce';
 import { AuditAdminModule } from './admin/audit-admin.module';
 import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
 import { HealthModule } from './health/health.module';
+import { McpApiModule } from './mcp/mcp-api.module';
 import { ObservabilityModule } from './observability/observability.module';
 
 /**
@@ -14,10 +16,10 @@ import { ObservabilityModule } from './observability/observability.module';
  * endpoint, `all` (development default) everything.
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
-  api: [ApiModule, AuditAdminModule],
-  worker: [],
-  mcp: [],
-  all: [ApiModule, AuditAdminModule],
+  api: [ApiModule, AuditAdminModule, WallBounceEngineModule],
+  worker: [WallBounceEngineModule],
+  mcp: [McpApiModule],
+  all: [ApiModule, AuditAdminModule, WallBounceEngineModule, McpApiModule],
 };
 
 @Module({})

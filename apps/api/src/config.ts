@@ -1,6 +1,8 @@
 import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
+import { mcpConfig } from '@techsapo/mcp-proxy';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
+import { wallBounceEngineConfig } from '@techsapo/wall-bounce';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
 export const CONFIG_NAMESPACES: ConfigNamespace[] = [
@@ -9,4 +11,6 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   securityConfig,
   auditConfig,
   runtimeConfig,
+  wallBounceEngineConfig,
+  mcpConfig,
 ];

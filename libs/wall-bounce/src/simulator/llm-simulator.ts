@@ -1,0 +1,233 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type {
+  SimulatedCall,
+  SimulatorReply,
+  SimulatorScript,
+  WireProtocol,
+} from './simulator.types';
+import { errorBody, estimateTokens, successBody } from './wire-shapes';
+
+/** Larger bodies are refused like the real APIs do (413), without being read further. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface LlmSimulatorOptions {
+  /** Default reply function; `scriptFor(model)` overrides it per model. */
+  script?: SimulatorScript;
+  /** Added before every reply that does not set its own latency. */
+  latencyMs?: number;
+  /** When set, requests must carry it (Bearer or x-api-key) or get 401. */
+  apiKey?: string;
+}
+
+/**
+ * A local server speaking the OpenAI chat-completions and Anthropic messages wire protocols
+ * (JSON bodies, usage, error shapes and status codes, retry-after, latency), driven by a
+ * script. Development runs it in place of real providers; the tests use it as their fake
+ * providers, always through the real SDKs.
+ */
+export class LlmSimulator {
+  readonly calls: SimulatedCall[] = [];
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly scripts = new Map<string, SimulatorScript>();
+  private readonly counts = new Map<string, number>();
+  private script: SimulatorScript;
+  latencyMs: number;
+  private address?: AddressInfo;
+
+  constructor(private readonly options: LlmSimulatorOptions = {}) {
+    this.script = options.script ?? (() => ({ text: 'OK' }));
+    this.latencyMs = options.latencyMs ?? 0;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  /** Listens on loopback only; port 0 = any free port. Resolves with the base URL. */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    this.address = this.server.address() as AddressInfo;
+    return this.url;
+  }
+
+  get url(): string {
+    if (!this.address) throw new Error('the simulator is not started');
+    const host =
+      this.address.family === 'IPv6' ? `[${this.address.address}]` : this.address.address;
+    return `http://${host}:${this.address.port}`;
+  }
+
+  setScript(script: SimulatorScript): void {
+    this.script = script;
+  }
+
+  /** Replies for one model (the `model` field of the request). */
+  scriptFor(model: string, script: SimulatorScript): void {
+    this.scripts.set(model, script);
+  }
+
+  callsFor(model: string): SimulatedCall[] {
+    return this.calls.filter((c) => c.model === model);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.counts.clear();
+    this.scripts.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const protocol: WireProtocol | undefined = path.endsWith('/chat/completions')
+      ? 'openai'
+      : path.endsWith('/messages')
+        ? 'anthropic'
+        : undefined;
+    if (req.method !== 'POST' || !protocol) {
+      return send(res, 404, errorBody(protocol ?? 'openai', 404, `no route ${req.method} ${path}`));
+    }
+    if (this.options.apiKey && keyOf(req, protocol) !== this.options.apiKey) {
+      return send(res, 401, errorBody(protocol, 401, 'invalid api key'));
+    }
+    const raw = await readBody(req);
+    if (raw === undefined) return send(res, 413, errorBody(protocol, 413, 'request too large'));
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return send(res, 400, errorBody(protocol, 400, 'the body is not JSON'));
+    }
+    const call = this.toCall(protocol, path, body, raw.length);
+    if (!call) return send(res, 400, errorBody(protocol, 400, 'model and messages are required'));
+    this.calls.push(call);
+    let reply: SimulatorReply;
+    try {
+      reply = await (this.scripts.get(call.model) ?? this.script)(call);
+    } catch (error) {
+      reply = { error: 500, message: `script failed: ${(error as Error).message}` };
+    }
+    if ('hang' in reply) return; // the client's timeout (or close()) ends it
+    const latency = reply.latencyMs ?? this.latencyMs;
+    if (latency > 0) await sleep(latency);
+    if (res.destroyed) return;
+    if ('raw' in reply) {
+      res.writeHead(reply.status ?? 200, {
+        'content-type': reply.contentType ?? 'application/json',
+      });
+      res.end(reply.raw);
+      return;
+    }
+    if ('error' in reply) {
+      const headers: Record<string, string> =
+        reply.retryAfterSeconds !== undefined
+          ? { 'retry-after': String(reply.retryAfterSeconds) }
+          : {};
+      return send(
+        res,
+        reply.error,
+        errorBody(protocol, reply.error, reply.message ?? `error ${reply.error}`),
+        headers,
+      );
+    }
+    const input =
+      reply.inputTokens ??
+      estimateTokens(call.system + call.messages.map((m) => m.content).join(''));
+    const output = reply.outputTokens ?? estimateTokens(reply.text);
+    send(res, 200, successBody(protocol, call.model, reply.text, input, output));
+  }
+
+  private toCall(
+    protocol: WireProtocol,
+    path: string,
+    body: Record<string, unknown>,
+    bodyBytes: number,
+  ): SimulatedCall | undefined {
+    if (typeof body.model !== 'string' || !Array.isArray(body.messages)) return undefined;
+    const messages = (body.messages as { role?: unknown; content?: unknown }[]).map((m) => ({
+      role: String(m.role),
+      content: textOf(m.content),
+    }));
+    const system =
+      protocol === 'anthropic'
+        ? textOf(body.system)
+        : messages
+            .filter((m) => m.role === 'system' || m.role === 'developer')
+            .map((m) => m.content)
+            .join('\n');
+    const conversation = messages.filter((m) => m.role !== 'system' && m.role !== 'developer');
+    const sequence = (this.counts.get(body.model) ?? 0) + 1;
+    this.counts.set(body.model, sequence);
+    const maxTokens = body.max_tokens ?? body.max_completion_tokens;
+    return {
+      protocol,
+      path,
+      model: body.model,
+      system,
+      messages: conversation,
+      prompt: [...conversation].reverse().find((m) => m.role === 'user')?.content ?? '',
+      maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
+      sequence,
+      bodyBytes,
+    };
+  }
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : ''))
+      .join('');
+  }
+  return '';
+}
+
+function keyOf(req: IncomingMessage, protocol: WireProtocol): string | undefined {
+  if (protocol === 'anthropic') {
+    const key = req.headers['x-api-key'];
+    return typeof key === 'string' ? key : undefined;
+  }
+  const auth = req.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'request-id': `req_sim_${Date.now().toString(36)}`,
+    ...headers,
+  });
+  res.end(text);
+}

@@ -1,0 +1,40 @@
+import type { ProviderConfig } from '../config/wall-bounce-engine.config';
+import type { SimulatorEndpoint } from '../providers/provider.registry';
+
+/**
+ * Development without providers: two OpenAI-protocol peers and one Anthropic-protocol peer,
+ * all served by the bundled simulator and called through the same adapters as real ones.
+ */
+export function simulatedProviders(endpoint: SimulatorEndpoint): ProviderConfig[] {
+  const common = {
+    apiKey: endpoint.apiKey,
+    timeoutMs: 30000,
+    maxOutputTokens: 2048,
+    priceInputPer1M: 0,
+    priceOutputPer1M: 0,
+    simulated: true,
+  };
+  return [
+    {
+      ...common,
+      name: 'sim-openai-a',
+      kind: 'openai-compatible',
+      model: 'sim-gpt-a',
+      baseUrl: `${endpoint.url}/v1`,
+    },
+    {
+      ...common,
+      name: 'sim-openai-b',
+      kind: 'openai-compatible',
+      model: 'sim-gpt-b',
+      baseUrl: `${endpoint.url}/v1`,
+    },
+    {
+      ...common,
+      name: 'sim-anthropic',
+      kind: 'anthropic',
+      model: 'sim-claude',
+      baseUrl: endpoint.url,
+    },
+  ];
+}

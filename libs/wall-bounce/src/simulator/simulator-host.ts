@@ -1,0 +1,32 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { SimulatorEndpoint } from '../providers/provider.registry';
+import { developmentScript } from './development-script';
+import { LlmSimulator } from './llm-simulator';
+
+/**
+ * Owns the bundled simulator when development runs without providers: starts it on loopback
+ * with a random key, announces loudly that answers are simulated, and stops it on shutdown.
+ */
+@Injectable()
+export class SimulatorHost implements OnModuleDestroy {
+  private readonly logger = new Logger('WallBounceSimulator');
+  simulator?: LlmSimulator;
+
+  async start(latencyMs: number): Promise<SimulatorEndpoint> {
+    const apiKey = randomBytes(24).toString('base64url');
+    this.simulator = new LlmSimulator({ script: developmentScript, latencyMs, apiKey });
+    const url = await this.simulator.start(0, '127.0.0.1');
+    this.logger.warn(
+      `LLM providers are SIMULATED: no LLM_PROVIDERS configured, so the bundled simulator at ${url} ` +
+        'answers as sim-openai-a, sim-openai-b (OpenAI protocol) and sim-anthropic (Anthropic ' +
+        'protocol). Its answers do not come from language models. Set LLM_PROVIDERS or ' +
+        'LLM_PROVIDERS_FILE for real analyses; production never uses the simulator.',
+    );
+    return { url, apiKey };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.simulator?.close();
+  }
+}

@@ -1,0 +1,131 @@
+import { ConfigModule } from '@nestjs/config';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { validateEnvironment } from '@techsapo/core';
+import { DetectionModule } from '@techsapo/security';
+import {
+  AnalysisEngine,
+  type AnalysisEventType,
+  type AnalysisRequest,
+  type AnalysisResult,
+  ProviderRegistry,
+  type SimulatedCall,
+  taskOf,
+  WallBounceEngineModule,
+  wallBounceEngineConfig,
+} from '@techsapo/wall-bounce';
+
+export interface EngineHarness {
+  engine: AnalysisEngine;
+  registry: ProviderRegistry;
+  module: TestingModule;
+  /** Runs one analysis and keeps its progress events. */
+  run(
+    request: Partial<AnalysisRequest>,
+    signal?: AbortSignal,
+  ): Promise<{
+    result: AnalysisResult;
+    events: { type: AnalysisEventType; data: Record<string, unknown> }[];
+  }>;
+  events: { type: AnalysisEventType; data: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+/**
+ * The engine in a Nest testing module with the real configuration namespace, detector and
+ * providers (SDKs over HTTP to the fake servers). `validate: false` lets a test reach the
+ * run-time checks behind the boot-time validation.
+ */
+export async function startEngine(
+  env: Record<string, string>,
+  options: { validate?: boolean } = {},
+): Promise<EngineHarness> {
+  const previous = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    if (options.validate !== false) validateEnvironment(process.env, [wallBounceEngineConfig]);
+    const module = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [wallBounceEngineConfig.factory],
+        }),
+        DetectionModule,
+        WallBounceEngineModule,
+      ],
+    }).compile();
+    await module.init();
+    const engine = module.get(AnalysisEngine);
+    const events: EngineHarness['events'] = [];
+    return {
+      engine,
+      registry: module.get(ProviderRegistry),
+      module,
+      events,
+      async run(request, signal = new AbortController().signal) {
+        events.length = 0;
+        const result = await engine.run(
+          { content: 'How should a cache entry expire in Redis?', mode: 'parallel', ...request },
+          (type, data) => events.push({ type, data }),
+          signal,
+        );
+        return { result, events: [...events] };
+      },
+      async close() {
+        await module.close();
+        process.env = previous;
+      },
+    };
+  } catch (error) {
+    process.env = previous;
+    throw error;
+  }
+}
+
+/** The labelled blocks of untrusted material in a prompt, as the engine wraps them. */
+export function untrustedBlocks(prompt: string): { label: string; text: string }[] {
+  return [
+    ...prompt.matchAll(
+      /<<<BEGIN UNTRUSTED ([0-9a-f]+) ([^>]+)>>>\n([\s\S]*?)\n<<<END UNTRUSTED \1>>>/g,
+    ),
+  ].map((m) => ({ label: m[2], text: m[3] }));
+}
+
+/**
+ * A well-behaved model for the tests: plain answers, JSON rankings that put answers with a
+ * higher "quality N" first, and a JSON judgement.
+ */
+export function cooperative(
+  answers: Record<string, string>,
+  judgement: { agreement: number; confidence: number; dissent?: string[]; answer?: string } = {
+    agreement: 0.9,
+    confidence: 0.9,
+  },
+  usage = { inputTokens: 100, outputTokens: 50 },
+) {
+  return (call: SimulatedCall) => {
+    const task = taskOf(call.system);
+    if (task === 'review') {
+      const ranking = untrustedBlocks(call.prompt)
+        .sort((a, b) => quality(b.text) - quality(a.text))
+        .map((b) => b.label);
+      return { text: JSON.stringify({ ranking, critique: 'ranked by quality' }), ...usage };
+    }
+    if (task === 'aggregate') {
+      return {
+        text: JSON.stringify({
+          answer: judgement.answer ?? 'FINAL: set the key with SET key value EX seconds.',
+          agreement: judgement.agreement,
+          confidence: judgement.confidence,
+          dissent: judgement.dissent ?? [],
+        }),
+        ...usage,
+      };
+    }
+    return { text: answers[call.model] ?? `answer of ${call.model}`, ...usage };
+  };
+}
+
+function quality(text: string): number {
+  return Number(/quality (\d+)/.exec(text)?.[1] ?? 0);
+}
