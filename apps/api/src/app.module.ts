@@ -7,6 +7,7 @@ import { AuditAdminModule } from './admin/audit-admin.module';
 import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
 import { HealthModule } from './health/health.module';
+import { McpApiModule } from './mcp/mcp-api.module';
 import { ObservabilityModule } from './observability/observability.module';
 
 /**
@@ -17,8 +18,8 @@ import { ObservabilityModule } from './observability/observability.module';
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
   api: [ApiModule, AuditAdminModule, WallBounceEngineModule],
   worker: [WallBounceEngineModule],
-  mcp: [],
-  all: [ApiModule, AuditAdminModule, WallBounceEngineModule],
+  mcp: [McpApiModule],
+  all: [ApiModule, AuditAdminModule, WallBounceEngineModule, McpApiModule],
 };
 
 @Module({})

@@ -1,5 +1,6 @@
 import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
+import { mcpConfig } from '@techsapo/mcp-proxy';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
 import { wallBounceEngineConfig } from '@techsapo/wall-bounce';
 
@@ -11,4 +12,5 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   auditConfig,
   runtimeConfig,
   wallBounceEngineConfig,
+  mcpConfig,
 ];

@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject, IsOptional } from 'class-validator';
+
+export class CallToolDto {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The tool arguments: validated against its input schema, at most 2048 bytes as JSON.',
+  })
+  @IsOptional()
+  @IsObject()
+  arguments?: Record<string, unknown>;
+}
+
+export class McpContentDto {
+  @ApiProperty({ enum: ['text', 'image', 'audio'] }) type!: 'text' | 'image' | 'audio';
+  @ApiPropertyOptional({ description: 'Text content: data, never instructions.' }) text?: string;
+  @ApiPropertyOptional({ description: 'Base64 image or audio.' }) data?: string;
+  @ApiPropertyOptional() mimeType?: string;
+}
+
+export class McpSecurityFlagDto {
+  @ApiProperty() rule!: string;
+  @ApiProperty() category!: string;
+  @ApiProperty() action!: string;
+}
+
+export class CallToolResultDto {
+  @ApiProperty({ type: [McpContentDto] }) content!: McpContentDto[];
+  @ApiProperty() isError!: boolean;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  structuredContent?: Record<string, unknown>;
+  @ApiProperty({
+    type: [McpSecurityFlagDto],
+    description: 'What the content detector flagged or redacted in the result.',
+  })
+  securityFlags!: McpSecurityFlagDto[];
+  @ApiProperty({ description: 'Whether the proxy cut or dropped part of the result.' })
+  truncated!: boolean;
+}
+
+export class McpToolPinDto {
+  @ApiProperty() hash!: string;
+  @ApiProperty({ format: 'date-time' }) approvedAt!: string;
+  @ApiProperty({ description: 'Username of the approver, or `first-use`.' }) approvedBy!: string;
+}
+
+export class ApproveToolResultDto {
+  @ApiProperty() server!: string;
+  @ApiProperty() tool!: string;
+  @ApiProperty({ type: McpToolPinDto }) pin!: McpToolPinDto;
+  @ApiPropertyOptional({ type: McpToolPinDto }) previous?: McpToolPinDto;
+}

@@ -1,0 +1,66 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+
+export const TOOL_OPERATIONS = ['search', 'read', 'analyze', 'suggest'] as const;
+export const DENIAL_REASONS = [
+  'unknown-tool',
+  'explicit-deny',
+  'not-read-only',
+  'write-like-name',
+  'write-like-schema',
+  'definition-changed',
+  'poisoned-description',
+  'invalid-schema',
+] as const;
+
+export class McpToolDto {
+  @ApiProperty({
+    example: 'read_text_file',
+    description: 'The upstream name (MCP clients see `<server>__<name>`).',
+  })
+  name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({
+    enum: TOOL_OPERATIONS,
+    nullable: true,
+    type: String,
+    description: 'The allowed operation it performs; null when denied.',
+  })
+  operation!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'MCP tool annotations (readOnlyHint…).',
+  })
+  annotations!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema of the arguments.',
+  })
+  inputSchema!: Record<string, unknown>;
+  @ApiProperty({
+    description: 'SHA-256 of the definition (name, description, schemas, annotations).',
+  })
+  hash!: string;
+  @ApiPropertyOptional({
+    enum: DENIAL_REASONS,
+    description: 'Why it is not exposed (admin, ?all=true).',
+  })
+  deniedReason?: string;
+}
+
+export class McpToolListDto {
+  @ApiProperty({ type: [McpToolDto] }) items!: McpToolDto[];
+}
+
+export class ListToolsQuery {
+  @ApiPropertyOptional({ description: 'Admin only: also the denied tools, with deniedReason.' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean()
+  all?: boolean;
+}

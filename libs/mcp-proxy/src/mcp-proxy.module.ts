@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ArgumentGuard } from './arguments/argument-guard';
+import { mcpMetricProviders } from './mcp.metrics';
+import { ToolPinsService } from './pinning/tool-pins.service';
+import { ToolCatalog } from './policy/tool-catalog';
+import { McpProxyService } from './proxy/mcp-proxy.service';
+import { ResultSanitizer } from './results/result-sanitizer';
+import { McpEndpoint } from './server/mcp-endpoint';
+import { McpQuotas } from './session/mcp-quotas';
+import { McpSessionRegistry } from './session/mcp-session-registry';
+
+/**
+ * The MCP proxy: upstreams from MCP_CONFIG, the tool policy, pins, argument and result
+ * checks, quotas, and the Streamable HTTP endpoint. Imported by the process roles that serve
+ * MCP (`mcp`, `all`); the others never start an upstream.
+ */
+@Module({
+  providers: [
+    ...mcpMetricProviders,
+    ToolCatalog,
+    ToolPinsService,
+    ArgumentGuard,
+    ResultSanitizer,
+    McpQuotas,
+    McpSessionRegistry,
+    McpProxyService,
+    McpEndpoint,
+  ],
+  exports: [McpProxyService, McpEndpoint, ToolCatalog],
+})
+export class McpProxyModule {}

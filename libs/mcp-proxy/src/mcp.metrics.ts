@@ -1,0 +1,13 @@
+import { makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+
+export const MCP_OPERATION_DURATION = 'techsapo_mcp_operation_duration_seconds';
+
+/** operation: list_tools | call_tool | list_servers | approve_tool; security_check: the check that decided (or `passed`); result: allowed | denied | error | timeout. */
+export const mcpMetricProviders = [
+  makeHistogramProvider({
+    name: MCP_OPERATION_DURATION,
+    help: 'MCP proxy operations by operation, deciding security check and result',
+    labelNames: ['operation', 'security_check', 'result'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3, 10],
+  }),
+];

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { RedisService } from '@techsapo/core';
+
+export interface ToolPin {
+  hash: string;
+  approvedAt: string;
+  approvedBy: string;
+}
+
+export type PinState = 'pinned' | 'unchanged' | 'changed';
+
+/**
+ * Tool definitions pinned in Redis, one hash per server (`…:mcp:pins:{<server>}`, field =
+ * tool): the first allowed sighting pins the definition (trust on first use); a later,
+ * different definition is `changed` until an admin approves the new one.
+ */
+@Injectable()
+export class ToolPinsService {
+  constructor(private readonly redis: RedisService) {}
+
+  async check(
+    server: string,
+    tool: string,
+    hash: string,
+  ): Promise<{ state: PinState; pin: ToolPin }> {
+    const key = this.key(server);
+    const fresh: ToolPin = { hash, approvedAt: new Date().toISOString(), approvedBy: 'first-use' };
+    const created = await this.redis.client.hsetnx(key, tool, JSON.stringify(fresh));
+    if (created === 1) return { state: 'pinned', pin: fresh };
+    const stored = await this.redis.client.hget(key, tool);
+    const pin = stored ? (JSON.parse(stored) as ToolPin) : fresh;
+    return { state: pin.hash === hash ? 'unchanged' : 'changed', pin };
+  }
+
+  async get(server: string, tool: string): Promise<ToolPin | undefined> {
+    const stored = await this.redis.client.hget(this.key(server), tool);
+    return stored ? (JSON.parse(stored) as ToolPin) : undefined;
+  }
+
+  async approve(server: string, tool: string, hash: string, by: string): Promise<ToolPin> {
+    const pin: ToolPin = { hash, approvedAt: new Date().toISOString(), approvedBy: by };
+    await this.redis.client.hset(this.key(server), tool, JSON.stringify(pin));
+    return pin;
+  }
+
+  private key(server: string): string {
+    return this.redis.key('mcp', 'pins', this.redis.hashTag(server));
+  }
+}

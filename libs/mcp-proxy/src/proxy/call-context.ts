@@ -1,0 +1,26 @@
+import type { Principal } from '@techsapo/core';
+
+/** Who asks, through which door, for the audit entry and the quota scope. */
+export interface CallContext {
+  principal: Principal;
+  requestId: string;
+  ip?: string;
+  userAgent?: string;
+  /** `POST /mcp` or the REST route. */
+  method: string;
+  path: string;
+  /** Quotas count per MCP session; on REST per login session or API key. */
+  quotaScope: string;
+  mcpSessionId?: string;
+  via: 'mcp' | 'rest';
+  /** Time spent waiting on the upstream (the proxy's overhead is the rest). */
+  upstreamMs?: number;
+}
+
+export function restQuotaScope(principal: Principal): string {
+  return principal.sessionId
+    ? `s:${principal.sessionId}`
+    : principal.apiKeyId
+      ? `k:${principal.apiKeyId}`
+      : `p:${principal.id}`;
+}

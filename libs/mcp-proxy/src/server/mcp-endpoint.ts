@@ -1,0 +1,195 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Principal } from '@techsapo/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { mcpConfig } from '../config/mcp.config';
+import { McpRequestRefusedError, McpSessionNotFoundError } from '../errors/mcp.errors';
+import type { CallContext } from '../proxy/call-context';
+import { McpProxyService } from '../proxy/mcp-proxy.service';
+import { McpSessionRegistry } from '../session/mcp-session-registry';
+import { CONTEXT_KEY, createToolServer } from './mcp-tool-server';
+
+interface LiveSession {
+  id: string;
+  principalId: string;
+  server: Server;
+  transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
+const SESSION_HEADER = 'mcp-session-id';
+const SWEEP_INTERVAL_MS = 30_000;
+
+/**
+ * `POST|GET|DELETE /mcp`: the SDK's Streamable HTTP server transport, one MCP server and
+ * transport per client session, kept in this process (clients must reach the same instance:
+ * see docs/mcp-proxy.md on stickiness). A session belongs to the principal that opened it —
+ * anyone else gets 404, as for an unknown id — counts against the per-user session limit and
+ * ends after the idle timeout. Host and Origin are checked on every request (DNS rebinding).
+ */
+@Injectable()
+export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
+  private readonly logger = new Logger(McpEndpoint.name);
+  private readonly sessions = new Map<string, LiveSession>();
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly proxy: McpProxyService,
+    private readonly registry: McpSessionRegistry,
+    @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
+  ) {}
+
+  onModuleInit(): void {
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => this.end(s)));
+  }
+
+  get openSessions(): number {
+    return this.sessions.size;
+  }
+
+  async handle(request: FastifyRequest, reply: FastifyReply, principal: Principal): Promise<void> {
+    this.assertOrigin(request);
+    const sessionId = headerOf(request, SESSION_HEADER);
+    let live: LiveSession | undefined;
+    if (sessionId) {
+      live = this.sessions.get(sessionId);
+      if (!live || live.principalId !== principal.id) throw new McpSessionNotFoundError();
+      if (!(await this.registry.touch(principal.id, sessionId))) {
+        await this.end(live);
+        throw new McpSessionNotFoundError();
+      }
+      live.lastSeen = Date.now();
+    } else if (request.method === 'POST' && isInitializeRequest(request.body)) {
+      live = await this.open(principal);
+    } else {
+      throw new McpRequestRefusedError(
+        'mcp-bad-request',
+        'Send an initialize request first, then the Mcp-Session-Id header it returns.',
+        400,
+      );
+    }
+    const ctx: CallContext = {
+      principal,
+      requestId: request.state.requestId,
+      ip: request.ip,
+      userAgent: headerOf(request, 'user-agent'),
+      method: request.method,
+      path: '/mcp',
+      quotaScope: `m:${live.id}`,
+      mcpSessionId: live.id,
+      via: 'mcp',
+      upstreamMs: 0,
+    };
+    // The token stays here: the SDK sees only the context, never the caller's credentials.
+    const raw = Object.assign(request.raw, {
+      auth: { token: '', clientId: principal.id, scopes: [], extra: { [CONTEXT_KEY]: ctx } },
+    });
+    reply.hijack();
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) reply.raw.setHeader(name, value as string | string[]);
+    }
+    try {
+      await live.transport.handleRequest(raw, reply.raw, request.body);
+    } catch (error) {
+      this.logger.warn(`MCP request failed: ${(error as Error).message}`);
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(500, { 'content-type': 'application/json' });
+        reply.raw.end(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            error: { code: -32603, message: 'Internal error' },
+            id: null,
+          }),
+        );
+      }
+    } finally {
+      request.state.upstreamMs += ctx.upstreamMs ?? 0;
+    }
+  }
+
+  private async open(principal: Principal): Promise<LiveSession> {
+    const server = createToolServer(this.proxy);
+    const live = { principalId: principal.id, server, lastSeen: Date.now() } as LiveSession;
+    live.transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: true,
+      onsessioninitialized: async (id) => {
+        live.id = id;
+        this.sessions.set(id, live);
+        const pushedOut = await this.registry.open(principal.id, id);
+        for (const old of pushedOut) {
+          const session = this.sessions.get(old);
+          if (session) await this.end(session);
+        }
+      },
+    });
+    live.transport.onclose = () => {
+      if (live.id && this.sessions.get(live.id) === live) {
+        this.sessions.delete(live.id);
+        void this.registry.close(principal.id, live.id).catch(() => undefined);
+      }
+    };
+    await server.connect(live.transport);
+    live.id = '';
+    return live;
+  }
+
+  private async end(live: LiveSession): Promise<void> {
+    this.sessions.delete(live.id);
+    await this.registry.close(live.principalId, live.id).catch(() => undefined);
+    await live.server.close().catch(() => undefined);
+  }
+
+  private sweep(): void {
+    const limit = Date.now() - this.config.sessionIdleSeconds * 1000;
+    for (const live of this.sessions.values()) {
+      if (live.lastSeen < limit) void this.end(live);
+    }
+  }
+
+  private assertOrigin(request: FastifyRequest): void {
+    const host = headerOf(request, 'host');
+    let hostname: string | undefined;
+    try {
+      hostname = host ? new URL(`http://${host}`).hostname.toLowerCase() : undefined;
+    } catch {
+      hostname = undefined;
+    }
+    if (!hostname || !this.config.allowedHosts.includes(hostname))
+      throw new McpRequestRefusedError(
+        'mcp-host-not-allowed',
+        'The Host header is not one this endpoint serves.',
+      );
+    const origin = headerOf(request, 'origin');
+    if (origin !== undefined && !this.config.allowedOrigins.includes(origin))
+      throw new McpRequestRefusedError(
+        'mcp-origin-not-allowed',
+        'The Origin is not allowed to use this endpoint.',
+      );
+  }
+}
+
+function headerOf(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

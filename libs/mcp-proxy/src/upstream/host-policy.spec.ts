@@ -1,0 +1,111 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  assertUpstreamUrl,
+  guardedFetch,
+  isPrivateAddress,
+  matchesHostPattern,
+} from './host-policy';
+
+const none = { allow: [], block: [] };
+const resolvesTo =
+  (...addresses: string[]) =>
+  async (): Promise<string[]> =>
+    addresses;
+
+describe('upstream host policy (MCP4)', () => {
+  it('matches the seed patterns: exact hosts, *suffixes and host/path prefixes', () => {
+    expect(matchesHostPattern(new URL('https://docs.expo.dev/x'), 'docs.expo.dev')).toBe(true);
+    expect(
+      matchesHostPattern(new URL('https://evil.malicious-site.com'), '*malicious-site.com'),
+    ).toBe(true);
+    expect(matchesHostPattern(new URL('https://github.com/expo/expo'), 'github.com/expo')).toBe(
+      true,
+    );
+    expect(matchesHostPattern(new URL('https://github.com/expose'), 'github.com/expo')).toBe(false);
+    expect(matchesHostPattern(new URL('https://docs.expo.dev.evil.com'), 'docs.expo.dev')).toBe(
+      false,
+    );
+  });
+
+  it('knows loopback and private addresses, v4, v6 and mapped', () => {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      'localhost',
+    ])
+      expect(isPrivateAddress(a)).toBe(true);
+    for (const a of ['8.8.8.8', '172.32.0.1', '2606:4700::1111'])
+      expect(isPrivateAddress(a)).toBe(false);
+  });
+
+  it('refuses blocked hosts, hosts off a non-empty allow list, and credentials in URLs', async () => {
+    const lists = { allow: ['docs.expo.dev'], block: ['*malicious-site.com'] };
+    await expect(
+      assertUpstreamUrl('https://docs.expo.dev/mcp', lists, false),
+    ).resolves.toBeInstanceOf(URL);
+    await expect(
+      assertUpstreamUrl('https://a.malicious-site.com/mcp', lists, false),
+    ).rejects.toThrow(/blocked/);
+    await expect(assertUpstreamUrl('https://example.com/mcp', lists, false)).rejects.toThrow(
+      /allow list/,
+    );
+    await expect(assertUpstreamUrl('https://u:p@docs.expo.dev/mcp', lists, false)).rejects.toThrow(
+      /credentials/,
+    );
+    await expect(assertUpstreamUrl('file:///etc/passwd', none, false)).rejects.toThrow(/scheme/);
+  });
+
+  it('in production refuses loopback by name and by resolved address', async () => {
+    await expect(assertUpstreamUrl('http://127.0.0.1:3001/mcp', none, true)).rejects.toThrow(
+      /loopback/,
+    );
+    await expect(assertUpstreamUrl('http://localhost/mcp', none, true)).rejects.toThrow(/loopback/);
+    await expect(
+      assertUpstreamUrl(
+        'https://rebind.example/mcp',
+        none,
+        true,
+        resolvesTo('93.184.216.34', '127.0.0.1'),
+      ),
+    ).rejects.toThrow(/resolves/);
+    await expect(
+      assertUpstreamUrl('https://ok.example/mcp', none, true, resolvesTo('93.184.216.34')),
+    ).resolves.toBeInstanceOf(URL);
+    // Outside production, loopback upstreams are fine (development, tests).
+    await expect(
+      assertUpstreamUrl('http://127.0.0.1:3001/mcp', none, false),
+    ).resolves.toBeInstanceOf(URL);
+  });
+
+  describe('redirects', () => {
+    let server: Server;
+    let base: string;
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        if (req.url === '/to-blocked')
+          res.writeHead(307, { location: 'http://localhost.malicious-site.com/x' }).end();
+        else if (req.url === '/to-self') res.writeHead(307, { location: '/final' }).end();
+        else res.writeHead(200).end('ok');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it('checks every hop and follows only allowed ones', async () => {
+      const fetchGuarded = guardedFetch({ allow: [], block: ['*malicious-site.com'] }, false);
+      await expect(
+        fetchGuarded(`${base}/to-blocked`, { method: 'POST', body: '{}' }),
+      ).rejects.toThrow(/blocked/);
+      const ok = await fetchGuarded(`${base}/to-self`, { method: 'POST', body: '{}' });
+      expect(await ok.text()).toBe('ok');
+    });
+  });
+});

@@ -1,0 +1,144 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+
+export interface HostLists {
+  allow: string[];
+  block: string[];
+}
+
+export class UpstreamUrlRefusedError extends Error {
+  constructor(url: string, why: string) {
+    super(`upstream URL refused (${redactUrl(url)}): ${why}`);
+    this.name = 'UpstreamUrlRefusedError';
+  }
+}
+
+/** The URL without credentials, query or fragment, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/**
+ * A host pattern of MCP4: `docs.expo.dev` (that host), `*malicious-site.com` (any host ending
+ * so), or `github.com/expo` (that host, paths under /expo).
+ */
+export function matchesHostPattern(url: URL, pattern: string): boolean {
+  const p = pattern.trim().toLowerCase();
+  if (!p) return false;
+  const slash = p.indexOf('/');
+  const hostPart = slash === -1 ? p : p.slice(0, slash);
+  const pathPart = slash === -1 ? '' : p.slice(slash);
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const hostOk = hostPart.startsWith('*') ? host.endsWith(hostPart.slice(1)) : host === hostPart;
+  if (!hostOk) return false;
+  if (!pathPart) return true;
+  const path = url.pathname.toLowerCase();
+  return path === pathPart || path.startsWith(pathPart.endsWith('/') ? pathPart : `${pathPart}/`);
+}
+
+/** Loopback, private, link-local, unspecified and other non-public addresses (v4 and v6). */
+export function isPrivateAddress(address: string): boolean {
+  const a = address.toLowerCase().replace(/^\[|\]$/g, '');
+  if (isIP(a) === 4) {
+    const [x, y] = a.split('.').map(Number);
+    return (
+      x === 0 ||
+      x === 10 ||
+      x === 127 ||
+      (x === 100 && y >= 64 && y <= 127) ||
+      (x === 169 && y === 254) ||
+      (x === 172 && y >= 16 && y <= 31) ||
+      (x === 192 && y === 168) ||
+      (x === 198 && (y === 18 || y === 19)) ||
+      x >= 224
+    );
+  }
+  if (isIP(a) === 6) {
+    if (a === '::' || a === '::1') return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+    if (mapped) return isPrivateAddress(mapped[1]);
+    return /^(fc|fd|fe8|fe9|fea|feb|ff)/.test(a);
+  }
+  return a === 'localhost' || a.endsWith('.localhost');
+}
+
+export type Resolver = (host: string) => Promise<string[]>;
+
+const systemResolver: Resolver = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((r) => r.address);
+
+/**
+ * MCP4 on one URL, before each request and each redirect hop: the block list wins; a
+ * non-empty allow list must match; in production, loopback and private addresses are
+ * refused by name and by every address the name resolves to.
+ */
+export async function assertUpstreamUrl(
+  raw: string,
+  lists: HostLists,
+  production: boolean,
+  resolve: Resolver = systemResolver,
+): Promise<URL> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UpstreamUrlRefusedError(raw, 'not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UpstreamUrlRefusedError(raw, `scheme ${url.protocol} not allowed`);
+  if (url.username || url.password)
+    throw new UpstreamUrlRefusedError(raw, 'credentials in the URL are not allowed');
+  if (lists.block.some((p) => matchesHostPattern(url, p)))
+    throw new UpstreamUrlRefusedError(raw, 'host is blocked');
+  if (lists.allow.length > 0 && !lists.allow.some((p) => matchesHostPattern(url, p)))
+    throw new UpstreamUrlRefusedError(raw, 'host is not on the allow list');
+  if (production) {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isPrivateAddress(host))
+      throw new UpstreamUrlRefusedError(raw, 'loopback or private host in production');
+    const addresses = isIP(host) ? [host] : await resolve(host);
+    if (addresses.length === 0 || addresses.some(isPrivateAddress))
+      throw new UpstreamUrlRefusedError(raw, 'resolves to a loopback or private address');
+  }
+  return url;
+}
+
+const MAX_REDIRECTS = 3;
+
+/**
+ * The fetch the upstream HTTP transport uses: every request and every redirect target passes
+ * assertUpstreamUrl; redirects are followed here (at most 3), never by fetch itself.
+ */
+export function guardedFetch(
+  lists: HostLists,
+  production: boolean,
+  resolve?: Resolver,
+): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    let url = String(input);
+    for (let hop = 0; ; hop += 1) {
+      await assertUpstreamUrl(url, lists, production, resolve);
+      const response = await fetch(url, { ...init, redirect: 'manual' });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || !location) return response;
+      if (hop >= MAX_REDIRECTS) throw new UpstreamUrlRefusedError(url, 'too many redirects');
+      // Only redirects that keep the method and body are followed (307/308).
+      if (
+        response.status !== 307 &&
+        response.status !== 308 &&
+        init?.method &&
+        init.method !== 'GET'
+      )
+        throw new UpstreamUrlRefusedError(
+          url,
+          `redirect ${response.status} would change the request`,
+        );
+      url = new URL(location, url).toString();
+    }
+  };
+}

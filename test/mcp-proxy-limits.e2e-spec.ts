@@ -1,0 +1,175 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import request from 'supertest';
+import { auditEntries } from './support/audit';
+import { adminAuth, signIn } from './support/auth';
+import {
+  connectClient,
+  FILESYSTEM_SERVER,
+  ScriptedUpstream,
+  startScriptedUpstream,
+  tempDir,
+  writeMcpConfig,
+} from './support/mcp-upstreams';
+import { startTestApp, TestApp } from './support/test-app';
+
+/** Limits of the MCP proxy: sessions per user, idle expiry, quotas, timeouts, poisoned tools, results, hosts. */
+describe('MCP proxy limits', () => {
+  let t: TestApp;
+  let url: string;
+  let root: string;
+  let scripted: ScriptedUpstream;
+  const clients: Client[] = [];
+  const client = async (headers: Record<string, string>): Promise<Client> => {
+    const c = await connectClient(url, headers);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    root = tempDir('techsapo-mcp-limits-');
+    writeFileSync(join(root, 'a.txt'), 'alpha\n');
+    scripted = await startScriptedUpstream();
+    const config = writeMcpConfig(tempDir('techsapo-mcp-config-'), {
+      servers: [
+        {
+          name: 'fs',
+          transport: 'stdio',
+          command: 'node',
+          args: [FILESYSTEM_SERVER, root],
+          roots: [root],
+        },
+        { name: 'scripted', transport: 'streamable-http', url: scripted.url, network: false },
+        {
+          name: 'blocked',
+          transport: 'streamable-http',
+          url: scripted.url.replace('127.0.0.1', 'localhost'),
+        },
+      ],
+      policy: { hosts: { block: ['localhost'] } },
+    });
+    t = await startTestApp({
+      MCP_CONFIG: config,
+      MCP_SESSION_FILE_READS: '2',
+      MCP_CALL_TIMEOUT_MS: '300',
+    });
+    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}/mcp`;
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await t?.close();
+    await scripted?.close();
+  });
+
+  it('ends the oldest MCP session of a user when a sixth opens (AU2)', async () => {
+    const analyst = await signIn(t, 'analyst');
+    const opened: Client[] = [];
+    for (let i = 0; i < 6; i += 1) opened.push(await client(analyst.auth));
+    await expect(opened[0].listTools()).rejects.toThrow(/404/);
+    for (const c of opened.slice(1)) await expect(c.listTools()).resolves.toBeDefined();
+    const key = `${t.prefix}:mcp:u:{${analyst.userId}}:sessions`;
+    expect(await t.redis.client.zcard(key)).toBe(5);
+  });
+
+  it('ends a session after 15 idle minutes', async () => {
+    const analyst = await signIn(t, 'analyst');
+    const c = await client(analyst.auth);
+    await c.listTools();
+    const key = `${t.prefix}:mcp:u:{${analyst.userId}}:sessions`;
+    const [sid] = await t.redis.client.zrange(key, 0, -1);
+    // As if the last request had been 16 minutes ago.
+    await t.redis.client.zadd(key, Date.now() - 16 * 60_000, sid);
+    await expect(c.listTools()).rejects.toThrow(/404/);
+  });
+
+  it('counts file reads per session (MCP5)', async () => {
+    const c = await client((await signIn(t, 'analyst')).auth);
+    const read = (): Promise<unknown> =>
+      c.callTool({ name: 'fs__read_text_file', arguments: { path: join(root, 'a.txt') } });
+    await read();
+    await read();
+    await expect(read()).rejects.toThrow(/mcp-quota-exceeded/);
+    // A new session starts with a fresh quota.
+    const fresh = await client((await signIn(t, 'analyst')).auth);
+    await expect(
+      fresh.callTool({ name: 'fs__read_text_file', arguments: { path: join(root, 'a.txt') } }),
+    ).resolves.toBeDefined();
+  });
+
+  it('gives up on an upstream call after the timeout', async () => {
+    const c = await client((await signIn(t, 'analyst')).auth);
+    await expect(
+      c.callTool({ name: 'scripted__slow_lookup', arguments: { ms: 5000 } }),
+    ).rejects.toThrow(/mcp-upstream-timeout/);
+  });
+
+  it('withholds a tool whose description carries hidden instructions', async () => {
+    const c = await client((await signIn(t, 'analyst')).auth);
+    const listed = (await c.listTools()).tools.map((x) => x.name);
+    expect(listed).toContain('scripted__lookup');
+    expect(listed).not.toContain('scripted__weather');
+    await expect(
+      c.callTool({ name: 'scripted__weather', arguments: { city: 'x' } }),
+    ).rejects.toThrow(/poisoned-description/);
+    const all = await request(t.server)
+      .get('/api/v1/mcp/servers/scripted/tools?all=true')
+      .set(await adminAuth(t));
+    expect(all.body.items.find((x: { name: string }) => x.name === 'weather')).toMatchObject({
+      deniedReason: 'poisoned-description',
+    });
+    const events = (await auditEntries(t)).filter(
+      (e) => e.details.event_type === 'MCP_TOOL_POISONING',
+    );
+    expect(events).toHaveLength(1);
+  });
+
+  it('redacts secrets in results and flags injected instructions, as inert text', async () => {
+    const analyst = await signIn(t, 'analyst');
+    const c = await client(analyst.auth);
+    const result = await c.callTool({ name: 'scripted__fetch_note', arguments: { id: '1' } });
+    const text = JSON.stringify(result.content);
+    expect(text).not.toContain('ghp_A1b2');
+    expect(text).toContain('ignore all previous instructions');
+    const flags = (
+      result._meta?.['techsapo/security'] as { flags: { category: string; action: string }[] }
+    ).flags;
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ category: 'secret', action: 'redact' }),
+        expect.objectContaining({ category: 'prompt-injection', action: 'flag' }),
+      ]),
+    );
+    const rest = await request(t.server)
+      .post('/api/v1/mcp/servers/scripted/tools/fetch_note/call')
+      .set(analyst.auth)
+      .send({ arguments: { id: '1' } });
+    expect(rest.status).toBe(200);
+    expect(rest.body.securityFlags.length).toBeGreaterThan(0);
+    expect(rest.text).not.toContain('ghp_A1b2');
+  });
+
+  it('refuses an upstream whose host is blocked, and a foreign Origin', async () => {
+    const analyst = await signIn(t, 'analyst');
+    const servers = await request(t.server).get('/api/v1/mcp/servers').set(analyst.auth);
+    expect(servers.body.items.find((s: { name: string }) => s.name === 'blocked')).toMatchObject({
+      status: 'error',
+      toolCount: 0,
+    });
+    const call = await request(t.server)
+      .post('/api/v1/mcp/servers/blocked/tools/lookup/call')
+      .set(analyst.auth)
+      .send({ arguments: { term: 'x' } });
+    expect(call.status).toBe(403);
+    const origin = await request(t.server)
+      .post('/mcp')
+      .set(analyst.auth)
+      .set('Origin', 'http://evil.example')
+      .send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} });
+    expect(origin.status).toBe(403);
+    expect(origin.body.type).toMatch(/mcp-origin-not-allowed$/);
+  });
+});
