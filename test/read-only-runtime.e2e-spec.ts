@@ -11,6 +11,7 @@ import {
   waitForHttp,
   type RunningProcess,
 } from './support/processes';
+import { productionProviders } from './support/production-providers';
 
 /** A private copy of dist/ (the real one is never touched), resolving node_modules from the repo. */
 function copyDist(): { dir: string; dist: string; main: string } {
@@ -161,14 +162,9 @@ describe('read-only runtime', () => {
     const service = startService(
       {
         ...secrets(),
+        ...productionProviders(),
         PORT: String(await freePort()),
         NODE_ENV: 'production',
-        // Production needs two providers (never called here).
-        LLM_PROVIDERS: JSON.stringify([
-          { name: 'a', kind: 'openai', model: 'm', apiKeyEnv: 'TEST_LLM_KEY' },
-          { name: 'b', kind: 'anthropic', model: 'm', apiKeyEnv: 'TEST_LLM_KEY' },
-        ]),
-        TEST_LLM_KEY: randomBytes(16).toString('hex'),
         DATA_DIR: join(copy.dir, 'data'),
       },
       [copy.main],
