@@ -38,8 +38,9 @@ interface Outcome {
 @Injectable()
 export class WallBounceEngine extends AnalysisEngine {
   constructor(
-    private readonly registry: ProviderRegistry,
-    private readonly detector: ContentDetector,
+    // Explicit tokens: the engine also runs where no decorator metadata is emitted (tsx bench).
+    @Inject(ProviderRegistry) private readonly registry: ProviderRegistry,
+    @Inject(ContentDetector) private readonly detector: ContentDetector,
     @Inject(wallBounceEngineConfig.factory.KEY)
     private readonly config: ConfigType<typeof wallBounceEngineConfig.factory>,
   ) {
