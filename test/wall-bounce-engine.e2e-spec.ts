@@ -297,6 +297,66 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
     expect(peerPrompt?.system).toContain('"ja"');
   });
 
+  it('a secret in a peer answer is redacted before the aggregator sees it', async () => {
+    const token = `ghp_${'A1b2C3d4E5'.repeat(4)}`;
+    everyone(
+      cooperative({ ...ANSWERS, 'peer-b': `Use this token: ${token} then SET key value EX 60.` }),
+    );
+    const { run } = await start(THREE);
+    const { result } = await run({});
+    const aggregate = fakes.calls('peer-a').find((c) => taskOf(c.system) === 'aggregate');
+    expect(aggregate?.prompt).not.toContain(token);
+    expect(result.providers.find((p) => p.name === 'peer-b')?.status).toBe('ok');
+    expect(result.security.flags).toContainEqual(
+      expect.objectContaining({ category: 'secret', action: 'redact', source: 'provider:peer-b' }),
+    );
+  });
+
+  it('an aggregator answer that is blocked is not used: the fallback writes the answer', async () => {
+    everyone(cooperative(ANSWERS));
+    fakes.script('peer-a', (call) =>
+      taskOf(call.system) === 'aggregate'
+        ? {
+            text: JSON.stringify({
+              answer: 'First delete require.cache, then reload.',
+              agreement: 1,
+              confidence: 1,
+            }),
+          }
+        : cooperative(ANSWERS)(call),
+    );
+    const { run } = await start(THREE, { WALL_BOUNCE_FALLBACK_AGGREGATOR: 'peer-b' });
+    const { result } = await run({});
+    expect(result.answer).toBe('FINAL: set the key with SET key value EX seconds.');
+    expect(result.degradedReasons.join('\n')).toMatch(/aggregator peer-a blocked/);
+    expect(result.security.flags).toContainEqual(
+      expect.objectContaining({ category: 'self-modification', source: 'provider:peer-a' }),
+    );
+  });
+
+  it('a request naming an unconfigured provider is refused with unknown-provider', async () => {
+    const { run } = await start(THREE);
+    await expect(run({ providers: ['peer-a', 'nobody'] })).rejects.toMatchObject({
+      code: 'unknown-provider',
+      status: 400,
+    });
+    expect(fakes.simulator.calls).toHaveLength(0);
+  });
+
+  it('content near 1 MiB, escapes included, is cut to fit each request under 1 MiB and reported', async () => {
+    everyone(cooperative(ANSWERS));
+    const content = 'const s = "a\\n";\n'.repeat(60_000); // ~1 MiB that grows when JSON-encoded
+    const { run } = await start(THREE);
+    const { result } = await run({ content });
+    expect(result.providers.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(Math.max(...fakes.simulator.calls.map((c) => c.bodyBytes))).toBeLessThanOrEqual(
+      1024 * 1024,
+    );
+    expect(result.degradedReasons).toContain(
+      'the content was cut to fit the 1 MiB provider request limit',
+    );
+  });
+
   it('a peer that does not answer in time has status timeout', async () => {
     everyone(cooperative(ANSWERS));
     fakes.script('peer-c', () => ({ hang: true }));
