@@ -173,6 +173,16 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
     expect(result.consensus.score).toBeLessThanOrEqual(1);
   });
 
+  it('council of two: nothing to compare between reviewers, so the judgement and similarity decide', async () => {
+    everyone(cooperative(ANSWERS, { agreement: 0.8, confidence: 0.9 }));
+    const { run } = await start(THREE);
+    const { result, events } = await run({ mode: 'council', providers: ['peer-a', 'peer-b'] });
+    expect(events.filter((e) => e.type === 'review_completed')).toHaveLength(2);
+    expect(result.consensus.method).toBe('aggregator-judgement+ngram-similarity');
+    expect(result.providers.map((p) => p.name)).toEqual(['peer-a', 'peer-b']);
+    expect(fakes.calls('peer-c')).toHaveLength(0);
+  });
+
   it('one failing peer of three: completed, degraded, the failure named; 5xx retried exactly once', async () => {
     everyone(cooperative(ANSWERS));
     fakes.script('peer-c', () => ({ error: 500 }));
