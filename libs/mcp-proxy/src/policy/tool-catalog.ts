@@ -70,12 +70,14 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     this.readiness.register('mcp', async () => ({
       // Upstreams are reported, never a reason to take the instance out of rotation.
       ok: true,
-      detail: Object.fromEntries(
-        [...this.connections.values()].map((c) => [
-          c.server.name,
-          { transport: c.transport, status: c.status },
-        ]),
-      ),
+      detail: {
+        upstreams: Object.fromEntries(
+          [...this.connections.values()].map((c) => [
+            c.server.name,
+            { transport: c.transport, status: c.status },
+          ]),
+        ),
+      },
     }));
   }
 
