@@ -1,7 +1,7 @@
 // `npm run security:scan` (OPS2): the lint with its security rules, `npm audit
 // --audit-level=high` (an unreachable audit service is reported in one line, not a failure),
 // and the scan of the built output for eval / new Function / vm / child_process outside the
-// stdio MCP launcher. One-screen summary; exit 1 on any finding.
+// stdio MCP launcher and the CLI's git diff. One-screen summary; exit 1 on any finding.
 //   --dist DIR   scan this built folder instead of dist/ (built first when dist/ is missing)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

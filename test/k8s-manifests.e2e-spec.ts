@@ -122,6 +122,25 @@ function hardeningFindings(objects: K8sObject[]): string[] {
   return findings;
 }
 
+/** Rolling updates lose no request: preStop outlasts endpoint removal, grace outlasts both. */
+function shutdownFindings(objects: K8sObject[]): string[] {
+  const findings: string[] = [];
+  const config = objects.find((o) => id(o) === 'ConfigMap/techsapo-config');
+  const shutdownMs = Number((config?.data as Any | undefined)?.SHUTDOWN_TIMEOUT_MS);
+  if (!(shutdownMs > 0)) findings.push('techsapo-config: no SHUTDOWN_TIMEOUT_MS');
+  for (const o of workloads(objects).filter((w) => appName(w) === 'techsapo')) {
+    const pod = podSpecOf(o)!;
+    const command: string[] = (pod.containers[0].lifecycle as Any)?.preStop?.exec?.command ?? [];
+    const wait = command[0] === 'sleep' ? Number(command[1]) : 0;
+    if (!(wait > 0)) findings.push(`${id(o)}: no preStop wait before SIGTERM`);
+    const grace = Number(pod.terminationGracePeriodSeconds ?? 30);
+    if (grace <= wait + shutdownMs / 1000) {
+      findings.push(`${id(o)}: grace ${grace} s ≤ preStop ${wait} s + shutdown ${shutdownMs} ms`);
+    }
+  }
+  return findings;
+}
+
 function secretFindings(objects: K8sObject[]): string[] {
   const findings: string[] = [];
   for (const o of objects) {
@@ -324,6 +343,10 @@ describe('Kubernetes manifests (k8s/)', () => {
     expect(namespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
+  it.each(Object.keys(TARGETS))('%s: pods drain before they stop', (target) => {
+    expect(shutdownFindings(rendered[target as keyof typeof TARGETS])).toEqual([]);
+  });
+
   it.each(Object.keys(TARGETS))('%s: secrets are referenced, never inlined', (target) => {
     const objects = rendered[target as keyof typeof TARGETS];
     expect(secretFindings(objects)).toEqual([]);
@@ -424,6 +447,11 @@ describe('Kubernetes manifests (k8s/)', () => {
       ]);
       expect(stickinessFindings(objects)).toEqual([
         'Service/techsapo-mcp: no ClientIP session affinity',
+      ]);
+      const worker = objects.find((x) => id(x) === 'Deployment/techsapo-worker')!;
+      podSpecOf(worker)!.terminationGracePeriodSeconds = 30;
+      expect(shutdownFindings(objects)).toEqual([
+        'Deployment/techsapo-worker: grace 30 s ≤ preStop 5 s + shutdown 25000 ms',
       ]);
     });
   });

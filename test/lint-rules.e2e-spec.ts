@@ -40,9 +40,15 @@ describe('lint security rules', () => {
     expect(await rulesFor(code, 'libs/wall-bounce/src/example.ts')).toContain(rule);
   });
 
-  it('allows child_process only in the MCP stdio launcher', async () => {
+  it("allows child_process only in the MCP stdio launcher and the CLI's git diff", async () => {
     const code = "import { spawn } from 'node:child_process';\nexport const s = spawn;\n";
     expect(await rulesFor(code, 'libs/mcp-proxy/src/upstream/stdio-launcher.ts')).not.toContain(
+      'no-restricted-imports',
+    );
+    expect(await rulesFor(code, 'apps/cli/src/analyze/git-diff.ts')).not.toContain(
+      'no-restricted-imports',
+    );
+    expect(await rulesFor(code, 'apps/cli/src/analyze/content.ts')).toContain(
       'no-restricted-imports',
     );
     expect(await rulesFor(code, 'libs/mcp-proxy/src/upstream/other.ts')).toContain(

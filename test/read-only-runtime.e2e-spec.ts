@@ -11,6 +11,7 @@ import {
   waitForHttp,
   type RunningProcess,
 } from './support/processes';
+import { productionProviders } from './support/production-providers';
 
 /** A private copy of dist/ (the real one is never touched), resolving node_modules from the repo. */
 function copyDist(): { dir: string; dist: string; main: string } {
@@ -161,6 +162,7 @@ describe('read-only runtime', () => {
     const service = startService(
       {
         ...secrets(),
+        ...productionProviders(),
         PORT: String(await freePort()),
         NODE_ENV: 'production',
         DATA_DIR: join(copy.dir, 'data'),
@@ -175,7 +177,7 @@ describe('read-only runtime', () => {
 });
 
 describe('security scan of the built output', () => {
-  it('finds no eval, Function, vm or child_process outside the stdio launcher in dist/', () => {
+  it('finds no eval, Function, vm or child_process outside the stdio launcher and the CLI git diff in dist/', () => {
     const scan = spawnSync(process.execPath, ['scripts/scan-built-output.mjs', 'dist'], {
       cwd: ROOT,
       encoding: 'utf8',

@@ -24,7 +24,7 @@ module.exports = [
   'test/security-report.e2e-spec.ts',
   // Two API processes sharing the cluster (needs `npm run build`).
   'test/multi-instance.e2e-spec.ts',
-  // MCP proxy: pins, MCP sessions, quotas.
+  // MCP proxy: pins, sessions, quotas.
   'test/mcp-proxy.e2e-spec.ts',
   'test/mcp-proxy-limits.e2e-spec.ts',
 ];

@@ -11,6 +11,6 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   securityConfig,
   auditConfig,
   runtimeConfig,
-  mcpConfig,
   wallBounceEngineConfig,
+  mcpConfig,
 ];

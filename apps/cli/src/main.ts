@@ -1,15 +1,26 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { analyzeCommand } from './analyze/analyze.command';
 import { scanCommand } from './scan.command';
+import { cliVersion } from './version';
 
-/** The techsapo command line: subcommands share one program (scan now, analyze later). */
+/** The techsapo command line: subcommands share one program. */
 export function program(): Command {
   const root = new Command('techsapo')
     .description('TechSapo command line')
+    .version(cliVersion())
     .showHelpAfterError()
-    // Usage errors exit 2, so exit 1 keeps meaning "--fail-on was reached".
+    // Usage errors exit 2, so exit 1 keeps meaning "the gate failed" (--fail-on, --min-consensus).
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
-  return root.addCommand(scanCommand().copyInheritedSettings(root));
+  root.addCommand(scanCommand().copyInheritedSettings(root));
+  // A bad flag of analyze is ONE line on stderr (CI logs), not the help after it.
+  root.addCommand(
+    analyzeCommand()
+      .copyInheritedSettings(root)
+      .showHelpAfterError(false)
+      .configureOutput({ outputError: (text, write) => write(`techsapo: ${text}`) }),
+  );
+  return root;
 }
 
 if (require.main === module) {

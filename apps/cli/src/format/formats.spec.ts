@@ -1,0 +1,246 @@
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import type { ContentFile } from '../analyze/content';
+import type { Analysis } from '../api/types';
+import { locateFindings } from './locate';
+import { toJson } from './json';
+import { toMarkdown } from './markdown';
+import { ANSWER_RULE, artifactUri, toSarif } from './sarif';
+
+/** The SARIF 2.1.0 schema (OASIS final, rtm.5) as Microsoft's SARIF SDK ships it. */
+const sarifSchema = JSON.parse(
+  readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+) as object;
+// The published schema's `language` pattern has a stray `]`, legal only without the u flag.
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats(ajv);
+const validateSarif = ajv.compile(sarifSchema);
+const valid = (log: unknown) => {
+  const ok = validateSarif(log);
+  return ok ? [] : (validateSarif.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+};
+
+const analysis: Analysis = {
+  id: 'an_1',
+  status: 'completed',
+  mode: 'council',
+  createdAt: '2026-12-01T00:00:00.000Z',
+  startedAt: '2026-12-01T00:00:01.000Z',
+  completedAt: '2026-12-01T00:00:03.000Z',
+  ownerId: 'u1',
+  result: {
+    answer: 'The patch writes to src/ at run time | and calls eval.',
+    confidence: 0.74,
+    consensus: { score: 0.81, level: 'strong', method: 'pairwise-similarity' },
+    degraded: true,
+    degradedReasons: ['provider gemini timed out'],
+    providers: [
+      {
+        name: 'openai',
+        model: 'gpt-x',
+        status: 'ok',
+        latencyMs: 812.2,
+        usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
+      },
+      {
+        name: 'gemini',
+        model: 'gemini-y',
+        status: 'timeout',
+        latencyMs: 30000,
+        usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+        error: 'no answer within 30 s',
+      },
+    ],
+    dissent: ['anthropic doubts the eval is reachable'],
+    security: {
+      flags: [
+        {
+          rule: 'code-eval',
+          category: 'code-execution',
+          severity: 'high',
+          action: 'flag',
+          source: 'request',
+        },
+        {
+          rule: 'prompt-override',
+          category: 'prompt-injection',
+          severity: 'medium',
+          action: 'flag',
+          source: 'provider:openai',
+        },
+        {
+          rule: 'never-located',
+          category: 'secret',
+          severity: 'low',
+          action: 'redact',
+          source: 'request',
+        },
+      ],
+      allowedOperations: ['read', 'analyze', 'suggest'],
+      deniedOperations: ['write', 'execute', 'modify'],
+    },
+    usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
+  },
+};
+
+const files: ContentFile[] = [
+  { path: 'src/app.ts', text: 'const a = 1;\nconst b = eval(input);\n' },
+  { path: 'src/diffed.ts', text: 'ok\nx = eval(y)', lines: [10, 14] },
+];
+/** A stand-in for the detector: reports every `eval(` as code-eval. */
+const scanEval = (text: string) =>
+  [...text.matchAll(/eval\(/g)].map((m) => ({
+    rule: 'code-eval',
+    start: m.index,
+    end: m.index + 5,
+  }));
+
+describe('output formats', () => {
+  it('json is the Analysis as the server sent it', () => {
+    expect(JSON.parse(toJson(analysis))).toEqual(analysis);
+  });
+
+  it('markdown summarises answer, consensus, confidence, providers, flags and degradation', () => {
+    const md = toMarkdown(analysis);
+    expect(md).toContain('Analysis `an_1` · mode **council** · status **completed**');
+    expect(md).toContain('The patch writes to src/ at run time | and calls eval.');
+    expect(md).toContain('| 0.81 | strong | pairwise-similarity | 0.74 | yes |');
+    expect(md).toContain('| openai | gpt-x | ok | 812 | 100 / 50 | 0.0012 |');
+    expect(md).toContain(
+      '| gemini | gemini-y | timeout: no answer within 30 s | 30000 | 0 / 0 | 0.0000 |',
+    );
+    expect(md).toContain('- provider gemini timed out');
+    expect(md).toContain('- anthropic doubts the eval is reachable');
+    expect(md).toContain('| code-eval | code-execution | high | flag | request |');
+  });
+
+  it('markdown of a failed analysis shows its error', () => {
+    const md = toMarkdown({
+      ...analysis,
+      status: 'failed',
+      result: undefined,
+      error: {
+        type: 'https://x/problems/insufficient-providers',
+        title: 'Insufficient providers',
+        status: 503,
+        detail: '1 of 2',
+      },
+    });
+    expect(md).toContain('status **failed**');
+    expect(md).toContain('**Insufficient providers**: 1 of 2');
+  });
+
+  it('places findings on file lines, mapping diff text lines to the new file', () => {
+    expect(locateFindings(files, scanEval)).toEqual([
+      {
+        rule: 'code-eval',
+        path: 'src/app.ts',
+        startLine: 2,
+        startColumn: 11,
+        endLine: 2,
+        endColumn: 16,
+      },
+      {
+        rule: 'code-eval',
+        path: 'src/diffed.ts',
+        startLine: 14,
+        startColumn: 5,
+        endLine: 14,
+        endColumn: 10,
+      },
+    ]);
+  });
+
+  describe('sarif', () => {
+    const cwd = '/repo';
+    const log = toSarif(analysis, {
+      files,
+      located: locateFindings(files, scanEval),
+      toolVersion: '0.1.0',
+      cwd,
+    });
+    const run = log.runs[0];
+
+    it('is valid SARIF 2.1.0 by the official schema', () => {
+      expect(log.version).toBe('2.1.0');
+      expect(valid(log)).toEqual([]);
+    });
+
+    it('names the tool techsapo and declares each rule once', () => {
+      expect(run.tool.driver.name).toBe('techsapo');
+      expect(run.tool.driver.rules?.map((r) => r.id)).toEqual([
+        'code-eval',
+        'prompt-override',
+        'never-located',
+        ANSWER_RULE,
+      ]);
+      expect(run.tool.driver.rules?.[0].properties?.['security-severity']).toBe('8.0');
+    });
+
+    it('reports request flags where the detector finds them, at file, line and column', () => {
+      const evals = run.results?.filter((r) => r.ruleId === 'code-eval') ?? [];
+      expect(evals.map((r) => r.locations?.[0].physicalLocation)).toEqual([
+        {
+          artifactLocation: { uri: 'src/app.ts', uriBaseId: '%SRCROOT%', index: 0 },
+          region: { startLine: 2, startColumn: 11, endLine: 2, endColumn: 16 },
+        },
+        {
+          artifactLocation: { uri: 'src/diffed.ts', uriBaseId: '%SRCROOT%', index: 1 },
+          region: { startLine: 14, startColumn: 5, endLine: 14, endColumn: 10 },
+        },
+      ]);
+      expect(evals[0].level).toBe('error');
+    });
+
+    it('reports other flags and the answer on the first file', () => {
+      const [override] = run.results?.filter((r) => r.ruleId === 'prompt-override') ?? [];
+      expect(override.level).toBe('warning');
+      expect(override.message.text).toContain('in the answer of provider:openai');
+      expect(override.locations?.[0].physicalLocation?.artifactLocation?.uri).toBe('src/app.ts');
+      const [answer] = run.results?.filter((r) => r.ruleId === ANSWER_RULE) ?? [];
+      expect(answer.kind).toBe('informational');
+      expect(answer.message.text).toContain('calls eval');
+      expect(answer.message.text).toContain('consensus 0.81 (strong), confidence 0.74, degraded');
+    });
+
+    it('tells degradation as a warning notification and the run outcome', () => {
+      expect(run.invocations?.[0]).toEqual({
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          { level: 'warning', message: { text: 'degraded: provider gemini timed out' } },
+        ],
+      });
+      expect(run.properties).toMatchObject({ analysisId: 'an_1', confidence: 0.74 });
+    });
+
+    it('stays valid without files (stdin), for a failed analysis, and with no flags', () => {
+      const failed = toSarif(
+        {
+          ...analysis,
+          status: 'failed',
+          result: undefined,
+          error: { type: 'x', title: 'Failed', status: 500 },
+        },
+        { files: [], located: [], toolVersion: '0.1.0' },
+      );
+      expect(valid(failed)).toEqual([]);
+      expect(failed.runs[0].results).toEqual([]);
+      expect(failed.runs[0].invocations?.[0].executionSuccessful).toBe(false);
+      const stdin = toSarif(analysis, { files: [], located: [], toolVersion: '0.1.0' });
+      expect(valid(stdin)).toEqual([]);
+      expect(stdin.runs[0].results?.every((r) => r.locations === undefined)).toBe(true);
+    });
+
+    it('catches what is not SARIF (the validation can fail)', () => {
+      expect(valid({ version: '2.1.0', runs: [{ tool: { driver: {} } }] })).not.toEqual([]);
+      expect(valid({ ...log, version: '2.0.0' })).not.toEqual([]);
+    });
+
+    it('writes paths relative to the working directory, others as file URIs', () => {
+      expect(artifactUri('src/a.ts', '/repo')).toBe('src/a.ts');
+      expect(artifactUri('/repo/lib/b.ts', '/repo')).toBe('lib/b.ts');
+      expect(artifactUri('/elsewhere/c d.ts', '/repo')).toBe('file:///elsewhere/c%20d.ts');
+    });
+  });
+});

@@ -1,0 +1,100 @@
+import type { Analysis } from '../api/types';
+
+const cell = (value: unknown): string =>
+  String(value ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\s+/g, ' ')
+    .trim() || '—';
+const fixed = (n: number | undefined, digits = 2) =>
+  typeof n === 'number' ? n.toFixed(digits) : '—';
+
+function table(head: string[], rows: unknown[][]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+}
+
+/** A human summary for a pull-request comment or a job log. */
+export function toMarkdown(analysis: Analysis): string {
+  const lines = [
+    '# TechSapo analysis',
+    '',
+    `Analysis \`${analysis.id}\` · mode **${analysis.mode}** · status **${analysis.status}**`,
+  ];
+  const result = analysis.result;
+  if (analysis.error) {
+    const e = analysis.error;
+    lines.push(
+      '',
+      '## Error',
+      '',
+      `**${cell(e.title)}**${e.detail ? `: ${e.detail}` : ''} (\`${e.type}\`)`,
+    );
+  }
+  if (!result) {
+    if (!analysis.error) lines.push('', 'No result yet.');
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(
+    '',
+    '## Answer',
+    '',
+    result.answer.trim(),
+    '',
+    '## Consensus',
+    '',
+    ...table(
+      ['consensus', 'level', 'method', 'confidence', 'degraded'],
+      [
+        [
+          fixed(result.consensus.score),
+          result.consensus.level,
+          result.consensus.method,
+          fixed(result.confidence),
+          result.degraded ? 'yes' : 'no',
+        ],
+      ],
+    ),
+  );
+  if (result.degraded || result.degradedReasons.length > 0) {
+    lines.push('', '### Degraded', '', ...result.degradedReasons.map((r) => `- ${cell(r)}`));
+  }
+  lines.push(
+    '',
+    '## Providers',
+    '',
+    ...table(
+      ['provider', 'model', 'status', 'latency (ms)', 'tokens in / out', 'cost (USD)'],
+      result.providers.map((p) => [
+        p.name,
+        p.model,
+        p.error ? `${p.status}: ${p.error}` : p.status,
+        Math.round(p.latencyMs),
+        `${p.usage.inputTokens} / ${p.usage.outputTokens}`,
+        fixed(p.usage.costUsd, 4),
+      ]),
+    ),
+  );
+  if (result.dissent.length > 0) {
+    lines.push('', '## Dissent', '', ...result.dissent.map((d) => `- ${cell(d)}`));
+  }
+  const flags = result.security.flags;
+  lines.push('', '## Security flags', '');
+  if (flags.length === 0) lines.push('None.');
+  else {
+    lines.push(
+      ...table(
+        ['rule', 'category', 'severity', 'action', 'source'],
+        flags.map((f) => [f.rule, f.category, f.severity, f.action, f.source]),
+      ),
+    );
+  }
+  lines.push(
+    '',
+    `Usage: ${result.usage.inputTokens} input and ${result.usage.outputTokens} output tokens, ` +
+      `${fixed(result.usage.costUsd, 4)} USD.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
