@@ -1,0 +1,169 @@
+// MCP proxy overhead: the latency one tools/call gains by going through the proxy's /mcp
+// (authentication, session check, policy, argument checks, quota, audit, result scan) rather
+// than straight to the upstream, with the SDK's Client on both paths, one call at a time.
+// The service runs as `npm start` runs it (built, permission model: MCP_CONFIG names a stdio
+// upstream, which is what allows its child process). Upstreams: the real everything server
+// (Streamable HTTP) and the real filesystem server (stdio).
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  FILESYSTEM_SERVER,
+  startEverythingHttp,
+  stopProcess,
+  tempDir,
+  writeMcpConfig,
+} from '../../test/support/mcp-upstreams';
+import { freePort, MAIN, ROOT, startService, waitForHttp } from '../../test/support/processes';
+import type { BenchSection } from '../bench-section';
+
+const WARMUP = 100;
+const CALLS = 1000;
+
+interface Call {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function measure(client: Client, call: Call): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < WARMUP; i += 1) await client.callTool(call);
+  const times: number[] = [];
+  for (let i = 0; i < CALLS; i += 1) {
+    const started = process.hrtime.bigint();
+    const result = await client.callTool(call);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (result.isError) throw new Error(`${call.name} failed: ${JSON.stringify(result.content)}`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+  );
+  return client;
+}
+
+export default async function mcp(): Promise<BenchSection> {
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  const root = tempDir('techsapo-bench-mcp-');
+  const file = join(root, 'notes.txt');
+  writeFileSync(file, 'a few lines of notes\n'.repeat(20));
+  const everything = await startEverythingHttp();
+  const config = writeMcpConfig(tempDir('techsapo-bench-mcp-config-'), {
+    servers: [
+      {
+        name: 'fs',
+        transport: 'stdio',
+        command: 'node',
+        args: [FILESYSTEM_SERVER, root],
+        roots: [root],
+      },
+      { name: 'everything', transport: 'streamable-http', url: everything.url },
+    ],
+  });
+  const env = { MCP_CONFIG: config };
+  const flags = execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+    .toString()
+    .split('\n')
+    .filter(Boolean);
+  const port = await freePort();
+  const password = randomBytes(16).toString('hex');
+  const service = startService(
+    {
+      ...env,
+      PORT: String(port),
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      REDIS_KEY_PREFIX: `bench${port}`,
+      ADMIN_USERNAME: 'bench',
+      ADMIN_PASSWORD: password,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      RATE_LIMIT_BURST: '1000000',
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      RATE_LIMIT_PER_HOUR: '100000000',
+      // The quotas would stop a benchmark session long before it ends.
+      MCP_SESSION_FILE_READS: '1000000',
+      MCP_SESSION_NETWORK_CALLS: '1000000',
+    },
+    [...flags, MAIN],
+  );
+  const clients: Client[] = [];
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${base}/health/ready`, 30000);
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const proxied = await connect(`${base}/mcp`, { Authorization: `Bearer ${accessToken}` });
+    const directHttp = await connect(everything.url);
+    const directStdio = new Client({ name: 'bench', version: '1.0.0' });
+    await directStdio.connect(
+      new StdioClientTransport({ command: process.execPath, args: [FILESYSTEM_SERVER, root] }),
+    );
+    clients.push(proxied, directHttp, directStdio);
+
+    const echo = { name: 'echo', arguments: { message: 'hello from the benchmark' } };
+    const read = { name: 'read_text_file', arguments: { path: file } };
+    const httpDirect = await measure(directHttp, echo);
+    const httpProxied = await measure(proxied, { ...echo, name: `everything__${echo.name}` });
+    const stdioDirect = await measure(directStdio, read);
+    const stdioProxied = await measure(proxied, { ...read, name: `fs__${read.name}` });
+    const round = (n: number): number => Math.round(n * 100) / 100;
+    const row = (path: string, m: { p50: number; p99: number }) => ({
+      path,
+      'p50 ms': round(m.p50),
+      'p99 ms': round(m.p99),
+    });
+    const addedHttp = httpProxied.p50 - httpDirect.p50;
+    const addedStdio = stdioProxied.p50 - stdioDirect.p50;
+    return {
+      title: `MCP proxy: tools/call through /mcp vs straight to the upstream (${CALLS} sequential calls each, SDK Client)`,
+      rows: [
+        row('everything echo (Streamable HTTP), direct', httpDirect),
+        row('everything echo, through the proxy', httpProxied),
+        row('filesystem read_text_file (stdio), direct', stdioDirect),
+        row('filesystem read_text_file, through the proxy', stdioProxied),
+      ],
+      goals: [
+        {
+          name: 'added latency per tools/call, Streamable HTTP upstream (p50)',
+          target: '≤ 2 ms',
+          actual: `${round(addedHttp)} ms`,
+          met: addedHttp <= 2,
+        },
+        {
+          name: 'added latency per tools/call, stdio upstream (p50)',
+          target: '≤ 2 ms',
+          actual: `${round(addedStdio)} ms`,
+          met: addedStdio <= 2,
+        },
+      ],
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await stopProcess(everything.process);
+  }
+}
