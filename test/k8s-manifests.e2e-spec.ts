@@ -480,14 +480,22 @@ describe('Kubernetes manifests (k8s/)', () => {
     it('configuration', () => {
       const objects = broken((o) => {
         const config = o.find((x) => id(x) === 'ConfigMap/techsapo-config')!;
-        delete (config.data as Any).LLM_PROVIDERS;
         (config.data as Any).SESSION_MAX_PER_USER = 'three';
+        const worker = podSpecOf(o.find((x) => id(x) === 'Deployment/techsapo-worker')!)!;
+        const env = worker.containers[0].env as Any[];
+        env.splice(
+          env.findIndex((e) => e.name === 'OPENAI_API_KEY'),
+          1,
+        );
       });
       const findings = configurationFindings(objects);
-      expect(findings).toHaveLength(3);
-      expect(findings[0]).toMatch(
-        /^Deployment\/techsapo-api: Invalid configuration: .*SESSION_MAX_PER_USER.*LLM_PROVIDERS/,
-      );
+      expect(findings.map((f) => f.split(':')[0])).toEqual([
+        'Deployment/techsapo-api',
+        'Deployment/techsapo-worker',
+        'Deployment/techsapo-mcp',
+      ]);
+      expect(findings.every((f) => f.includes('SESSION_MAX_PER_USER'))).toBe(true);
+      expect(findings[1]).toContain('the key variable OPENAI_API_KEY is not set');
     });
 
     it('scaling, network and stickiness', () => {
