@@ -10,7 +10,6 @@
 // of the requests per minute as POSTs, and their completion by the worker is counted.
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -21,12 +20,12 @@ import { PasswordHasher, UsersService } from '@techsapo/security';
 import {
   freePort,
   MAIN,
-  ROOT,
   RunningProcess,
   startService,
   waitForHttp,
 } from '../test/support/processes';
 import { render, type BenchGoal, type BenchSection } from './bench-section';
+import { buildOnce, runtimeFlags } from './bench-service';
 
 export interface Scenario {
   name: string;
@@ -84,22 +83,9 @@ interface Stack {
   stop(): Promise<void>;
 }
 
-function runtimeFlags(): string[] {
-  return execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .toString()
-    .split('\n')
-    .filter(Boolean);
-}
-
 /** One API process and one worker, as `npm start` runs them (built, permission model). */
 async function startStack(): Promise<Stack> {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
+  buildOnce();
   const flags = runtimeFlags();
   const prefix = `load${randomBytes(3).toString('hex')}`;
   const shared = {
