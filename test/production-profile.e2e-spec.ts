@@ -13,7 +13,6 @@ import {
   startService,
   waitForHttp,
 } from './support/processes';
-import { productionProviders } from './support/production-providers';
 
 /** Seed 003's production values, booted as `npm start` runs the service, each checked in force. */
 describe('production profile (.env.production.example)', () => {
@@ -60,7 +59,6 @@ describe('production profile (.env.production.example)', () => {
       {
         ...profile,
         // The deployment fills these in; the profile leaves them empty on purpose.
-        ...productionProviders(),
         JWT_SECRET: randomBytes(48).toString('base64url'),
         ADMIN_PASSWORD: adminPassword,
         DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),

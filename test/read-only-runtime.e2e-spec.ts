@@ -165,12 +165,6 @@ describe('read-only runtime', () => {
         ...productionProviders(),
         PORT: String(await freePort()),
         NODE_ENV: 'production',
-        // Production needs two providers (never called here).
-        LLM_PROVIDERS: JSON.stringify([
-          { name: 'a', kind: 'openai', model: 'm', apiKeyEnv: 'TEST_LLM_KEY' },
-          { name: 'b', kind: 'anthropic', model: 'm', apiKeyEnv: 'TEST_LLM_KEY' },
-        ]),
-        TEST_LLM_KEY: randomBytes(16).toString('hex'),
         DATA_DIR: join(copy.dir, 'data'),
       },
       [copy.main],

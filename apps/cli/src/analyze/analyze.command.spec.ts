@@ -22,6 +22,8 @@ class FakeServer {
   /** Answers to give before the real one (429s, 500s...), consumed in order. */
   failures: { status: number; headers?: Record<string, string>; body?: unknown }[] = [];
   eventsStatus = 200;
+  /** Keep the event stream open without a word after the events. */
+  eventsHang = false;
   events: { event: string; data: unknown }[] = [];
   final: Analysis = completed();
   /** How many GETs of the analysis still answer `running`. */
@@ -107,7 +109,7 @@ class FakeServer {
       this.events.forEach((e, i) => {
         res.write(`id: ${i + 1}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
       });
-      return res.end();
+      return this.eventsHang ? undefined : res.end();
     }
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -128,6 +130,7 @@ function completed(score = 0.82, degraded = false): Analysis {
     mode: 'parallel',
     createdAt: '2026-12-01T00:00:00.000Z',
     ownerId: 'u1',
+    cached: false,
     result: {
       answer: 'Looks fine.',
       confidence: 0.7,
@@ -169,6 +172,7 @@ describe('techsapo analyze', () => {
     fake.requests = [];
     fake.failures = [];
     fake.eventsStatus = 200;
+    fake.eventsHang = false;
     fake.final = completed();
     fake.runningReads = 0;
     fake.events = [
@@ -185,6 +189,8 @@ describe('techsapo analyze', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** How often an open stream is double-checked; short only where a test needs it. */
+  let checkMs = 60_000;
   const options = (extra: Partial<AnalyzeOptions> = {}): AnalyzeOptions => ({
     mode: 'parallel',
     wait: 30,
@@ -209,6 +215,7 @@ describe('techsapo analyze', () => {
       sleep: async (ms) => {
         sleeps.push(ms);
       },
+      streamCheckMs: checkMs,
     });
     return { code, stdout, stderr, sleeps, lines: stderr.trim().split('\n') };
   }
@@ -278,6 +285,8 @@ describe('techsapo analyze', () => {
         title: 'Insufficient providers',
         status: 503,
         detail: 'one answer',
+        instance: '/api/v1/analyses/an_1',
+        requestId: 'r1',
       },
     };
     fake.events = [event('failed', { error: 'insufficient providers' })];
@@ -296,6 +305,16 @@ describe('techsapo analyze', () => {
     expect(r.lines).toContain('techsapo: event stream unavailable; polling instead');
     expect(r.lines).toContain('techsapo: completed');
     expect(fake.requests.filter((q) => q.path === '/api/v1/analyses/an_1')).toHaveLength(3);
+  });
+
+  it('does not wait on a stream that went quiet once the analysis has ended', async () => {
+    fake.events = [event('queued'), event('started')];
+    fake.eventsHang = true;
+    checkMs = 100;
+    const r = await run(['a.ts'], { wait: 120 }).finally(() => (checkMs = 60_000));
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(JSON.parse(r.stdout).status).toBe('completed');
+    expect(r.lines).not.toContain('techsapo: event stream unavailable; polling instead');
   });
 
   it('with --wait 0 prints the queued analysis without following it', async () => {

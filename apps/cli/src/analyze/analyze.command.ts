@@ -38,6 +38,8 @@ export interface AnalyzeIo {
   cwd?: string;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** See WatchOptions.streamCheckMs. */
+  streamCheckMs?: number;
 }
 
 export function parseSeconds(value: string): number {
@@ -145,6 +147,7 @@ export async function runAnalyze(
       analysis = await watchAnalysis(api, created, {
         deadline: Date.now() + options.wait * 1000,
         report,
+        streamCheckMs: io.streamCheckMs,
       });
       if (!isTerminal(analysis)) {
         throw new ServerError(

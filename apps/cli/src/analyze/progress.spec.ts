@@ -20,6 +20,18 @@ describe('progress events', () => {
     expect(describeEvent(event!)).toBe('provider openai (gpt-x) answered in 812 ms');
   });
 
+  it('names the role and why a provider failed, as the engine reports them', () => {
+    expect(
+      describeEvent({
+        type: 'provider_failed',
+        data: { provider: 'b', role: 'peer', status: 'timeout', reason: 'no answer in 60 s' },
+      }),
+    ).toBe('provider b as peer failed: timeout (no answer in 60 s)');
+    expect(describeEvent({ type: 'aggregating', data: { provider: 'a' } })).toBe(
+      'aggregating the answers (a)',
+    );
+  });
+
   it('falls back to the JSON type and to flat payloads', () => {
     const event = toProgressEvent(
       message('message', { type: 'provider_failed', name: 'gemini', error: 'timeout' }),

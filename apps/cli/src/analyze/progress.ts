@@ -42,9 +42,14 @@ export function describeEvent(event: ProgressEvent): string {
   const d = event.data;
   const provider = text(d.provider) ?? text(d.name);
   const model = text(d.model);
-  const who = provider ? `provider ${provider}${model ? ` (${model})` : ''}` : 'provider';
+  const role = text(d.role);
+  const who = provider
+    ? `provider ${provider}${model ? ` (${model})` : ''}${role ? ` as ${role}` : ''}`
+    : 'provider';
   const latency = typeof d.latencyMs === 'number' ? ` in ${Math.round(d.latencyMs)} ms` : '';
-  const why = text(d.error) ?? text(d.reason) ?? text(d.detail) ?? text(d.status);
+  const reason = text(d.error) ?? text(d.reason) ?? text(d.detail);
+  const status = text(d.status);
+  const why = status && reason ? `${status} (${reason})` : (reason ?? status);
   switch (event.type) {
     case 'queued':
       return 'queued';
@@ -59,7 +64,7 @@ export function describeEvent(event: ProgressEvent): string {
     case 'review_completed':
       return `review completed${provider ? ` by ${provider}` : ''}`;
     case 'aggregating':
-      return 'aggregating the answers';
+      return `aggregating the answers${provider ? ` (${provider})` : ''}`;
     case 'completed': {
       const score =
         typeof d.consensus === 'object' && d.consensus !== null

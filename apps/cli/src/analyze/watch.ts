@@ -11,6 +11,8 @@ export interface WatchOptions {
   report: (line: string) => void;
   /** Between two reads of the analysis when the stream is not available. */
   pollIntervalMs?: number;
+  /** While the stream is open, how often the analysis is read in case its end was missed. */
+  streamCheckMs?: number;
 }
 
 const TERMINAL_EVENTS = new Set(['completed', 'failed']);
@@ -32,6 +34,13 @@ export async function watchAnalysis(
   const remaining = () => options.deadline - Date.now();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(0, remaining()));
+  // A stream that goes quiet (a proxy buffering it, a lost last event) must not outlast the result.
+  const check = setInterval(() => {
+    api.get(created.id).then(
+      (analysis) => isTerminal(analysis) && abort.abort(),
+      () => undefined,
+    );
+  }, options.streamCheckMs ?? 15_000);
   try {
     const body = await api.events(created.id, abort.signal);
     for await (const message of readServerSentEvents(body)) {
@@ -46,6 +55,7 @@ export async function watchAnalysis(
     if (!abort.signal.aborted) options.report('event stream unavailable; polling instead');
   } finally {
     clearTimeout(timer);
+    clearInterval(check);
     abort.abort();
   }
   let analysis = await api.get(created.id);
