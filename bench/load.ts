@@ -10,7 +10,6 @@
 // of the requests per minute as POSTs, and their completion by the worker is counted.
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -21,12 +20,12 @@ import { PasswordHasher, UsersService } from '@techsapo/security';
 import {
   freePort,
   MAIN,
-  ROOT,
   RunningProcess,
   startService,
   waitForHttp,
 } from '../test/support/processes';
 import { render, type BenchGoal, type BenchSection } from './bench-section';
+import { buildOnce, runtimeFlags } from './bench-service';
 
 export interface Scenario {
   name: string;
@@ -62,6 +61,9 @@ export interface ScenarioResult {
   sustainedPerMinute: number;
   requests: number;
   analysesSubmitted: number;
+  /** Finished by the worker during the scenario and its drain (NaN without the metric). */
+  analysesFinished: number;
+  drainSeconds: number;
   errorRate: number;
   errors: number;
   p50: number;
@@ -74,28 +76,16 @@ export interface ScenarioResult {
 
 interface Stack {
   base: string;
+  workerBase: string;
   api: RunningProcess;
   worker: RunningProcess;
   prefix: string;
   stop(): Promise<void>;
 }
 
-function runtimeFlags(): string[] {
-  return execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .toString()
-    .split('\n')
-    .filter(Boolean);
-}
-
 /** One API process and one worker, as `npm start` runs them (built, permission model). */
 async function startStack(): Promise<Stack> {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
+  buildOnce();
   const flags = runtimeFlags();
   const prefix = `load${randomBytes(3).toString('hex')}`;
   const shared = {
@@ -129,7 +119,7 @@ async function startStack(): Promise<Stack> {
     await stop();
     throw new Error(`${String(error)}\napi: ${api.output()}\nworker: ${worker.output()}`);
   }
-  return { base, api, worker, prefix, stop };
+  return { base, workerBase: `http://127.0.0.1:${workerPort}`, api, worker, prefix, stop };
 }
 
 /** `count` analysts (created with the library, not timed), each logged in over HTTP. */
@@ -180,15 +170,50 @@ async function hasAnalyses(base: string): Promise<boolean> {
   return Boolean(doc.paths?.['/api/v1/analyses']?.post);
 }
 
+/** The sum of every sample of a metric (all label sets), NaN when the metric is absent. */
+function metricSum(text: string, name: string): number {
+  let sum = NaN;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name} `) && !line.startsWith(`${name}{`)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    sum = Number.isNaN(sum) ? value : sum + value;
+  }
+  return sum;
+}
+
+async function metrics(base: string): Promise<string> {
+  return (await fetch(`${base}/metrics`)).text();
+}
+
 async function processFigures(base: string): Promise<{ cpuSeconds: number; rssBytes: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const value = (name: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-    return line ? Number(line.slice(name.length + 1)) : NaN;
-  };
+  const text = await metrics(base);
   return {
-    cpuSeconds: value('process_cpu_seconds_total'),
-    rssBytes: value('process_resident_memory_bytes'),
+    cpuSeconds: metricSum(text, 'process_cpu_seconds_total'),
+    rssBytes: metricSum(text, 'process_resident_memory_bytes'),
+  };
+}
+
+/**
+ * After a scenario with analyses: waits (at most 120 s) for the worker to empty the queue and
+ * returns how many analyses it finished meanwhile and how long the backlog took to drain.
+ */
+async function drainQueue(
+  stack: Stack,
+  finishedBefore: number,
+): Promise<{ finished: number; drainSeconds: number; waiting: number }> {
+  const started = Date.now();
+  let text = await metrics(stack.workerBase);
+  while (
+    metricSum(text, 'techsapo_wall_bounce_queue_length') > 0 &&
+    Date.now() - started < 120_000
+  ) {
+    await new Promise((r) => setTimeout(r, 500));
+    text = await metrics(stack.workerBase);
+  }
+  return {
+    finished: metricSum(text, 'techsapo_wall_bounce_duration_seconds_count') - finishedBefore,
+    drainSeconds: Math.round((Date.now() - started) / 1000),
+    waiting: metricSum(text, 'techsapo_wall_bounce_queue_length'),
   };
 }
 
@@ -214,6 +239,9 @@ async function drive(
   let counter = 0;
   let submitted = 0;
   const before = await processFigures(stack.base);
+  const finishedBefore = analyses
+    ? metricSum(await metrics(stack.workerBase), 'techsapo_wall_bounce_duration_seconds_count')
+    : NaN;
   const result = await autocannon({
     url: stack.base,
     connections: Math.min(sessions.length, Math.max(4, Math.ceil(rate / 5))),
@@ -244,6 +272,9 @@ async function drive(
     ],
   });
   const after = await processFigures(stack.base);
+  const drained = analyses
+    ? await drainQueue(stack, Number.isNaN(finishedBefore) ? 0 : finishedBefore)
+    : { finished: NaN, drainSeconds: 0, waiting: 0 };
   const failed = result.errors + result.timeouts + result.non2xx;
   const total = result.requests.total + result.errors + result.timeouts;
   return {
@@ -253,6 +284,8 @@ async function drive(
     sustainedPerMinute: Math.round((result['2xx'] / result.duration) * 60),
     requests: result.requests.total,
     analysesSubmitted: submitted,
+    analysesFinished: drained.finished,
+    drainSeconds: drained.drainSeconds,
     errorRate: total > 0 ? failed / total : 0,
     errors: failed,
     p50: result.latency.p50,
@@ -288,6 +321,16 @@ export async function runLoad(
       actual: `${r.sustainedPerMinute} req/min, ${r.errors} errors, p99 ${r.p99} ms`,
       met: r.sustainedPerMinute >= r.offeredPerMinute * 0.95 && r.errors === 0,
     }));
+    for (const r of results.filter((x) => x.analysesSubmitted > 0)) {
+      goals.push({
+        name: `${r.scenario}: the worker finishes every submitted analysis`,
+        target: `${r.analysesSubmitted} finished`,
+        actual: Number.isNaN(r.analysesFinished)
+          ? 'not measured (no techsapo_wall_bounce_duration_seconds)'
+          : `${r.analysesFinished} finished, backlog drained in ${r.drainSeconds} s`,
+        met: r.analysesFinished >= r.analysesSubmitted,
+      });
+    }
     return {
       title:
         `Load scenarios SC1: one API process + one worker, ${options.durationS} s each, ` +
@@ -299,6 +342,8 @@ export async function runLoad(
         'offered/min': r.offeredPerMinute,
         'sustained/min': r.sustainedPerMinute,
         analyses: r.analysesSubmitted,
+        'finished by worker': Number.isNaN(r.analysesFinished) ? '-' : r.analysesFinished,
+        'drain s': r.drainSeconds,
         'error %': (r.errorRate * 100).toFixed(2),
         'p50 ms': r.p50,
         'p99 ms': r.p99,

@@ -7,8 +7,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -18,8 +16,8 @@ import {
   tempDir,
   writeMcpConfig,
 } from '../../test/support/mcp-upstreams';
-import { freePort, MAIN, ROOT, startService, waitForHttp } from '../../test/support/processes';
 import type { BenchSection } from '../bench-section';
+import { startBenchService } from '../bench-service';
 
 const WARMUP = 100;
 const CALLS = 1000;
@@ -55,10 +53,6 @@ async function connect(url: string, headers: Record<string, string> = {}): Promi
 }
 
 export default async function mcp(): Promise<BenchSection> {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
   const root = tempDir('techsapo-bench-mcp-');
   const file = join(root, 'notes.txt');
   writeFileSync(file, 'a few lines of notes\n'.repeat(20));
@@ -75,47 +69,17 @@ export default async function mcp(): Promise<BenchSection> {
       { name: 'everything', transport: 'streamable-http', url: everything.url },
     ],
   });
-  const env = { MCP_CONFIG: config };
-  const flags = execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .toString()
-    .split('\n')
-    .filter(Boolean);
-  const port = await freePort();
-  const password = randomBytes(16).toString('hex');
-  const service = startService(
-    {
-      ...env,
-      PORT: String(port),
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      REDIS_KEY_PREFIX: `bench${port}`,
-      ADMIN_USERNAME: 'bench',
-      ADMIN_PASSWORD: password,
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      RATE_LIMIT_BURST: '1000000',
-      RATE_LIMIT_PER_MINUTE: '10000000',
-      RATE_LIMIT_PER_HOUR: '100000000',
-      // The quotas would stop a benchmark session long before it ends.
-      MCP_SESSION_FILE_READS: '1000000',
-      MCP_SESSION_NETWORK_CALLS: '1000000',
-    },
-    [...flags, MAIN],
-  );
+  const service = await startBenchService({
+    MCP_CONFIG: config,
+    // The quotas would stop a benchmark session long before it ends.
+    MCP_SESSION_FILE_READS: '1000000',
+    MCP_SESSION_NETWORK_CALLS: '1000000',
+  });
   const clients: Client[] = [];
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/health/ready`, 30000);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench', password }),
+    const proxied = await connect(`${service.base}/mcp`, {
+      Authorization: `Bearer ${await service.signIn()}`,
     });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const proxied = await connect(`${base}/mcp`, { Authorization: `Bearer ${accessToken}` });
     const directHttp = await connect(everything.url);
     const directStdio = new Client({ name: 'bench', version: '1.0.0' });
     await directStdio.connect(
@@ -188,8 +152,7 @@ export default async function mcp(): Promise<BenchSection> {
     };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    service.child.kill('SIGTERM');
-    await service.exited;
+    await service.stop();
     await stopProcess(everything.process);
   }
 }

@@ -18,6 +18,7 @@ import { CouncilMode } from './modes/council.mode';
 import { ParallelMode } from './modes/parallel.mode';
 import { SequentialMode } from './modes/sequential.mode';
 import { Judgement, parseJudgement } from './parsing/judgement';
+import { exceedsBudget } from './prompts/fit-budget';
 import { aggregatePrompt } from './prompts/prompts';
 import { combinedConfidence, Consensus } from './scoring/consensus';
 
@@ -38,8 +39,9 @@ interface Outcome {
 @Injectable()
 export class WallBounceEngine extends AnalysisEngine {
   constructor(
-    private readonly registry: ProviderRegistry,
-    private readonly detector: ContentDetector,
+    // Explicit tokens: the engine also runs where no decorator metadata is emitted (tsx bench).
+    @Inject(ProviderRegistry) private readonly registry: ProviderRegistry,
+    @Inject(ContentDetector) private readonly detector: ContentDetector,
     @Inject(wallBounceEngineConfig.factory.KEY)
     private readonly config: ConfigType<typeof wallBounceEngineConfig.factory>,
   ) {
@@ -55,6 +57,9 @@ export class WallBounceEngine extends AnalysisEngine {
     run.checkCancelled();
     const peers = this.registry.peersFor(request.providers);
     run.screen(request.content, 'request-text', 'request');
+    if (exceedsBudget([request.content])) {
+      run.degrade('the content was cut to fit the 1 MiB provider request limit');
+    }
     const ctx: ModeContext = { run, request, sequentialDepth: this.config.sequentialDepth };
     const mode = this.strategy(request, ctx);
 
@@ -125,6 +130,11 @@ export class WallBounceEngine extends AnalysisEngine {
     request: AnalysisRequest,
   ): Promise<Outcome> {
     const { answers, reviews } = mode.material(state);
+    if (exceedsBudget([request.content, ...[...answers, ...reviews].map((m) => m.text)])) {
+      run.degrade(
+        'the material for the aggregator was cut to fit the 1 MiB provider request limit',
+      );
+    }
     const prompt = aggregatePrompt(request.content, answers, reviews, request.language);
     const failures: string[] = [];
     let judgement: Judgement | undefined;
