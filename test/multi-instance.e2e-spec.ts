@@ -238,11 +238,12 @@ describeAnalyses('two API instances and workers that come and go', () => {
     RATE_LIMIT_PER_MINUTE: '1000',
     // The bundled simulator answers for the providers (development, none configured), slowly
     // enough that a job is still running when its worker is killed; a dead worker's lock
-    // lapses after 2 s and the others look for stalled jobs every second.
+    // lapses after 5 s (renewed every 2.5 s while it lives) and the others look for stalled
+    // jobs every 2 s.
     WALL_BOUNCE_SIMULATOR: 'on',
     WALL_BOUNCE_SIMULATOR_LATENCY_MS: '1500',
-    WALL_BOUNCE_LOCK_DURATION_MS: '2000',
-    WALL_BOUNCE_STALLED_INTERVAL_MS: '1000',
+    WALL_BOUNCE_LOCK_DURATION_MS: '5000',
+    WALL_BOUNCE_STALLED_INTERVAL_MS: '2000',
   };
   const processes: RunningProcess[] = [];
   let a: Instance;
@@ -314,7 +315,7 @@ describeAnalyses('two API instances and workers that come and go', () => {
     expect(done.body.status).toBe('completed');
     worker.process.child.kill('SIGTERM');
     expect(await worker.process.exited).toBe(0);
-  });
+  }, 150000);
 
   it('a worker killed in the middle of a job loses nothing: a worker that joins later finishes it', async () => {
     const first = await start('w2', 'worker');
@@ -330,5 +331,5 @@ describeAnalyses('two API instances and workers that come and go', () => {
     const done = await until(a, id, ['completed', 'failed']);
     expect(done.body.status).toBe('completed');
     expect(done.body.result).toBeDefined();
-  });
+  }, 150000);
 });
