@@ -54,7 +54,8 @@ export function prune(document) {
 
 export async function generate() {
   const document = JSON.parse(await readFile(SOURCE, 'utf8'));
-  const ast = await openapiTS(prune(document));
+  // Defaults stay optional: a request body may leave out what the server defaults.
+  const ast = await openapiTS(prune(document), { defaultNonNullable: false });
   const text = `// Written by npm run client (openapi-typescript) from openapi.json, the CLI operations only; do not edit.\n${astToString(ast)}`;
   return format(text, { ...(await resolveConfig(TARGET)), filepath: TARGET });
 }

@@ -93,6 +93,27 @@ export default async function mcp(): Promise<BenchSection> {
     const httpProxied = await measure(proxied, { ...echo, name: `everything__${echo.name}` });
     const stdioDirect = await measure(directStdio, read);
     const stdioProxied = await measure(proxied, { ...read, name: `fs__${read.name}` });
+    // The same call through the REST twin: the pipeline without the MCP transport.
+    const restTimes: number[] = [];
+    const overheads: number[] = [];
+    const restCall = (): Promise<Response> =>
+      fetch(`${base}/api/v1/mcp/servers/fs/tools/read_text_file/call`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ arguments: read.arguments }),
+      });
+    for (let i = 0; i < WARMUP; i += 1) await (await restCall()).arrayBuffer();
+    for (let i = 0; i < CALLS; i += 1) {
+      const started = process.hrtime.bigint();
+      const response = await restCall();
+      await response.arrayBuffer();
+      restTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
+      overheads.push(Number(response.headers.get('x-techsapo-overhead-ms')));
+      if (response.status !== 200) throw new Error(`REST call failed: ${response.status}`);
+    }
+    restTimes.sort((a, b) => a - b);
+    overheads.sort((a, b) => a - b);
+    const restTwin = { p50: percentile(restTimes, 50), p99: percentile(restTimes, 99) };
     const round = (n: number): number => Math.round(n * 100) / 100;
     const row = (path: string, m: { p50: number; p99: number }) => ({
       path,
@@ -108,6 +129,11 @@ export default async function mcp(): Promise<BenchSection> {
         row('everything echo, through the proxy', httpProxied),
         row('filesystem read_text_file (stdio), direct', stdioDirect),
         row('filesystem read_text_file, through the proxy', stdioProxied),
+        row('filesystem read_text_file, through the REST twin (fetch)', restTwin),
+        row('  of which server-side, upstream wait excluded (X-TechSapo-Overhead-Ms)', {
+          p50: percentile(overheads, 50),
+          p99: percentile(overheads, 99),
+        }),
       ],
       goals: [
         {

@@ -130,6 +130,7 @@ function completed(score = 0.82, degraded = false): Analysis {
     mode: 'parallel',
     createdAt: '2026-12-01T00:00:00.000Z',
     ownerId: 'u1',
+    cached: false,
     result: {
       answer: 'Looks fine.',
       confidence: 0.7,
@@ -284,6 +285,8 @@ describe('techsapo analyze', () => {
         title: 'Insufficient providers',
         status: 503,
         detail: 'one answer',
+        instance: '/api/v1/analyses/an_1',
+        requestId: 'r1',
       },
     };
     fake.events = [event('failed', { error: 'insufficient providers' })];

@@ -7,6 +7,7 @@ const completed = (score: number, degraded = false): Analysis => ({
   mode: 'parallel',
   createdAt: '2026-12-01T00:00:00.000Z',
   ownerId: 'u1',
+  cached: false,
   result: {
     answer: 'ok',
     confidence: 0.8,
@@ -55,6 +56,8 @@ describe('evaluateGate', () => {
         title: 'Insufficient providers',
         status: 503,
         detail: 'only 1 of 2 providers answered',
+        instance: '/api/v1/analyses/a1',
+        requestId: 'r1',
       },
     };
     expect(evaluateGate(failed, {})).toBe(

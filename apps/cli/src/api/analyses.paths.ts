@@ -26,6 +26,8 @@ export interface Analysis {
   startedAt?: string;
   completedAt?: string;
   ownerId: string;
+  /** Answered from an identical earlier request of the same owner. */
+  cached: boolean;
   result?: {
     answer: string;
     confidence: number;

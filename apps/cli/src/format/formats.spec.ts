@@ -29,6 +29,7 @@ const analysis: Analysis = {
   startedAt: '2026-12-01T00:00:01.000Z',
   completedAt: '2026-12-01T00:00:03.000Z',
   ownerId: 'u1',
+  cached: false,
   result: {
     answer: 'The patch writes to src/ at run time | and calls eval.',
     confidence: 0.74,
@@ -125,6 +126,8 @@ describe('output formats', () => {
         title: 'Insufficient providers',
         status: 503,
         detail: '1 of 2',
+        instance: '/api/v1/analyses/an_1',
+        requestId: 'r1',
       },
     });
     expect(md).toContain('status **failed**');
@@ -220,7 +223,14 @@ describe('output formats', () => {
           ...analysis,
           status: 'failed',
           result: undefined,
-          error: { type: 'x', title: 'Failed', status: 500 },
+          error: {
+            type: 'x',
+            title: 'Failed',
+            status: 500,
+            detail: 'd',
+            instance: '/api/v1/analyses/an_1',
+            requestId: 'r1',
+          },
         },
         { files: [], located: [], toolVersion: '0.1.0' },
       );

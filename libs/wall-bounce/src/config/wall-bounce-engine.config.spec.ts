@@ -124,8 +124,18 @@ describe('wall-bounce engine configuration', () => {
         ...KEYS,
       }),
     ).toContain('a: the key variable MISSING_KEY is not set');
-    expect(problems({ LLM_PROVIDERS: '{not json', ...KEYS })).toMatch(
-      /LLM_PROVIDERS: is not valid JSON/,
+    expect(problems({ LLM_PROVIDERS: '[{"apiKey": sk-secret-value}]', ...KEYS })).toMatch(
+      /LLM_PROVIDERS: is not valid JSON$/m,
+    );
+    expect(problems({ LLM_PROVIDERS: '[{"apiKey": sk-secret-value}]' })).not.toContain('sk-secret');
+    expect(problems({ LLM_PROVIDERS: '[{"name":"a","apiKey":"sk-secret-value"}]' })).toContain(
+      'unknown apiKey',
+    );
+    expect(problems({ LLM_PROVIDERS: '[{"name":"a","apiKey":"sk-secret-value"}]' })).not.toContain(
+      'sk-secret',
+    );
+    expect(problems({ LLM_PROVIDERS_FILE: '/nonexistent/providers.yaml' })).toContain(
+      'cannot read /nonexistent/providers.yaml (ENOENT)',
     );
     expect(problems({ LLM_PROVIDERS: TWO, LLM_PROVIDERS_FILE: '/x.yaml', ...KEYS })).toContain(
       'not both',

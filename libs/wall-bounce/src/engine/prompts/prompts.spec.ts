@@ -1,4 +1,4 @@
-import { cutToBytes, fitToBudget } from './fit-budget';
+import { cutToBytes, encodedBytes, fitToBudget } from './fit-budget';
 import { aggregatePrompt, reviewPrompt, taskOf } from './prompts';
 import { responseLabel, wrapUntrusted } from './untrusted';
 
@@ -40,5 +40,9 @@ describe('prompts', () => {
     const japanese = cutToBytes('日本語のテキスト'.repeat(100), 100);
     expect(Buffer.byteLength(japanese)).toBeLessThanOrEqual(100);
     expect(japanese).not.toContain('\uFFFD');
+    // Measured as sent: escaped quotes and newlines count double.
+    const escaped = cutToBytes('"\n'.repeat(1000), 300);
+    expect(encodedBytes(escaped)).toBeLessThanOrEqual(300);
+    expect(escaped.length).toBeGreaterThan(100);
   });
 });
