@@ -1,5 +1,8 @@
+import { validateEnvironment } from '@techsapo/core';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { CONFIG_NAMESPACES } from '../apps/api/src/config';
 import { K8S_ROOT, K8sObject, kustomizeBuild, podSpecOf, readObjects } from './support/kustomize';
 
 /**
@@ -117,6 +120,65 @@ function hardeningFindings(objects: K8sObject[]): string[] {
       } else if (!live || !ready) {
         findings.push(`${at}: no liveness or readiness probe`);
       }
+    }
+  }
+  return findings;
+}
+
+/** Rolling updates lose no request: preStop outlasts endpoint removal, grace outlasts both. */
+function shutdownFindings(objects: K8sObject[]): string[] {
+  const findings: string[] = [];
+  const config = objects.find((o) => id(o) === 'ConfigMap/techsapo-config');
+  const shutdownMs = Number((config?.data as Any | undefined)?.SHUTDOWN_TIMEOUT_MS);
+  if (!(shutdownMs > 0)) findings.push('techsapo-config: no SHUTDOWN_TIMEOUT_MS');
+  for (const o of workloads(objects).filter((w) => appName(w) === 'techsapo')) {
+    const pod = podSpecOf(o)!;
+    const command: string[] = (pod.containers[0].lifecycle as Any)?.preStop?.exec?.command ?? [];
+    const wait = command[0] === 'sleep' ? Number(command[1]) : 0;
+    if (!(wait > 0)) findings.push(`${id(o)}: no preStop wait before SIGTERM`);
+    const grace = Number(pod.terminationGracePeriodSeconds ?? 30);
+    if (grace <= wait + shutdownMs / 1000) {
+      findings.push(`${id(o)}: grace ${grace} s ≤ preStop ${wait} s + shutdown ${shutdownMs} ms`);
+    }
+  }
+  return findings;
+}
+
+/** A value of the right shape for each key of the Secret `techsapo-secrets`. */
+function secretValue(key: string): string {
+  if (key === 'data-encryption-key') return randomBytes(32).toString('base64');
+  if (key === 'admin-username') return 'admin';
+  return randomBytes(48).toString('base64url');
+}
+
+/**
+ * The environment each app container gets (ConfigMaps through envFrom, its own env, Secret
+ * references filled with values of the right shape), validated as the service validates it
+ * at boot: a variable the code requires but the manifests lack fails here, not in the cluster.
+ */
+function configurationFindings(objects: K8sObject[]): string[] {
+  const findings: string[] = [];
+  for (const o of workloads(objects).filter((w) => appName(w) === 'techsapo')) {
+    const container = podSpecOf(o)!.containers[0] as Any;
+    const env: Record<string, string> = {};
+    for (const from of container.envFrom ?? []) {
+      const map = objects.find(
+        (x) => x.kind === 'ConfigMap' && x.metadata.name === from.configMapRef?.name,
+      );
+      if (!map) findings.push(`${id(o)}: envFrom ${from.configMapRef?.name} is missing`);
+      Object.assign(env, (map?.data as Record<string, string> | undefined) ?? {});
+    }
+    for (const e of container.env ?? []) {
+      const ref = e.valueFrom?.secretKeyRef;
+      env[e.name] = ref ? secretValue(ref.key) : e.value;
+    }
+    try {
+      validateEnvironment(env, CONFIG_NAMESPACES);
+      for (const namespace of CONFIG_NAMESPACES) {
+        (namespace as unknown as { read(e: Record<string, string>): unknown }).read(env);
+      }
+    } catch (error) {
+      findings.push(`${id(o)}: ${(error as Error).message.replace(/\n\s*/g, ' ')}`);
     }
   }
   return findings;
@@ -324,6 +386,14 @@ describe('Kubernetes manifests (k8s/)', () => {
     expect(namespace?.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
+  it.each(Object.keys(TARGETS))('%s: every role boots with its configuration', (target) => {
+    expect(configurationFindings(rendered[target as keyof typeof TARGETS])).toEqual([]);
+  });
+
+  it.each(Object.keys(TARGETS))('%s: pods drain before they stop', (target) => {
+    expect(shutdownFindings(rendered[target as keyof typeof TARGETS])).toEqual([]);
+  });
+
   it.each(Object.keys(TARGETS))('%s: secrets are referenced, never inlined', (target) => {
     const objects = rendered[target as keyof typeof TARGETS];
     expect(secretFindings(objects)).toEqual([]);
@@ -407,6 +477,27 @@ describe('Kubernetes manifests (k8s/)', () => {
       ]);
     });
 
+    it('configuration', () => {
+      const objects = broken((o) => {
+        const config = o.find((x) => id(x) === 'ConfigMap/techsapo-config')!;
+        (config.data as Any).SESSION_MAX_PER_USER = 'three';
+        const worker = podSpecOf(o.find((x) => id(x) === 'Deployment/techsapo-worker')!)!;
+        const env = worker.containers[0].env as Any[];
+        env.splice(
+          env.findIndex((e) => e.name === 'OPENAI_API_KEY'),
+          1,
+        );
+      });
+      const findings = configurationFindings(objects);
+      expect(findings.map((f) => f.split(':')[0])).toEqual([
+        'Deployment/techsapo-api',
+        'Deployment/techsapo-worker',
+        'Deployment/techsapo-mcp',
+      ]);
+      expect(findings.every((f) => f.includes('SESSION_MAX_PER_USER'))).toBe(true);
+      expect(findings[1]).toContain('the key variable OPENAI_API_KEY is not set');
+    });
+
     it('scaling, network and stickiness', () => {
       const objects = broken((o) => {
         const hpa = o.find((x) => id(x) === 'HorizontalPodAutoscaler/techsapo-worker')!;
@@ -424,6 +515,11 @@ describe('Kubernetes manifests (k8s/)', () => {
       ]);
       expect(stickinessFindings(objects)).toEqual([
         'Service/techsapo-mcp: no ClientIP session affinity',
+      ]);
+      const worker = objects.find((x) => id(x) === 'Deployment/techsapo-worker')!;
+      podSpecOf(worker)!.terminationGracePeriodSeconds = 30;
+      expect(shutdownFindings(objects)).toEqual([
+        'Deployment/techsapo-worker: grace 30 s ≤ preStop 5 s + shutdown 25000 ms',
       ]);
     });
   });

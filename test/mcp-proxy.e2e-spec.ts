@@ -332,6 +332,11 @@ describe('MCP proxy (real upstreams, real client)', () => {
       /techsapo_mcp_operation_duration_seconds_count\{operation="call_tool",security_check="policy",result="denied"\}/,
     );
     const ready = await request(t.server).get('/health/ready');
-    expect(ready.body.checks.mcp.fs?.status ?? ready.body.checks.mcp).toBeDefined();
+    expect(ready.body.checks.mcp).toMatchObject({
+      status: 'up',
+      upstreams: { fs: { transport: 'stdio', status: 'connected' } },
+    });
+    // The client's credentials never travel upstream.
+    expect(scripted.authorizationSeen).toEqual([]);
   });
 });

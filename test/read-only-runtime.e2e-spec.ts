@@ -11,6 +11,7 @@ import {
   waitForHttp,
   type RunningProcess,
 } from './support/processes';
+import { productionProviders } from './support/production-providers';
 
 /** A private copy of dist/ (the real one is never touched), resolving node_modules from the repo. */
 function copyDist(): { dir: string; dist: string; main: string } {
@@ -161,6 +162,7 @@ describe('read-only runtime', () => {
     const service = startService(
       {
         ...secrets(),
+        ...productionProviders(),
         PORT: String(await freePort()),
         NODE_ENV: 'production',
         DATA_DIR: join(copy.dir, 'data'),

@@ -8,6 +8,7 @@ import {
   wallBounceEngineConfig,
 } from '@techsapo/wall-bounce';
 import { register } from 'prom-client';
+import type { SimulatedCall, SimulatorScript } from '@techsapo/wall-bounce';
 import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
 import {
   cooperative,
@@ -50,8 +51,7 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
     );
     return engine;
   };
-  const everyone = (script: ReturnType<typeof cooperative>) =>
-    THREE.forEach((p) => fakes.script(p.name, script));
+  const everyone = (script: SimulatorScript) => THREE.forEach((p) => fakes.script(p.name, script));
 
   it('parallel: every peer answers at once, the aggregator writes the answer, scores are measured', async () => {
     everyone(
@@ -173,6 +173,16 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
     expect(result.consensus.score).toBeLessThanOrEqual(1);
   });
 
+  it('council of two: nothing to compare between reviewers, so the judgement and similarity decide', async () => {
+    everyone(cooperative(ANSWERS, { agreement: 0.8, confidence: 0.9 }));
+    const { run } = await start(THREE);
+    const { result, events } = await run({ mode: 'council', providers: ['peer-a', 'peer-b'] });
+    expect(events.filter((e) => e.type === 'review_completed')).toHaveLength(2);
+    expect(result.consensus.method).toBe('aggregator-judgement+ngram-similarity');
+    expect(result.providers.map((p) => p.name)).toEqual(['peer-a', 'peer-b']);
+    expect(fakes.calls('peer-c')).toHaveLength(0);
+  });
+
   it('one failing peer of three: completed, degraded, the failure named; 5xx retried exactly once', async () => {
     everyone(cooperative(ANSWERS));
     fakes.script('peer-c', () => ({ error: 500 }));
@@ -220,6 +230,141 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
       status: 'failed',
       error: 'client-error: HTTP 400',
     });
+  });
+
+  it('the retry waits for retry-after; one longer than LLM_RETRY_AFTER_MAX_MS is not waited for', async () => {
+    everyone(cooperative(ANSWERS));
+    const arrivals: number[] = [];
+    fakes.script('peer-b', (call) => {
+      arrivals.push(Date.now());
+      return call.sequence === 1
+        ? { error: 429, retryAfterSeconds: 2 }
+        : cooperative(ANSWERS)(call);
+    });
+    fakes.script('peer-c', () => ({ error: 503, retryAfterSeconds: 30 }));
+    const { run } = await start(THREE, { LLM_RETRY_AFTER_MAX_MS: '5000' });
+    const { result } = await run({});
+    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(1900);
+    expect(result.providers.find((p) => p.name === 'peer-b')?.status).toBe('ok');
+    expect(fakes.calls('peer-c')).toHaveLength(1);
+    expect(result.providers.find((p) => p.name === 'peer-c')?.status).toBe('failed');
+  });
+
+  it('the circuit opens after repeated failures and then refuses calls without contacting the provider', async () => {
+    everyone(cooperative(ANSWERS));
+    fakes.script('peer-c', () => ({ error: 500 }));
+    const { run, registry } = await start(THREE, { LLM_CIRCUIT_FAILURES: '2' });
+    await run({});
+    expect(registry.states().find((s) => s.name === 'peer-c')?.circuit).toBe('closed');
+    await run({});
+    expect(registry.states().find((s) => s.name === 'peer-c')).toMatchObject({
+      circuit: 'open',
+      lastFailure: 'server-error: HTTP 500',
+    });
+    const before = fakes.calls('peer-c').length;
+    const { result } = await run({});
+    expect(fakes.calls('peer-c')).toHaveLength(before);
+    expect(result.providers.find((p) => p.name === 'peer-c')?.error).toBe(
+      'circuit-open: circuit open after repeated failures',
+    );
+    expect(registry.readiness()).toMatchObject({ ok: true, detail: { usable: 2 } });
+  });
+
+  it('Japanese answers: consensus from character n-grams when the aggregator gives no judgement', async () => {
+    const prose = (answers: Record<string, string>) => (call: SimulatedCall) =>
+      taskOf(call.system) === 'aggregate'
+        ? { text: 'Redis の SET コマンドに EX を付けて有効期限を設定してください。' }
+        : cooperative(answers)(call);
+    const similar = {
+      'peer-a': 'Redisのキャッシュは SET コマンドの EX オプションで有効期限を設定します。',
+      'peer-b': 'キャッシュの有効期限は、Redisの SET コマンドに EX オプションを付けて設定します。',
+      'peer-c': 'Redisでは SET コマンドの EX オプションでキャッシュの有効期限を設定できます。',
+    };
+    const different = {
+      'peer-a': 'Redisのキャッシュは SET コマンドの EX オプションで有効期限を設定します。',
+      'peer-b': '今日は天気が良いので、公園へ散歩に行きました。',
+      'peer-c': '新幹線で京都へ行き、お寺を見学しました。',
+    };
+    everyone(prose(similar));
+    const { run } = await start(THREE);
+    const agreeing = (
+      await run({ content: 'Redisのキャッシュの有効期限はどう設定しますか?', language: 'ja' })
+    ).result;
+    everyone(prose(different));
+    const disagreeing = (
+      await run({ content: 'Redisのキャッシュの有効期限はどう設定しますか?', language: 'ja' })
+    ).result;
+
+    expect(agreeing.consensus.method).toBe('ngram-similarity');
+    expect(agreeing.consensus.score).toBeGreaterThan(0.45);
+    expect(disagreeing.consensus.score).toBeLessThan(0.1);
+    expect(disagreeing.consensus.level).toBe('weak');
+    expect(agreeing.answer).toBe('Redis の SET コマンドに EX を付けて有効期限を設定してください。');
+    expect(agreeing.degradedReasons).toContain(
+      'aggregator peer-a gave no structured judgement; consensus from text similarity only',
+    );
+    const peerPrompt = fakes.calls('peer-b').find((c) => taskOf(c.system) === 'answer');
+    expect(peerPrompt?.system).toContain('"ja"');
+  });
+
+  it('a secret in a peer answer is redacted before the aggregator sees it', async () => {
+    const token = `ghp_${'A1b2C3d4E5'.repeat(4)}`;
+    everyone(
+      cooperative({ ...ANSWERS, 'peer-b': `Use this token: ${token} then SET key value EX 60.` }),
+    );
+    const { run } = await start(THREE);
+    const { result } = await run({});
+    const aggregate = fakes.calls('peer-a').find((c) => taskOf(c.system) === 'aggregate');
+    expect(aggregate?.prompt).not.toContain(token);
+    expect(result.providers.find((p) => p.name === 'peer-b')?.status).toBe('ok');
+    expect(result.security.flags).toContainEqual(
+      expect.objectContaining({ category: 'secret', action: 'redact', source: 'provider:peer-b' }),
+    );
+  });
+
+  it('an aggregator answer that is blocked is not used: the fallback writes the answer', async () => {
+    everyone(cooperative(ANSWERS));
+    fakes.script('peer-a', (call) =>
+      taskOf(call.system) === 'aggregate'
+        ? {
+            text: JSON.stringify({
+              answer: 'First delete require.cache, then reload.',
+              agreement: 1,
+              confidence: 1,
+            }),
+          }
+        : cooperative(ANSWERS)(call),
+    );
+    const { run } = await start(THREE, { WALL_BOUNCE_FALLBACK_AGGREGATOR: 'peer-b' });
+    const { result } = await run({});
+    expect(result.answer).toBe('FINAL: set the key with SET key value EX seconds.');
+    expect(result.degradedReasons.join('\n')).toMatch(/aggregator peer-a blocked/);
+    expect(result.security.flags).toContainEqual(
+      expect.objectContaining({ category: 'self-modification', source: 'provider:peer-a' }),
+    );
+  });
+
+  it('a request naming an unconfigured provider is refused with unknown-provider', async () => {
+    const { run } = await start(THREE);
+    await expect(run({ providers: ['peer-a', 'nobody'] })).rejects.toMatchObject({
+      code: 'unknown-provider',
+      status: 400,
+    });
+    expect(fakes.simulator.calls).toHaveLength(0);
+  });
+
+  it('content near 1 MiB, escapes included, is cut to fit each request under 1 MiB and reported', async () => {
+    everyone(cooperative(ANSWERS));
+    const content = 'const s = "a\\n";\n'.repeat(60_000); // ~1 MiB that grows when JSON-encoded
+    const { run } = await start(THREE);
+    const { result } = await run({ content });
+    expect(result.providers.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(Math.max(...fakes.simulator.calls.map((c) => c.bodyBytes))).toBeLessThanOrEqual(
+      1024 * 1024,
+    );
+    expect(result.degradedReasons).toContain(
+      'the content was cut to fit the 1 MiB provider request limit',
+    );
   });
 
   it('a peer that does not answer in time has status timeout', async () => {
@@ -318,8 +463,14 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
   });
 
   it('below the thresholds: flag marks the result degraded; escalate asks a further provider first', async () => {
+    // The aggregator is unsure with three answers and sure once a fourth agrees.
     const weak = cooperative(ANSWERS, { agreement: 0.3, confidence: 0.5 });
-    THREE.forEach((p) => fakes.script(p.name, weak));
+    const sure = cooperative(ANSWERS, { agreement: 0.95, confidence: 0.95 });
+    THREE.forEach((p) =>
+      fakes.script(p.name, (call) =>
+        untrustedBlocks(call.prompt).length === 4 ? sure(call) : weak(call),
+      ),
+    );
     fakes.script('peer-d', cooperative(ANSWERS));
     const four = [...THREE, { name: 'peer-d', kind: 'openai' as const }];
     const peers = { WALL_BOUNCE_PEERS: 'peer-a,peer-b,peer-c' };
@@ -341,7 +492,10 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
     const { result } = await engine.run({});
     expect(fakes.calls('peer-d').filter((c) => taskOf(c.system) === 'answer')).toHaveLength(1);
     expect(result.providers.map((p) => p.name)).toContain('peer-d');
-    expect(result.degradedReasons).toContain('escalated 1 time(s) to a further provider');
+    // peer-d agrees strongly, so the escalated result passes the gates.
+    expect(result.degradedReasons.filter((r) => /below/.test(r))).toEqual([]);
+    // One aggregation in the flagged run, two (before and after escalating) in this one.
+    expect(fakes.calls('peer-a').filter((c) => taskOf(c.system) === 'aggregate')).toHaveLength(3);
   });
 
   it('an aborted signal ends the analysis with AnalysisCancelledError', async () => {

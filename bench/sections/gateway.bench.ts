@@ -3,11 +3,8 @@
 // process, with autocannon. The service runs as `npm start` runs it (built, permission model);
 // its rate limits are raised so that they count requests without refusing the benchmark's.
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { freePort, MAIN, ROOT, startService, waitForHttp } from '../../test/support/processes';
 import type { BenchSection } from '../bench-section';
+import { startBenchService } from '../bench-service';
 
 const DURATION_S = 10;
 const CONNECTIONS = 16;
@@ -43,44 +40,10 @@ async function load(
 }
 
 export default async function gateway(): Promise<BenchSection> {
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  const flags = execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .toString()
-    .split('\n')
-    .filter(Boolean);
-  const port = await freePort();
-  const password = randomBytes(16).toString('hex');
-  const service = startService(
-    {
-      PORT: String(port),
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      REDIS_KEY_PREFIX: `bench${port}`,
-      ADMIN_USERNAME: 'bench',
-      ADMIN_PASSWORD: password,
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      RATE_LIMIT_BURST: '1000000',
-      RATE_LIMIT_PER_MINUTE: '10000000',
-      RATE_LIMIT_PER_HOUR: '100000000',
-    },
-    [...flags, MAIN],
-  );
+  const service = await startBenchService();
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/health/ready`, 30000);
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'bench', password }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
-    const auth = { authorization: `Bearer ${accessToken}` };
+    const { base } = service;
+    const auth = { authorization: `Bearer ${await service.signIn()}` };
     await load(`${base}/api/v1/auth/me`, auth); // warm-up: JIT, connections, Redis scripts
     const bare = await load(`${base}/health/live`, {});
     const full = await load(`${base}/api/v1/auth/me`, auth);
@@ -117,7 +80,6 @@ export default async function gateway(): Promise<BenchSection> {
       ],
     };
   } finally {
-    service.child.kill('SIGTERM');
-    await service.exited;
+    await service.stop();
   }
 }

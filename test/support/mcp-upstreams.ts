@@ -47,6 +47,8 @@ export interface ScriptedUpstream {
   url: string;
   /** The description the next tools/list returns. */
   description: string;
+  /** Authorization headers the upstream received (the proxy must forward none). */
+  authorizationSeen: string[];
   server: Server;
   close(): Promise<void>;
 }
@@ -56,8 +58,12 @@ export interface ScriptedUpstream {
  * read-only tool, `lookup`, is described by a value the test can change between calls.
  */
 export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
-  const state = { description: 'Looks up a term in the glossary.' } as ScriptedUpstream;
+  const state = {
+    description: 'Looks up a term in the glossary.',
+    authorizationSeen: [],
+  } as unknown as ScriptedUpstream;
   const server = createServer((req, res) => {
+    if (req.headers.authorization) state.authorizationSeen.push(req.headers.authorization);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -18,17 +18,38 @@ export type PinState = 'pinned' | 'unchanged' | 'changed';
 export class ToolPinsService {
   constructor(private readonly redis: RedisService) {}
 
+  /** Every pin of one server, read once (a catalogue rebuild needs all of them). */
+  async all(server: string): Promise<Map<string, ToolPin>> {
+    const stored = await this.redis.client.hgetall(this.key(server));
+    return new Map(
+      Object.entries(stored).map(([tool, json]) => [tool, JSON.parse(json) as ToolPin]),
+    );
+  }
+
+  /**
+   * The state of one definition against its pin; `known` (from `all`) saves the round trip
+   * when the tool is already pinned. An unpinned tool is pinned now (HSETNX: the first
+   * instance to see it wins, the others compare against that).
+   */
   async check(
     server: string,
     tool: string,
     hash: string,
+    known?: ToolPin,
   ): Promise<{ state: PinState; pin: ToolPin }> {
-    const key = this.key(server);
-    const fresh: ToolPin = { hash, approvedAt: new Date().toISOString(), approvedBy: 'first-use' };
-    const created = await this.redis.client.hsetnx(key, tool, JSON.stringify(fresh));
-    if (created === 1) return { state: 'pinned', pin: fresh };
-    const stored = await this.redis.client.hget(key, tool);
-    const pin = stored ? (JSON.parse(stored) as ToolPin) : fresh;
+    let pin = known;
+    if (!pin) {
+      const key = this.key(server);
+      const fresh: ToolPin = {
+        hash,
+        approvedAt: new Date().toISOString(),
+        approvedBy: 'first-use',
+      };
+      const created = await this.redis.client.hsetnx(key, tool, JSON.stringify(fresh));
+      if (created === 1) return { state: 'pinned', pin: fresh };
+      const stored = await this.redis.client.hget(key, tool);
+      pin = stored ? (JSON.parse(stored) as ToolPin) : fresh;
+    }
     return { state: pin.hash === hash ? 'unchanged' : 'changed', pin };
   }
 

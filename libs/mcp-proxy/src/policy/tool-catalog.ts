@@ -70,12 +70,14 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     this.readiness.register('mcp', async () => ({
       // Upstreams are reported, never a reason to take the instance out of rotation.
       ok: true,
-      detail: Object.fromEntries(
-        [...this.connections.values()].map((c) => [
-          c.server.name,
-          { transport: c.transport, status: c.status },
-        ]),
-      ),
+      detail: {
+        upstreams: Object.fromEntries(
+          [...this.connections.values()].map((c) => [
+            c.server.name,
+            { transport: c.transport, status: c.status },
+          ]),
+        ),
+      },
     }));
   }
 
@@ -133,6 +135,7 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     const connection = this.connection(name);
     const policy = this.file.policy.servers[name];
     const next = new Map<string, CatalogEntry>();
+    const pinned = connection.tools.length > 0 ? await this.pins.all(name) : new Map();
     await Promise.all(
       connection.tools.map(async (tool) => {
         const hash = definitionHash(tool);
@@ -148,7 +151,7 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
           entry.deniedReason = 'poisoned-description';
           return;
         }
-        const { state, pin } = await this.pins.check(name, tool.name, hash);
+        const { state, pin } = await this.pins.check(name, tool.name, hash, pinned.get(tool.name));
         entry.pinnedHash = pin.hash;
         if (state === 'changed') {
           entry.deniedReason = 'definition-changed';

@@ -1,4 +1,5 @@
 import type { Principal } from '@techsapo/core';
+import type { LocalQuota } from '../session/mcp-quotas';
 
 /** Who asks, through which door, for the audit entry and the quota scope. */
 export interface CallContext {
@@ -12,6 +13,8 @@ export interface CallContext {
   /** Quotas count per MCP session; on REST per login session or API key. */
   quotaScope: string;
   mcpSessionId?: string;
+  /** The MCP session's own counters (REST calls count in Redis instead). */
+  localQuota?: LocalQuota;
   via: 'mcp' | 'rest';
   /** Time spent waiting on the upstream (the proxy's overhead is the rest). */
   upstreamMs?: number;

@@ -131,12 +131,12 @@ export class McpProxyService {
       );
       check = 'quota';
       if (config.network || entry.tool.annotations?.openWorldHint === true)
-        await this.quotas.consume(ctx.quotaScope, 'network-calls');
+        await this.quotas.consume(ctx.quotaScope, 'network-calls', ctx.localQuota);
       if (
         config.roots.length > 0 ||
         Object.keys(args).some((k) => PATH_NAMES.has(normalizeName(k)))
       )
-        await this.quotas.consume(ctx.quotaScope, 'file-reads');
+        await this.quotas.consume(ctx.quotaScope, 'file-reads', ctx.localQuota);
       check = 'upstream';
       if (connection.status !== 'connected') throw new McpUpstreamUnavailableError(server);
       const upstreamStarted = process.hrtime.bigint();

@@ -17,6 +17,7 @@ import { mcpConfig } from '../config/mcp.config';
 import { McpRequestRefusedError, McpSessionNotFoundError } from '../errors/mcp.errors';
 import type { CallContext } from '../proxy/call-context';
 import { McpProxyService } from '../proxy/mcp-proxy.service';
+import type { LocalQuota } from '../session/mcp-quotas';
 import { McpSessionRegistry } from '../session/mcp-session-registry';
 import { CONTEXT_KEY, createToolServer } from './mcp-tool-server';
 
@@ -26,6 +27,7 @@ interface LiveSession {
   server: Server;
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
+  quota: LocalQuota;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
@@ -97,6 +99,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
       path: '/mcp',
       quotaScope: `m:${live.id}`,
       mcpSessionId: live.id,
+      localQuota: live.quota,
       via: 'mcp',
       upstreamMs: 0,
     };
@@ -129,7 +132,12 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
 
   private async open(principal: Principal): Promise<LiveSession> {
     const server = createToolServer(this.proxy);
-    const live = { principalId: principal.id, server, lastSeen: Date.now() } as LiveSession;
+    const live = {
+      principalId: principal.id,
+      server,
+      lastSeen: Date.now(),
+      quota: new Map(),
+    } as LiveSession;
     live.transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,

@@ -6,10 +6,14 @@ import { McpQuotaExceededError } from '../errors/mcp.errors';
 
 export type QuotaKind = 'file-reads' | 'network-calls';
 
+/** Counters of one MCP session, kept with the session in the process that serves it. */
+export type LocalQuota = Map<QuotaKind, number>;
+
 /**
- * MCP5 per session: file reads (50) and network-reaching calls (25). The scope is the MCP
- * session, or on REST the caller's login session or API key. Counters live in Redis (one
- * hash per scope), so the limit holds across instances; they expire with the idle timeout.
+ * MCP5 per session: file reads (50) and network-reaching calls (25). An MCP session lives in
+ * one process, so its counters live there too (no round trip per call). On REST the scope is
+ * the caller's login session or API key, which any instance may serve: those counters live in
+ * Redis (one hash per scope) and expire with the idle timeout.
  */
 @Injectable()
 export class McpQuotas {
@@ -18,9 +22,15 @@ export class McpQuotas {
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
   ) {}
 
-  async consume(scope: string, kind: QuotaKind): Promise<number> {
+  async consume(scope: string, kind: QuotaKind, local?: LocalQuota): Promise<number> {
     const limit =
       kind === 'file-reads' ? this.config.quotas.fileReads : this.config.quotas.networkCalls;
+    if (local) {
+      const used = (local.get(kind) ?? 0) + 1;
+      local.set(kind, used);
+      if (used > limit) throw new McpQuotaExceededError(kind, limit);
+      return used;
+    }
     const key = this.redis.key('mcp', 'quota', this.redis.hashTag(scope));
     const results = await this.redis.client
       .multi()

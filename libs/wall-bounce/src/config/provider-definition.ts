@@ -52,13 +52,22 @@ export function readProviderList(file?: string, inline?: string): ParsedProvider
     return { definitions: [], problems: ['set LLM_PROVIDERS_FILE or LLM_PROVIDERS, not both'] };
   }
   let raw: unknown = [];
+  let text: string | undefined = inline;
   try {
-    if (file)
-      raw = loadYaml(readFileSync(file, 'utf8')); // YAML is a superset of JSON
-    else if (inline) raw = JSON.parse(inline);
+    if (file) text = readFileSync(file, 'utf8');
   } catch (error) {
-    const what = file ? `cannot read ${file}` : 'is not valid JSON';
-    return { definitions: [], problems: [`${what}: ${(error as Error).message.split('\n')[0]}`] };
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    return { definitions: [], problems: [`cannot read ${file} (${code})`] };
+  }
+  try {
+    // YAML is a superset of JSON, so the file may be either.
+    if (text !== undefined) raw = file ? loadYaml(text) : JSON.parse(text);
+  } catch (error) {
+    // Parser messages quote the input, which may hold a misplaced key: report the place only.
+    const line = (error as { mark?: { line?: number } }).mark?.line;
+    const where = line !== undefined ? ` (line ${line + 1})` : '';
+    const what = file ? 'is not valid YAML or JSON' : 'is not valid JSON';
+    return { definitions: [], problems: [`${what}${where}`] };
   }
   return checkProviderList(raw);
 }

@@ -138,17 +138,20 @@ export const wallBounceEngineConfig = defineConfig(
 );
 
 /**
- * The provider list as a whole: parses, entries valid, keys present in the environment,
- * hosts allowed, and at least two providers in production (the simulator never runs there).
+ * The provider list as a whole: parses, entries valid, hosts allowed; in the roles that run
+ * analyses also keys present and, in production, at least two providers (the simulator never
+ * runs there).
  * Reported on whichever of the two variables is set (LLM_PROVIDERS when neither is).
  */
 function providerListProblems(e: WallBounceEngineEnv): string[] {
   const { definitions, problems } = readProviderList(e.LLM_PROVIDERS_FILE, e.LLM_PROVIDERS);
   const env = envOf(e);
   const production = e.NODE_ENV === 'production';
+  // Only processes that run analyses (worker, all) call providers, so only they need the keys.
+  const calls = env.ROLE === undefined || env.ROLE === 'worker' || env.ROLE === 'all';
   const hosts = Array.isArray(e.LLM_ALLOWED_HOSTS) ? e.LLM_ALLOWED_HOSTS : DEFAULT_ALLOWED_HOSTS;
   for (const d of definitions) {
-    if (d.apiKeyEnv && !env[d.apiKeyEnv]) {
+    if (calls && d.apiKeyEnv && !env[d.apiKeyEnv]) {
       problems.push(`${d.name}: the key variable ${d.apiKeyEnv} is not set`);
     }
     const host = new URL(baseUrlOf(d)).hostname;
@@ -158,7 +161,7 @@ function providerListProblems(e: WallBounceEngineEnv): string[] {
       problems.push(`${d.name}: loopback host ${host} is refused in production`);
     }
   }
-  if (production && problems.length === 0 && definitions.length < 2) {
+  if (calls && production && problems.length === 0 && definitions.length < 2) {
     problems.push('production needs at least two providers (the simulator never runs there)');
   }
   return problems;

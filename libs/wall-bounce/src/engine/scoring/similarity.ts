@@ -39,21 +39,20 @@ export function dice(a: Map<string, number>, b: Map<string, number>): number {
   return (2 * shared) / (sizeA + sizeB);
 }
 
+/** n of the character n-grams: trigrams separate unrelated English well and still work for Japanese. */
+export const NGRAM_SIZE = 3;
+
 /**
  * Deterministic text similarity in 0..1 that works without word boundaries (Japanese,
- * Chinese) as well as with them: the mean of the Dice coefficients of character bigrams and
- * trigrams of the normalised texts.
+ * Chinese) as well as with them: the Dice coefficient of the character trigrams of the
+ * normalised texts.
  */
 export function textSimilarity(a: string, b: string): number {
   const x = normalizeForSimilarity(a);
   const y = normalizeForSimilarity(b);
   if (x === y) return 1;
   if (!x || !y) return 0;
-  return (
-    (dice(characterNgrams(x, 2), characterNgrams(y, 2)) +
-      dice(characterNgrams(x, 3), characterNgrams(y, 3))) /
-    2
-  );
+  return dice(characterNgrams(x, NGRAM_SIZE), characterNgrams(y, NGRAM_SIZE));
 }
 
 /** Mean similarity over every pair of texts; undefined with fewer than two. */

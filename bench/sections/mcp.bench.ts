@@ -1,0 +1,158 @@
+// MCP proxy overhead: the latency one tools/call gains by going through the proxy's /mcp
+// (authentication, session check, policy, argument checks, quota, audit, result scan) rather
+// than straight to the upstream, with the SDK's Client on both paths, one call at a time.
+// The service runs as `npm start` runs it (built, permission model: MCP_CONFIG names a stdio
+// upstream, which is what allows its child process). Upstreams: the real everything server
+// (Streamable HTTP) and the real filesystem server (stdio).
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  FILESYSTEM_SERVER,
+  startEverythingHttp,
+  stopProcess,
+  tempDir,
+  writeMcpConfig,
+} from '../../test/support/mcp-upstreams';
+import type { BenchSection } from '../bench-section';
+import { startBenchService } from '../bench-service';
+
+const WARMUP = 100;
+const CALLS = 1000;
+
+interface Call {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function measure(client: Client, call: Call): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < WARMUP; i += 1) await client.callTool(call);
+  const times: number[] = [];
+  for (let i = 0; i < CALLS; i += 1) {
+    const started = process.hrtime.bigint();
+    const result = await client.callTool(call);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (result.isError) throw new Error(`${call.name} failed: ${JSON.stringify(result.content)}`);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: 'bench', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+  );
+  return client;
+}
+
+export default async function mcp(): Promise<BenchSection> {
+  const root = tempDir('techsapo-bench-mcp-');
+  const file = join(root, 'notes.txt');
+  writeFileSync(file, 'a few lines of notes\n'.repeat(20));
+  const everything = await startEverythingHttp();
+  const config = writeMcpConfig(tempDir('techsapo-bench-mcp-config-'), {
+    servers: [
+      {
+        name: 'fs',
+        transport: 'stdio',
+        command: 'node',
+        args: [FILESYSTEM_SERVER, root],
+        roots: [root],
+      },
+      { name: 'everything', transport: 'streamable-http', url: everything.url },
+    ],
+  });
+  const service = await startBenchService({
+    MCP_CONFIG: config,
+    // The quotas would stop a benchmark session long before it ends.
+    MCP_SESSION_FILE_READS: '1000000',
+    MCP_SESSION_NETWORK_CALLS: '1000000',
+  });
+  const clients: Client[] = [];
+  try {
+    const proxied = await connect(`${service.base}/mcp`, {
+      Authorization: `Bearer ${await service.signIn()}`,
+    });
+    const directHttp = await connect(everything.url);
+    const directStdio = new Client({ name: 'bench', version: '1.0.0' });
+    await directStdio.connect(
+      new StdioClientTransport({ command: process.execPath, args: [FILESYSTEM_SERVER, root] }),
+    );
+    clients.push(proxied, directHttp, directStdio);
+
+    const echo = { name: 'echo', arguments: { message: 'hello from the benchmark' } };
+    const read = { name: 'read_text_file', arguments: { path: file } };
+    const httpDirect = await measure(directHttp, echo);
+    const httpProxied = await measure(proxied, { ...echo, name: `everything__${echo.name}` });
+    const stdioDirect = await measure(directStdio, read);
+    const stdioProxied = await measure(proxied, { ...read, name: `fs__${read.name}` });
+    // The same call through the REST twin: the pipeline without the MCP transport.
+    const restTimes: number[] = [];
+    const overheads: number[] = [];
+    const restCall = (): Promise<Response> =>
+      fetch(`${base}/api/v1/mcp/servers/fs/tools/read_text_file/call`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ arguments: read.arguments }),
+      });
+    for (let i = 0; i < WARMUP; i += 1) await (await restCall()).arrayBuffer();
+    for (let i = 0; i < CALLS; i += 1) {
+      const started = process.hrtime.bigint();
+      const response = await restCall();
+      await response.arrayBuffer();
+      restTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
+      overheads.push(Number(response.headers.get('x-techsapo-overhead-ms')));
+      if (response.status !== 200) throw new Error(`REST call failed: ${response.status}`);
+    }
+    restTimes.sort((a, b) => a - b);
+    overheads.sort((a, b) => a - b);
+    const restTwin = { p50: percentile(restTimes, 50), p99: percentile(restTimes, 99) };
+    const round = (n: number): number => Math.round(n * 100) / 100;
+    const row = (path: string, m: { p50: number; p99: number }) => ({
+      path,
+      'p50 ms': round(m.p50),
+      'p99 ms': round(m.p99),
+    });
+    const addedHttp = httpProxied.p50 - httpDirect.p50;
+    const addedStdio = stdioProxied.p50 - stdioDirect.p50;
+    return {
+      title: `MCP proxy: tools/call through /mcp vs straight to the upstream (${CALLS} sequential calls each, SDK Client)`,
+      rows: [
+        row('everything echo (Streamable HTTP), direct', httpDirect),
+        row('everything echo, through the proxy', httpProxied),
+        row('filesystem read_text_file (stdio), direct', stdioDirect),
+        row('filesystem read_text_file, through the proxy', stdioProxied),
+        row('filesystem read_text_file, through the REST twin (fetch)', restTwin),
+        row('  of which server-side, upstream wait excluded (X-TechSapo-Overhead-Ms)', {
+          p50: percentile(overheads, 50),
+          p99: percentile(overheads, 99),
+        }),
+      ],
+      goals: [
+        {
+          name: 'added latency per tools/call, Streamable HTTP upstream (p50)',
+          target: '≤ 2 ms',
+          actual: `${round(addedHttp)} ms`,
+          met: addedHttp <= 2,
+        },
+        {
+          name: 'added latency per tools/call, stdio upstream (p50)',
+          target: '≤ 2 ms',
+          actual: `${round(addedStdio)} ms`,
+          met: addedStdio <= 2,
+        },
+      ],
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await service.stop();
+    await stopProcess(everything.process);
+  }
+}

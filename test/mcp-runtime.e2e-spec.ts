@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FILESYSTEM_SERVER, tempDir, writeMcpConfig } from './support/mcp-upstreams';
+import { freePort, MAIN, ROOT, startService, waitForHttp } from './support/processes';
+
+/** The flags `npm start` would use with this environment (scripts/runtime-flags.mjs). */
+function runtimeFlags(env: Record<string, string>): string[] {
+  return execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+    .toString()
+    .split('\n')
+    .filter(Boolean);
+}
+
+/**
+ * The built service under the read-only runtime (Node's permission model) with a stdio
+ * upstream: naming it in MCP_CONFIG is what allows the child process, and without that opt-in
+ * the upstream cannot start while the service itself stays up. Needs `npm run build`.
+ */
+describe('MCP stdio upstreams under the read-only runtime', () => {
+  const root = tempDir('techsapo-mcp-runtime-');
+  const data = tempDir('techsapo-mcp-runtime-data-');
+  writeFileSync(join(root, 'notes.txt'), 'inside the root\n');
+  const config = writeMcpConfig(tempDir('techsapo-mcp-runtime-config-'), {
+    servers: [
+      {
+        name: 'fs',
+        transport: 'stdio',
+        command: 'node',
+        args: [FILESYSTEM_SERVER, root],
+        roots: [root],
+      },
+    ],
+  });
+
+  async function run(
+    flags: string[],
+  ): Promise<{ servers: unknown; read: Response; output: string }> {
+    const port = await freePort();
+    const password = randomBytes(12).toString('hex');
+    const service = startService(
+      {
+        PORT: String(port),
+        NODE_ENV: 'development',
+        DATA_DIR: data,
+        REDIS_KEY_PREFIX: `mcprt${port}`,
+        ADMIN_USERNAME: 'runtime-admin',
+        ADMIN_PASSWORD: password,
+        MCP_CONFIG: config,
+      },
+      [...flags, MAIN],
+    );
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${base}/health/ready`, 30_000);
+      const login = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'runtime-admin', password }),
+      });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+      const servers = await (await fetch(`${base}/api/v1/mcp/servers`, { headers: auth })).json();
+      const read = await fetch(`${base}/api/v1/mcp/servers/fs/tools/read_text_file/call`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ arguments: { path: join(root, 'notes.txt') } }),
+      });
+      return { servers, read, output: service.output() };
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
+  }
+
+  it('starts the upstream when MCP_CONFIG names it (the opt-in for child processes)', async () => {
+    const flags = runtimeFlags({
+      MCP_CONFIG: config,
+      DATA_DIR: data,
+    });
+    expect(flags).toContain('--allow-child-process');
+    const { servers, read } = await run(flags);
+    expect(servers).toEqual({
+      items: [expect.objectContaining({ name: 'fs', status: 'connected' })],
+    });
+    expect(read.status).toBe(200);
+    expect(JSON.stringify(await read.json())).toContain('inside the root');
+  });
+
+  it('without the opt-in the permission model refuses the child, and the service stays up', async () => {
+    const flags = runtimeFlags({
+      MCP_CONFIG: '',
+      DATA_DIR: data,
+    });
+    expect(flags).not.toContain('--allow-child-process');
+    const { servers, read } = await run(flags);
+    expect(servers).toEqual({
+      items: [expect.objectContaining({ name: 'fs', status: 'error', toolCount: 0 })],
+    });
+    expect(read.status).toBe(403);
+  });
+});
