@@ -153,9 +153,20 @@ describe('analyses across separate api and worker processes', () => {
     });
     expect(created.status).toBe(202);
     const id = String(created.body.id);
-    const status = async () => String((await call('GET', `/api/v1/analyses/${id}`)).body.status);
-    while ((await status()) !== 'running') await new Promise((r) => setTimeout(r, 100));
-    // Mid-job: the providers are still answering (2.5 s each round).
+    // Mid-job: the worker has announced the job and its providers are answering (2.5 s each
+    // round), as its own events on the stream show.
+    const stream = await fetch(`${api.url}/api/v1/analyses/${id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    while (!/^event: provider_started$/m.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the event stream ended before the providers started:\n${seen}`);
+      seen += decoder.decode(value, { stream: true });
+    }
+    await reader.cancel();
     const victim = workers[0];
     victim.process.child.kill('SIGKILL');
     await victim.process.exited;
