@@ -27,8 +27,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const previous = { ...process.env };
   // A bootstrap admin and a fixed signing secret unless the test chooses its own; rate limits
-  // and login bans high enough that only tests about them meet them.
+  // and login bans high enough that only tests about them meet them; the bundled provider
+  // simulator (instant) where a test names no providers, as in development.
   const defaults = {
+    WALL_BOUNCE_SIMULATOR: 'on',
+    WALL_BOUNCE_SIMULATOR_LATENCY_MS: '0',
     RATE_LIMIT_BURST: '10000',
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_PER_HOUR: '1000000',
