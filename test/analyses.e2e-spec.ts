@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { auditEntries } from './support/audit';
 import { adminAuth, signIn, SignedIn } from './support/auth';
 import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
 import { startTestApp, TestApp } from './support/test-app';
@@ -283,6 +284,25 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect(await t.redis.client.exists(t.redis.key('analysis', `{${id}}`, 'events'))).toBe(0);
     const list = await request(t.server).get('/api/v1/analyses?limit=100').set(analyst.auth);
     expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(id);
+
+    // Creation and deletion are in the audit trail as `analysis` entries naming the analysis.
+    let entries = await auditEntries(t);
+    for (
+      let i = 0;
+      i < 50 && !entries.some((e) => e.request.method === 'DELETE' && e.details.analysisId === id);
+      i += 1
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+      entries = await auditEntries(t);
+    }
+    const mine = entries.filter((e) => e.details.analysisId === id);
+    expect(mine.map((e) => [e.type, e.request.method, e.outcome.status])).toEqual(
+      expect.arrayContaining([
+        ['analysis', 'POST', 200],
+        ['analysis', 'DELETE', 204],
+      ]),
+    );
+    expect(JSON.stringify(mine)).not.toContain('erase me');
   });
 
   it('validates the body: empty content, unknown properties, one provider, wait over 60', async () => {
