@@ -155,7 +155,8 @@ describe('analyses across separate api and worker processes', () => {
     const id = String(created.body.id);
     const status = async () => String((await call('GET', `/api/v1/analyses/${id}`)).body.status);
     while ((await status()) !== 'running') await new Promise((r) => setTimeout(r, 100));
-    // Mid-job: the providers are still answering (2.5 s each round).
+    // Mid-job: the engine has started (the providers answer after 2.5 s each round).
+    await new Promise((r) => setTimeout(r, 700));
     const victim = workers[0];
     victim.process.child.kill('SIGKILL');
     await victim.process.exited;
