@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { auditEntries } from './support/audit';
 import { adminAuth, signIn, SignedIn } from './support/auth';
 import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
 import { startTestApp, TestApp } from './support/test-app';
@@ -41,6 +42,15 @@ function parseSse(text: string): { events: Event[]; comments: string[] } {
   return { events, comments };
 }
 
+const answer = cooperative(ANSWERS);
+/** Cooperative peers; `SLOWLY` in the content slows every call, `TWO-FAIL` fails two peers. */
+const scripted: Parameters<FakeProviders['script']>[1] = (call) => {
+  if (call.prompt.includes('TWO-FAIL') && call.model !== 'peer-a')
+    return { error: 400, message: 'bad request' };
+  if (call.prompt.includes('SLOWLY')) return { ...answer(call), latencyMs: 1500 };
+  return answer(call);
+};
+
 describe('analyses API (real engine, fake providers, real Redis)', () => {
   let t: TestApp;
   let fakes: FakeProviders;
@@ -49,7 +59,7 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
 
   beforeAll(async () => {
     fakes = await startFakeProviders();
-    for (const p of PEERS) fakes.script(p.name, cooperative(ANSWERS));
+    for (const p of PEERS) fakes.script(p.name, scripted);
     t = await startTestApp(
       fakes.env(PEERS, {
         ROLE: 'all',
@@ -266,7 +276,7 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
       expect(comments.some((c) => c.startsWith('heartbeat'))).toBe(true);
       expect(events[events.length - 1].type).toBe('completed');
     } finally {
-      fakes.script('peer-c', cooperative(ANSWERS));
+      fakes.script('peer-c', scripted);
     }
   });
 
@@ -283,6 +293,72 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect(await t.redis.client.exists(t.redis.key('analysis', `{${id}}`, 'events'))).toBe(0);
     const list = await request(t.server).get('/api/v1/analyses?limit=100').set(analyst.auth);
     expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(id);
+
+    // Creation and deletion are in the audit trail as `analysis` entries naming the analysis.
+    let entries = await auditEntries(t);
+    for (
+      let i = 0;
+      i < 50 && !entries.some((e) => e.request.method === 'DELETE' && e.details.analysisId === id);
+      i += 1
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+      entries = await auditEntries(t);
+    }
+    const mine = entries.filter((e) => e.details.analysisId === id);
+    expect(mine.map((e) => [e.type, e.request.method, e.outcome.status])).toEqual(
+      expect.arrayContaining([
+        ['analysis', 'POST', 200],
+        ['analysis', 'DELETE', 204],
+      ]),
+    );
+    expect(JSON.stringify(mine)).not.toContain('erase me');
+  });
+
+  it('fails with an insufficient-providers problem when two of three peers fail', async () => {
+    const res = await create(
+      analyst,
+      { content: `TWO-FAIL ${marker()}`, cache: false },
+      '?wait=30',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('failed');
+    expect(res.body.result).toBeUndefined();
+    expect(res.body.error.type).toMatch(/insufficient-providers$/);
+    const events = await request(t.server)
+      .get(`/api/v1/analyses/${res.body.id}/events`)
+      .set(analyst.auth)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      });
+    const types = parseSse(events.body as string).events.map((e) => e.type);
+    expect(types).toContain('provider_failed');
+    expect(types[types.length - 1]).toBe('failed');
+  });
+
+  it('deleting a running analysis stops it: nothing is stored afterwards', async () => {
+    const res = await create(analyst, { content: `SLOWLY cancel me ${marker()}`, cache: false });
+    const id = res.body.id as string;
+    for (let i = 0; i < 100; i += 1) {
+      const got = await request(t.server).get(`/api/v1/analyses/${id}`).set(analyst.auth);
+      if (got.body.status === 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(
+      (await request(t.server).delete(`/api/v1/analyses/${id}`).set(analyst.auth)).status,
+    ).toBe(204);
+    // Longer than the rest of the run would have taken.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(await t.redis.client.hgetall(t.redis.key('analysis', `{${id}}`))).toEqual({
+      status: 'cancelled',
+      erased: '1',
+    });
+    expect(await t.redis.client.exists(t.redis.key('analysis', `{${id}}`, 'events'))).toBe(0);
+    expect((await request(t.server).get(`/api/v1/analyses/${id}`).set(analyst.auth)).status).toBe(
+      404,
+    );
   });
 
   it('validates the body: empty content, unknown properties, one provider, wait over 60', async () => {

@@ -72,7 +72,7 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
     });
     this.running.inc();
     const timer = this.duration.startTimer({ mode: record.mode });
-    const progress = new ProgressChain(this.events, id);
+    const progress = new ProgressChain(this.events, id, aborter.signal);
     let status = 'failed';
     try {
       progress.push('started', { attempt: attempt.number });
@@ -130,9 +130,12 @@ class ProgressChain {
   constructor(
     private readonly events: AnalysisEvents,
     private readonly id: string,
+    /** Aborted when the analysis was erased: nothing more is written for it. */
+    private readonly erased: AbortSignal,
   ) {}
 
   push(type: AnalysisEventType, data: Record<string, unknown>): void {
+    if (this.erased.aborted) return;
     this.tail = this.tail
       .then(() => this.events.append(this.id, type, data))
       .catch(() => undefined);
