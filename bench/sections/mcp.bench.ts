@@ -77,8 +77,9 @@ export default async function mcp(): Promise<BenchSection> {
   });
   const clients: Client[] = [];
   try {
+    const accessToken = await service.signIn();
     const proxied = await connect(`${service.base}/mcp`, {
-      Authorization: `Bearer ${await service.signIn()}`,
+      Authorization: `Bearer ${accessToken}`,
     });
     const directHttp = await connect(everything.url);
     const directStdio = new Client({ name: 'bench', version: '1.0.0' });
@@ -97,7 +98,7 @@ export default async function mcp(): Promise<BenchSection> {
     const restTimes: number[] = [];
     const overheads: number[] = [];
     const restCall = (): Promise<Response> =>
-      fetch(`${base}/api/v1/mcp/servers/fs/tools/read_text_file/call`, {
+      fetch(`${service.base}/api/v1/mcp/servers/fs/tools/read_text_file/call`, {
         method: 'POST',
         headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ arguments: read.arguments }),

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -98,6 +99,20 @@ describe('upstream host policy (MCP4)', () => {
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it("leaves no listener per request on the caller's long-lived signal", async () => {
+      const fetchGuarded = guardedFetch({ allow: [], block: [] }, false);
+      const controller = new AbortController();
+      for (let i = 0; i < 30; i += 1) {
+        const response = await fetchGuarded(`${base}/final`, {
+          method: 'POST',
+          body: '{}',
+          signal: controller.signal,
+        });
+        await response.text();
+      }
+      expect(getEventListeners(controller.signal, 'abort').length).toBeLessThan(5);
+    });
 
     it('checks every hop and follows only allowed ones', async () => {
       const fetchGuarded = guardedFetch({ allow: [], block: ['*malicious-site.com'] }, false);

@@ -123,7 +123,11 @@ export function guardedFetch(
     let url = String(input);
     for (let hop = 0; ; hop += 1) {
       await assertUpstreamUrl(url, lists, production, resolve);
-      const response = await fetch(url, { ...init, redirect: 'manual' });
+      // The SDK passes one long-lived signal with every request, and fetch leaves a listener on
+      // it after each JSON response: a per-request signal that follows it (weakly) keeps a
+      // long-running proxy from collecting one listener, and its request, per call.
+      const signal = init?.signal ? AbortSignal.any([init.signal]) : undefined;
+      const response = await fetch(url, { ...init, signal, redirect: 'manual' });
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return response;
       if (hop >= MAX_REDIRECTS) throw new UpstreamUrlRefusedError(url, 'too many redirects');
