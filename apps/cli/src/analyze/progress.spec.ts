@@ -27,6 +27,9 @@ describe('progress events', () => {
         data: { provider: 'b', role: 'peer', status: 'timeout', reason: 'no answer in 60 s' },
       }),
     ).toBe('provider b as peer failed: timeout (no answer in 60 s)');
+    expect(
+      describeEvent({ type: 'provider_started', data: { provider: 'c', role: 'review' } }),
+    ).toBe('provider c as reviewer started');
     expect(describeEvent({ type: 'aggregating', data: { provider: 'a' } })).toBe(
       'aggregating the answers (a)',
     );

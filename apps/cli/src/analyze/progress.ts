@@ -42,7 +42,7 @@ export function describeEvent(event: ProgressEvent): string {
   const d = event.data;
   const provider = text(d.provider) ?? text(d.name);
   const model = text(d.model);
-  const role = text(d.role);
+  const role = d.role === 'review' ? 'reviewer' : text(d.role);
   const who = provider
     ? `provider ${provider}${model ? ` (${model})` : ''}${role ? ` as ${role}` : ''}`
     : 'provider';
