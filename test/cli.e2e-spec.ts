@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Ajv from 'ajv-draft-04';
+import Redis from 'ioredis';
 import addFormats from 'ajv-formats';
 import {
   freePort,
@@ -23,6 +24,8 @@ const ANALYSES_ON_SERVER =
   '/api/v1/analyses' in
   (JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')) as { paths: object }).paths;
 const withAnalyses = ANALYSES_ON_SERVER ? describe : describe.skip;
+/** The CLI gives up (exit 3, one line) well before the test's own timeout. */
+const WAIT = '40';
 
 interface CliRun {
   code: number | null;
@@ -196,6 +199,7 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
   let url: string;
   let key: string;
   let dir: string;
+  let prefix: string;
   const admin = { username: 'admin', password: `admin-${randomBytes(12).toString('hex')}` };
   const env = () => ({ TECHSAPO_URL: url, TECHSAPO_API_KEY: key });
 
@@ -205,7 +209,7 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
     service = startService({
       PORT: String(port),
       NODE_ENV: 'development',
-      REDIS_KEY_PREFIX: `cli${port}`,
+      REDIS_KEY_PREFIX: (prefix = `cli${port}`),
       DATA_DIR: join(dir, 'data'),
       ADMIN_USERNAME: admin.username,
       ADMIN_PASSWORD: admin.password,
@@ -224,14 +228,25 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
     service.child.kill('SIGTERM');
     await service.exited;
     rmSync(dir, { recursive: true, force: true });
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
+        if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('json: the completed Analysis on stdout, live progress on stderr, exit 0', async () => {
     const file = join(dir, 'cache.ts');
     writeFileSync(file, 'export const ttl = 60; // how long should Redis keep this?\n');
-    const run = await techsapo(['analyze', file, '--mode', 'parallel', '--no-cache'], {
-      env: env(),
-    });
+    const run = await techsapo(
+      ['analyze', file, '--mode', 'parallel', '--no-cache', '--wait', WAIT],
+      {
+        env: env(),
+      },
+    );
     expect(run.code).toBe(0);
     const analysis = JSON.parse(run.stdout);
     expect(analysis).toMatchObject({ status: 'completed', mode: 'parallel' });
@@ -243,10 +258,13 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
   });
 
   it('markdown: answer, consensus, providers table', async () => {
-    const run = await techsapo(['analyze', '-', '--format', 'markdown', '--quiet'], {
-      env: env(),
-      input: 'How long should a cache entry live?',
-    });
+    const run = await techsapo(
+      ['analyze', '-', '--format', 'markdown', '--quiet', '--wait', WAIT],
+      {
+        env: env(),
+        input: 'How long should a cache entry live?',
+      },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('# TechSapo analysis');
     expect(run.stdout).toContain('## Answer');
@@ -258,10 +276,13 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
   it('sarif: valid SARIF 2.1.0 with the flags of the content as results at their lines', async () => {
     const file = join(dir, 'patch.ts');
     writeFileSync(file, 'const a = 1;\nconst r = eval(userInput);\n');
-    const run = await techsapo(['analyze', file, '--format', 'sarif', '--quiet', '--no-cache'], {
-      env: env(),
-      cwd: dir,
-    });
+    const run = await techsapo(
+      ['analyze', file, '--format', 'sarif', '--quiet', '--no-cache', '--wait', WAIT],
+      {
+        env: env(),
+        cwd: dir,
+      },
+    );
     expect(run.code).toBe(0);
     const log = JSON.parse(run.stdout);
     expect(sarifErrors(log)).toEqual([]);
@@ -286,16 +307,22 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
     git('add', '.');
     git('commit', '-q', '-m', 'one');
     writeFileSync(join(repo, 'a.py'), 'x = 2\n');
-    const run = await techsapo(['analyze', '--diff', 'HEAD', '--quiet'], { env: env(), cwd: repo });
+    const run = await techsapo(['analyze', '--diff', 'HEAD', '--quiet', '--wait', WAIT], {
+      env: env(),
+      cwd: repo,
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).status).toBe('completed');
   });
 
   it('gates: exit 1 below --min-consensus, with the result still on stdout', async () => {
-    const run = await techsapo(['analyze', '-', '--min-consensus', '1', '--quiet'], {
-      env: env(),
-      input: 'Is this gate strict?',
-    });
+    const run = await techsapo(
+      ['analyze', '-', '--min-consensus', '1', '--quiet', '--wait', WAIT],
+      {
+        env: env(),
+        input: 'Is this gate strict?',
+      },
+    );
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).status).toBe('completed');
     expectOneLine(run, /^techsapo: gate failed: consensus [\d.]+ is below --min-consensus 1$/);
@@ -346,11 +373,12 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
             answer.pipe(res);
           },
         );
+        upstream.on('error', () => res.destroy());
         req.pipe(upstream);
       }),
     );
     try {
-      const run = await techsapo(['analyze', '-', '--no-cache'], {
+      const run = await techsapo(['analyze', '-', '--no-cache', '--wait', WAIT], {
         env: { TECHSAPO_URL: front.url, TECHSAPO_API_KEY: key },
         input: 'Rate limited once?',
       });

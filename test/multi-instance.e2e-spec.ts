@@ -1,6 +1,8 @@
 import { redisConfig, RedisService } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
-import { freePort, RunningProcess, startService, waitForHttp } from './support/processes';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, ROOT, RunningProcess, startService, waitForHttp } from './support/processes';
 
 /**
  * Two API processes (the built service, `npm run build` first) sharing one Redis — or the
@@ -60,6 +62,9 @@ async function call(
   return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers };
 }
 
+const login = (instance: Instance, username: string, password: string, from?: string) =>
+  call(instance, 'POST', '/api/v1/auth/login', { body: { username, password }, from });
+
 describe('two API instances sharing one Redis', () => {
   let a: Instance;
   let b: Instance;
@@ -73,9 +78,6 @@ describe('two API instances sharing one Redis', () => {
       process: startService({ ...SHARED_ENV, PORT: String(port) }),
     };
   };
-
-  const login = (instance: Instance, username: string, password: string, from?: string) =>
-    call(instance, 'POST', '/api/v1/auth/login', { body: { username, password }, from });
 
   /** A new analyst created through instance `via`. */
   const newUser = async (via: Instance) => {
@@ -220,4 +222,114 @@ describe('two API instances sharing one Redis', () => {
     expect(lifted.status).toBe(204);
     expect((await call(a, 'GET', '/api/v1/auth/me', { token })).status).toBe(200);
   });
+});
+
+// The analyses (wall-bounce) part runs once the contract has POST /api/v1/analyses.
+const OPENAPI = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, unknown>>;
+};
+const describeAnalyses = OPENAPI.paths['/api/v1/analyses']?.post ? describe : describe.skip;
+
+describeAnalyses('two API instances and workers that come and go', () => {
+  const prefix = `multi${randomBytes(4).toString('hex')}`;
+  const env = {
+    ...SHARED_ENV,
+    REDIS_KEY_PREFIX: prefix,
+    RATE_LIMIT_PER_MINUTE: '1000',
+    // The bundled simulator answers for the providers (development, none configured), slowly
+    // enough that a job is still running when its worker is killed; a dead worker's lock
+    // lapses after 5 s (renewed every 2.5 s while it lives) and the others look for stalled
+    // jobs every 2 s.
+    WALL_BOUNCE_SIMULATOR: 'on',
+    WALL_BOUNCE_SIMULATOR_LATENCY_MS: '1500',
+    WALL_BOUNCE_LOCK_DURATION_MS: '5000',
+    WALL_BOUNCE_STALLED_INTERVAL_MS: '2000',
+  };
+  const processes: RunningProcess[] = [];
+  let a: Instance;
+  let b: Instance;
+  let token: string;
+
+  const start = async (name: string, role: string): Promise<Instance> => {
+    const port = await freePort();
+    const instance = {
+      name,
+      url: `http://127.0.0.1:${port}`,
+      process: startService({ ...env, ROLE: role, PORT: String(port) }),
+    };
+    processes.push(instance.process);
+    await waitForHttp(`${instance.url}/health/ready`, 45000);
+    return instance;
+  };
+
+  const analysis = (via: Instance, id: string) =>
+    call(via, 'GET', `/api/v1/analyses/${id}`, { token });
+
+  /** Polls `via` until the analysis reaches one of `statuses` (or the deadline). */
+  const until = async (via: Instance, id: string, statuses: string[], timeoutMs = 90000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last = await analysis(via, id);
+    while (!statuses.includes(String(last.body.status)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      last = await analysis(via, id);
+    }
+    return last;
+  };
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([start('a', 'api'), start('b', 'api')]);
+    const admin = String((await login(a, ADMIN.username, ADMIN.password)).body.accessToken);
+    const username = `analyst-${randomBytes(4).toString('hex')}`;
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    const created = await call(a, 'POST', '/api/v1/admin/users', {
+      token: admin,
+      body: { username, password, roles: ['analyst'] },
+    });
+    expect(created.status).toBe(201);
+    token = String((await login(b, username, password)).body.accessToken);
+  });
+
+  afterAll(async () => {
+    for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+    await Promise.all(processes.map((p) => p.exited));
+    const redis = new RedisService(redisConfig.read(process.env));
+    await redis.deleteMatching(`${prefix}:*`);
+    await redis.onApplicationShutdown();
+  });
+
+  const submit = (via: Instance, content: string) =>
+    call(via, 'POST', '/api/v1/analyses', { token, body: { content, cache: false } });
+
+  it('an analysis submitted to one API instance is visible from the other, and a worker finishes it', async () => {
+    const worker = await start('w1', 'worker');
+    const submitted = await submit(a, 'Is this loop correct?\nfor (let i = 0; i <= n; i++) {}');
+    expect(submitted.status).toBe(202);
+    expect(submitted.headers.get('location')).toBe(`/api/v1/analyses/${submitted.body.id}`);
+    const id = String(submitted.body.id);
+    const seen = await analysis(b, id);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ id, ownerId: submitted.body.ownerId });
+    const listed = await call(b, 'GET', '/api/v1/analyses', { token });
+    expect(listed.body.items?.map((x) => x.id)).toContain(id);
+    const done = await until(b, id, ['completed', 'failed']);
+    expect(done.body.status).toBe('completed');
+    worker.process.child.kill('SIGTERM');
+    expect(await worker.process.exited).toBe(0);
+  }, 150000);
+
+  it('a worker killed in the middle of a job loses nothing: a worker that joins later finishes it', async () => {
+    const first = await start('w2', 'worker');
+    const submitted = await submit(b, 'Review: const x = JSON.parse(input); return x.a.b;');
+    expect(submitted.status).toBe(202);
+    const id = String(submitted.body.id);
+    expect((await until(a, id, ['running', 'completed', 'failed'])).body.status).toBe('running');
+    first.process.child.kill('SIGKILL');
+    await first.process.exited;
+    // Nobody works on it now; it stays running (not lost, not failed) until a worker joins.
+    expect((await analysis(a, id)).body.status).toBe('running');
+    await start('w3', 'worker');
+    const done = await until(a, id, ['completed', 'failed']);
+    expect(done.body.status).toBe('completed');
+    expect(done.body.result).toBeDefined();
+  }, 150000);
 });

@@ -27,4 +27,8 @@ module.exports = [
   // MCP proxy: pins, sessions, quotas.
   'test/mcp-proxy.e2e-spec.ts',
   'test/mcp-proxy-limits.e2e-spec.ts',
+  // Analyses: encrypted store, owner indexes, cache, Bull queue (hash-tagged prefix), pub/sub
+  // progress and SSE; api and worker as separate processes (needs `npm run build`).
+  'test/analyses.e2e-spec.ts',
+  'test/analyses-processes.e2e-spec.ts',
 ];

@@ -2,7 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
-import { WallBounceEngineModule } from '@techsapo/wall-bounce';
+import { AnalysisWorkerModule, WallBounceEngineModule } from '@techsapo/wall-bounce';
 import { AuditAdminModule } from './admin/audit-admin.module';
 import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
@@ -17,9 +17,9 @@ import { ObservabilityModule } from './observability/observability.module';
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
   api: [ApiModule, AuditAdminModule, WallBounceEngineModule],
-  worker: [WallBounceEngineModule],
+  worker: [WallBounceEngineModule, AnalysisWorkerModule],
   mcp: [McpApiModule],
-  all: [ApiModule, AuditAdminModule, WallBounceEngineModule, McpApiModule],
+  all: [ApiModule, AuditAdminModule, WallBounceEngineModule, AnalysisWorkerModule, McpApiModule],
 };
 
 @Module({})

@@ -2,7 +2,7 @@ import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
 import { mcpConfig } from '@techsapo/mcp-proxy';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
-import { wallBounceEngineConfig } from '@techsapo/wall-bounce';
+import { analysesConfig, wallBounceEngineConfig } from '@techsapo/wall-bounce';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
 export const CONFIG_NAMESPACES: ConfigNamespace[] = [
@@ -13,4 +13,5 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   runtimeConfig,
   wallBounceEngineConfig,
   mcpConfig,
+  analysesConfig,
 ];

@@ -71,5 +71,18 @@ describe('progress events', () => {
     expect(describeEvent({ type: 'failed', data: { error: 'insufficient\nproviders' } })).toBe(
       'failed: insufficient providers',
     );
+    // As the worker sends them: the score as a number, the error as problem details.
+    expect(
+      describeEvent({ type: 'completed', data: { status: 'completed', consensus: 0.7 } }),
+    ).toBe('completed (consensus 0.70)');
+    expect(
+      describeEvent({
+        type: 'failed',
+        data: {
+          status: 'failed',
+          error: { title: 'Insufficient providers', detail: '1 of 2 answered' },
+        },
+      }),
+    ).toBe('failed: 1 of 2 answered');
   });
 });

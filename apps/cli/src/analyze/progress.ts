@@ -47,7 +47,16 @@ export function describeEvent(event: ProgressEvent): string {
     ? `provider ${provider}${model ? ` (${model})` : ''}${role ? ` as ${role}` : ''}`
     : 'provider';
   const latency = typeof d.latencyMs === 'number' ? ` in ${Math.round(d.latencyMs)} ms` : '';
-  const reason = text(d.error) ?? text(d.reason) ?? text(d.detail);
+  const problem =
+    typeof d.error === 'object' && d.error !== null
+      ? (d.error as { title?: unknown; detail?: unknown })
+      : undefined;
+  const reason =
+    text(d.error) ??
+    text(problem?.detail) ??
+    text(problem?.title) ??
+    text(d.reason) ??
+    text(d.detail);
   const status = text(d.status);
   const why = status && reason ? `${status} (${reason})` : (reason ?? status);
   switch (event.type) {
@@ -66,14 +75,15 @@ export function describeEvent(event: ProgressEvent): string {
     case 'aggregating':
       return `aggregating the answers${provider ? ` (${provider})` : ''}`;
     case 'completed': {
+      // The worker sends the score itself; an object { score } is read too.
       const score =
         typeof d.consensus === 'object' && d.consensus !== null
           ? (d.consensus as { score?: unknown }).score
-          : undefined;
+          : d.consensus;
       return typeof score === 'number' ? `completed (consensus ${score.toFixed(2)})` : 'completed';
     }
     case 'failed':
-      return `failed${why ? `: ${why}` : ''}`;
+      return `failed${reason ? `: ${reason}` : ''}`;
     default:
       return event.type.replace(/_/g, ' ');
   }

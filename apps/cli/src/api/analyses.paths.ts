@@ -63,15 +63,6 @@ export interface CreateAnalysisBody {
   metadata?: { source?: string; ref?: string };
 }
 
-/** One `data:` of the events stream. */
-export interface AnalysisEventPayload {
-  type?: string;
-  analysisId?: string;
-  seq?: number;
-  at?: string;
-  data?: Record<string, unknown>;
-}
-
 type NoParameters = { query?: never; header?: never; path?: never; cookie?: never };
 type Json<T> = { headers: { [name: string]: unknown }; content: { 'application/json': T } };
 type Problem = {

@@ -1,21 +1,40 @@
 /**
- * The wire shapes the CLI reads and sends. They come from the generated OpenAPI types
- * (schema.d.ts, `npm run client`); what the document does not describe yet is declared in
- * analyses.paths.ts after API.md, so replacing it by the generated definition is one line.
+ * The wire shapes the CLI reads and sends, from the OpenAPI document (schema.d.ts, written
+ * by `npm run client` from openapi.json). Where the document does not describe the analyses
+ * yet, analyses.paths.ts (the same shapes after API.md) stands in; once it does, the
+ * generated definitions are taken and analyses.paths.ts can go.
  */
 import type {
   AnalysesPaths,
-  Analysis,
-  AnalysisEventPayload,
-  CreateAnalysisBody,
+  Analysis as DeclaredAnalysis,
+  CreateAnalysisBody as DeclaredCreateBody,
 } from './analyses.paths';
 import type { components, paths as GeneratedPaths } from './schema';
 
-export type Paths = GeneratedPaths & AnalysesPaths;
-export type { Analysis, AnalysisEventPayload, CreateAnalysisBody };
+type Schemas = components['schemas'];
+type Generated<Name extends string, Fallback> =
+  Schemas extends Record<Name, infer T> ? T : Fallback;
+
+export type Paths =
+  GeneratedPaths extends Record<'/api/v1/analyses', unknown>
+    ? GeneratedPaths
+    : GeneratedPaths & AnalysesPaths;
+export type Analysis = Generated<'AnalysisDto', DeclaredAnalysis>;
+export type CreateAnalysisBody = Generated<'CreateAnalysisDto', DeclaredCreateBody>;
 export type AnalysisResult = NonNullable<Analysis['result']>;
 export type SecurityFlag = AnalysisResult['security']['flags'][number];
 export type ProviderReport = AnalysisResult['providers'][number];
+/** RFC 9457 problem details, as every error response carries them. */
+export type Problem = Schemas['ProblemDetails'];
+
+/** One `data:` of the events stream (an AnalysisEvent; the document types it as text). */
+export interface AnalysisEventPayload {
+  type?: string;
+  analysisId?: string;
+  seq?: number;
+  at?: string;
+  data?: Record<string, unknown>;
+}
 
 export const TERMINAL_STATUSES: readonly Analysis['status'][] = [
   'completed',
@@ -26,6 +45,3 @@ export const TERMINAL_STATUSES: readonly Analysis['status'][] = [
 export function isTerminal(analysis: Pick<Analysis, 'status'>): boolean {
   return TERMINAL_STATUSES.includes(analysis.status);
 }
-
-/** RFC 9457 problem details, as every error response carries them. */
-export type Problem = components['schemas']['ProblemDetails'];

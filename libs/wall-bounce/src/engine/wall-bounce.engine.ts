@@ -27,6 +27,8 @@ export const MIN_SUCCESSFUL_PEERS = 2;
 
 interface Outcome {
   judgement: Judgement;
+  /** Why this round's answer is degraded (only the final round's count). */
+  reasons: string[];
   consensus: Consensus;
   confidence: number;
 }
@@ -79,10 +81,20 @@ export class WallBounceEngine extends AnalysisEngine {
         break;
       }
       escalations += 1;
+      const before = state.answers.length;
       await mode.extend(state, further);
       run.checkCancelled();
-      outcome = await this.finish(run, mode, state, request);
+      if (state.answers.length === before) continue; // its failure is already a reason
+      try {
+        outcome = await this.finish(run, mode, state, request);
+      } catch (error) {
+        // The earlier round's answer stands; the failed re-aggregation is reported.
+        if (!(error instanceof AggregationFailedError)) throw error;
+        run.degrade('the aggregation after escalation failed; the earlier answer stands');
+        break;
+      }
     }
+    for (const reason of outcome.reasons) run.degrade(reason);
     const { confidence: minConfidence, consensus: minConsensus } = this.config.thresholds;
     if (outcome.confidence < minConfidence) {
       run.degrade(`confidence ${outcome.confidence} is below ${minConfidence}`);
@@ -90,7 +102,6 @@ export class WallBounceEngine extends AnalysisEngine {
     if (outcome.consensus.score < minConsensus) {
       run.degrade(`consensus ${outcome.consensus.score} is below ${minConsensus}`);
     }
-    if (escalations > 0) run.degrade(`escalated ${escalations} time(s) to a further provider`);
 
     return {
       answer: outcome.judgement.answer,
@@ -130,8 +141,9 @@ export class WallBounceEngine extends AnalysisEngine {
     request: AnalysisRequest,
   ): Promise<Outcome> {
     const { answers, reviews } = mode.material(state);
+    const reasons: string[] = [];
     if (exceedsBudget([request.content, ...[...answers, ...reviews].map((m) => m.text)])) {
-      run.degrade(
+      reasons.push(
         'the material for the aggregator was cut to fit the 1 MiB provider request limit',
       );
     }
@@ -151,10 +163,10 @@ export class WallBounceEngine extends AnalysisEngine {
       failures.push(`aggregator ${aggregator.name} ${result.status}: ${result.reason}`);
     }
     if (!judgement || !used) throw new AggregationFailedError(failures);
-    for (const failure of failures) run.degrade(failure);
-    if (failures.length) run.degrade(`fallback aggregator ${used.name} wrote the answer`);
+    reasons.push(...failures);
+    if (failures.length) reasons.push(`fallback aggregator ${used.name} wrote the answer`);
     if (!judgement.structured) {
-      run.degrade(
+      reasons.push(
         `aggregator ${used.name} gave no structured judgement; consensus from text similarity only`,
       );
     }
@@ -163,6 +175,7 @@ export class WallBounceEngine extends AnalysisEngine {
     return {
       judgement,
       consensus,
+      reasons,
       confidence: combinedConfidence(judgement.confidence, consensus.score, succeeded, state.asked),
     };
   }

@@ -1,0 +1,174 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Principal } from '@techsapo/core';
+import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
+import {
+  AnalysesService,
+  AnalysisRecord,
+  isFinal,
+  SecurityFlag,
+  StreamItem,
+  toAnalysis,
+} from '@techsapo/wall-bounce';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AnalysisDto, AnalysisListDto } from './dto/analysis.dto';
+import { CreateAnalysisDto, CreateAnalysisQueryDto } from './dto/create-analysis.dto';
+import { ListAnalysesQueryDto } from './dto/list-analyses.query';
+
+const BASE = '/api/v1/analyses';
+
+@ApiTags('analyses')
+@Controller('api/v1/analyses')
+export class AnalysesController {
+  constructor(private readonly analyses: AnalysesService) {}
+
+  @Post()
+  @Secured(Action.Create, 'Analysis')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Submit content for a multi-LLM analysis',
+    description:
+      '202 with the queued analysis and its Location. With `?wait=N` (N ≤ 60 s): 200 with the final analysis if it finishes in time, else 202.',
+  })
+  @ApiAcceptedResponse({ type: AnalysisDto, description: 'Accepted (Location names it).' })
+  @ApiOkResponse({ type: AnalysisDto, description: 'Finished within `wait` seconds.' })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateAnalysisDto,
+    @Query() query: CreateAnalysisQueryDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AnalysisDto> {
+    const { cache, ...input } = body;
+    let analysis: AnalysisRecord = await this.analyses.create(
+      principal,
+      { ...input, cache },
+      { requestId: request.state.requestId, flags: requestFlags(request) },
+    );
+    request.state.details.analysisId = analysis.id;
+    if (analysis.cached) request.state.details.cached = true;
+    if (query.wait) analysis = await this.analyses.waitFor(principal, analysis.id, query.wait);
+    reply.header('Location', `${BASE}/${analysis.id}`);
+    if (query.wait && isFinal(analysis.status)) reply.status(HttpStatus.OK);
+    return toAnalysis(analysis);
+  }
+
+  @Get()
+  @Secured(Action.Read, 'Analysis')
+  @ApiOperation({ summary: 'List own analyses (administrators: all), newest first' })
+  @ApiOkResponse({ type: AnalysisListDto })
+  @ApiBadRequestResponse({ description: 'Invalid query (e.g. a cursor not from this list).' })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListAnalysesQueryDto,
+  ): Promise<AnalysisListDto> {
+    const page = await this.analyses.list(principal, query);
+    return { items: page.items.map(toAnalysis), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @Secured(Action.Read, 'Analysis')
+  @ApiOperation({ summary: 'One analysis (another user’s is 404)' })
+  @ApiOkResponse({ type: AnalysisDto })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<AnalysisDto> {
+    return toAnalysis(await this.analyses.get(principal, id));
+  }
+
+  @Get(':id/events')
+  @Secured(Action.Read, 'Analysis')
+  @ApiOperation({
+    summary: 'Progress events (SSE)',
+    description:
+      'Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, or when the analysis is deleted.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'text/event-stream; each `data:` is a JSON AnalysisEvent.',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  async events(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    // The access check comes first, so a 404 is an ordinary problem+json answer.
+    const stream = await this.analyses.follow(principal, id);
+    // From here the response is a stream of our own (Fastify's onResponse hooks, and so the
+    // audit entry, still run when it ends).
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    raw.write(': stream\n\n');
+    const subscription = stream.subscribe({
+      next: (item) => raw.write(formatSse(item)),
+      error: () => raw.end(),
+      complete: () => raw.end(),
+    });
+    raw.on('close', () => subscription.unsubscribe());
+  }
+
+  @Delete(':id')
+  @Secured(Action.Delete, 'Analysis')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Cancel (if queued or running) and erase content and result' })
+  @ApiNoContentResponse({ description: 'Cancelled and erased.' })
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    request.state.details.analysisId = id;
+    await this.analyses.delete(principal, id);
+  }
+}
+
+/** One SSE message: an event (`id` is its seq), or a heartbeat comment. */
+function formatSse(item: StreamItem): string {
+  if ('heartbeat' in item) return `: heartbeat ${item.heartbeat}\n\n`;
+  const { event } = item;
+  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The request guard's findings on the free-text content, as result flags. */
+function requestFlags(request: FastifyRequest): SecurityFlag[] {
+  const findings = request.state.details.securityFlags;
+  if (!Array.isArray(findings)) return [];
+  return (findings as { rule: string; category: string; severity: string; action: string }[]).map(
+    (f) => ({
+      rule: f.rule,
+      category: f.category,
+      severity: f.severity,
+      action: f.action,
+      source: 'request',
+    }),
+  );
+}

@@ -1,0 +1,78 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ReadinessRegistry, RedisService } from '@techsapo/core';
+import { analysesConfig } from '../config/analyses.config';
+import { AnalysisEvents } from '../events/analysis-events';
+import { ANALYSIS_QUEUE } from '../queue/analysis-job';
+import { queueLengthProvider } from '../queue/analysis-metrics';
+import { AnalysisQueue } from '../queue/analysis-queue';
+import { BullAnalysisQueue } from '../queue/bull-analysis-queue';
+import { AnalysisStore } from '../store/analysis.store';
+import { ProviderRegistry } from '../providers/provider.registry';
+import { WallBounceEngineModule } from '../wall-bounce-engine.module';
+import { AnalysesService } from './analyses.service';
+
+/**
+ * Analyses in every role that touches them: the encrypted store, progress events, the queue
+ * (producing in `api`, also consuming in `worker`, see AnalysisWorkerModule) and the service.
+ */
+@Module({
+  imports: [
+    // The provider registry, for /health/ready (the worker role also runs the engine).
+    WallBounceEngineModule,
+    BullModule.registerQueueAsync({
+      name: ANALYSIS_QUEUE,
+      inject: [RedisService, analysesConfig.factory.KEY],
+      useFactory: (redis: RedisService, config: ConfigType<typeof analysesConfig.factory>) => ({
+        // All keys of one Bull queue share a slot: the prefix carries the hash tag.
+        prefix: redis.queuePrefix(ANALYSIS_QUEUE),
+        createClient: (type) =>
+          redis.createConnection(
+            `bull-${type}`,
+            // Bull's blocking and subscriber connections must not retry or ready-check per
+            // command; and no auto-pipelining for Bull: its moveToActive script then returns
+            // jobs without their data.
+            type === 'client'
+              ? { enableAutoPipelining: false }
+              : {
+                  enableAutoPipelining: false,
+                  enableReadyCheck: false,
+                  maxRetriesPerRequest: null,
+                },
+          ),
+        settings: {
+          lockDuration: config.lockDurationMs,
+          lockRenewTime: Math.floor(config.lockDurationMs / 2),
+          stalledInterval: config.stalledIntervalMs,
+          // A job whose worker died twice is still retried; a third time it fails.
+          maxStalledCount: 2,
+        },
+      }),
+    }),
+  ],
+  providers: [
+    AnalysisStore,
+    AnalysisEvents,
+    BullAnalysisQueue,
+    { provide: AnalysisQueue, useExisting: BullAnalysisQueue },
+    AnalysesService,
+    queueLengthProvider,
+  ],
+  exports: [WallBounceEngineModule, AnalysisStore, AnalysisEvents, AnalysisQueue, AnalysesService],
+})
+export class AnalysesModule implements OnModuleInit {
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    private readonly queue: AnalysisQueue,
+    private readonly providers: ProviderRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('queue', async () => {
+      const counts = await this.queue.counts();
+      return { ok: true, detail: { queue: ANALYSIS_QUEUE, ...counts } };
+    });
+    this.readiness.register('providers', () => Promise.resolve(this.providers.readiness()));
+  }
+}

@@ -1,0 +1,58 @@
+import type { ProblemDocument } from '@techsapo/core';
+import type {
+  Analysis,
+  AnalysisMode,
+  AnalysisRequest,
+  AnalysisResult,
+  AnalysisStatus,
+  SecurityFlag,
+} from '../analysis/analysis.types';
+
+/** What a client submitted, kept encrypted: the content and everything that shapes the answer. */
+export interface StoredRequest extends AnalysisRequest {
+  metadata?: { source?: string; ref?: string };
+  /** Findings of the request guard on the free-text content (flagged, not blocked). */
+  flags: SecurityFlag[];
+  /** The request that created the analysis (the problem of a failure carries it). */
+  requestId?: string;
+  /** Where the finished result is remembered for identical requests of the same owner. */
+  cacheKey?: string;
+}
+
+/** One analysis as the store returns it, decrypted. */
+export interface AnalysisRecord {
+  id: string;
+  ownerId: string;
+  status: AnalysisStatus;
+  mode: AnalysisMode;
+  createdAt: string;
+  startedAt?: string;
+  completedAt?: string;
+  /** Answered from an earlier identical request of the same owner. */
+  cached: boolean;
+  result?: AnalysisResult;
+  error?: ProblemDocument;
+}
+
+export const FINAL_STATUSES: readonly AnalysisStatus[] = ['completed', 'failed', 'cancelled'];
+
+export function isFinal(status: AnalysisStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+/** The API view of a record. */
+export function toAnalysis(record: AnalysisRecord): Analysis & { cached: boolean } {
+  const analysis: Analysis & { cached: boolean } = {
+    id: record.id,
+    status: record.status,
+    mode: record.mode,
+    createdAt: record.createdAt,
+    ownerId: record.ownerId,
+    cached: record.cached,
+  };
+  if (record.startedAt) analysis.startedAt = record.startedAt;
+  if (record.completedAt) analysis.completedAt = record.completedAt;
+  if (record.result) analysis.result = record.result;
+  if (record.error) analysis.error = record.error;
+  return analysis;
+}

@@ -1,0 +1,191 @@
+import { redisConfig, RedisService } from '@techsapo/core';
+import { randomBytes } from 'node:crypto';
+import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
+import { freePort, RunningProcess, startService, waitForHttp } from './support/processes';
+import { cooperative } from './support/wall-bounce-engine';
+
+/**
+ * The built service (`npm run build` first) as separate processes on one Redis: an `api`
+ * process that only produces jobs and serves SSE, and `worker` processes that run them with
+ * the real engine against the fake providers.
+ */
+const PREFIX = `wbp${randomBytes(4).toString('hex')}`;
+const ADMIN = { username: 'admin', password: `admin-${randomBytes(12).toString('hex')}` };
+const PEERS: FakeProvider[] = [
+  { name: 'peer-a', kind: 'openai' },
+  { name: 'peer-b', kind: 'anthropic' },
+  { name: 'peer-c', kind: 'gemini' },
+];
+const ANSWERS = {
+  'peer-a': 'Use SET key value EX 60 so that the entry expires after sixty seconds.',
+  'peer-b': 'Set it with SET key value EX 60; Redis removes it after sixty seconds.',
+  'peer-c': 'Store it with SET and EX 60, or call EXPIRE on the key afterwards.',
+};
+/** Content with this word makes every provider answer slowly (the worker is killed meanwhile). */
+const SLOW = 'SLOWLY';
+
+interface Instance {
+  url: string;
+  process: RunningProcess;
+}
+
+describe('analyses across separate api and worker processes', () => {
+  let fakes: FakeProviders;
+  let env: Record<string, string>;
+  let api: Instance;
+  const workers: Instance[] = [];
+  let token: string;
+
+  const start = async (role: 'api' | 'worker'): Promise<Instance> => {
+    const port = await freePort();
+    const instance = {
+      url: `http://127.0.0.1:${port}`,
+      process: startService({ ...env, ROLE: role, PORT: String(port) }),
+    };
+    await waitForHttp(`${instance.url}/health/live`, 45000);
+    return instance;
+  };
+
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    auth = token,
+  ): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: {
+        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : {} };
+  };
+
+  beforeAll(async () => {
+    fakes = await startFakeProviders();
+    const script = cooperative(ANSWERS);
+    for (const p of PEERS)
+      fakes.script(p.name, (c) =>
+        c.prompt.includes(SLOW) ? { ...script(c), latencyMs: 2500 } : script(c),
+      );
+    env = fakes.env(PEERS, {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      REDIS_KEY_PREFIX: PREFIX,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      WALL_BOUNCE_AGGREGATOR: 'peer-a',
+      // A dead worker's job is taken over within a few seconds.
+      WALL_BOUNCE_LOCK_DURATION_MS: '2000',
+      WALL_BOUNCE_STALLED_INTERVAL_MS: '1000',
+      ANALYSIS_HEARTBEAT_MS: '500',
+      LOG_LEVEL: 'warn',
+    });
+    api = await start('api');
+    workers.push(await start('worker'));
+    const login = await call('POST', '/api/v1/auth/login', ADMIN, '');
+    const adminToken = String(login.body.accessToken);
+    const username = `analyst-${randomBytes(4).toString('hex')}`;
+    const password = `pw-${randomBytes(12).toString('hex')}`;
+    const created = await call(
+      'POST',
+      '/api/v1/admin/users',
+      { username, password, roles: ['analyst'] },
+      adminToken,
+    );
+    expect(created.status).toBe(201);
+    token = String(
+      (await call('POST', '/api/v1/auth/login', { username, password }, '')).body.accessToken,
+    );
+  }, 120000);
+
+  afterAll(async () => {
+    for (const i of [api, ...workers]) {
+      if (i && i.process.child.exitCode === null && !i.process.child.killed)
+        i.process.child.kill('SIGTERM');
+    }
+    await Promise.all([api, ...workers].map((i) => i?.process.exited));
+    await fakes?.close();
+    const redis = new RedisService(redisConfig.read(process.env));
+    await redis.deleteMatching(`${PREFIX}:*`);
+    await redis.onApplicationShutdown();
+  });
+
+  it('delivers the worker’s events in order over SSE from the api process', async () => {
+    const created = await call('POST', '/api/v1/analyses', {
+      content: `Explain key expiry ${randomBytes(4).toString('hex')}`,
+    });
+    expect(created.status).toBe(202);
+    const res = await fetch(`${api.url}/api/v1/analyses/${String(created.body.id)}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text(); // the server ends the stream after `completed`
+    const events = text
+      .split('\n\n')
+      .map((block) => /^data: (.*)$/m.exec(block)?.[1])
+      .filter((d): d is string => !!d)
+      .map((d) => JSON.parse(d) as { seq: number; type: string });
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('queued');
+    expect(types).toEqual(
+      expect.arrayContaining(['started', 'provider_started', 'provider_completed', 'aggregating']),
+    );
+    expect(types[types.length - 1]).toBe('completed');
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(types.indexOf('started')).toBeLessThan(types.indexOf('provider_completed'));
+
+    const final = await call('GET', `/api/v1/analyses/${String(created.body.id)}`);
+    expect(final.body.status).toBe('completed');
+  }, 60000);
+
+  it('a worker killed mid-job: another worker retries the job and completes it', async () => {
+    const created = await call('POST', '/api/v1/analyses', {
+      content: `Answer ${SLOW} please ${randomBytes(4).toString('hex')}`,
+      cache: false,
+    });
+    expect(created.status).toBe(202);
+    const id = String(created.body.id);
+    const status = async () => String((await call('GET', `/api/v1/analyses/${id}`)).body.status);
+    while ((await status()) !== 'running') await new Promise((r) => setTimeout(r, 100));
+    // Mid-job: the providers are still answering (2.5 s each round).
+    const victim = workers[0];
+    victim.process.child.kill('SIGKILL');
+    await victim.process.exited;
+    workers.push(await start('worker'));
+
+    let final = await call('GET', `/api/v1/analyses/${id}`);
+    while (final.body.status === 'running' || final.body.status === 'queued') {
+      await new Promise((r) => setTimeout(r, 250));
+      final = await call('GET', `/api/v1/analyses/${id}`);
+    }
+    expect(final.body.status).toBe('completed');
+    expect((final.body.result as { answer: string }).answer).toContain('FINAL');
+    const events = await fetch(`${api.url}/api/v1/analyses/${id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.text());
+    expect(events.match(/^event: started$/gm)?.length).toBeGreaterThanOrEqual(2);
+  }, 90000);
+
+  it('SIGTERM lets the worker finish its running analysis before it exits', async () => {
+    const worker = workers[workers.length - 1];
+    const created = await call('POST', '/api/v1/analyses', {
+      content: `Answer ${SLOW} before stopping ${randomBytes(4).toString('hex')}`,
+      cache: false,
+    });
+    const id = String(created.body.id);
+    while ((await call('GET', `/api/v1/analyses/${id}`)).body.status !== 'running')
+      await new Promise((r) => setTimeout(r, 100));
+    worker.process.child.kill('SIGTERM');
+    expect(await worker.process.exited).toBe(0);
+    const final = await call('GET', `/api/v1/analyses/${id}`);
+    expect(final.body.status).toBe('completed');
+  }, 90000);
+});

