@@ -47,7 +47,16 @@ async function measure(client: Client, call: Call): Promise<{ p50: number; p99: 
 async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'bench', version: '1.0.0' });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers },
+      // As the proxy does upstream: fetch would otherwise keep one abort listener per call on
+      // the transport's signal (thousands here).
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          signal: init?.signal ? AbortSignal.any([init.signal]) : undefined,
+        }),
+    }),
   );
   return client;
 }
