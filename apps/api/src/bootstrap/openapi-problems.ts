@@ -73,10 +73,11 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
       for (const code of Object.keys(responses)) if (Number(code) >= 400) codes.push(code);
       for (const code of [...new Set(codes)]) {
         const existing = responses[code] as { content?: unknown; description?: string } | undefined;
+        // A body a route documents itself (the readiness report on 503) stays as documented.
         responses[code] = {
           description: existing?.description || DESCRIPTIONS[code],
           ...existing,
-          content,
+          content: existing?.content ?? content,
         };
       }
     }

@@ -39,7 +39,10 @@ export class HealthController {
 
   @Get('ready')
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessDto,
+    description: 'Not ready: the report marks the checks that are down',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
     const indicators = this.readiness.entries().map(
       ([name, check]) =>

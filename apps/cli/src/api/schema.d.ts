@@ -1,5 +1,64 @@
 // Written by npm run client (openapi-typescript) from openapi.json, the CLI operations only; do not edit.
 export interface paths {
+  '/api/v1/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List own analyses (administrators: all), newest first */
+    get: operations['AnalysesController_list'];
+    put?: never;
+    /**
+     * Submit content for a multi-LLM analysis
+     * @description 202 with the queued analysis and its Location. With `?wait=N` (N ≤ 60 s): 200 with the final analysis if it finishes in time, else 202.
+     */
+    post: operations['AnalysesController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analyses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One analysis (another user’s is 404) */
+    get: operations['AnalysesController_get'];
+    put?: never;
+    post?: never;
+    /** Cancel (if queued or running) and erase content and result */
+    delete: operations['AnalysesController_delete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analyses/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Progress events (SSE)
+     * @description Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, or when the analysis is deleted.
+     */
+    get: operations['AnalysesController_events'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/me': {
     parameters: {
       query?: never;
@@ -21,6 +80,84 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AnalysisDto: {
+      id: string;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+      /** @enum {string} */
+      mode: 'parallel' | 'sequential' | 'council';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      startedAt?: string;
+      /** Format: date-time */
+      completedAt?: string;
+      ownerId: string;
+      /** @description Answered from an identical earlier request of the same owner. */
+      cached: boolean;
+      result?: components['schemas']['AnalysisResultDto'];
+      /** @description Why the analysis failed (problem details). */
+      error?: components['schemas']['AnalysisProblemDto'];
+    };
+    AnalysisListDto: {
+      items: components['schemas']['AnalysisDto'][];
+      /** @description Pass as `cursor` for the next page; null on the last one. */
+      nextCursor: string | null;
+    };
+    AnalysisMetadataDto: {
+      /** @description Where the content comes from (e.g. a repository). */
+      source?: string;
+      /** @description A reference within the source (e.g. a commit). */
+      ref?: string;
+    };
+    AnalysisProblemDto: {
+      /** @example https://techsapo.dev/problems/insufficient-providers */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance: string;
+      requestId: string;
+    };
+    AnalysisResultDto: {
+      answer: string;
+      confidence: number;
+      consensus: components['schemas']['ConsensusDto'];
+      degraded: boolean;
+      degradedReasons: string[];
+      providers: components['schemas']['ProviderReportDto'][];
+      dissent: string[];
+      security: components['schemas']['ResultSecurityDto'];
+      usage: components['schemas']['UsageDto'];
+    };
+    ConsensusDto: {
+      score: number;
+      /** @enum {string} */
+      level: 'strong' | 'moderate' | 'weak';
+      /** @description How the score was measured. */
+      method: string;
+    };
+    CreateAnalysisDto: {
+      /** @description The text to analyse, 1 B … 1 MiB. Code is data here: suspicious patterns are flagged in the result, not refused. */
+      content: string;
+      /**
+       * @default parallel
+       * @enum {string}
+       */
+      mode?: 'parallel' | 'sequential' | 'council';
+      /** @description Provider names (at least 2); default: the configured peers. */
+      providers?: string[];
+      /** @enum {string} */
+      taskType?: 'basic' | 'premium' | 'critical';
+      /** @description Language of the answer (BCP 47), e.g. en or ja. */
+      language?: string;
+      /**
+       * @description An identical earlier request by the same owner may be answered from its result (never across owners).
+       * @default true
+       */
+      cache?: boolean;
+      metadata?: components['schemas']['AnalysisMetadataDto'];
+    };
     PrincipalDto: {
       id: string;
       username: string;
@@ -52,6 +189,35 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProviderReportDto: {
+      name: string;
+      model: string;
+      /** @enum {string} */
+      status: 'ok' | 'failed' | 'timeout' | 'blocked';
+      latencyMs: number;
+      usage: components['schemas']['UsageDto'];
+      /** @description Why the provider did not count. */
+      error?: string;
+    };
+    ResultSecurityDto: {
+      flags: components['schemas']['SecurityFlagDto'][];
+      allowedOperations: ('read' | 'analyze' | 'suggest')[];
+      deniedOperations: ('write' | 'execute' | 'modify')[];
+    };
+    SecurityFlagDto: {
+      rule: string;
+      category: string;
+      severity: string;
+      action: string;
+      /** @description Where the text came from: `request` or `provider:<name>`. */
+      source: string;
+    };
+    UsageDto: {
+      inputTokens: number;
+      outputTokens: number;
+      /** @description From the configured prices, in US dollars. */
+      costUsd: number;
+    };
   };
   responses: never;
   parameters: never;
@@ -61,6 +227,444 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  AnalysesController_list: {
+    parameters: {
+      query?: {
+        status?: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+        limit?: number;
+        /** @description The nextCursor of the previous page. */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalysisListDto'];
+        };
+      };
+      /** @description Invalid query (e.g. a cursor not from this list). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not authenticated (problem+json, WWW-Authenticate). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed, or a blocked security pattern (problem+json). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Rate limited or banned (problem+json, Retry-After). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Unexpected error (no internals shown) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  AnalysesController_create: {
+    parameters: {
+      query?: {
+        /** @description Seconds to wait for the outcome: 200 with the final analysis if it comes in time. */
+        wait?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAnalysisDto'];
+      };
+    };
+    responses: {
+      /** @description Finished within `wait` seconds. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalysisDto'];
+        };
+      };
+      /** @description Accepted (Location names it). */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalysisDto'];
+        };
+      };
+      /** @description Invalid input (field errors listed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not authenticated (problem+json, WWW-Authenticate). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed, or a blocked security pattern (problem+json). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Rate limited or banned (problem+json, Retry-After). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Unexpected error (no internals shown) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  AnalysesController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnalysisDto'];
+        };
+      };
+      /** @description Invalid input (field errors listed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not authenticated (problem+json, WWW-Authenticate). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed, or a blocked security pattern (problem+json). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Rate limited or banned (problem+json, Retry-After). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Unexpected error (no internals shown) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  AnalysesController_delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cancelled and erased. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input (field errors listed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not authenticated (problem+json, WWW-Authenticate). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed, or a blocked security pattern (problem+json). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Rate limited or banned (problem+json, Retry-After). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Unexpected error (no internals shown) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  AnalysesController_events: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description text/event-stream; each `data:` is a JSON AnalysisEvent. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description Invalid input (field errors listed) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not authenticated (problem+json, WWW-Authenticate). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not allowed, or a blocked security pattern (problem+json). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Rate limited or banned (problem+json, Retry-After). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Unexpected error (no internals shown) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Not ready */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   AuthController_me: {
     parameters: {
       query?: never;
