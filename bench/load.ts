@@ -195,7 +195,7 @@ async function processFigures(base: string): Promise<{ cpuSeconds: number; rssBy
 
 /**
  * After a scenario with analyses: waits (at most 120 s) for the worker to empty the queue and
- * returns how many analyses it finished meanwhile and how long the backlog took to drain.
+ * finish its running jobs, and returns how many analyses it finished meanwhile and how long the backlog took to drain.
  */
 async function drainQueue(
   stack: Stack,
@@ -203,10 +203,11 @@ async function drainQueue(
 ): Promise<{ finished: number; drainSeconds: number; waiting: number }> {
   const started = Date.now();
   let text = await metrics(stack.workerBase);
-  while (
-    metricSum(text, 'techsapo_wall_bounce_queue_length') > 0 &&
-    Date.now() - started < 120_000
-  ) {
+  // Waiting (the shared queue) and running (this worker's jobs) both at zero.
+  const busy = (t: string) =>
+    metricSum(t, 'techsapo_wall_bounce_queue_length') > 0 ||
+    metricSum(t, 'techsapo_concurrent_jobs') > 0;
+  while (busy(text) && Date.now() - started < 120_000) {
     await new Promise((r) => setTimeout(r, 500));
     text = await metrics(stack.workerBase);
   }
@@ -257,7 +258,6 @@ async function drive(
             'x-forwarded-for': session.address,
           };
           if (analysisEvery > 0 && n % analysisEvery === 0) {
-            submitted += 1;
             return {
               ...request,
               method: 'POST',
@@ -267,6 +267,11 @@ async function drive(
             };
           }
           return { ...request, method: 'GET', path: '/api/v1/auth/me', headers };
+        },
+        // Counted when accepted (202: only POST /api/v1/analyses answers it), not when
+        // prepared: the last prepared requests of a run are never sent.
+        onResponse: (status: number) => {
+          if (status === 202) submitted += 1;
         },
       },
     ],

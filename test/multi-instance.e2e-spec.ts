@@ -1,8 +1,6 @@
 import { redisConfig, RedisService } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, ROOT, RunningProcess, startService, waitForHttp } from './support/processes';
+import { freePort, RunningProcess, startService, waitForHttp } from './support/processes';
 
 /**
  * Two API processes (the built service, `npm run build` first) sharing one Redis — or the
@@ -224,13 +222,7 @@ describe('two API instances sharing one Redis', () => {
   });
 });
 
-// The analyses (wall-bounce) part runs once the contract has POST /api/v1/analyses.
-const OPENAPI = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')) as {
-  paths: Record<string, Record<string, unknown>>;
-};
-const describeAnalyses = OPENAPI.paths['/api/v1/analyses']?.post ? describe : describe.skip;
-
-describeAnalyses('two API instances and workers that come and go', () => {
+describe('two API instances and workers that come and go', () => {
   const prefix = `multi${randomBytes(4).toString('hex')}`;
   const env = {
     ...SHARED_ENV,
