@@ -10,6 +10,7 @@ import {
   MAIN,
   ROOT,
   RunningProcess,
+  runtimeFlags,
   startService,
   waitForHttp,
 } from '../test/support/processes';
@@ -32,18 +33,6 @@ export function buildOnce(): void {
     stdio: 'ignore',
   });
   built = true;
-}
-
-/** The Node flags `npm start` gives the service for this environment (MCP_CONFIG counts). */
-export function runtimeFlags(env: Record<string, string> = {}): string[] {
-  return execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .toString()
-    .split('\n')
-    .filter(Boolean);
 }
 
 export async function startBenchService(env: Record<string, string> = {}): Promise<BenchService> {

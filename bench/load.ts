@@ -21,11 +21,12 @@ import {
   freePort,
   MAIN,
   RunningProcess,
+  runtimeFlags,
   startService,
   waitForHttp,
 } from '../test/support/processes';
 import { render, type BenchGoal, type BenchSection } from './bench-section';
-import { buildOnce, runtimeFlags } from './bench-service';
+import { buildOnce } from './bench-service';
 
 export interface Scenario {
   name: string;

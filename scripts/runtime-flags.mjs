@@ -5,7 +5,8 @@
 // to stderr so the start-up log says what was allowed and why.
 import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -38,17 +39,21 @@ function stdioOptIn(path) {
 export function runtimeFlags(env = process.env) {
   const data = resolve(env.DATA_DIR || '.data');
   mkdirSync(data, { recursive: true });
+  // The temp folder is writable too, unless the code itself lives in it (a checkout under
+  // /tmp): the code folder is never writable.
   const temp = realpathSync(tmpdir());
+  const code = realpathSync(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
+  const writable = [realpathSync(data)];
+  if (!`${code}${sep}`.startsWith(`${temp}${sep}`)) writable.push(temp);
   const flags = [
     permissionFlag(),
     '--allow-fs-read=*',
-    `--allow-fs-write=${realpathSync(data)}`,
-    `--allow-fs-write=${temp}`,
+    ...writable.map((folder) => `--allow-fs-write=${folder}`),
   ];
   const stdio = stdioOptIn(env.MCP_CONFIG);
   if (stdio.allowed) flags.push('--allow-child-process', '--allow-worker');
   const summary =
-    `permission model (${flags[0]}): reads anywhere; writes only to ${data} and ${temp}; ` +
+    `permission model (${flags[0]}): reads anywhere; writes only to ${writable.join(' and ')}; ` +
     `child processes and workers ${stdio.allowed ? 'ALLOWED' : 'denied'} (${stdio.why})`;
   return { flags, summary };
 }

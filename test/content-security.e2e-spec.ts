@@ -9,8 +9,8 @@ import { adminAuth } from './support/auth';
 import { ROOT } from './support/processes';
 import { startTestApp, type TestApp } from './support/test-app';
 
-/** The payload lists live beside the repository: ../shared/attack-corpus. */
-const ATTACK_CORPUS = join(ROOT, '..', 'shared', 'attack-corpus');
+/** PayloadsAllTheThings' payload lists, unchanged (MIT; see its LICENSE and README). */
+const ATTACK_CORPUS = join(ROOT, 'test', 'fixtures', 'attack-corpus');
 const DETECTOR_CORPUS = join(ROOT, 'test', 'fixtures', 'detector');
 const CLI = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
 

@@ -1,21 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILESYSTEM_SERVER, tempDir, writeMcpConfig } from './support/mcp-upstreams';
-import { freePort, MAIN, ROOT, startService, waitForHttp } from './support/processes';
-
-/** The flags `npm start` would use with this environment (scripts/runtime-flags.mjs). */
-function runtimeFlags(env: Record<string, string>): string[] {
-  return execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-    .toString()
-    .split('\n')
-    .filter(Boolean);
-}
+import { freePort, MAIN, runtimeFlags, startService, waitForHttp } from './support/processes';
 
 /**
  * The built service under the read-only runtime (Node's permission model) with a stdio

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import {
   MAIN,
   ROOT,
   RunningProcess,
+  runtimeFlags,
   startService,
   waitForHttp,
 } from './support/processes';
@@ -47,14 +47,7 @@ describe('production profile (.env.production.example)', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const flags = execFileSync(process.execPath, ['scripts/runtime-flags.mjs'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: data, MCP_CONFIG: '' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-      .trim()
-      .split('\n');
+    const flags = runtimeFlags({ DATA_DIR: data, MCP_CONFIG: '' });
     service = startService(
       {
         ...profile,

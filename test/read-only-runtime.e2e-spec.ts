@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import {
   freePort,
   MAIN,
   ROOT,
+  runtimeFlags,
   startService,
   waitForHttp,
   type RunningProcess,
@@ -52,14 +53,7 @@ describe('read-only runtime', () => {
   it('started as `npm start` does, the server cannot write into its own code folder', async () => {
     const data = mkdtempSync(join(tmpdir(), 'techsapo-data-'));
     cleanup.push(() => rmSync(data, { recursive: true, force: true }));
-    const flags = execFileSync(process.execPath, ['scripts/runtime-flags.mjs'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: data, MCP_CONFIG: '' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-      .trim()
-      .split('\n');
+    const flags = runtimeFlags({ DATA_DIR: data, MCP_CONFIG: '' });
     expect(flags).toEqual(
       expect.arrayContaining(['--allow-fs-read=*', expect.stringMatching(/^--allow-fs-write=/)]),
     );

@@ -1,10 +1,22 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
+
+/** The Node flags `npm start` gives the service in this environment (scripts/runtime-flags.mjs). */
+export function runtimeFlags(env: Record<string, string> = {}): string[] {
+  return execFileSync(process.execPath, [join(ROOT, 'scripts', 'runtime-flags.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+    .split('\n')
+    .filter(Boolean);
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
