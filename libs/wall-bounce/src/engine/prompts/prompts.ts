@@ -3,7 +3,7 @@ import { fitToBudget } from './fit-budget';
 import { LabelledText, wrapUntrusted } from './untrusted';
 
 /** The question and the material cut together to the request budget. */
-function fit(content: string, items: LabelledText[]): [string, LabelledText[]] {
+function fitLabelled(content: string, items: LabelledText[]): [string, LabelledText[]] {
   const [question, ...texts] = fitToBudget([content, ...items.map((i) => i.text)]);
   return [question, items.map((item, index) => ({ label: item.label, text: texts[index] }))];
 }
@@ -37,7 +37,7 @@ export function refinePrompt(
   earlier: LabelledText[],
   language?: string,
 ): ChatRequest {
-  [content, earlier] = fit(content, earlier);
+  [content, earlier] = fitLabelled(content, earlier);
   const { block, instruction } = wrapUntrusted(earlier);
   return {
     system:
@@ -50,7 +50,7 @@ export function refinePrompt(
 
 /** Council mode: a peer ranks the others' answers, anonymised. */
 export function reviewPrompt(content: string, answers: LabelledText[]): ChatRequest {
-  [content, answers] = fit(content, answers);
+  [content, answers] = fitLabelled(content, answers);
   const { block, instruction } = wrapUntrusted(answers);
   const labels = answers.map((a) => `"${a.label}"`).join(', ');
   return {
@@ -73,7 +73,7 @@ export function aggregatePrompt(
   reviews: LabelledText[] = [],
   language?: string,
 ): ChatRequest {
-  const [question, material] = fit(content, [...answers, ...reviews]);
+  const [question, material] = fitLabelled(content, [...answers, ...reviews]);
   content = question;
   const { block, instruction } = wrapUntrusted(material);
   return {
