@@ -1,5 +1,5 @@
 import { ConfigurationError, validateEnvironment } from '@techsapo/core';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { auditConfig } from '../config/audit.config';
 import { DecryptionFailedError } from './decryption-failed.error';
 import { EncryptionService } from './encryption.service';
@@ -29,6 +29,22 @@ function flip(envelope: string, index: number): string {
 }
 
 describe('EncryptionService', () => {
+  it('fingerprints text under the data key: stable, per purpose, unguessable without the key', () => {
+    const dataKey = key();
+    const enc = service({ DATA_ENCRYPTION_KEY: dataKey });
+    const print = enc.fingerprint('short content', 'analysis-cache');
+    expect(print).toMatch(/^[0-9a-f]{64}$/);
+    expect(
+      service({ DATA_ENCRYPTION_KEY: dataKey }).fingerprint('short content', 'analysis-cache'),
+    ).toBe(print);
+    expect(enc.fingerprint('short content', 'other-purpose')).not.toBe(print);
+    expect(enc.fingerprint('short content.', 'analysis-cache')).not.toBe(print);
+    expect(
+      service({ DATA_ENCRYPTION_KEY: key() }).fingerprint('short content', 'analysis-cache'),
+    ).not.toBe(print);
+    expect(print).not.toBe(createHash('sha256').update('short content').digest('hex'));
+  });
+
   it('round-trips text and bytes in AES-256-GCM envelopes carrying the key id, never the plaintext', () => {
     const enc = service({ DATA_ENCRYPTION_KEY: key() });
     const envelope = enc.encrypt('the analysed source code');

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { auditConfig } from '../config/audit.config';
 import { DecryptionFailedError } from './decryption-failed.error';
 import { buildKeyRing, KeyRing } from './key-ring';
@@ -21,6 +21,7 @@ const ENVELOPE =
 export class EncryptionService {
   private readonly logger = new Logger(EncryptionService.name);
   private readonly ring: KeyRing;
+  private readonly fingerprintKeys = new Map<string, Buffer>();
 
   constructor(@Inject(auditConfig.factory.KEY) config: ConfigType<typeof auditConfig.factory>) {
     this.ring = buildKeyRing(config.encryption);
@@ -33,6 +34,22 @@ export class EncryptionService {
         'DATA_ENCRYPTION_SALT is unset: the passphrase is salted with the public development salt',
       );
     }
+  }
+
+  /**
+   * A keyed fingerprint of `text` for lookups that must not reveal what they index (a plain
+   * hash would let anyone reading Redis confirm a guess): HMAC-SHA256 under a key derived
+   * from the current data key for this `purpose`. It changes when the data key rotates.
+   */
+  fingerprint(text: string, purpose: string): string {
+    const { id, key } = this.ring.current;
+    const name = `${id}:${purpose}`;
+    let subkey = this.fingerprintKeys.get(name);
+    if (!subkey) {
+      subkey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `fingerprint:${purpose}`, 32));
+      this.fingerprintKeys.set(name, subkey);
+    }
+    return createHmac('sha256', subkey).update(text).digest('hex');
   }
 
   /** Id of the key new envelopes are sealed with. */

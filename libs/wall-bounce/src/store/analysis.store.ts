@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EncryptionService, RetentionRegistry } from '@techsapo/audit';
 import { ProblemDocument, RedisService, ValidationFailedError } from '@techsapo/core';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AnalysisMode, AnalysisResult, AnalysisStatus } from '../analysis/analysis.types';
 import { analysesConfig } from '../config/analyses.config';
 import type { AnalysisRecord, StoredRequest } from './analysis-record';
@@ -44,7 +44,7 @@ type Field =
  * encrypted request, result and error) and its event log `<p>:analysis:{<id>}:events` share a
  * hash tag, so scripts may touch both on a cluster. Indexes (newest first, for lists) are
  * sorted sets per owner `<p>:analyses:owner:{<ownerId>}` and one for administrators
- * `<p>:analyses:all`; the cache maps `<p>:analyses:cache:{<ownerId>}:<sha256>` to an
+ * `<p>:analyses:all`; the cache maps `<p>:analyses:cache:{<ownerId>}:<keyed fingerprint>` to an
  * analysis id. Everything expires after the retention period.
  */
 @Injectable()
@@ -269,8 +269,8 @@ export class AnalysisStore implements OnModuleInit {
       request.taskType ?? null,
       request.language ?? null,
     ]);
-    const hash = createHash('sha256').update(canonical).digest('hex');
-    return this.redis.key('analyses', 'cache', this.redis.hashTag(ownerId), hash);
+    const fingerprint = this.encryption.fingerprint(canonical, 'analysis-cache');
+    return this.redis.key('analyses', 'cache', this.redis.hashTag(ownerId), fingerprint);
   }
 
   async cachedId(cacheKey: string): Promise<string | undefined> {
