@@ -80,6 +80,17 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
       .post(`/api/v1/analyses${query}`)
       .set(who.auth as Record<string, string>)
       .send(body);
+  /** The whole event stream of an analysis as text (the server ends it after completed/failed). */
+  const readEvents = (id: string, auth: object) =>
+    request(t.server)
+      .get(`/api/v1/analyses/${id}/events`)
+      .set(auth as Record<string, string>)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => done(null, text));
+      });
 
   it('creates an analysis (202, Location, queued), runs it, and shows the result to its owner', async () => {
     const content = `How should a cache entry expire? ${marker()}`;
@@ -225,15 +236,7 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
 
   it('streams the events in order over SSE, also to a client that connects after the end', async () => {
     const res = await create(analyst, { content: `stream me ${marker()}`, cache: false });
-    const live = await request(t.server)
-      .get(`/api/v1/analyses/${res.body.id}/events`)
-      .set(analyst.auth)
-      .buffer(true)
-      .parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => done(null, text));
-      });
+    const live = await readEvents(res.body.id, analyst.auth);
     expect(live.status).toBe(200);
     expect(live.headers['content-type']).toContain('text/event-stream');
     const { events } = parseSse(live.body as string);
@@ -245,15 +248,7 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect(events.map((e) => e.data.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.every((e) => e.id === String(e.data.seq))).toBe(true);
 
-    const late = await request(t.server)
-      .get(`/api/v1/analyses/${res.body.id}/events`)
-      .set(analyst.auth)
-      .buffer(true)
-      .parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => done(null, text));
-      });
+    const late = await readEvents(res.body.id, analyst.auth);
     expect(parseSse(late.body as string).events.map((e) => e.data.seq)).toEqual(
       events.map((e) => e.data.seq),
     );
@@ -263,15 +258,7 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     fakes.script('peer-c', (call) => ({ ...cooperative(ANSWERS)(call), latencyMs: 700 }) as never);
     try {
       const res = await create(analyst, { content: `slow ${marker()}`, cache: false });
-      const stream = await request(t.server)
-        .get(`/api/v1/analyses/${res.body.id}/events`)
-        .set(analyst.auth)
-        .buffer(true)
-        .parse((response, done) => {
-          let text = '';
-          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          response.on('end', () => done(null, text));
-        });
+      const stream = await readEvents(res.body.id, analyst.auth);
       const { events, comments } = parseSse(stream.body as string);
       expect(comments.some((c) => c.startsWith('heartbeat'))).toBe(true);
       expect(events[events.length - 1].type).toBe('completed');
@@ -324,15 +311,7 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect(res.body.status).toBe('failed');
     expect(res.body.result).toBeUndefined();
     expect(res.body.error.type).toMatch(/insufficient-providers$/);
-    const events = await request(t.server)
-      .get(`/api/v1/analyses/${res.body.id}/events`)
-      .set(analyst.auth)
-      .buffer(true)
-      .parse((response, done) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => done(null, text));
-      });
+    const events = await readEvents(res.body.id, analyst.auth);
     const types = parseSse(events.body as string).events.map((e) => e.type);
     expect(types).toContain('provider_failed');
     expect(types[types.length - 1]).toBe('failed');

@@ -7,7 +7,7 @@ import { auditEntries } from './support/audit';
 import { adminAuth, signIn } from './support/auth';
 import {
   connectClient,
-  FILESYSTEM_SERVER,
+  filesystemUpstream,
   ScriptedUpstream,
   startScriptedUpstream,
   tempDir,
@@ -34,13 +34,7 @@ describe('MCP proxy limits', () => {
     scripted = await startScriptedUpstream();
     const config = writeMcpConfig(tempDir('techsapo-mcp-config-'), {
       servers: [
-        {
-          name: 'fs',
-          transport: 'stdio',
-          command: 'node',
-          args: [FILESYSTEM_SERVER, root],
-          roots: [root],
-        },
+        filesystemUpstream(root),
         { name: 'scripted', transport: 'streamable-http', url: scripted.url, network: false },
         {
           name: 'blocked',

@@ -9,7 +9,7 @@ import { adminAuth, issueApiKey, signIn } from './support/auth';
 import {
   connectClient,
   EVERYTHING_SERVER,
-  FILESYSTEM_SERVER,
+  filesystemUpstream,
   ScriptedUpstream,
   startEverythingHttp,
   startScriptedUpstream,
@@ -55,13 +55,7 @@ describe('MCP proxy (real upstreams, real client)', () => {
     scripted = await startScriptedUpstream();
     const config = writeMcpConfig(tempDir('techsapo-mcp-config-'), {
       servers: [
-        {
-          name: 'fs',
-          transport: 'stdio',
-          command: 'node',
-          args: [FILESYSTEM_SERVER, root],
-          roots: [root],
-        },
+        filesystemUpstream(root),
         {
           name: 'env',
           transport: 'stdio',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FILESYSTEM_SERVER, tempDir, writeMcpConfig } from './support/mcp-upstreams';
+import { filesystemUpstream, tempDir, writeMcpConfig } from './support/mcp-upstreams';
 import { freePort, MAIN, runtimeFlags, startService, waitForHttp } from './support/processes';
 
 /**
@@ -14,15 +14,7 @@ describe('MCP stdio upstreams under the read-only runtime', () => {
   const data = tempDir('techsapo-mcp-runtime-data-');
   writeFileSync(join(root, 'notes.txt'), 'inside the root\n');
   const config = writeMcpConfig(tempDir('techsapo-mcp-runtime-config-'), {
-    servers: [
-      {
-        name: 'fs',
-        transport: 'stdio',
-        command: 'node',
-        args: [FILESYSTEM_SERVER, root],
-        roots: [root],
-      },
-    ],
+    servers: [filesystemUpstream(root)],
   });
 
   async function run(

@@ -10,6 +10,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  filesystemUpstream,
   FILESYSTEM_SERVER,
   startEverythingHttp,
   stopProcess,
@@ -68,13 +69,7 @@ export default async function mcp(): Promise<BenchSection> {
   const everything = await startEverythingHttp();
   const config = writeMcpConfig(tempDir('techsapo-bench-mcp-config-'), {
     servers: [
-      {
-        name: 'fs',
-        transport: 'stdio',
-        command: 'node',
-        args: [FILESYSTEM_SERVER, root],
-        roots: [root],
-      },
+      filesystemUpstream(root),
       { name: 'everything', transport: 'streamable-http', url: everything.url },
     ],
   });

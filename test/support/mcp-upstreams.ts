@@ -19,6 +19,17 @@ export const EVERYTHING_SERVER = join(
   'node_modules/@modelcontextprotocol/server-everything/dist/index.js',
 );
 
+/** The real filesystem server as a stdio upstream of MCP_CONFIG, rooted in `root`. */
+export function filesystemUpstream(root: string, name = 'fs') {
+  return {
+    name,
+    transport: 'stdio',
+    command: 'node',
+    args: [FILESYSTEM_SERVER, root],
+    roots: [root],
+  };
+}
+
 export function tempDir(prefix: string): string {
   return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
 }
