@@ -8,6 +8,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   filesystemUpstream,
@@ -32,17 +34,51 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function measure(client: Client, call: Call): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < WARMUP; i += 1) await client.callTool(call);
+interface Measured {
+  p50: number;
+  p99: number;
+}
+
+/** WARMUP untimed runs, then CALLS timed ones, one at a time. */
+async function timed(run: () => Promise<void>): Promise<Measured> {
+  for (let i = 0; i < WARMUP; i += 1) await run();
   const times: number[] = [];
   for (let i = 0; i < CALLS; i += 1) {
     const started = process.hrtime.bigint();
-    const result = await client.callTool(call);
+    await run();
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (result.isError) throw new Error(`${call.name} failed: ${JSON.stringify(result.content)}`);
   }
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+function measure(client: Client, call: Call): Promise<Measured> {
+  return timed(async () => {
+    const result = await client.callTool(call);
+    if (result.isError) throw new Error(`${call.name} failed: ${JSON.stringify(result.content)}`);
+  });
+}
+
+/**
+ * The floor any extra HTTP hop costs on this machine: fetch to a node:http server that answers
+ * a small JSON body at once (both in this process).
+ */
+async function bareHop(): Promise<Measured> {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [] } });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await timed(async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body });
+      await response.arrayBuffer();
+    });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 async function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
@@ -98,29 +134,29 @@ export default async function mcp(): Promise<BenchSection> {
     const httpProxied = await measure(proxied, { ...echo, name: `everything__${echo.name}` });
     const stdioDirect = await measure(directStdio, read);
     const stdioProxied = await measure(proxied, { ...read, name: `fs__${read.name}` });
+    // What the proxy costs with no upstream at all: pipeline, session and the SDK transport.
+    const ping = await timed(async () => {
+      await proxied.ping();
+    });
+    const hop = await bareHop();
     // The same call through the REST twin: the pipeline without the MCP transport.
-    const restTimes: number[] = [];
     const overheads: number[] = [];
-    const restCall = (): Promise<Response> =>
-      fetch(`${service.base}/api/v1/mcp/servers/fs/tools/read_text_file/call`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ arguments: read.arguments }),
-      });
-    for (let i = 0; i < WARMUP; i += 1) await (await restCall()).arrayBuffer();
-    for (let i = 0; i < CALLS; i += 1) {
-      const started = process.hrtime.bigint();
-      const response = await restCall();
+    const restTwin = await timed(async () => {
+      const response = await fetch(
+        `${service.base}/api/v1/mcp/servers/fs/tools/read_text_file/call`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ arguments: read.arguments }),
+        },
+      );
       await response.arrayBuffer();
-      restTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
-      overheads.push(Number(response.headers.get('x-techsapo-overhead-ms')));
       if (response.status !== 200) throw new Error(`REST call failed: ${response.status}`);
-    }
-    restTimes.sort((a, b) => a - b);
-    overheads.sort((a, b) => a - b);
-    const restTwin = { p50: percentile(restTimes, 50), p99: percentile(restTimes, 99) };
+      overheads.push(Number(response.headers.get('x-techsapo-overhead-ms')));
+    });
+    const serverSide = overheads.slice(WARMUP).sort((a, b) => a - b);
     const round = (n: number): number => Math.round(n * 100) / 100;
-    const row = (path: string, m: { p50: number; p99: number }) => ({
+    const row = (path: string, m: Measured) => ({
       path,
       'p50 ms': round(m.p50),
       'p99 ms': round(m.p99),
@@ -134,10 +170,12 @@ export default async function mcp(): Promise<BenchSection> {
         row('everything echo, through the proxy', httpProxied),
         row('filesystem read_text_file (stdio), direct', stdioDirect),
         row('filesystem read_text_file, through the proxy', stdioProxied),
+        row('MCP ping through the proxy (no upstream: pipeline, session, SDK transport)', ping),
+        row('bare HTTP round trip on this machine (fetch to node:http, no work)', hop),
         row('filesystem read_text_file, through the REST twin (fetch)', restTwin),
         row('  of which server-side, upstream wait excluded (X-TechSapo-Overhead-Ms)', {
-          p50: percentile(overheads, 50),
-          p99: percentile(overheads, 99),
+          p50: percentile(serverSide, 50),
+          p99: percentile(serverSide, 99),
         }),
       ],
       goals: [
