@@ -199,4 +199,35 @@ describe('analyses across separate api and worker processes', () => {
     const final = await call('GET', `/api/v1/analyses/${id}`);
     expect(final.body.status).toBe('completed');
   }, 90000);
+
+  it('SIGTERM ends the api process’s open event streams instead of waiting for them', async () => {
+    const own = await start('api');
+    const res = await fetch(`${own.url}/api/v1/analyses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        content: `Answer ${SLOW} while the api stops ${randomBytes(4).toString('hex')}`,
+        cache: false,
+      }),
+    });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const stream = await fetch(`${own.url}/api/v1/analyses/${id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = decoder.decode((await reader.read()).value, { stream: true });
+    own.process.child.kill('SIGTERM');
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += decoder.decode(value, { stream: true });
+    }
+    // It stopped cleanly (not by the shutdown timeout) while the analysis was still going.
+    expect(await own.process.exited).toBe(0);
+    expect(own.process.output()).toContain('shutdown complete');
+    expect(seen).toMatch(/^: stream$/m);
+    expect(seen).not.toMatch(/^event: (completed|failed)$/m);
+  }, 60000);
 });

@@ -102,7 +102,7 @@ export class AnalysesController {
   @ApiOperation({
     summary: 'Progress events (SSE)',
     description:
-      'Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, or when the analysis is deleted.',
+      'Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, when the analysis is deleted, or when the serving instance stops (connect again to receive the stored events and follow on).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ForbiddenError, NotFoundError, Principal } from '@techsapo/core';
 import { Action, AbilityFactory, AppAbility, record } from '@techsapo/security';
-import { Observable } from 'rxjs';
+import { Observable, ReplaySubject, takeUntil } from 'rxjs';
 import type {
   AnalysisEvent,
   AnalysisMode,
@@ -47,7 +47,10 @@ export class AnalysisNotFoundError extends NotFoundError {
  * user's analysis is reported as not found, so its existence is not revealed.
  */
 @Injectable()
-export class AnalysesService {
+export class AnalysesService implements BeforeApplicationShutdown {
+  /** Emits once the process begins to stop; replays to streams opened after that. */
+  private readonly stopping = new ReplaySubject<void>(1);
+
   constructor(
     private readonly store: AnalysisStore,
     private readonly queue: AnalysisQueue,
@@ -56,6 +59,14 @@ export class AnalysesService {
     @Inject(analysesConfig.factory.KEY)
     private readonly config: ConfigType<typeof analysesConfig.factory>,
   ) {}
+
+  /**
+   * Ends every open event stream, so that a stopping process does not wait for analyses it
+   * does not run; a client reconnects (to another instance) and gets the stored events again.
+   */
+  beforeApplicationShutdown(): void {
+    this.stopping.next();
+  }
 
   async create(
     principal: Principal,
@@ -151,8 +162,8 @@ export class AnalysesService {
 
   /**
    * The events of an analysis for SSE: the stored ones in order, then live ones (no seq twice,
-   * none skipped), heartbeats in between; completes after `completed` or `failed`, or when the
-   * analysis is erased.
+   * none skipped), heartbeats in between; completes after `completed` or `failed`, when the
+   * analysis is erased, or when this process stops.
    */
   async follow(principal: Principal, id: string): Promise<Observable<StreamItem>> {
     await this.get(principal, id);
@@ -196,7 +207,7 @@ export class AnalysesService {
         clearInterval(heartbeat);
         unlisten?.();
       };
-    });
+    }).pipe(takeUntil(this.stopping));
   }
 
   private async cached(ownerId: string, cacheKey: string): Promise<AnalysisRecord | undefined> {
