@@ -86,10 +86,7 @@ describe('Redis Cluster', () => {
     const queue = new Bull<{ n: number }>('cluster-probe', {
       prefix: t.redis.queuePrefix('cluster-probe'),
       createClient: (type) => {
-        // Bull's blocking and subscriber connections must not retry or ready-check per command.
-        const options =
-          type === 'client' ? {} : { enableReadyCheck: false, maxRetriesPerRequest: null };
-        const connection = t.redis.createConnection(`bull-${type}`, options) as Cluster;
+        const connection = t.redis.createBullConnection(type) as Cluster;
         connections.push(connection);
         return connection;
       },

@@ -55,6 +55,20 @@ export class RedisService implements OnApplicationShutdown {
     return this.key(this.hashTag(queue));
   }
 
+  /**
+   * A connection for a Bull queue (its `createClient`). No auto-pipelining for Bull: its
+   * moveToActive script then returns jobs without their data. Its blocking and subscriber
+   * connections must not retry or ready-check per command.
+   */
+  createBullConnection(type: 'client' | 'subscriber' | 'bclient'): RedisConnection {
+    return this.createConnection(
+      `bull-${type}`,
+      type === 'client'
+        ? { enableAutoPipelining: false }
+        : { enableAutoPipelining: false, enableReadyCheck: false, maxRetriesPerRequest: null },
+    );
+  }
+
   /** The nodes that hold data: every master of a cluster, or the one node. */
   dataNodes(): Redis[] {
     return this.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];

@@ -27,20 +27,7 @@ import { AnalysesService } from './analyses.service';
       useFactory: (redis: RedisService, config: ConfigType<typeof analysesConfig.factory>) => ({
         // All keys of one Bull queue share a slot: the prefix carries the hash tag.
         prefix: redis.queuePrefix(ANALYSIS_QUEUE),
-        createClient: (type) =>
-          redis.createConnection(
-            `bull-${type}`,
-            // Bull's blocking and subscriber connections must not retry or ready-check per
-            // command; and no auto-pipelining for Bull: its moveToActive script then returns
-            // jobs without their data.
-            type === 'client'
-              ? { enableAutoPipelining: false }
-              : {
-                  enableAutoPipelining: false,
-                  enableReadyCheck: false,
-                  maxRetriesPerRequest: null,
-                },
-          ),
+        createClient: (type) => redis.createBullConnection(type),
         settings: {
           lockDuration: config.lockDurationMs,
           lockRenewTime: Math.floor(config.lockDurationMs / 2),
