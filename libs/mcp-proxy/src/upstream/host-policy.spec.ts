@@ -6,6 +6,7 @@ import {
   guardedFetch,
   isPrivateAddress,
   matchesHostPattern,
+  publicOnlyLookup,
 } from './host-policy';
 
 const none = { allow: [], block: [] };
@@ -85,11 +86,40 @@ describe('upstream host policy (MCP4)', () => {
     ).resolves.toBeInstanceOf(URL);
   });
 
+  it('in production checks the addresses each connection uses', async () => {
+    type Answer = { error: Error | null; address: unknown; family?: number };
+    const ask = (addresses: string[], options: { all?: boolean; family?: number }) =>
+      new Promise<Answer>((resolve) =>
+        publicOnlyLookup(resolvesTo(...addresses))(
+          'mcp.example',
+          options,
+          (error, address, family) => resolve({ error, address, family }),
+        ),
+      );
+    expect(await ask(['93.184.216.34', '2606:2800:220:1::1'], { all: true })).toEqual({
+      error: null,
+      address: [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1::1', family: 6 },
+      ],
+      family: undefined,
+    });
+    expect(await ask(['2606:2800:220:1::1', '93.184.216.34'], { family: 4 })).toEqual({
+      error: null,
+      address: '93.184.216.34',
+      family: 4,
+    });
+    const refused = await ask(['93.184.216.34', '10.0.0.7'], { all: true });
+    expect(refused.error?.message).toMatch(/resolves to a loopback or private address/);
+  });
+
   describe('redirects', () => {
     let server: Server;
     let base: string;
+    let requests = 0;
     beforeAll(async () => {
       server = createServer((req, res) => {
+        requests += 1;
         if (req.url === '/to-blocked')
           res.writeHead(307, { location: 'http://localhost.malicious-site.com/x' }).end();
         else if (req.url === '/to-self') res.writeHead(307, { location: '/final' }).end();
@@ -112,6 +142,23 @@ describe('upstream host policy (MCP4)', () => {
         await response.text();
       }
       expect(getEventListeners(controller.signal, 'abort').length).toBeLessThan(5);
+    });
+
+    it('in production refuses a name that rebinds to loopback between check and connection', async () => {
+      const answers = [['93.184.216.34'], ['127.0.0.1']];
+      const rebinding = async (): Promise<string[]> => answers.shift() ?? ['127.0.0.1'];
+      const fetchGuarded = guardedFetch(none, true, rebinding);
+      const before = requests;
+      const port = (server.address() as AddressInfo).port;
+      const failure = await fetchGuarded(`http://rebind.example:${port}/final`, {
+        method: 'POST',
+        body: '{}',
+      }).catch((error: Error & { cause?: Error }) => error);
+      expect((failure as Error & { cause?: Error }).cause?.message).toMatch(
+        /resolves to a loopback or private address/,
+      );
+      expect(answers).toHaveLength(0); // checked once by name, once by the connection
+      expect(requests).toBe(before);
     });
 
     it('checks every hop and follows only allowed ones', async () => {

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, LookupFunction } from 'node:net';
+import { Agent } from 'undici';
 
 export interface HostLists {
   allow: string[];
@@ -108,17 +109,47 @@ export async function assertUpstreamUrl(
   return url;
 }
 
+/**
+ * The DNS lookup of every connection to an upstream in production: the addresses the socket
+ * will use are the ones checked, so a name that answers a public address to the check and a
+ * private one to the connection (DNS rebinding) is refused all the same.
+ */
+export function publicOnlyLookup(resolve: Resolver = systemResolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        if (addresses.length === 0 || addresses.some(isPrivateAddress)) {
+          const error = new UpstreamUrlRefusedError(
+            `http://${hostname}/`,
+            'resolves to a loopback or private address',
+          );
+          return callback(error as NodeJS.ErrnoException, '', 0);
+        }
+        const found = addresses.map((address) => ({ address, family: isIP(address) }));
+        const wanted = options.family ? found.filter((a) => a.family === options.family) : found;
+        if (options.all) return callback(null, wanted);
+        callback(null, wanted[0]?.address ?? '', wanted[0]?.family ?? 0);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
 const MAX_REDIRECTS = 3;
 
 /**
  * The fetch the upstream HTTP transport uses: every request and every redirect target passes
- * assertUpstreamUrl; redirects are followed here (at most 3), never by fetch itself.
+ * assertUpstreamUrl; redirects are followed here (at most 3), never by fetch itself. In
+ * production its connections resolve names through publicOnlyLookup.
  */
 export function guardedFetch(
   lists: HostLists,
   production: boolean,
   resolve?: Resolver,
 ): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  const dispatcher = production
+    ? new Agent({ connect: { lookup: publicOnlyLookup(resolve) } })
+    : undefined;
   return async (input, init) => {
     let url = String(input);
     for (let hop = 0; ; hop += 1) {
@@ -127,7 +158,13 @@ export function guardedFetch(
       // it after each JSON response: a per-request signal that follows it (weakly) keeps a
       // long-running proxy from collecting one listener, and its request, per call.
       const signal = init?.signal ? AbortSignal.any([init.signal]) : undefined;
-      const response = await fetch(url, { ...init, signal, redirect: 'manual' });
+      const response = await fetch(url, {
+        ...init,
+        signal,
+        redirect: 'manual',
+        // Node's fetch takes an undici dispatcher; the DOM typings do not know the option.
+        ...(dispatcher ? ({ dispatcher } as object) : {}),
+      });
       const location = response.headers.get('location');
       if (response.status < 300 || response.status >= 400 || !location) return response;
       if (hop >= MAX_REDIRECTS) throw new UpstreamUrlRefusedError(url, 'too many redirects');
