@@ -200,7 +200,7 @@ describe('analyses across separate api and worker processes', () => {
     expect(final.body.status).toBe('completed');
   }, 90000);
 
-  it('SIGTERM ends the api process’s open event streams instead of waiting for them', async () => {
+  it('SIGTERM ends the api process’s event streams and ?wait requests instead of waiting for them', async () => {
     const own = await start('api');
     const res = await fetch(`${own.url}/api/v1/analyses`, {
       method: 'POST',
@@ -218,6 +218,20 @@ describe('analyses across separate api and worker processes', () => {
     const reader = stream.body!.getReader();
     const decoder = new TextDecoder();
     let seen = decoder.decode((await reader.read()).value, { stream: true });
+    // A second analysis, created with ?wait=60: its request is in the api once it is listed.
+    const waiting = fetch(`${own.url}/api/v1/analyses?wait=60`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        content: `Answer ${SLOW} ${randomBytes(4).toString('hex')}`,
+        cache: false,
+      }),
+    });
+    const newest = async (): Promise<string | undefined> => {
+      const list = await call('GET', '/api/v1/analyses?limit=1');
+      return (list.body.items as { id: string }[])[0]?.id;
+    };
+    while ((await newest()) === id) await new Promise((r) => setTimeout(r, 50));
     own.process.child.kill('SIGTERM');
     for (;;) {
       const { value, done } = await reader.read();
@@ -229,5 +243,8 @@ describe('analyses across separate api and worker processes', () => {
     expect(own.process.output()).toContain('shutdown complete');
     expect(seen).toMatch(/^: stream$/m);
     expect(seen).not.toMatch(/^event: (completed|failed)$/m);
+    const waited = await waiting;
+    expect(waited.status).toBe(202);
+    expect(((await waited.json()) as { status: string }).status).toMatch(/^(queued|running)$/);
   }, 60000);
 });

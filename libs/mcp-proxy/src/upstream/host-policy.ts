@@ -127,8 +127,13 @@ export function publicOnlyLookup(resolve: Resolver = systemResolver): LookupFunc
         }
         const found = addresses.map((address) => ({ address, family: isIP(address) }));
         const wanted = options.family ? found.filter((a) => a.family === options.family) : found;
+        if (wanted.length === 0) {
+          const error: NodeJS.ErrnoException = new Error(`no IPv${options.family} address`);
+          error.code = 'ENOTFOUND';
+          return callback(error, '', 0);
+        }
         if (options.all) return callback(null, wanted);
-        callback(null, wanted[0]?.address ?? '', wanted[0]?.family ?? 0);
+        callback(null, wanted[0].address, wanted[0].family);
       },
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ForbiddenError, NotFoundError, Principal } from '@techsapo/core';
 import { Action, AbilityFactory, AppAbility, record } from '@techsapo/security';
-import { Observable, ReplaySubject, takeUntil } from 'rxjs';
+import { Observable, ReplaySubject, Subscription, takeUntil } from 'rxjs';
 import type {
   AnalysisEvent,
   AnalysisMode,
@@ -61,8 +61,9 @@ export class AnalysesService implements BeforeApplicationShutdown {
   ) {}
 
   /**
-   * Ends every open event stream, so that a stopping process does not wait for analyses it
-   * does not run; a client reconnects (to another instance) and gets the stored events again.
+   * Ends every open event stream and wait, so that a stopping process does not wait for
+   * analyses it does not run: a client reconnects (to another instance) and gets the stored
+   * events again; a wait answers the analysis as it is.
    */
   beforeApplicationShutdown(): void {
     this.stopping.next();
@@ -133,15 +134,17 @@ export class AnalysesService implements BeforeApplicationShutdown {
     await this.events.announceErased(id);
   }
 
-  /** The analysis once final, or as it is after `seconds`. */
+  /** The analysis once final, or as it is after `seconds` (or when this process stops). */
   async waitFor(principal: Principal, id: string, seconds: number): Promise<AnalysisRecord> {
     const current = await this.get(principal, id);
     if (isFinal(current.status) || seconds <= 0) return current;
     let stop: (() => void) | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let stopping: Subscription | undefined;
     try {
       await new Promise<void>((resolve) => {
         timer = setTimeout(resolve, seconds * 1000);
+        stopping = this.stopping.subscribe(() => resolve());
         void this.events
           .listen(id, (signal) => {
             if (signal.kind === 'erased' || TERMINAL_EVENTS.includes(signal.event.type)) resolve();
@@ -155,6 +158,7 @@ export class AnalysesService implements BeforeApplicationShutdown {
       });
     } finally {
       clearTimeout(timer);
+      stopping?.unsubscribe();
       stop?.();
     }
     return this.get(principal, id);
