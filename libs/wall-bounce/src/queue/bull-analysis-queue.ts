@@ -52,9 +52,24 @@ export class BullAnalysisQueue extends AnalysisQueue {
   }
 
   process(concurrency: number, handler: JobHandler): void {
-    void this.queue.process(concurrency, (job) =>
-      handler(job.data, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }),
-    );
+    // Bull names its blocking connection (CLIENT SETNAME) when it starts, without handling a
+    // failure: a close before the answer would leave that rejection unhandled.
+    const bull = this.queue as Queue & { setWorkerName(): Promise<unknown> };
+    const setWorkerName = bull.setWorkerName.bind(bull);
+    bull.setWorkerName = () =>
+      setWorkerName().catch((error: Error) =>
+        this.logger.debug(`worker connection not named: ${error.message}`),
+      );
+    // Bull's promise settles when processing stops: a failure is logged, never left unhandled
+    // (while closing, a closed connection is the expected end).
+    this.queue
+      .process(concurrency, (job) =>
+        handler(job.data, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }),
+      )
+      .catch((error: Error) => {
+        if (this.closing) this.logger.debug(`processing ended while closing: ${error.message}`);
+        else this.logger.error(`processing stopped: ${error.message}`);
+      });
   }
 
   close(): Promise<void> {
