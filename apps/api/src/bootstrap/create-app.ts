@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
 import { BODY_LIMIT_BYTES } from './body-limit';
+import { closeIdleConnectionsWhileClosing } from './drain';
 import { generateRequestId, installHttpHooks } from './http-hooks';
 import { acceptOnlyJsonBodies } from './json-only';
 import { setupSwagger } from './swagger';
@@ -38,6 +39,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   );
   app.useLogger(app.get(Logger));
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(RequestLifecycle));
+  closeIdleConnectionsWhileClosing(app.getHttpAdapter().getInstance());
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
