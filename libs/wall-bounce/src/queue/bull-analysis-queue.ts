@@ -60,15 +60,16 @@ export class BullAnalysisQueue extends AnalysisQueue {
       setWorkerName().catch((error: Error) =>
         this.logger.debug(`worker connection not named: ${error.message}`),
       );
-    // Bull's promise settles when processing stops: a failure is logged, never left unhandled
-    // (while closing, a closed connection is the expected end).
+    // Bull's promise settles when processing stops. While closing, a closed connection is the
+    // expected end; otherwise the failure stays unhandled, so a worker that cannot take jobs
+    // stops (and is restarted) instead of idling.
     this.queue
       .process(concurrency, (job) =>
         handler(job.data, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }),
       )
       .catch((error: Error) => {
-        if (this.closing) this.logger.debug(`processing ended while closing: ${error.message}`);
-        else this.logger.error(`processing stopped: ${error.message}`);
+        if (!this.closing) throw error;
+        this.logger.debug(`processing ended while closing: ${error.message}`);
       });
   }
 
