@@ -63,9 +63,9 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
   async run(data: unknown, attempt: JobAttempt): Promise<void> {
     const { analysisId: id } = await AnalysisJob.parse(data);
     if (!(await this.store.markRunning(id))) return;
-    const record = await this.store.get(id);
-    const request = await this.store.request(id);
-    if (!record || !request) return;
+    const found = await this.store.withRequest(id);
+    if (!found) return;
+    const { record, request } = found;
     const aborter = new AbortController();
     const stopListening = await this.events.listen(id, (signal) => {
       if (signal.kind === 'erased') aborter.abort();

@@ -8,7 +8,7 @@ import { analysesConfig } from '../config/analyses.config';
 import type { AnalysisRecord, StoredRequest } from './analysis-record';
 
 export const MAX_ANALYSES_PAGE = 100;
-const DEFAULT_PAGE = 20;
+export const DEFAULT_ANALYSES_PAGE = 20;
 /** A list request reads at most this many index entries before it answers with a cursor. */
 const MAX_SCANNED = 2000;
 const CURSOR = /^(\d{1,15}):([0-9a-f-]{36})$/;
@@ -114,27 +114,31 @@ export class AnalysisStore implements OnModuleInit {
       fields.result = this.seal(id, 'result', input.result);
     }
     const key = this.recordKey(id);
-    const ttl = this.config.retentionSeconds;
-    const client = this.redis.client;
-    await client.hset(key, fields);
+    // One round trip: sent together, each key's commands run in the order written.
     await Promise.all([
-      client.expire(key, ttl),
-      this.index(this.ownerIndexKey(input.ownerId), now.getTime(), id),
-      this.index(this.allIndexKey(), now.getTime(), id),
+      this.redis.client.hset(key, fields),
+      this.redis.client.expire(key, this.config.retentionSeconds),
+      ...this.index(this.ownerIndexKey(input.ownerId), now.getTime(), id),
+      ...this.index(this.allIndexKey(), now.getTime(), id),
     ]);
     return record;
   }
 
   async get(id: string): Promise<AnalysisRecord | undefined> {
-    const values = await this.redis.client.hgetall(this.recordKey(id));
-    if (!values.ownerId) return undefined;
-    return this.decode(id, values as Partial<Record<Field, string>>);
+    const values = await this.read(id);
+    return values ? this.decode(id, values) : undefined;
   }
 
-  /** The decrypted request, for the worker. */
-  async request(id: string): Promise<StoredRequest | undefined> {
-    const envelope = await this.redis.client.hget(this.recordKey(id), 'request');
-    return envelope ? this.open<StoredRequest>(id, 'request', envelope) : undefined;
+  /** The record with its decrypted request, for the worker (one read). */
+  async withRequest(
+    id: string,
+  ): Promise<{ record: AnalysisRecord; request: StoredRequest } | undefined> {
+    const values = await this.read(id);
+    if (!values?.request) return undefined;
+    return {
+      record: this.decode(id, values),
+      request: this.open<StoredRequest>(id, 'request', values.request),
+    };
   }
 
   /** Moves queued (or a retried running) analysis to running; false when it is gone or final. */
@@ -207,15 +211,9 @@ export class AnalysisStore implements OnModuleInit {
     ]);
   }
 
-  /** Whether the analysis was erased or cancelled (the worker's check before and after a run). */
-  async isCancelled(id: string): Promise<boolean> {
-    const status = await this.redis.client.hget(this.recordKey(id), 'status');
-    return status === null || status === 'cancelled';
-  }
-
   /** Newest first. The cursor is `<createdAt ms>:<id>` of the last item, base64url. */
   async list(query: ListQuery): Promise<ListPage> {
-    const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE, 1), MAX_ANALYSES_PAGE);
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_ANALYSES_PAGE, 1), MAX_ANALYSES_PAGE);
     const index = query.ownerId ? this.ownerIndexKey(query.ownerId) : this.allIndexKey();
     let after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const items: AnalysisRecord[] = [];
@@ -283,9 +281,19 @@ export class AnalysisStore implements OnModuleInit {
     await this.redis.client.set(cacheKey, id, 'EX', this.config.cacheTtlSeconds);
   }
 
-  private async index(key: string, score: number, id: string): Promise<void> {
-    await this.redis.client.zadd(key, score, id);
-    await this.redis.client.expire(key, this.config.retentionSeconds);
+  private index(key: string, score: number, id: string): Promise<unknown>[] {
+    return [
+      this.redis.client.zadd(key, score, id),
+      this.redis.client.expire(key, this.config.retentionSeconds),
+    ];
+  }
+
+  /** The record hash's fields, or undefined when there is no record. */
+  private async read(id: string): Promise<Partial<Record<Field, string>> | undefined> {
+    const values: Partial<Record<Field, string>> = await this.redis.client.hgetall(
+      this.recordKey(id),
+    );
+    return values.ownerId ? values : undefined;
   }
 
   private async forget(index: string, ids: string[]): Promise<void> {
