@@ -59,12 +59,10 @@ export class AnalysesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AnalysisDto> {
-    const { cache, ...input } = body;
-    let analysis: AnalysisRecord = await this.analyses.create(
-      principal,
-      { ...input, cache },
-      { requestId: request.state.requestId, flags: requestFlags(request) },
-    );
+    let analysis: AnalysisRecord = await this.analyses.create(principal, body, {
+      requestId: request.state.requestId,
+      flags: requestFlags(request),
+    });
     request.state.details.analysisId = analysis.id;
     if (analysis.cached) request.state.details.cached = true;
     if (query.wait) analysis = await this.analyses.waitFor(principal, analysis.id, query.wait);

@@ -36,8 +36,8 @@ describe('closing the HTTP server', () => {
       const pending = post((fastify.server.address() as AddressInfo).port, '/slow', agent);
       await inHandler;
       const closed = fastify.close();
-      // Closing has begun (the idle connections are gone) before the request is answered.
-      await new Promise((resolve) => setImmediate(resolve));
+      // The server has stopped listening (closing began) before the request is answered.
+      while (fastify.server.listening) await new Promise((resolve) => setImmediate(resolve));
       release();
       expect(await pending).toBe('done');
       await closed;

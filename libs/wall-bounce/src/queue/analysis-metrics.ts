@@ -1,8 +1,6 @@
-import { getQueueToken } from '@nestjs/bull';
 import type { Provider } from '@nestjs/common';
 import { makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import { Gauge, register } from 'prom-client';
-import { ANALYSIS_QUEUE } from './analysis-job';
 import { AnalysisQueue } from './analysis-queue';
 
 export const CONCURRENT_JOBS = 'techsapo_concurrent_jobs';
@@ -12,7 +10,7 @@ export const ANALYSIS_DURATION = 'techsapo_wall_bounce_duration_seconds';
 /** Waiting + delayed jobs, read from Redis at each scrape (the HPA scales workers on it). */
 export const queueLengthProvider: Provider = {
   provide: QUEUE_LENGTH,
-  inject: [AnalysisQueue, getQueueToken(ANALYSIS_QUEUE)],
+  inject: [AnalysisQueue],
   useFactory: (queue: AnalysisQueue) =>
     new Gauge({
       name: QUEUE_LENGTH,

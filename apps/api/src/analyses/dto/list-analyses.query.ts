@@ -1,7 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { ANALYSIS_STATUSES, AnalysisStatus, MAX_ANALYSES_PAGE } from '@techsapo/wall-bounce';
+import {
+  ANALYSIS_STATUSES,
+  AnalysisStatus,
+  DEFAULT_ANALYSES_PAGE,
+  MAX_ANALYSES_PAGE,
+} from '@techsapo/wall-bounce';
 
 export class ListAnalysesQueryDto {
   @ApiPropertyOptional({ enum: ANALYSIS_STATUSES })
@@ -9,7 +14,7 @@ export class ListAnalysesQueryDto {
   @IsIn(ANALYSIS_STATUSES)
   status?: AnalysisStatus;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ANALYSES_PAGE, default: 20 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ANALYSES_PAGE, default: DEFAULT_ANALYSES_PAGE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
