@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
-import { ConfigurationError, appConfig } from '@techsapo/core';
+import { ConfigurationError, appConfig, describeError } from '@techsapo/core';
 import { createApp } from './bootstrap/create-app';
 
 async function main(): Promise<void> {
@@ -38,9 +38,7 @@ function stopOnSignals(app: INestApplication, timeoutMs: number): void {
         process.exit(0);
       },
       (error: unknown) => {
-        process.stderr.write(
-          `shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
+        process.stderr.write(`shutdown failed: ${describeError(error)}\n`);
         process.exit(1);
       },
     );
@@ -53,9 +51,7 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigurationError) {
     process.stderr.write(`${error.message}\n`);
   } else {
-    process.stderr.write(
-      `TechSapo failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`TechSapo failed to start: ${describeError(error)}\n`);
   }
   process.exit(1);
 });

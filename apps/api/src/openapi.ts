@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { RedisService } from '@techsapo/core';
+import { RedisService, describeError } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { createApp } from './bootstrap/create-app';
@@ -30,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`openapi: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`openapi: ${describeError(error)}\n`);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ export * from './redis/redis-connection.factory';
 export * from './redis/redis.service';
 export * from './redis/redis.module';
 export * from './errors/domain.error';
+export * from './errors/describe-error';
 export * from './errors/problem';
 export * from './errors/problem-details.filter';
 export * from './http/principal';

@@ -28,6 +28,7 @@ export * from './store/analysis.store';
 export * from './events/analysis-events';
 export * from './queue/analysis-job';
 export * from './queue/analysis-queue';
+export * from './queue/bull-analysis-queue';
 export * from './queue/analysis-metrics';
 export * from './queue/analysis.processor';
 export * from './queue/analysis-worker.module';

@@ -10,7 +10,7 @@ import {
   DEVELOPMENT_AUDIT_KEY,
   parseSince,
 } from '@techsapo/audit';
-import { redisConfig, RedisService } from '@techsapo/core';
+import { describeError, redisConfig, RedisService } from '@techsapo/core';
 
 const USAGE = `Usage: npm run security:report -- [--since 24h] [--until <ISO time>] [--top 10] [--no-verify]
 
@@ -58,8 +58,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `security report failed: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
-  );
+  process.stderr.write(`security report failed: ${describeError(error)}\n${USAGE}`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Gauge } from 'prom-client';
-import { redisConfig, RedisService } from '@techsapo/core';
+import { describeError, redisConfig, RedisService } from '@techsapo/core';
 import {
   ApiKeysService,
   formatPermissionReview,
@@ -48,8 +48,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `security review failed: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`,
-  );
+  process.stderr.write(`security review failed: ${describeError(error)}\n${USAGE}`);
   process.exit(1);
 });

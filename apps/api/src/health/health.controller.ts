@@ -11,7 +11,7 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { ReadinessRegistry, ReadinessResult } from '@techsapo/core';
+import { ReadinessRegistry, ReadinessResult, describeError } from '@techsapo/core';
 import { Public } from '@techsapo/security';
 import type { FastifyReply } from 'fastify';
 import { CheckDto, LivenessDto, ReadinessDto } from './health.dto';
@@ -67,7 +67,10 @@ export class HealthController {
   ): Promise<HealthIndicatorResult> {
     const session = this.indicator.check(name);
     const outcome = await withTimeout(check(), CHECK_TIMEOUT_MS).catch(
-      (error: Error): ReadinessResult => ({ ok: false, detail: { message: error.message } }),
+      (error: unknown): ReadinessResult => ({
+        ok: false,
+        detail: { message: describeError(error) },
+      }),
     );
     return outcome.ok ? session.up(outcome.detail) : session.down(outcome.detail);
   }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { describeError } from '@techsapo/core';
 import type { Counter } from 'prom-client';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from './audit-chain';
@@ -112,7 +113,7 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
         const retry = batch.filter((p) => !expired(p));
         const lost = batch.filter(expired);
         this.logger.warn(
-          `audit write failed (${batch.length} entries, retrying ${retry.length}): ${error instanceof Error ? error.message : String(error)}`,
+          `audit write failed (${batch.length} entries, retrying ${retry.length}): ${describeError(error)}`,
         );
         if (lost.length > 0) this.giveUp(lost, 'write failed');
         // Keep the order: the failed batch goes back in front, the next timer tick retries it.

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { ConfigType } from '@nestjs/config';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SecurityEventService } from '@techsapo/audit';
-import { ReadinessRegistry } from '@techsapo/core';
+import { ReadinessRegistry, describeError } from '@techsapo/core';
 import { ContentDetector } from '@techsapo/security';
 import { loadMcpFile, McpFile, ToolOperation, UpstreamServer } from '../config/mcp-file';
 import { mcpConfig } from '../config/mcp.config';
@@ -55,8 +55,8 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
         this.file.policy.hosts,
         this.config.production,
         (c) =>
-          void this.rebuild(c.server.name).catch((error: Error) =>
-            this.logger.warn(`catalog of ${c.server.name}: ${error.message}`),
+          void this.rebuild(c.server.name).catch((error: unknown) =>
+            this.logger.warn(`catalog of ${c.server.name}: ${describeError(error)}`),
           ),
       );
       this.connections.set(server.name, connection);

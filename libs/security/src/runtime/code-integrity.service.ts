@@ -8,7 +8,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { SecurityEventService } from '@techsapo/audit';
-import { appConfig, ReadinessRegistry, type ReadinessResult } from '@techsapo/core';
+import { appConfig, describeError, ReadinessRegistry, type ReadinessResult } from '@techsapo/core';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -73,12 +73,12 @@ export class CodeIntegrityService implements OnApplicationBootstrap, OnModuleDes
 
   /** Verifies now and updates the readiness state. */
   async check(): Promise<IntegrityReport> {
-    const report = await this.verify().catch((error: Error): IntegrityReport => ({
+    const report = await this.verify().catch((error: unknown): IntegrityReport => ({
       verified: false,
       changed: [],
       missing: [],
       added: [],
-      reason: `verification failed: ${error.message}`,
+      reason: `verification failed: ${describeError(error)}`,
     }));
     const differing = [...report.changed, ...report.missing, ...report.added];
     if (!report.verified) {

@@ -25,8 +25,11 @@ export abstract class AnalysisQueue {
   /** Removes a job that has not started; a running one is stopped by its worker. */
   abstract cancel(analysisId: string): Promise<void>;
   abstract counts(): Promise<QueueCounts>;
-  /** Runs jobs in this process, `concurrency` at once. */
-  abstract process(concurrency: number, handler: JobHandler): void;
+  /**
+   * Runs jobs in this process, `concurrency` at once. Settles when processing stops: resolves
+   * when that is the close, rejects when it stopped for another reason.
+   */
+  abstract process(concurrency: number, handler: JobHandler): Promise<void>;
   /** Stops taking jobs and waits for the running ones to finish. */
   abstract close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DomainError, toProblem } from '@techsapo/core';
+import { DomainError, describeError, toProblem } from '@techsapo/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge, Histogram } from 'prom-client';
 import {
@@ -51,7 +51,14 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.queue.process(this.config.concurrency, (data, attempt) => this.run(data, attempt));
+    // A worker that cannot take jobs stops (and is restarted) instead of idling: the failure is
+    // logged and left unhandled on purpose.
+    void this.queue
+      .process(this.config.concurrency, (data, attempt) => this.run(data, attempt))
+      .catch((error: unknown) => {
+        this.logger.fatal(describeError(error));
+        throw error;
+      });
     this.logger.log(`processing ${this.config.concurrency} analyses at once`);
   }
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
+import { describeError } from '@techsapo/core';
 import { analysesConfig } from '../config/analyses.config';
 import { ANALYSIS_QUEUE, AnalysisJob } from './analysis-job';
 import { AnalysisQueue, JobHandler, QueueCounts } from './analysis-queue';
@@ -39,9 +40,9 @@ export class BullAnalysisQueue extends AnalysisQueue {
     if (!job) return;
     const state = await job.getState();
     if (state === 'waiting' || state === 'delayed' || state === 'paused') {
-      await job.remove().catch((error: Error) =>
+      await job.remove().catch((error: unknown) =>
         // Taken by a worker meanwhile: the worker sees the cancellation instead.
-        this.logger.debug(`job ${analysisId} not removed: ${error.message}`),
+        this.logger.debug(`job ${analysisId} not removed: ${describeError(error)}`),
       );
     }
   }
@@ -51,26 +52,30 @@ export class BullAnalysisQueue extends AnalysisQueue {
     return { waiting: c.waiting, active: c.active, delayed: c.delayed, failed: c.failed };
   }
 
-  process(concurrency: number, handler: JobHandler): void {
+  process(concurrency: number, handler: JobHandler): Promise<void> {
     // Bull names its blocking connection (CLIENT SETNAME) when it starts, without handling a
     // failure: a close before the answer would leave that rejection unhandled.
     const bull = this.queue as Queue & { setWorkerName(): Promise<unknown> };
     const setWorkerName = bull.setWorkerName.bind(bull);
     bull.setWorkerName = () =>
-      setWorkerName().catch((error: Error) =>
-        this.logger.debug(`worker connection not named: ${error.message}`),
+      setWorkerName().catch((error: unknown) =>
+        this.logger.debug(`worker connection not named: ${describeError(error)}`),
       );
     // Bull's promise settles when processing stops. While closing, a closed connection is the
-    // expected end; otherwise the failure stays unhandled, so a worker that cannot take jobs
-    // stops (and is restarted) instead of idling.
-    this.queue
+    // expected end. Bull rejects without a reason when its blocking connection ends before it
+    // was ready.
+    return this.queue
       .process(concurrency, (job) =>
         handler(job.data, { number: job.attemptsMade + 1, of: job.opts.attempts ?? 1 }),
       )
-      .catch((error: Error) => {
-        if (!this.closing) throw error;
-        this.logger.debug(`processing ended while closing: ${error.message}`);
-      });
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          const reason = describeError(error ?? 'its blocking Redis connection ended');
+          if (!this.closing) throw new Error(`analysis processing stopped: ${reason}`);
+          this.logger.debug(`processing ended while closing: ${reason}`);
+        },
+      );
   }
 
   close(): Promise<void> {
