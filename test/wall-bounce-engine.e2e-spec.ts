@@ -498,6 +498,49 @@ describe('wall-bounce engine against fake providers (real SDKs over HTTP)', () =
     expect(fakes.calls('peer-a').filter((c) => taskOf(c.system) === 'aggregate')).toHaveLength(3);
   });
 
+  it('council escalation: every peer ranks the further answer too, and the chairman sees those rankings', async () => {
+    // The chairman is unsure with three answers and sure once a fourth joins.
+    const weak = cooperative(ANSWERS, { agreement: 0.3, confidence: 0.5 });
+    const sure = cooperative(ANSWERS, { agreement: 0.95, confidence: 0.95 });
+    const blocks = (prompt: string, prefix: string) =>
+      untrustedBlocks(prompt).filter((b) => b.label.startsWith(prefix));
+    const four = [...THREE, { name: 'peer-d', kind: 'openai' as const }];
+    four.forEach((p) =>
+      fakes.script(p.name, (call) =>
+        blocks(call.prompt, 'Response ').length === 4 && taskOf(call.system) === 'aggregate'
+          ? sure(call)
+          : weak(call),
+      ),
+    );
+    engine = await startEngine(
+      fakes.env(four, {
+        WALL_BOUNCE_PEERS: 'peer-a,peer-b,peer-c',
+        WALL_BOUNCE_AGGREGATOR: 'peer-a',
+        WALL_BOUNCE_GATE_ACTION: 'escalate',
+      }),
+    );
+    const { result, events } = await engine.run({ mode: 'council' });
+
+    for (const p of THREE) {
+      const reviews = fakes.calls(p.name).filter((c) => taskOf(c.system) === 'review');
+      expect(reviews.map((r) => blocks(r.prompt, 'Response ').length)).toEqual([2, 3]);
+      expect(blocks(reviews[1].prompt, 'Response ').map((b) => b.text)).toContain(
+        'answer of peer-d',
+      );
+    }
+    expect(events.filter((e) => e.type === 'review_completed')).toHaveLength(3 + 4);
+    const chairs = fakes.calls('peer-a').filter((c) => taskOf(c.system) === 'aggregate');
+    expect(chairs).toHaveLength(2);
+    // After escalating, the chairman reads the four new rankings, none of the three earlier.
+    const finalReviews = blocks(chairs[1].prompt, 'Review ');
+    expect(finalReviews).toHaveLength(4);
+    for (const review of finalReviews) {
+      expect(review.text.match(/Response [A-D]/g)).toHaveLength(3);
+    }
+    expect(result.consensus.method).toBe('reviewer-pairwise-agreement');
+    expect(result.degradedReasons.filter((r) => /below/.test(r))).toEqual([]);
+  });
+
   it('an aborted signal ends the analysis with AnalysisCancelledError', async () => {
     THREE.forEach((p) => fakes.script(p.name, () => ({ hang: true })));
     const { run } = await start(THREE);

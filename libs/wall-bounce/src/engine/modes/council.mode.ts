@@ -17,17 +17,20 @@ import { ParallelMode } from './parallel.mode';
 export class CouncilMode extends ParallelMode {
   override async collect(peers: LlmProvider[]): Promise<RoundState> {
     const state = await super.collect(peers);
-    if (state.answers.length >= 2) {
-      await Promise.all(state.answers.map((a) => this.review(state, a.provider)));
-    }
+    if (state.answers.length >= 2) await this.reviewRound(state);
     return state;
   }
 
+  /**
+   * The further answer joins, and every peer ranks the whole set again: earlier rankings left
+   * it out, so they would measure agreement without it.
+   */
   override async extend(state: RoundState, provider: LlmProvider): Promise<void> {
     const answer = await this.ask(provider);
     if (!answer) return;
     state.answers.push(answer);
-    await this.review(state, provider);
+    state.reviews = [];
+    await this.reviewRound(state);
   }
 
   override material(state: RoundState): Material {
@@ -54,6 +57,10 @@ export class CouncilMode extends ParallelMode {
       meanPairwiseSimilarity(state.answers.map((a) => a.text)) ?? 0,
       judgement.agreement,
     );
+  }
+
+  private async reviewRound(state: RoundState): Promise<void> {
+    await Promise.all(state.answers.map((a) => this.review(state, a.provider)));
   }
 
   private async review(state: RoundState, reviewer: LlmProvider): Promise<void> {
