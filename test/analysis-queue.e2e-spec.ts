@@ -37,7 +37,7 @@ afterAll(async () => {
   await new Promise((resolve) => silent.close(resolve));
 });
 
-function analysisQueue(): { queue: BullAnalysisQueue; bclient: () => Redis } {
+function analysisQueue(): { queue: BullAnalysisQueue; bclient: () => Redis | undefined } {
   const url = process.env.REDIS_URL!;
   const { port } = silent.address() as AddressInfo;
   let bclient: Redis | undefined;
@@ -54,24 +54,27 @@ function analysisQueue(): { queue: BullAnalysisQueue; bclient: () => Redis } {
                 host: '127.0.0.1',
                 port,
                 tls: {},
-                connectTimeout: 500,
+                connectTimeout: 2000,
                 retryStrategy: () => null,
               }));
       connections.push(connection);
       return connection;
     },
   });
-  return { queue: new BullAnalysisQueue(bull, config), bclient: () => bclient! };
+  return { queue: new BullAnalysisQueue(bull, config), bclient: () => bclient };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+/** Until Bull waits for the blocking connection to be ready (it listens for its end). */
+async function waitingFor(bclient: () => Redis | undefined): Promise<void> {
+  while (!bclient()?.listenerCount('end')) await new Promise((r) => setTimeout(r, 10));
+  expect(bclient()!.status).toBe('connecting');
+}
 
 describe('BullAnalysisQueue processing', () => {
   it('ends quietly when the worker is closed before its blocking connection is ready', async () => {
     const { queue, bclient } = analysisQueue();
     const stopped = queue.process(1, async () => undefined);
-    await settle();
-    expect(bclient().status).toBe('connecting');
+    await waitingFor(bclient);
     await queue.close();
     await expect(stopped).resolves.toBeUndefined();
   });
@@ -79,8 +82,8 @@ describe('BullAnalysisQueue processing', () => {
   it('rejects with a reason when its blocking connection ends outside closing', async () => {
     const { queue, bclient } = analysisQueue();
     const stopped = queue.process(1, async () => undefined);
-    await settle();
-    bclient().disconnect();
+    await waitingFor(bclient);
+    bclient()!.disconnect();
     await expect(stopped).rejects.toThrow(
       'analysis processing stopped: its blocking Redis connection ended',
     );
