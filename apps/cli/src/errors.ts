@@ -1,3 +1,5 @@
+import { describeError } from '@techsapo/core';
+
 /**
  * Exit codes of the techsapo CLI (documented in docs/ci.md). A CI step branches on them, so
  * each means one thing: the gate said no (1), the call was wrong (2), or no verdict could be
@@ -48,6 +50,5 @@ export function oneLine(text: string): string {
 /** The line printed for any error: known ones as they are, unexpected ones by message only. */
 export function describe(error: unknown): { line: string; exitCode: ExitCode } {
   if (error instanceof CliError) return { line: error.message, exitCode: error.exitCode };
-  const message = error instanceof Error ? error.message : String(error);
-  return { line: `unexpected error: ${oneLine(message)}`, exitCode: ExitCode.Server };
+  return { line: `unexpected error: ${oneLine(describeError(error))}`, exitCode: ExitCode.Server };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { describeError } from '@techsapo/core';
 import { Command } from 'commander';
 import { analyzeCommand } from './analyze/analyze.command';
 import { scanCommand } from './scan.command';
@@ -27,7 +28,7 @@ if (require.main === module) {
   program()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      process.stderr.write(`techsapo: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`techsapo: ${describeError(error)}\n`);
       process.exitCode = 2;
     });
 }
