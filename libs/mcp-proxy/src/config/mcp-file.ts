@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import yaml from 'js-yaml';
 import { readFileSync, realpathSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { describeError } from '@techsapo/core';
 import { ALLOWED_OPERATIONS, AllowedOperation } from '@techsapo/security';
 import { McpConfigError } from '../errors/mcp.errors';
 
@@ -145,7 +146,7 @@ export function parseMcpFile(text: string, format: 'json' | 'yaml', baseDir: str
   try {
     raw = format === 'json' ? JSON.parse(text) : yaml.load(text, { schema: yaml.JSON_SCHEMA });
   } catch (error) {
-    throw new McpConfigError(`cannot be parsed: ${(error as Error).message}`);
+    throw new McpConfigError(`cannot be parsed: ${describeError(error)}`);
   }
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(SCHEMA);
@@ -206,7 +207,7 @@ export function loadMcpFile(path: string | undefined): McpFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new McpConfigError(`(${path}) cannot be read: ${(error as Error).message}`);
+    throw new McpConfigError(`(${path}) cannot be read: ${describeError(error)}`);
   }
   const format = extname(path) === '.json' ? 'json' : 'yaml';
   return parseMcpFile(text, format, resolve(path, '..'));

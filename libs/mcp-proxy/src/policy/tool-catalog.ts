@@ -116,7 +116,7 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
       try {
         await connection.refresh();
       } catch (error) {
-        this.logger.warn(`refresh of ${name}: ${(error as Error).message}`);
+        this.logger.warn(`refresh of ${name}: ${describeError(error)}`);
       }
     }
     await this.rebuild(name);

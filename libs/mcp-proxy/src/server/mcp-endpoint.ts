@@ -10,6 +10,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { describeError } from '@techsapo/core';
 import type { Principal } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -114,7 +115,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
     try {
       await live.transport.handleRequest(raw, reply.raw, request.body);
     } catch (error) {
-      this.logger.warn(`MCP request failed: ${(error as Error).message}`);
+      this.logger.warn(`MCP request failed: ${describeError(error)}`);
       if (!reply.raw.headersSent) {
         reply.raw.writeHead(500, { 'content-type': 'application/json' });
         reply.raw.end(

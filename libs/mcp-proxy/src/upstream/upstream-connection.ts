@@ -9,6 +9,7 @@ import {
   Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { describeError } from '@techsapo/core';
 import type { UpstreamServer } from '../config/mcp-file';
 import { guardedFetch, HostLists, redactUrl } from './host-policy';
 import { StdioLauncher } from './stdio-launcher';
@@ -77,7 +78,7 @@ export class UpstreamConnection {
       this.logger.log(`connected (${this.describe()}), ${this.tools.length} tools`);
     } catch (error) {
       this.status = 'error';
-      this.lastError = (error as Error).message.slice(0, 200);
+      this.lastError = describeError(error).slice(0, 200);
       this.client = undefined;
       await client.close().catch(() => undefined);
       this.logger.warn(`cannot connect (${this.describe()}): ${this.lastError}`);

@@ -7,7 +7,12 @@ import {
   ThrottlerModuleOptions,
 } from '@nestjs/throttler';
 import { SecurityEventService } from '@techsapo/audit';
-import { DomainError, ServiceUnavailableError, TooManyRequestsError } from '@techsapo/core';
+import {
+  DomainError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  describeError,
+} from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlockedError } from '../blocks/blocked.error';
 import { BlocksService } from '../blocks/blocks.service';
@@ -135,7 +140,7 @@ async function withDeadline<T>(work: Promise<T>, log: Logger): Promise<T> {
     return await Promise.race([work, deadline]);
   } catch (error) {
     if (error instanceof DomainError) throw error;
-    log.warn(`rate limit unavailable, refusing: ${(error as Error).message}`);
+    log.warn(`rate limit unavailable, refusing: ${describeError(error)}`);
     throw new ServiceUnavailableError(
       'Rate limiting is unavailable; the request was refused.',
       'rate-limit-unavailable',

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { EncryptionService } from '@techsapo/audit';
-import { RedisConnection, RedisService } from '@techsapo/core';
+import { RedisConnection, RedisService, describeError } from '@techsapo/core';
 import type { AnalysisEvent, AnalysisEventType } from '../analysis/analysis.types';
 import { AnalysisStore } from '../store/analysis.store';
 
@@ -126,7 +126,7 @@ export class AnalysisEvents implements OnModuleDestroy {
           ? { kind: 'erased', analysisId }
           : { kind: 'event', event: this.open(analysisId, seq, body) };
     } catch (error) {
-      this.logger.warn(`unreadable event of ${analysisId}: ${(error as Error).message}`);
+      this.logger.warn(`unreadable event of ${analysisId}: ${describeError(error)}`);
       return;
     }
     for (const listener of [...listeners]) listener(signal);

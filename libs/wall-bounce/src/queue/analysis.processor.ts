@@ -111,12 +111,12 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
       const last = attempt.number >= attempt.of;
       if (!(error instanceof DomainError) && !last) {
         this.logger.warn(
-          `analysis ${id} attempt ${attempt.number}/${attempt.of} failed: ${(error as Error).message}`,
+          `analysis ${id} attempt ${attempt.number}/${attempt.of} failed: ${describeError(error)}`,
         );
         throw error;
       }
       if (!(error instanceof DomainError))
-        this.logger.error(`analysis ${id} failed: ${(error as Error).message}`);
+        this.logger.error(`analysis ${id} failed: ${describeError(error)}`);
       const known = error instanceof DomainError ? error : new AnalysisCrashedError();
       const problem = toProblem(known, `/api/v1/analyses/${id}`, request.requestId ?? id).body;
       if (await this.store.finish(id, { error: problem }))

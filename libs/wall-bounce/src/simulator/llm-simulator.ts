@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeError } from '@techsapo/core';
 import type {
   SimulatedCall,
   SimulatorReply,
@@ -117,7 +118,7 @@ export class LlmSimulator {
     try {
       reply = await (this.scripts.get(call.model) ?? this.script)(call);
     } catch (error) {
-      reply = { error: 500, message: `script failed: ${(error as Error).message}` };
+      reply = { error: 500, message: `script failed: ${describeError(error)}` };
     }
     if ('hang' in reply) return; // the client's timeout (or close()) ends it
     const latency = reply.latencyMs ?? this.latencyMs;

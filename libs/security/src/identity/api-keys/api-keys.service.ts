@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { NotFoundError, RedisService, Role } from '@techsapo/core';
+import { NotFoundError, RedisService, Role, describeError } from '@techsapo/core';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { API_KEY_PREFIX, API_KEY_SHAPE, ApiKey, StoredApiKey } from './api-key';
 
@@ -117,7 +117,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     try {
       await this.redis.client.hset(this.lastUsedKey(), Object.fromEntries(batch));
     } catch (error) {
-      this.logger.warn(`could not record API key use: ${(error as Error).message}`);
+      this.logger.warn(`could not record API key use: ${describeError(error)}`);
       for (const [id, at] of batch) if (!this.lastUse.has(id)) this.lastUse.set(id, at);
     }
   }
