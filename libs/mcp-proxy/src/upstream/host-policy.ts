@@ -70,6 +70,13 @@ export function isPrivateAddress(address: string): boolean {
 
 export type Resolver = (host: string) => Promise<string[]>;
 
+const RESOLVES_PRIVATE = 'resolves to a loopback or private address';
+
+/** A name that resolves to nothing public: no address, or any loopback or private one. */
+function resolvesPrivately(addresses: string[]): boolean {
+  return addresses.length === 0 || addresses.some(isPrivateAddress);
+}
+
 const systemResolver: Resolver = async (host) =>
   (await lookup(host, { all: true, verbatim: true })).map((r) => r.address);
 
@@ -103,8 +110,7 @@ export async function assertUpstreamUrl(
     if (isPrivateAddress(host))
       throw new UpstreamUrlRefusedError(raw, 'loopback or private host in production');
     const addresses = isIP(host) ? [host] : await resolve(host);
-    if (addresses.length === 0 || addresses.some(isPrivateAddress))
-      throw new UpstreamUrlRefusedError(raw, 'resolves to a loopback or private address');
+    if (resolvesPrivately(addresses)) throw new UpstreamUrlRefusedError(raw, RESOLVES_PRIVATE);
   }
   return url;
 }
@@ -118,11 +124,8 @@ export function publicOnlyLookup(resolve: Resolver = systemResolver): LookupFunc
   return (hostname, options, callback) => {
     resolve(hostname).then(
       (addresses) => {
-        if (addresses.length === 0 || addresses.some(isPrivateAddress)) {
-          const error = new UpstreamUrlRefusedError(
-            `http://${hostname}/`,
-            'resolves to a loopback or private address',
-          );
+        if (resolvesPrivately(addresses)) {
+          const error = new UpstreamUrlRefusedError(`http://${hostname}/`, RESOLVES_PRIVATE);
           return callback(error as NodeJS.ErrnoException, '', 0);
         }
         const found = addresses.map((address) => ({ address, family: isIP(address) }));
