@@ -57,8 +57,7 @@ describe('the bundled simulator in the running application', () => {
         .get(AnalysisEngine)
         .run(
           { content: 'Explain Redis key expiry.', mode },
-          (type) => events.push(type),
-          new AbortController().signal,
+          { progress: (type) => events.push(type), signal: new AbortController().signal },
         );
       expect(result.answer).toMatch(/^\[SIMULATED /);
       expect(result.providers.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);

@@ -66,8 +66,7 @@ export async function startEngine(
         events.length = 0;
         const result = await engine.run(
           { content: 'How should a cache entry expire in Redis?', mode: 'parallel', ...request },
-          (type, data) => events.push({ type, data }),
-          signal,
+          { progress: (type, data) => events.push({ type, data }), signal },
         );
         return { result, events: [...events] };
       },

@@ -3,6 +3,7 @@
  * result), the store and queue (which keep and move it) and the REST layer (which shows it).
  */
 import type { ProblemDocument } from '@techsapo/core';
+import type { StructuredBy } from '../providers/provider.types';
 
 export const ANALYSIS_MODES = ['parallel', 'sequential', 'council'] as const;
 export type AnalysisMode = (typeof ANALYSIS_MODES)[number];
@@ -13,11 +14,16 @@ export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
 export const TASK_TYPES = ['basic', 'premium', 'critical'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
-export const PROVIDER_OUTCOMES = ['ok', 'failed', 'timeout', 'blocked'] as const;
+/** `late`: the peer had not answered by the straggler deadline once a quorum had; left behind. */
+export const PROVIDER_OUTCOMES = ['ok', 'failed', 'timeout', 'blocked', 'late'] as const;
 export type ProviderOutcome = (typeof PROVIDER_OUTCOMES)[number];
 
 export const CONSENSUS_LEVELS = ['strong', 'moderate', 'weak'] as const;
 export type ConsensusLevel = (typeof CONSENSUS_LEVELS)[number];
+
+/** What is asked of the peers; each task has its own closed set of verdicts. */
+export const ANALYSIS_TASKS = ['review', 'question'] as const;
+export type AnalysisTask = (typeof ANALYSIS_TASKS)[number];
 
 /** What the engine needs to run one analysis (the content is plaintext only in memory). */
 export interface AnalysisRequest {
@@ -25,14 +31,58 @@ export interface AnalysisRequest {
   mode: AnalysisMode;
   /** Provider names chosen by the client; absent = the configured peers. */
   providers?: string[];
+  /** The provider that writes the final answer (council: the chairman); absent = configured. */
+  aggregator?: string;
   taskType?: TaskType;
   language?: string;
+  /** A review of code or a change, or a question; absent = decided from the content. */
+  task?: AnalysisTask;
+  /** No further provider call is started once the analysis has cost this much (USD). */
+  maxCostUsd?: number;
+}
+
+export type CallRole = 'peer' | 'refine' | 'review' | 'aggregator';
+
+/** One provider call's usage, reported as the call ends (billed even when the call failed). */
+export interface UsageEntry {
+  provider: string;
+  model: string;
+  role: CallRole;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Whether the call gave a usable reply. */
+  ok: boolean;
+  /** True when the provider reported no usage and the figures are estimated. */
+  estimated: boolean;
 }
 
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+}
+
+export const FINDING_SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/** One finding a peer reports in its answer (its claim about the content). */
+export interface PeerFinding {
+  title: string;
+  severity: FindingSeverity;
+  /** Where in the content, e.g. `src/db.ts:42`, when the peer gave one. */
+  location?: string;
+}
+
+/** A peer's answer as it gave it (screened; secrets redacted). */
+export interface PeerAnswerReport {
+  text: string;
+  /** From the task's closed set; `cannot-tell` for a peer that answered in prose. */
+  verdict: string;
+  findings: PeerFinding[];
+  /** The peer's own confidence (its claim, 0..1), when it gave one. */
+  confidence?: number;
+  structured: StructuredBy;
 }
 
 export interface ProviderReport {
@@ -43,6 +93,45 @@ export interface ProviderReport {
   usage: Usage;
   /** Why a provider did not count (a short, safe text; never a key or a raw upstream body). */
   error?: string;
+  /** What it was asked to do in this analysis. */
+  roles?: CallRole[];
+  /** Its answer as a peer (or chain step). */
+  answer?: PeerAnswerReport;
+  /** Why its answer is left out of the consensus (e.g. a prompt injection in it); still shown. */
+  excluded?: string;
+}
+
+/** One figure the engine measured, with the weight it has in the score it feeds. */
+export interface MeasuredSignal {
+  name: string;
+  /** null when the signal could not be measured (e.g. no peer gave a verdict). */
+  value: number | null;
+  weight: number;
+  detail?: string;
+}
+
+/** What the aggregator (or chairman) said about the peers: claims, never measurements. */
+export interface AggregatorClaims {
+  agreement?: number;
+  confidence?: number;
+  verdict?: string;
+  dissent: string[];
+}
+
+export interface CouncilReview {
+  reviewer: string;
+  /** Provider names, best first (de-anonymised). */
+  ranking: string[];
+  critique?: string;
+  parsedBy: 'json' | 'fallback' | 'none';
+}
+
+export interface CouncilReport {
+  reviews: CouncilReview[];
+  /** Every answer by mean rank over the reviews, best first. */
+  aggregateRanking: { provider: string; meanRank: number }[];
+  /** Agreement of the reviewers' rankings (Kendall's W, ties handled); null when not measurable. */
+  rankingAgreement: { kendallW: number | null; reviewers: number; answers: number };
 }
 
 export interface SecurityFlag {
@@ -54,10 +143,19 @@ export interface SecurityFlag {
   source: string;
 }
 
+export interface ConsensusReport {
+  score: number;
+  level: ConsensusLevel;
+  method: string;
+  /** False for a sequential chain: each step saw the earlier answers. */
+  independent?: boolean;
+  signals?: MeasuredSignal[];
+}
+
 export interface AnalysisResult {
   answer: string;
   confidence: number;
-  consensus: { score: number; level: ConsensusLevel; method: string };
+  consensus: ConsensusReport;
   degraded: boolean;
   degradedReasons: string[];
   providers: ProviderReport[];
@@ -68,6 +166,16 @@ export interface AnalysisResult {
     deniedOperations: ['write', 'execute', 'modify'];
   };
   usage: Usage;
+  task?: AnalysisTask;
+  /** The peers' majority verdict, measured from their answers. */
+  verdict?: string;
+  /** Who wrote the final answer. */
+  aggregator?: { provider: string; fallback: boolean; structured: StructuredBy };
+  aggregatorClaims?: AggregatorClaims;
+  confidenceSignals?: MeasuredSignal[];
+  council?: CouncilReport;
+  /** A result served from cache: what the original analysis cost (this request cost nothing). */
+  originalUsage?: Usage;
 }
 
 export interface Analysis {
@@ -88,8 +196,14 @@ export const ANALYSIS_EVENT_TYPES = [
   'provider_started',
   'provider_completed',
   'provider_failed',
+  /** A peer's answer (text, verdict, findings) as it arrives. */
+  'answer',
   'review_completed',
   'aggregating',
+  /** A piece of the aggregator's answer as it is written. */
+  'answer_delta',
+  /** A provider call of an earlier attempt that a worker takeover left without an outcome. */
+  'provider_abandoned',
   'completed',
   'failed',
 ] as const;
@@ -107,15 +221,23 @@ export interface AnalysisEvent {
 /** The engine reports progress through this; the worker publishes it (Redis pub/sub). */
 export type ProgressSink = (type: AnalysisEventType, data: Record<string, unknown>) => void;
 
+/** What the worker hands the engine besides the request. */
+export interface RunContext {
+  progress: ProgressSink;
+  /** Aborted when the analysis is cancelled or the worker shuts down. */
+  signal: AbortSignal;
+  /** Called as every provider call ends, billed usage included: recorded at once, not at the end. */
+  onUsage?: (entry: UsageEntry) => void;
+  /** What earlier attempts of this analysis cost (a worker that died): counts against the cap. */
+  spentUsd?: number;
+  /** The most this analysis may cost in all (its maxCostUsd, or less when a daily budget leaves less). */
+  capUsd?: number;
+}
+
 /**
  * The one seam between the queue worker and the engine: run an analysis to a result, or
  * throw a DomainError (e.g. insufficient providers) that becomes the analysis' `error`.
- * The signal is aborted when the analysis is cancelled or the worker shuts down.
  */
 export abstract class AnalysisEngine {
-  abstract run(
-    request: AnalysisRequest,
-    progress: ProgressSink,
-    signal: AbortSignal,
-  ): Promise<AnalysisResult>;
+  abstract run(request: AnalysisRequest, context: RunContext): Promise<AnalysisResult>;
 }

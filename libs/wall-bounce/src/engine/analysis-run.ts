@@ -1,5 +1,6 @@
 import type { Channel, ContentDetector } from '@techsapo/security';
 import type {
+  CallRole,
   ProgressSink,
   ProviderOutcome,
   ProviderReport,
@@ -11,8 +12,6 @@ import type { LlmProvider } from '../providers/llm-provider';
 import { ProviderCallError } from '../providers/provider-call.error';
 import type { ChatRequest, Completion } from '../providers/provider.types';
 import { roundUsd } from '../providers/usage-cost';
-
-export type CallRole = 'peer' | 'refine' | 'review' | 'aggregator';
 
 /** A usable answer: screened, possibly with secrets redacted. */
 export interface Screened {

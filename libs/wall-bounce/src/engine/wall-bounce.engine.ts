@@ -5,7 +5,7 @@ import {
   AnalysisEngine,
   AnalysisRequest,
   AnalysisResult,
-  ProgressSink,
+  RunContext,
 } from '../analysis/analysis.types';
 import { wallBounceEngineConfig } from '../config/wall-bounce-engine.config';
 import { AggregationFailedError } from '../errors/aggregation-failed.error';
@@ -50,12 +50,8 @@ export class WallBounceEngine extends AnalysisEngine {
     super();
   }
 
-  async run(
-    request: AnalysisRequest,
-    progress: ProgressSink,
-    signal: AbortSignal,
-  ): Promise<AnalysisResult> {
-    const run = new AnalysisRun(this.detector, progress, signal);
+  async run(request: AnalysisRequest, context: RunContext): Promise<AnalysisResult> {
+    const run = new AnalysisRun(this.detector, context.progress, context.signal);
     run.checkCancelled();
     const peers = this.registry.peersFor(request.providers);
     run.screen(request.content, 'request-text', 'request');

@@ -1,3 +1,5 @@
+import type { BilledUsage } from './provider.types';
+
 export const FAILURE_KINDS = [
   'timeout',
   'cancelled',
@@ -35,6 +37,9 @@ export const COUNTS_AGAINST_PROVIDER: ReadonlySet<FailureKind> = new Set([
  * never an upstream body or a key).
  */
 export class ProviderCallError extends Error {
+  /** What the failed call may still have been billed for (set when the request reached the provider). */
+  billed?: BilledUsage;
+
   constructor(
     readonly provider: string,
     readonly kind: FailureKind,

@@ -88,11 +88,16 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
           content: request.content,
           mode: request.mode,
           providers: request.providers,
+          aggregator: request.aggregator,
           taskType: request.taskType,
           language: request.language,
+          task: request.task,
+          maxCostUsd: request.maxCostUsd,
         },
-        (type, eventData) => progress.push(type, eventData),
-        aborter.signal,
+        {
+          progress: (type, eventData) => progress.push(type, eventData),
+          signal: aborter.signal,
+        },
       );
       await progress.settled();
       const result = withRequestFlags(raw, request.flags);

@@ -46,6 +46,8 @@ export class AnthropicMessagesClient implements WireClient {
     const usage = message.usage;
     return {
       text,
+      structured: 'none',
+      usageReported: usage !== undefined && usage !== null,
       inputTokens:
         (usage?.input_tokens ?? 0) +
         (usage?.cache_creation_input_tokens ?? 0) +

@@ -51,6 +51,8 @@ export class OpenAiChatClient implements WireClient {
     if (typeof text !== 'string') throw new MalformedCompletionError('no message content');
     return {
       text,
+      structured: 'none',
+      usageReported: completion.usage !== undefined && completion.usage !== null,
       inputTokens: completion.usage?.prompt_tokens ?? 0,
       outputTokens: completion.usage?.completion_tokens ?? 0,
     };
