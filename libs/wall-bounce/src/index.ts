@@ -34,3 +34,7 @@ export * from './queue/analysis.processor';
 export * from './queue/analysis-worker.module';
 export * from './analyses/analyses.service';
 export * from './analyses/analyses.module';
+export * from './providers/usage-estimate';
+export * from './providers/structured/schema-validator';
+export * from './simulator/sample-from-schema';
+export * from './simulator/strict-schema';
