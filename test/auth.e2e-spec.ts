@@ -340,7 +340,7 @@ describe('authentication (API.md "Authentication")', () => {
         /techsapo_auth_attempts_total\{result="success",method="login"\} [1-9]/,
       );
       expect(metrics.text).toMatch(
-        /techsapo_security_violations_total\{type="INVALID_TOKEN",severity="LOW"\} [1-9]/,
+        /techsapo_security_violations_total\{type="invalid_token",severity="low"\} [1-9]/,
       );
       expect(metrics.text).toMatch(/techsapo_active_sessions [1-9]/);
     });

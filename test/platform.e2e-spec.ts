@@ -80,10 +80,10 @@ describe('HTTP platform', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('process_cpu_user_seconds_total');
     expect(res.text).toMatch(
-      /techsapo_http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} \d+/,
+      /techsapo_http_request_duration_seconds_count\{method="get",route="\/health\/live",status="200"\} \d+/,
     );
     expect(res.text).toMatch(
-      /techsapo_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\}/,
+      /techsapo_http_request_duration_seconds_count\{method="get",route="unmatched",status="404"\}/,
     );
   });
 

@@ -117,7 +117,7 @@ describe('hourly limit blocks the session (RL2)', () => {
     ]);
     const metrics = await request(t.server).get('/metrics');
     expect(metrics.text).toMatch(
-      /techsapo_security_violations_total\{type="RATE_LIMIT",severity="HIGH"\} 1/,
+      /techsapo_security_violations_total\{type="rate_limit",severity="high"\} 1/,
     );
   });
 });
@@ -160,7 +160,7 @@ describe('failed-login bans (AU5)', () => {
     expect((await attempt(t.admin.username, t.admin.password, '203.0.113.78')).status).toBe(200);
     const metrics = await request(t.server).get('/metrics');
     expect(metrics.text).toMatch(
-      /techsapo_security_violations_total\{type="BRUTE_FORCE",severity="HIGH"\} [1-9]/,
+      /techsapo_security_violations_total\{type="brute_force",severity="high"\} [1-9]/,
     );
     expect(metrics.text).toMatch(
       /techsapo_auth_attempts_total\{result="banned",method="login"\} [1-9]/,

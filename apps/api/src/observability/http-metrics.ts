@@ -35,8 +35,9 @@ export class HttpMetrics implements OnModuleInit {
       const seconds = Number(process.hrtime.bigint() - request.state.startedAt) / 1e9;
       // Unmatched paths share one label so clients cannot grow the series without bound.
       const route = request.state.route ?? 'unmatched';
+      // Lower case like every label value we emit (`get`, `post`).
       this.duration.observe(
-        { method: request.method, route, status: String(reply.statusCode) },
+        { method: request.method.toLowerCase(), route, status: String(reply.statusCode) },
         seconds,
       );
       this.overhead.observe({ route }, gatewayOverheadMs(request.state) / 1000);

@@ -2,7 +2,7 @@ import { Counter, Registry } from 'prom-client';
 import { sanitisePayload, SecurityEventService } from './security-event.service';
 
 describe('SecurityEventService', () => {
-  it('writes the seed format with masked client data and a sanitised payload, counts it, and notifies listeners', async () => {
+  it('writes the seed format with masked client data and a sanitised payload, counts it under lower-case labels, and notifies listeners', async () => {
     const registry = new Registry();
     const counter = new Counter({
       name: 'v',
@@ -47,7 +47,7 @@ describe('SecurityEventService', () => {
     expect(heard).toEqual(['SUSPICIOUS_ACTIVITY']);
     expect((await registry.getSingleMetric('v')?.get())?.values[0]).toMatchObject({
       value: 1,
-      labels: { type: 'SQL_INJECTION_ATTEMPT', severity: 'HIGH' },
+      labels: { type: 'sql_injection_attempt', severity: 'high' },
     });
   });
 

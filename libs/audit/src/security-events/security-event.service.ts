@@ -43,7 +43,12 @@ export class SecurityEventService {
       },
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
-    this.violations.inc({ type: input.violationType, severity: input.severity });
+    // Prometheus label values are lower case (`sql_injection_attempt`, `high`); the SECURITY
+    // line and the audit entry keep the documented upper-case vocabulary.
+    this.violations.inc({
+      type: input.violationType.toLowerCase(),
+      severity: input.severity.toLowerCase(),
+    });
     for (const listener of this.listeners) {
       try {
         listener(line, input);

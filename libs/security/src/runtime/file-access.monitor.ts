@@ -40,7 +40,7 @@ export class FileAccessMonitor {
     if (!isAccessDenied(error)) return false;
     this.denied.inc({
       path: pathLabel(error.resource ?? fallbackPath),
-      operation: OPERATIONS[error.permission ?? ''] ?? error.permission ?? 'unknown',
+      operation: OPERATIONS[error.permission ?? ''] ?? error.permission?.toLowerCase() ?? 'unknown',
       user,
     });
     return true;
