@@ -97,8 +97,9 @@ describe('measured consensus', () => {
       prepareAnswers([prose('a', 'The query is safe.'), prose('b', 'The query is not safe.')]),
       true,
     );
-    expect(report.signals?.map((s) => s.value)).toEqual([null, null, 0]);
-    expect(report.score).toBe(0);
+    // min(1, lexical / 0.4) × (1 − 1/2) × 1/4: one shared concept of two contradicted, and it decides a verdict.
+    expect(report.signals?.map((s) => s.value)).toEqual([null, null, 0.125]);
+    expect(report.score).toBe(0.125);
   });
 
   it('majority: a plurality of votes; a tie or no vote is cannot-tell, open when the peers said so', () => {

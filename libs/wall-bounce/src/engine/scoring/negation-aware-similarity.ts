@@ -50,10 +50,9 @@ export interface TextAgreement {
  * coefficient of the two concept sets and of their character trigrams (which still sees
  * paraphrases that word boundaries miss, e.g. Japanese compounds). A shared concept that one
  * text states and the other negates is a contradiction; the score is
- * min(1, lexical / FULL_OVERLAP) × (1 − min(1, 2 × contradictions / shared concepts)), times
- * VERDICT_CONTRADICTION_LEAVES when a contradicted concept decides a verdict: one
- * contradiction in two shared concepts ("the query is safe" / "the query is not safe")
- * leaves nothing.
+ * min(1, lexical / FULL_OVERLAP) × (1 − contradictions / shared concepts), times
+ * VERDICT_CONTRADICTION_LEAVES when a contradicted concept decides a verdict ("the query is
+ * safe" / "the query is not safe": 1 × ½ × ¼).
  */
 export function negationAwareSimilarity(a: TextProfile, b: TextProfile): TextAgreement {
   const vocabulary = new Set([...a.stems, ...b.stems]);
@@ -73,7 +72,7 @@ export function negationAwareSimilarity(a: TextProfile, b: TextProfile): TextAgr
   }
   const conceptDice = x.size + y.size === 0 ? 1 : (2 * shared) / (x.size + y.size);
   const lexical = (conceptDice + dice(a.trigrams, b.trigrams)) / 2;
-  const penalty = shared === 0 ? 0 : Math.min(1, (2 * contradictions) / shared);
+  const penalty = shared === 0 ? 0 : contradictions / shared;
   const score =
     Math.min(1, lexical / FULL_OVERLAP) *
     (1 - penalty) *
