@@ -12,7 +12,12 @@ import {
 } from 'class-validator';
 import { defineConfig, EnvSource } from '@techsapo/core';
 import { isHostAllowed, isLoopbackHost, DEFAULT_ALLOWED_HOSTS } from './allowed-hosts';
-import { baseUrlOf, ProviderDefinition, readProviderList } from './provider-definition';
+import {
+  baseUrlOf,
+  ProviderDefinition,
+  readProviderList,
+  structuredOutputOf,
+} from './provider-definition';
 
 export const GATE_ACTIONS = ['flag', 'escalate'] as const;
 export type GateAction = (typeof GATE_ACTIONS)[number];
@@ -117,6 +122,7 @@ function resolveProviders(e: WallBounceEngineEnv): ProviderConfig[] {
     temperature: d.temperature,
     priceInputPer1M: d.priceInputPer1M ?? 0,
     priceOutputPer1M: d.priceOutputPer1M ?? 0,
+    structuredOutput: structuredOutputOf(d),
   }));
 }
 

@@ -274,7 +274,7 @@ function send(
   // Half the body, then silence or a dropped connection.
   const bytes = Buffer.from(text);
   res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
-  if (interrupt.then === 'close') res.destroy();
+  if (interrupt.then === 'close') dropAfterFlush(res);
 }
 
 /** Writes the frames, pausing between content chunks; may break off as the reply asks. */
@@ -294,7 +294,7 @@ async function writeStream(
     if (res.destroyed) return;
     if (frame.content) {
       if (interrupt && sent >= interrupt.afterChunks) {
-        if (interrupt.then === 'close') res.destroy();
+        if (interrupt.then === 'close') dropAfterFlush(res);
         return;
       }
       if (sent > 0 && delayMs > 0) await sleep(delayMs);
@@ -304,6 +304,11 @@ async function writeStream(
     res.write(frame.data);
   }
   res.end();
+}
+
+/** Closes the connection once what was written has left, before the reply is complete. */
+function dropAfterFlush(res: ServerResponse): void {
+  res.socket?.destroySoon();
 }
 
 function requestId(): string {

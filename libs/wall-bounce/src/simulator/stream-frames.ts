@@ -17,10 +17,13 @@ export interface StreamFrame {
 
 /** Code points per content chunk: small, so escapes and multi-byte characters land on cuts. */
 const PIECE = 8;
+/** More chunks than this and the pieces grow instead: a long reply stays a few hundred events. */
+const MAX_PIECES = 256;
 
 /** The text cut into pieces of a few code points (never inside a surrogate pair). */
-export function cutIntoPieces(text: string, size = PIECE): string[] {
+export function cutIntoPieces(text: string, piece = PIECE): string[] {
   const points = Array.from(text);
+  const size = Math.max(piece, Math.ceil(points.length / MAX_PIECES));
   const pieces: string[] = [];
   for (let i = 0; i < points.length; i += size) pieces.push(points.slice(i, i + size).join(''));
   return pieces;
