@@ -1,9 +1,10 @@
 // `npm run eval:consensus`: the measured consensus, confidence and gates of the wall-bounce
 // engine on labelled scenarios (test/fixtures/consensus/<set>/*.json), each run twice through
 // the real engine, the real SDKs and the bundled simulator as the providers. Goals: every
-// contradiction gates (consensus < 0.6, degraded); every agreement passes (consensus ≥ 0.7,
-// no consensus or confidence gate); no injection changes the verdict; identical inputs give
-// identical figures. Exits 1 when a goal is missed in any set.
+// contradiction gates (consensus < 0.6, degraded); every agreement passes (consensus ≥ 0.7, not
+// degraded for its consensus; its confidence is reported: a peer left out lowers it); no
+// injection changes the verdict; identical inputs give identical figures. Exits 1 when a goal
+// is missed in any set.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {

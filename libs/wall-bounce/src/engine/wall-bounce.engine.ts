@@ -68,7 +68,7 @@ export class WallBounceEngine extends AnalysisEngine {
       task,
       sequentialDepth: this.config.sequentialDepth,
       quorum: this.config.straggler,
-      substitute: () => this.substitute(run, peers),
+      substitute: (planned) => this.substitute(run, peers, planned),
     };
     const mode = this.strategy(request, ctx);
 
@@ -149,11 +149,15 @@ export class WallBounceEngine extends AnalysisEngine {
     return new ParallelMode(ctx);
   }
 
-  /** A provider not yet used in this analysis, whose circuit is not open: the peers first. */
-  private substitute(run: AnalysisRun, peers: LlmProvider[]): LlmProvider | undefined {
+  /** A provider neither used nor planned in this analysis, whose circuit is not open: peers first. */
+  private substitute(
+    run: AnalysisRun,
+    peers: LlmProvider[],
+    planned: ReadonlySet<string>,
+  ): LlmProvider | undefined {
     const used = run.usedProviders();
     return [...peers, ...this.registry.providers].find(
-      (p) => !used.has(p.name) && p.state().circuit !== 'open',
+      (p) => !used.has(p.name) && !planned.has(p.name) && p.state().circuit !== 'open',
     );
   }
 

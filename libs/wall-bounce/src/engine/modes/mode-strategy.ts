@@ -33,8 +33,8 @@ export interface ModeContext {
   task: AnalysisTask;
   sequentialDepth: number;
   quorum: QuorumPolicy;
-  /** An unused provider whose circuit is not open, to take a failed chain step. */
-  substitute(): LlmProvider | undefined;
+  /** A provider not used yet (nor planned: `planned`) whose circuit is not open, to take a failed step. */
+  substitute(planned: ReadonlySet<string>): LlmProvider | undefined;
 }
 
 /** What the aggregator sees (anonymised). */

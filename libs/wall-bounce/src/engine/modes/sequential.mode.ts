@@ -11,13 +11,15 @@ import { ParallelMode } from './parallel.mode';
  */
 export class SequentialMode extends ParallelMode {
   override readonly independent = false;
+  private planned = new Set<string>();
 
   override async collect(peers: LlmProvider[]): Promise<RoundState> {
     const chain = Array.from(
       { length: this.ctx.sequentialDepth },
       (_, i) => peers[i % peers.length],
     );
-    const state = newRound(new Set(chain.map((p) => p.name)).size);
+    this.planned = new Set(chain.map((p) => p.name));
+    const state = newRound(this.planned.size);
     for (const [index, provider] of chain.entries()) await this.step(state, provider, index + 1);
     return state;
   }
@@ -37,7 +39,7 @@ export class SequentialMode extends ParallelMode {
   private async step(state: RoundState, provider: LlmProvider, step: number): Promise<void> {
     const answer = await this.tryStep(state, provider, step);
     if (answer || this.ctx.run.cost.reached) return;
-    const substitute = this.ctx.substitute();
+    const substitute = this.ctx.substitute(this.planned);
     if (!substitute) return;
     this.ctx.run.degrade(`step ${step}: ${substitute.name} took the place of ${provider.name}`);
     await this.tryStep(state, substitute, step);
