@@ -41,7 +41,8 @@ export interface AnalysisRequest {
   maxCostUsd?: number;
 }
 
-export type CallRole = 'peer' | 'refine' | 'review' | 'aggregator';
+export const CALL_ROLES = ['peer', 'refine', 'review', 'aggregator'] as const;
+export type CallRole = (typeof CALL_ROLES)[number];
 
 /** One provider call's usage, reported as the call ends (billed even when the call failed). */
 export interface UsageEntry {
