@@ -51,6 +51,7 @@ describe('the simulator through the official SDKs', () => {
     description: 'Report the review.',
     input_schema: verdictSchema as Anthropic.Tool.InputSchema,
   };
+  const forcedTool = { tools: [tool], tool_choice: { type: 'tool' as const, name: 'review' } };
 
   it('OpenAI: a json reply is the message content of a json_schema request, recorded as asked', async () => {
     const completion = await openai.chat.completions.create({
@@ -120,8 +121,7 @@ describe('the simulator through the official SDKs', () => {
       model: 'claude-x',
       max_tokens: 100,
       messages,
-      tools: [tool],
-      tool_choice: { type: 'tool', name: 'review' },
+      ...forcedTool,
     });
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content).toEqual([
@@ -184,8 +184,7 @@ describe('the simulator through the official SDKs', () => {
       model: 'claude-x',
       max_tokens: 100,
       messages,
-      tools: [tool],
-      tool_choice: { type: 'tool', name: 'review' },
+      ...forcedTool,
       stream: true,
     });
     const events: Anthropic.RawMessageStreamEvent[] = [];

@@ -24,31 +24,29 @@ import { type EngineHarness, startEngine } from './support/wall-bounce-engine';
 const output: OutputSchema = {
   name: 'peer_answer',
   description: 'A reviewer’s answer',
+  // Definitions, references and anyOf too: the schema reaches each protocol as it is.
   schema: {
     type: 'object',
     properties: {
-      verdict: {
-        type: 'string',
-        enum: ['no-issues', 'minor-issues', 'serious-issues', 'cannot-tell'],
-      },
+      verdict: { type: 'string', enum: ['no-issues', 'minor-issues', 'serious-issues'] },
       answer: { type: 'string' },
-      findings: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            title: { type: 'string' },
-            severity: { type: 'string', enum: ['low', 'medium', 'high'] },
-            location: { type: ['string', 'null'] },
-          },
-          required: ['title', 'severity', 'location'],
-          additionalProperties: false,
-        },
-      },
-      confidence: { type: 'number', minimum: 0, maximum: 1 },
+      findings: { type: 'array', items: { $ref: '#/$defs/finding' } },
+      confidence: { anyOf: [{ type: 'number', minimum: 0, maximum: 1 }, { type: 'null' }] },
     },
     required: ['verdict', 'answer', 'findings', 'confidence'],
     additionalProperties: false,
+    $defs: {
+      finding: {
+        type: 'object',
+        properties: {
+          title: { type: 'string' },
+          severity: { type: 'string', enum: ['low', 'medium', 'high'] },
+          location: { type: ['string', 'null'] },
+        },
+        required: ['title', 'severity', 'location'],
+        additionalProperties: false,
+      },
+    },
   },
 };
 const answer = {
@@ -68,6 +66,7 @@ const PROVIDERS: FakeProvider[] = [
   { name: 'wire-claude', kind: 'anthropic', priceInputPer1M: 3, priceOutputPer1M: 15 },
   { name: 'wire-gemini', kind: 'gemini' },
   { name: 'wire-local', kind: 'openai-compatible' },
+  { name: 'wire-claude-prompt', kind: 'anthropic', structuredOutput: 'prompt' },
   { name: 'wire-slow', kind: 'openai', timeoutMs: 300 },
   { name: 'wire-slow-claude', kind: 'anthropic', timeoutMs: 300 },
 ];
@@ -132,6 +131,7 @@ describe('provider wire: structured output, streaming and billed usage through t
       '/v1/messages',
     ],
     ['wire-local', 'prompt', undefined, '/v1/chat/completions'],
+    ['wire-claude-prompt', 'prompt', undefined, '/v1/messages'],
   ] as const)(
     '%s: a valid json for the output schema, asked %s',
     async (name, by, feature, path) => {
@@ -215,7 +215,7 @@ describe('provider wire: structured output, streaming and billed usage through t
     });
   });
 
-  it.each(['wire-openai', 'wire-claude', 'wire-gemini', 'wire-local'])(
+  it.each(['wire-openai', 'wire-claude', 'wire-gemini', 'wire-local', 'wire-claude-prompt'])(
     '%s streams the field as it is written; the deltas add up to the final field',
     async (name) => {
       fakes.script(name, honest(answer, { inputTokens: 40, outputTokens: 60 }));
@@ -360,6 +360,38 @@ describe('provider wire: structured output, streaming and billed usage through t
       (completion.inputTokens * 2 + completion.outputTokens * 8) / 1e6,
       9,
     );
+  });
+
+  it('a stream cut after deltas were handed on is not retried; one cut before any is', async () => {
+    const cutAt =
+      (chunks: number) =>
+      (call: SimulatedCall): SimulatorReply =>
+        call.sequence === 1
+          ? { json: answer, interrupt: { afterChunks: chunks, then: 'close' } }
+          : { json: answer };
+    const stream = (deltas: string[]) => ({
+      field: 'answer',
+      onDelta: (d: string) => deltas.push(d),
+    });
+
+    fakes.script('wire-openai', cutAt(6));
+    const seen: string[] = [];
+    const error = (await provider('wire-openai')
+      .complete(request({ stream: stream(seen) }), signal())
+      .catch((e: unknown) => e)) as ProviderCallError;
+    expect(error).toMatchObject({ kind: 'network', billed: { estimated: true } });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(fakes.calls('wire-openai')).toHaveLength(1);
+
+    fakes.simulator.reset();
+    fakes.script('wire-openai', cutAt(0));
+    const deltas: string[] = [];
+    const completion = await provider('wire-openai').complete(
+      request({ stream: stream(deltas) }),
+      signal(),
+    );
+    expect(completion).toMatchObject({ attempts: 2, json: answer });
+    expect(deltas.join('')).toBe(answer.answer);
   });
 
   it('a malformed or oversized body is billed; refusals before sending and error statuses are not', async () => {

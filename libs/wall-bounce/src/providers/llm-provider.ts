@@ -17,7 +17,7 @@ import type {
   WireClient,
 } from './provider.types';
 import { costUsd } from './usage-cost';
-import { estimateTokens, estimateTokensFromBytes, promptText } from './usage-estimate';
+import { estimateTokens, estimateTokensOfLength, promptText } from './usage-estimate';
 
 /** Pause before the one retry of a 5xx or network failure without a retry-after. */
 const RETRY_PAUSE_MS = 250;
@@ -174,8 +174,8 @@ export class LlmProvider {
   /**
    * What a failed attempt may have cost: nothing when the request never left (refused by the
    * egress rules, the connection refused) or the provider answered with an error status; else
-   * the usage it reported before failing, the rest estimated (input from the request, output
-   * from the reply text decoded, or the bytes received).
+   * the usage it reported before failing, the rest estimated (input from the prompt as sent,
+   * output from the reply text decoded, or the bytes received).
    */
   private billedTokens(
     failure: ProviderCallError,
@@ -183,13 +183,13 @@ export class LlmProvider {
     request: ChatRequest,
   ): Tokens | undefined {
     if (!meter.sent || ANSWERED_WITH_ERROR.has(failure.kind)) return undefined;
-    const output =
-      meter.decodedChars > 0
-        ? estimateTokensFromBytes(meter.decodedChars)
-        : estimateTokensFromBytes(meter.receivedBytes);
+    const input =
+      meter.promptChars > 0
+        ? estimateTokensOfLength(meter.promptChars)
+        : estimateTokens(promptText(request.system, request.messages));
+    const output = estimateTokensOfLength(meter.decodedChars || meter.receivedBytes);
     return {
-      inputTokens:
-        meter.reportedInput ?? estimateTokens(promptText(request.system, request.messages)),
+      inputTokens: meter.reportedInput ?? input,
       outputTokens: meter.reportedOutput ?? output,
       estimated: meter.reportedInput === undefined || meter.reportedOutput === undefined,
     };

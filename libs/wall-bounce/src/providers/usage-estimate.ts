@@ -4,12 +4,12 @@
  * estimate is always recognisable as one.
  */
 export function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
+  return Math.max(1, estimateTokensOfLength(text.length));
 }
 
-/** Output received as raw bytes (a body cut short): the same rule, and 0 for nothing received. */
-export function estimateTokensFromBytes(bytes: number): number {
-  return Math.ceil(Math.max(0, bytes) / 4);
+/** The same rule for a length in characters or bytes (a reply cut short); 0 for nothing. */
+export function estimateTokensOfLength(length: number): number {
+  return Math.ceil(Math.max(0, length) / 4);
 }
 
 /** The text of a request as the model reads it: the system prompt and every message. */

@@ -29,32 +29,34 @@ const peerAnswer = {
   required: ['verdict', 'answer', 'confidence', 'findings'],
   additionalProperties: false,
 };
+/** Definitions, recursion through arrays and anyOf, formats and nullable numbers. */
+const tree = {
+  type: 'object',
+  properties: {
+    root: { $ref: '#/$defs/node' },
+    when: { type: 'string', format: 'date-time' },
+    value: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] },
+  },
+  required: ['root', 'when', 'value'],
+  additionalProperties: false,
+  $defs: {
+    node: {
+      type: 'object',
+      properties: {
+        name: { type: 'string' },
+        children: { type: 'array', items: { $ref: '#/$defs/node' } },
+        next: { anyOf: [{ $ref: '#/$defs/node' }, { type: 'null' }] },
+      },
+      required: ['name', 'children', 'next'],
+      additionalProperties: false,
+    },
+  },
+};
 const prefix = "Invalid schema for response_format 'peer': ";
 
 describe('OpenAI strict-mode schema check', () => {
   it('accepts the supported subset: nested objects, nullable types, enums, anyOf, $defs and recursion', () => {
     expect(strictSchemaProblem('peer', peerAnswer)).toBeUndefined();
-    const tree = {
-      type: 'object',
-      properties: {
-        root: { $ref: '#/$defs/node' },
-        when: { type: 'string', format: 'date-time' },
-        value: { anyOf: [{ type: 'number', minimum: 0 }, { type: 'null' }] },
-      },
-      required: ['root', 'when', 'value'],
-      additionalProperties: false,
-      $defs: {
-        node: {
-          type: 'object',
-          properties: {
-            name: { type: 'string' },
-            children: { type: 'array', items: { $ref: '#/$defs/node' } },
-          },
-          required: ['name', 'children'],
-          additionalProperties: false,
-        },
-      },
-    };
     expect(strictSchemaProblem('tree', tree)).toBeUndefined();
   });
 
@@ -311,26 +313,7 @@ describe('the schema-driven sample generator', () => {
         additionalProperties: false,
       },
     ],
-    [
-      'a recursive tree',
-      {
-        type: 'object',
-        properties: { root: { $ref: '#/$defs/node' } },
-        required: ['root'],
-        additionalProperties: false,
-        $defs: {
-          node: {
-            type: 'object',
-            properties: {
-              name: { type: 'string' },
-              next: { anyOf: [{ $ref: '#/$defs/node' }, { type: 'null' }] },
-            },
-            required: ['name', 'next'],
-            additionalProperties: false,
-          },
-        },
-      },
-    ],
+    ['a recursive tree', tree],
   ])('draws a valid object for %s', (_what, schema) => {
     const value = sampleFromSchema(schema, source);
     expect(schemaMismatch(schema, value)).toBeUndefined();

@@ -5,7 +5,7 @@ import type { Fetch } from '../egress/egress-fetch';
 import { currentWireMeter } from '../egress/wire-meter';
 import type { ChatRequest, RawCompletion, WireClient } from '../provider.types';
 import { type ReadReply, ReplyReading } from '../structured/reply-reading';
-import { completionUsage, promptText, type ReportedUsage } from '../usage-estimate';
+import { completionUsage, type ReportedUsage } from '../usage-estimate';
 import { MalformedCompletionError } from './malformed-completion.error';
 
 /** What a reply held once complete, streamed or not. */
@@ -71,11 +71,7 @@ export class AnthropicMessagesClient implements WireClient {
     const read = this.read(reply, reading, output?.name);
     return {
       ...read,
-      ...completionUsage(
-        reported,
-        promptText(reading.system, request.messages),
-        reply.text + jsonOf(reply),
-      ),
+      ...completionUsage(reported, reading.prompt, reply.text + jsonOf(reply)),
     };
   }
 

@@ -5,7 +5,7 @@ import type { Fetch } from '../egress/egress-fetch';
 import { currentWireMeter } from '../egress/wire-meter';
 import type { ChatRequest, RawCompletion, WireClient } from '../provider.types';
 import { ReplyReading } from '../structured/reply-reading';
-import { completionUsage, promptText, type ReportedUsage } from '../usage-estimate';
+import { completionUsage, type ReportedUsage } from '../usage-estimate';
 import { MalformedCompletionError } from './malformed-completion.error';
 
 /** Placeholder for servers that take no key (Ollama, vLLM): the SDK insists on one. */
@@ -64,7 +64,7 @@ export class OpenAiChatClient implements WireClient {
           }
         : {}),
     };
-    const sent = promptText(reading.system, request.messages);
+    const sent = reading.prompt;
     if (request.stream) return this.streamed(params, reading, sent, signal);
 
     const completion = await this.sdk.chat.completions.create(params, { signal });

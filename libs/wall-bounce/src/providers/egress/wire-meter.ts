@@ -11,6 +11,8 @@ export class WireMeter {
   sent = false;
   /** Response body bytes received. */
   receivedBytes = 0;
+  /** Characters of the prompt as sent (system prompt and messages), for an input estimate. */
+  promptChars = 0;
   /** Reply characters decoded so far (streams): a closer output estimate than raw bytes. */
   decodedChars = 0;
   /** Stream deltas were handed to the caller: a retry would repeat what it already saw. */

@@ -1,6 +1,7 @@
 import type { StructuredOutputMode } from '../../config/provider-definition';
 import type { WireMeter } from '../egress/wire-meter';
 import type { ChatRequest, RawCompletion } from '../provider.types';
+import { promptText } from '../usage-estimate';
 import { JsonFieldStreamer } from './json-field-streamer';
 import { drawNonce, NonceBlockFilter, nonceBlockInstruction, readNonceBlock } from './nonce-block';
 import { schemaMismatch } from './schema-validator';
@@ -37,6 +38,7 @@ export class ReplyReading {
     this.system = this.nonce
       ? `${request.system}\n\n${nonceBlockInstruction(output as NonNullable<typeof output>, this.nonce)}`
       : request.system;
+    if (meter) meter.promptChars = this.prompt.length;
     const stream = request.stream;
     if (!stream) return;
     const deliver = (text: string): void => {
@@ -53,6 +55,11 @@ export class ReplyReading {
       const block = new NonceBlockFilter(this.nonce, this.jsonSink);
       this.textSink = (piece) => block.write(piece);
     }
+  }
+
+  /** The text of the prompt as sent, for usage estimates. */
+  get prompt(): string {
+    return promptText(this.system, this.request.messages);
   }
 
   get native(): boolean {

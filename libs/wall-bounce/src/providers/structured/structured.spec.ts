@@ -2,6 +2,7 @@ import type { ChatRequest } from '../provider.types';
 import { JsonFieldStreamer } from './json-field-streamer';
 import { NonceBlockFilter, readNonceBlock } from './nonce-block';
 import { ReplyReading } from './reply-reading';
+import { schemaCompiles, schemaMismatch } from './schema-validator';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -198,5 +199,46 @@ describe('reading a reply', () => {
     prose.text('prose.');
     expect(raw).toEqual(['Plain ', 'prose.']);
     expect(prose.fromText('Plain prose.')).toEqual({ text: 'Plain prose.', structured: 'none' });
+  });
+});
+
+describe('schema validation', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      when: { type: 'string', format: 'date-time' },
+      items: { type: 'array', items: { $ref: '#/$defs/item' }, maxItems: 2 },
+    },
+    required: ['when', 'items'],
+    additionalProperties: false,
+    $defs: {
+      item: {
+        type: 'object',
+        properties: { n: { type: 'integer', minimum: 1 } },
+        required: ['n'],
+        additionalProperties: false,
+      },
+    },
+  };
+
+  it('names the first place a value fails, never the value', () => {
+    const ok = { when: '2025-01-01T10:00:00Z', items: [{ n: 1 }] };
+    expect(schemaMismatch(schema, ok)).toBeUndefined();
+    expect(schemaMismatch(schema, { ...ok, when: 'yesterday' })).toBe(
+      '/when must match format "date-time"',
+    );
+    expect(schemaMismatch(schema, { ...ok, items: [{ n: 0 }] })).toBe('/items/0/n must be >= 1');
+    expect(schemaMismatch(schema, { ...ok, items: [{ n: 1, secret: 'sk-x' }] })).toBe(
+      '/items/0 must NOT have additional properties',
+    );
+    expect(schemaMismatch(schema, { when: ok.when })).toBe("/ must have required property 'items'");
+    expect(schemaMismatch(schema, [ok])).toBe('/ must be object');
+  });
+
+  it('a schema that does not compile is reported, not thrown', () => {
+    const broken = { type: 'object', properties: { a: { $ref: '#/$defs/missing' } } };
+    expect(schemaCompiles(broken)).toBe(false);
+    expect(schemaMismatch(broken, {})).toBe('the schema itself is invalid');
+    expect(schemaCompiles(schema)).toBe(true);
   });
 });
