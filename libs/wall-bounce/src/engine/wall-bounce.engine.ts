@@ -53,7 +53,12 @@ export class WallBounceEngine extends AnalysisEngine {
   }
 
   async run(request: AnalysisRequest, context: RunContext): Promise<AnalysisResult> {
-    const run = new AnalysisRun(new Screener(this.detector), context);
+    // The service passes the cap (maxCostUsd less what the daily budgets leave); the request's
+    // own maxCostUsd holds when it does not.
+    const run = new AnalysisRun(new Screener(this.detector), {
+      ...context,
+      capUsd: context.capUsd ?? request.maxCostUsd,
+    });
     run.checkCancelled();
     const peers = this.registry.peersFor(request.providers);
     const aggregators = this.aggregatorsFor(request.aggregator);

@@ -3,7 +3,7 @@ import type { AnalysisTask } from '../../analysis/analysis.types';
 /** `==> path <==` headers, as `head`/`tail` print several files (and the CLI sends them). */
 const FILE_HEADER = /^==> .+ <==$/m;
 /** A unified diff: git's header, the file markers or a hunk header. */
-const DIFF = /^(diff --git |--- a\/|\+\+\+ b\/|@@ -\d+(,\d+)? \+\d+(,\d+)? @@)/m;
+const DIFF = /^(diff --git |--- a\/|\+\+\+ b\/|@@ -\d)/m;
 const FENCE = /^\s*(```|~~~)/m;
 /** A line that reads as code: it ends like a statement or block, or starts with a keyword. */
 const CODE_LINE =
