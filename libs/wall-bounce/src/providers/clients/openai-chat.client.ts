@@ -64,36 +64,27 @@ export class OpenAiChatClient implements WireClient {
           }
         : {}),
     };
-    const sent = reading.prompt;
-    if (request.stream) return this.streamed(params, reading, sent, signal);
+    if (request.stream) return this.streamed(params, reading, signal);
 
     const completion = await this.sdk.chat.completions.create(params, { signal });
     const reported = completion.usage && {
       input: completion.usage.prompt_tokens,
       output: completion.usage.completion_tokens,
     };
-    if (meter && reported)
-      [meter.reportedInput, meter.reportedOutput] = [reported.input, reported.output];
+    if (reported) meter?.report(reported);
     const choice = completion.choices?.[0];
-    const message = choice?.message;
-    if (message?.refusal) {
-      return {
-        ...reading.refused(message.refusal),
-        ...completionUsage(reported, sent, message.refusal),
-      };
-    }
-    const text = message?.content;
-    if (typeof text !== 'string') throw new MalformedCompletionError('no message content');
-    return {
-      ...reading.fromText(text, choice.finish_reason === 'length'),
-      ...completionUsage(reported, sent, text),
-    };
+    return this.reply(
+      reading,
+      choice?.message?.content,
+      choice?.message?.refusal,
+      choice?.finish_reason === 'length',
+      reported,
+    );
   }
 
   private async streamed(
     params: ChatCompletionCreateParamsNonStreaming,
     reading: ReplyReading,
-    sent: string,
     signal: AbortSignal,
   ): Promise<RawCompletion> {
     const stream = await this.sdk.chat.completions.create(
@@ -124,11 +115,24 @@ export class OpenAiChatClient implements WireClient {
     // The SDK ends an aborted stream quietly: a timeout must not pass for a short reply.
     signal.throwIfAborted();
     if (!finish) throw new MalformedCompletionError('the stream ended before its finish');
-    if (refusal)
-      return { ...reading.refused(refusal), ...completionUsage(reported, sent, refusal) };
+    return this.reply(reading, content, refusal, finish === 'length', reported);
+  }
+
+  /** The completion from the message as received whole or assembled from the stream. */
+  private reply(
+    reading: ReplyReading,
+    content: string | null | undefined,
+    refusal: string | null | undefined,
+    truncated: boolean,
+    reported: ReportedUsage | undefined | null,
+  ): RawCompletion {
+    if (refusal) {
+      return { ...reading.refused(refusal), ...completionUsage(reported, reading.prompt, refusal) };
+    }
+    if (typeof content !== 'string') throw new MalformedCompletionError('no message content');
     return {
-      ...reading.fromText(content, finish === 'length'),
-      ...completionUsage(reported, sent, content),
+      ...reading.fromText(content, truncated),
+      ...completionUsage(reported, reading.prompt, content),
     };
   }
 }
