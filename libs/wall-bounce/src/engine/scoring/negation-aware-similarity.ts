@@ -1,4 +1,4 @@
-import { characterNgrams, dice, normalizeForSimilarity } from './character-ngrams';
+import { characterNgrams, dice, NGRAM_SIZE, normalizeForSimilarity } from './character-ngrams';
 import { conceptMentions, type ConceptMention, polarisedConcepts } from './polarised-concepts';
 import { VERDICT_CONCEPTS } from './polarity-lexicon';
 
@@ -28,7 +28,7 @@ export function profileText(text: string): TextProfile {
   return {
     mentions,
     stems: new Set(mentions.map((m) => m.stem)),
-    trigrams: characterNgrams(normalizeForSimilarity(text.slice(0, MAX_NGRAM_CHARS)), 3),
+    trigrams: characterNgrams(normalizeForSimilarity(text.slice(0, MAX_NGRAM_CHARS)), NGRAM_SIZE),
   };
 }
 
