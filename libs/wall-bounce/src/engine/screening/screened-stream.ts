@@ -4,8 +4,21 @@ import type { ScanResult } from '@techsapo/security';
 export const STREAM_WINDOW_CHARS = 2048;
 /** Text is released in pieces of at least this many characters (fewer scans). */
 const MIN_RELEASE_CHARS = 24;
-/** A trailing run of these may be the start of a secret: held back until it ends. */
-const TRAILING_TOKEN = /[\x21-\x7e]*$/;
+/**
+ * A trailing run of printable ASCII without spaces may be the start of a secret: held back
+ * until it ends, up to this many characters (longer than any key; bounds the work per piece).
+ */
+const MAX_HELD_BACK = 512;
+
+function trailingToken(text: string): number {
+  let n = 0;
+  while (n < MAX_HELD_BACK && n < text.length) {
+    const code = text.charCodeAt(text.length - 1 - n);
+    if (code < 0x21 || code > 0x7e) break;
+    n += 1;
+  }
+  return n;
+}
 
 /**
  * Streamed model text released only after the detector scanned it clean. Each scan covers the
@@ -40,9 +53,7 @@ export class ScreenedStream {
   }
 
   private release(final: boolean): void {
-    let end = final
-      ? this.raw.length
-      : this.raw.length - (TRAILING_TOKEN.exec(this.raw)?.[0].length ?? 0);
+    let end = final ? this.raw.length : this.raw.length - trailingToken(this.raw);
     if (end <= this.released) return;
     const from = Math.max(0, this.released - STREAM_WINDOW_CHARS);
     const result = this.scan(this.raw.slice(from));

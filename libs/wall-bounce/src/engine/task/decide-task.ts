@@ -21,7 +21,9 @@ export function decideTask(content: string, requested?: AnalysisTask): AnalysisT
   if (FILE_HEADER.test(content) || DIFF.test(content) || FENCE.test(content)) return 'review';
   let codeLines = 0;
   for (const line of content.slice(0, 200_000).split('\n')) {
-    if (CODE_LINE.test(line) && (codeLines += 1) >= MIN_CODE_LINES) return 'review';
+    // A line's start and end are what tell; a bounded length keeps the pattern linear.
+    const probe = line.length > 400 ? `${line.slice(0, 200)}${line.slice(-200)}` : line;
+    if (CODE_LINE.test(probe) && (codeLines += 1) >= MIN_CODE_LINES) return 'review';
   }
   return 'question';
 }
