@@ -61,6 +61,20 @@ describe('the bundled simulator in the running application', () => {
         );
       expect(result.answer).toMatch(/^\[SIMULATED /);
       expect(result.providers.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
+      // Every peer answered through its protocol's structured output; the figures are measured.
+      for (const p of result.providers) {
+        expect(p.answer?.structured).toBe('native');
+        expect(p.answer?.text).toMatch(/^\[SIMULATED /);
+      }
+      expect(result.task).toBe('question');
+      expect(result.consensus.signals.map((s) => s.name)).toEqual([
+        'verdict-agreement',
+        'findings-overlap',
+        'negation-aware-text',
+      ]);
+      expect(result.consensus.independent).toBe(mode !== 'sequential');
+      expect(result.aggregator?.structured).toBe('native');
+      if (mode === 'council') expect(result.council?.reviews).toHaveLength(3);
       expect(result.usage.inputTokens).toBeGreaterThan(0);
       expect(result.usage.costUsd).toBe(0);
       expect(events).toContain('aggregating');

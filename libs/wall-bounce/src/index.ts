@@ -18,8 +18,6 @@ export * from './simulator/simulator-host';
 export * from './simulator/development-script';
 export * from './engine/wall-bounce.engine';
 export * from './engine/scoring/consensus';
-export * from './engine/scoring/similarity';
-export * from './engine/scoring/ranking-agreement';
 export * from './wall-bounce-engine.module';
 export { taskOf, TASKS, type Task } from './engine/prompts/prompts';
 export * from './config/analyses.config';

@@ -134,7 +134,13 @@ function completed(score = 0.82, degraded = false): Analysis {
     result: {
       answer: 'Looks fine.',
       confidence: 0.7,
-      consensus: { score, level: 'strong', method: 'similarity' },
+      consensus: {
+        score,
+        level: 'strong',
+        method: 'measured-peer-agreement',
+        independent: true,
+        signals: [],
+      },
       degraded,
       degradedReasons: degraded ? ['provider b timed out'] : [],
       providers: [
@@ -144,6 +150,7 @@ function completed(score = 0.82, degraded = false): Analysis {
           status: 'ok',
           latencyMs: 5,
           usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 },
+          roles: ['peer'],
         },
       ],
       dissent: [],
@@ -153,6 +160,9 @@ function completed(score = 0.82, degraded = false): Analysis {
         deniedOperations: ['write', 'execute', 'modify'],
       },
       usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 },
+      task: 'review',
+      verdict: 'minor-issues',
+      confidenceSignals: [],
     },
   };
 }

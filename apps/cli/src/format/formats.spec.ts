@@ -33,7 +33,13 @@ const analysis: Analysis = {
   result: {
     answer: 'The patch writes to src/ at run time | and calls eval.',
     confidence: 0.74,
-    consensus: { score: 0.81, level: 'strong', method: 'pairwise-similarity' },
+    consensus: {
+      score: 0.81,
+      level: 'strong',
+      method: 'measured-peer-agreement',
+      independent: true,
+      signals: [],
+    },
     degraded: true,
     degradedReasons: ['provider gemini timed out'],
     providers: [
@@ -43,6 +49,7 @@ const analysis: Analysis = {
         status: 'ok',
         latencyMs: 812.2,
         usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
+        roles: ['peer', 'aggregator'],
       },
       {
         name: 'gemini',
@@ -51,6 +58,7 @@ const analysis: Analysis = {
         latencyMs: 30000,
         usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         error: 'no answer within 30 s',
+        roles: ['peer'],
       },
     ],
     dissent: ['anthropic doubts the eval is reachable'],
@@ -82,6 +90,9 @@ const analysis: Analysis = {
       deniedOperations: ['write', 'execute', 'modify'],
     },
     usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
+    task: 'review',
+    verdict: 'serious-issues',
+    confidenceSignals: [],
   },
 };
 
@@ -106,7 +117,7 @@ describe('output formats', () => {
     const md = toMarkdown(analysis);
     expect(md).toContain('Analysis `an_1` · mode **council** · status **completed**');
     expect(md).toContain('The patch writes to src/ at run time | and calls eval.');
-    expect(md).toContain('| 0.81 | strong | pairwise-similarity | 0.74 | yes |');
+    expect(md).toContain('| 0.81 | strong | measured-peer-agreement | 0.74 | yes |');
     expect(md).toContain('| openai | gpt-x | ok | 812 | 100 / 50 | 0.0012 |');
     expect(md).toContain(
       '| gemini | gemini-y | timeout: no answer within 30 s | 30000 | 0 / 0 | 0.0000 |',

@@ -29,6 +29,7 @@ describe('wall-bounce engine configuration', () => {
       thresholds: { confidence: 0.7, consensus: 0.6 },
       gate: { action: 'flag', maxEscalations: 1 },
       sequentialDepth: 3,
+      straggler: { factor: 2, floorMs: 3000 },
       allowedHosts: ['api.openai.com', 'api.anthropic.com', 'generativelanguage.googleapis.com'],
     });
     expect(usesSimulator(dev)).toBe(true);
