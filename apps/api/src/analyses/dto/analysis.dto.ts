@@ -9,6 +9,7 @@ import {
   PROVIDER_OUTCOMES,
   ProviderOutcome,
 } from '@techsapo/wall-bounce';
+import { AnalysisUsageDto } from './analysis-usage.dto';
 
 export class UsageDto {
   @ApiProperty({ minimum: 0 }) inputTokens!: number;
@@ -88,6 +89,12 @@ export class AnalysisDto {
     description: 'Why the analysis failed (problem details).',
   })
   error?: AnalysisProblemDto;
+  @ApiProperty({
+    type: AnalysisUsageDto,
+    description:
+      'What the analysis has cost so far: every billed provider call of every attempt, also while it runs and when it failed. An answer from cache cost nothing (its result.originalUsage tells what the original cost).',
+  })
+  usage!: AnalysisUsageDto;
 }
 
 export class AnalysisListDto {
