@@ -11,6 +11,7 @@ export interface FakeProvider {
   priceOutputPer1M?: number;
   /** Defaults to the simulator's address; set to test the allow-list. */
   baseUrl?: string;
+  structuredOutput?: 'native' | 'prompt';
 }
 
 export interface FakeProviders {
@@ -51,6 +52,7 @@ export async function startFakeProviders(script?: SimulatorScript): Promise<Fake
         ...(p.timeoutMs ? { timeoutMs: p.timeoutMs } : {}),
         ...(p.priceInputPer1M !== undefined ? { priceInputPer1M: p.priceInputPer1M } : {}),
         ...(p.priceOutputPer1M !== undefined ? { priceOutputPer1M: p.priceOutputPer1M } : {}),
+        ...(p.structuredOutput ? { structuredOutput: p.structuredOutput } : {}),
       }));
       return {
         LLM_PROVIDERS: JSON.stringify(list),

@@ -8,7 +8,10 @@ import {
   type AnalysisRequest,
   type AnalysisResult,
   ProviderRegistry,
+  type PeerFinding,
+  type RunContext,
   type SimulatedCall,
+  type SimulatorReply,
   taskOf,
   WallBounceEngineModule,
   wallBounceEngineConfig,
@@ -22,6 +25,7 @@ export interface EngineHarness {
   run(
     request: Partial<AnalysisRequest>,
     signal?: AbortSignal,
+    context?: Partial<Omit<RunContext, 'progress' | 'signal'>>,
   ): Promise<{
     result: AnalysisResult;
     events: { type: AnalysisEventType; data: Record<string, unknown> }[];
@@ -62,11 +66,11 @@ export async function startEngine(
       registry: module.get(ProviderRegistry),
       module,
       events,
-      async run(request, signal = new AbortController().signal) {
+      async run(request, signal = new AbortController().signal, context = {}) {
         events.length = 0;
         const result = await engine.run(
           { content: 'How should a cache entry expire in Redis?', mode: 'parallel', ...request },
-          { progress: (type, data) => events.push({ type, data }), signal },
+          { progress: (type, data) => events.push({ type, data }), signal, ...context },
         );
         return { result, events: [...events] };
       },
@@ -90,38 +94,72 @@ export function untrustedBlocks(prompt: string): { label: string; text: string }
   ].map((m) => ({ label: m[2], text: m[3] }));
 }
 
+/** A peer's structured answer as a script gives it (defaults fill the rest). */
+export interface PeerReply {
+  answer: string;
+  verdict?: string;
+  findings?: PeerFinding[];
+  confidence?: number;
+}
+
+/** The aggregator's structured judgement as a script gives it. */
+export interface JudgementReply {
+  answer?: string;
+  verdict?: string;
+  agreement?: number;
+  confidence?: number;
+  dissent?: string[];
+}
+
+/** The verdicts the request's schema allows (its first when a script names none). */
+export function verdictsAsked(call: SimulatedCall): string[] {
+  const properties = call.output?.schema?.properties as
+    Record<string, { enum?: string[] }> | undefined;
+  return properties?.verdict?.enum ?? [];
+}
+
 /**
- * A well-behaved model for the tests: plain answers, JSON rankings that put answers with a
- * higher "quality N" first, and a JSON judgement.
+ * A well-behaved model for the tests, replying through structured output: each peer's answer
+ * (a text gives the task's first verdict, no findings, confidence 0.9), rankings that put
+ * answers with a higher "quality N" first, and a judgement.
  */
 export function cooperative(
-  answers: Record<string, string>,
-  judgement: { agreement: number; confidence: number; dissent?: string[]; answer?: string } = {
-    agreement: 0.9,
-    confidence: 0.9,
-  },
+  answers: Record<string, string | PeerReply>,
+  judgement: JudgementReply = { agreement: 0.9, confidence: 0.9 },
   usage = { inputTokens: 100, outputTokens: 50 },
 ) {
-  return (call: SimulatedCall) => {
+  return (call: SimulatedCall): SimulatorReply => {
     const task = taskOf(call.system);
     if (task === 'review') {
       const ranking = untrustedBlocks(call.prompt)
         .sort((a, b) => quality(b.text) - quality(a.text))
         .map((b) => b.label);
-      return { text: JSON.stringify({ ranking, critique: 'ranked by quality' }), ...usage };
+      return { json: { ranking, critique: 'ranked by quality' }, ...usage };
     }
+    const verdict = verdictsAsked(call)[0];
     if (task === 'aggregate') {
       return {
-        text: JSON.stringify({
+        json: {
           answer: judgement.answer ?? 'FINAL: set the key with SET key value EX seconds.',
-          agreement: judgement.agreement,
-          confidence: judgement.confidence,
+          verdict: judgement.verdict ?? verdict,
+          agreement: judgement.agreement ?? 0.9,
+          confidence: judgement.confidence ?? 0.9,
           dissent: judgement.dissent ?? [],
-        }),
+        },
         ...usage,
       };
     }
-    return { text: answers[call.model] ?? `answer of ${call.model}`, ...usage };
+    const given = answers[call.model] ?? `answer of ${call.model}`;
+    const reply = typeof given === 'string' ? { answer: given } : given;
+    return {
+      json: {
+        answer: reply.answer,
+        findings: reply.findings ?? [],
+        verdict: reply.verdict ?? verdict,
+        confidence: reply.confidence ?? 0.9,
+      },
+      ...usage,
+    };
   };
 }
 

@@ -143,13 +143,14 @@ function completed(score = 0.82, degraded = false): Analysis {
     result: {
       answer: 'Looks fine.',
       confidence: 0.7,
-      consensus: { score, level: 'strong', method: 'similarity' },
+      consensus: { score, level: 'strong', method: 'similarity', independent: true, signals: [] },
       degraded,
       degradedReasons: degraded ? ['provider b timed out'] : [],
       providers: [
         {
           name: 'a',
           model: 'm',
+          roles: ['peer'],
           status: 'ok',
           latencyMs: 5,
           usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 },
@@ -162,6 +163,9 @@ function completed(score = 0.82, degraded = false): Analysis {
         deniedOperations: ['write', 'execute', 'modify'],
       },
       usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 },
+      task: 'review',
+      verdict: 'minor-issues',
+      confidenceSignals: [],
     },
   };
 }

@@ -20,13 +20,16 @@ const completed = (score: number, degraded = false): Analysis => ({
   result: {
     answer: 'ok',
     confidence: 0.8,
-    consensus: { score, level: 'moderate', method: 'embedding' },
+    consensus: { score, level: 'moderate', method: 'embedding', independent: true, signals: [] },
     degraded,
     degradedReasons: degraded ? ['provider gemini failed'] : [],
     providers: [],
     dissent: [],
     security: { flags: [], allowedOperations: [], deniedOperations: [] },
     usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 },
+    task: 'review',
+    verdict: 'minor-issues',
+    confidenceSignals: [],
   },
 });
 

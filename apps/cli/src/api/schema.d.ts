@@ -94,6 +94,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AggregateRankDto: {
+      provider: string;
+      meanRank: number;
+    };
+    AggregatorClaimsDto: {
+      agreement?: number;
+      confidence?: number;
+      verdict?: string;
+      dissent: string[];
+    };
+    AggregatorDto: {
+      provider: string;
+      /** @description The fallback aggregator wrote the answer. */
+      fallback: boolean;
+      /** @enum {string} */
+      structured: 'native' | 'prompt' | 'none';
+    };
     AnalysisDto: {
       id: string;
       /** @enum {string} */
@@ -136,15 +153,30 @@ export interface components {
       requestId: string;
     };
     AnalysisResultDto: {
+      /** @description The aggregator's final answer ('' when the cost cap stopped it). */
       answer: string;
+      /** @description Measured (see confidenceSignals). */
       confidence: number;
       consensus: components['schemas']['ConsensusDto'];
       degraded: boolean;
       degradedReasons: string[];
       providers: components['schemas']['ProviderReportDto'][];
+      /** @description Measured: the peers against the majority, as "name (verdict): summary". */
       dissent: string[];
       security: components['schemas']['ResultSecurityDto'];
       usage: components['schemas']['UsageDto'];
+      /** @enum {string} */
+      task: 'review' | 'question';
+      /** @description The peers' majority verdict. review: no-issues | minor-issues | serious-issues | cannot-tell; question: yes | depends | no | open | cannot-tell. */
+      verdict: string;
+      /** @description Absent when the cost cap stopped the aggregation (answer is then empty). */
+      aggregator?: components['schemas']['AggregatorDto'];
+      /** @description What the aggregator said of the peers: claims, never measurements. */
+      aggregatorClaims?: components['schemas']['AggregatorClaimsDto'];
+      confidenceSignals: components['schemas']['MeasuredSignalDto'][];
+      council?: components['schemas']['CouncilReportDto'];
+      /** @description A cached result: what the original analysis cost (this request cost nothing). */
+      originalUsage?: components['schemas']['UsageDto'];
     };
     AnalysisUsageDto: {
       inputTokens: number;
@@ -164,8 +196,25 @@ export interface components {
       score: number;
       /** @enum {string} */
       level: 'strong' | 'moderate' | 'weak';
-      /** @description How the score was measured. */
+      /** @description How the score was measured: measured-peer-agreement, or measured-chain-agreement for a sequential chain. */
       method: string;
+      /** @description False for a sequential chain: each step saw the earlier answers. */
+      independent: boolean;
+      signals: components['schemas']['MeasuredSignalDto'][];
+    };
+    CouncilReportDto: {
+      reviews: components['schemas']['CouncilReviewDto'][];
+      /** @description Best first. */
+      aggregateRanking: components['schemas']['AggregateRankDto'][];
+      rankingAgreement: components['schemas']['RankingAgreementDto'];
+    };
+    CouncilReviewDto: {
+      reviewer: string;
+      /** @description Provider names, best first. */
+      ranking: string[];
+      critique?: string;
+      /** @enum {string} */
+      parsedBy: 'json' | 'fallback' | 'none';
     };
     CreateAnalysisDto: {
       /** @description The text to analyse, 1 B … 1 MiB. Code is data here: suspicious patterns are flagged in the result, not refused. */
@@ -196,6 +245,35 @@ export interface components {
        */
       cache?: boolean;
       metadata?: components['schemas']['AnalysisMetadataDto'];
+    };
+    MeasuredSignalDto: {
+      name: string;
+      /** @description Null when it could not be measured (e.g. no peer gave a verdict). */
+      value: number | null;
+      /** @description Its weight in the score it feeds (docs/wall-bounce.md). */
+      weight: number;
+      detail?: string;
+    };
+    PeerAnswerDto: {
+      /** @description The answer as the peer gave it (screened, secrets redacted). */
+      text: string;
+      /** @description review: no-issues | minor-issues | serious-issues | cannot-tell; question: yes | depends | no | open | cannot-tell. */
+      verdict: string;
+      findings: components['schemas']['PeerFindingDto'][];
+      /** @description What the peer said of its own answer (a claim). */
+      confidence?: number;
+      /**
+       * @description none: it answered in prose.
+       * @enum {string}
+       */
+      structured: 'native' | 'prompt' | 'none';
+    };
+    PeerFindingDto: {
+      title: string;
+      /** @enum {string} */
+      severity: 'info' | 'low' | 'medium' | 'high' | 'critical';
+      /** @description E.g. src/db.ts:42. */
+      location: string | null;
     };
     PrincipalDto: {
       id: string;
@@ -234,9 +312,14 @@ export interface components {
       /** @enum {string} */
       status: 'ok' | 'failed' | 'timeout' | 'blocked' | 'late';
       latencyMs: number;
+      /** @description Every call of it, failed ones included. */
       usage: components['schemas']['UsageDto'];
       /** @description Why the provider did not count. */
       error?: string;
+      roles: ('peer' | 'refine' | 'review' | 'aggregator')[];
+      answer?: components['schemas']['PeerAnswerDto'];
+      /** @description Why its answer is left out of the consensus (it is still shown). */
+      excluded?: string;
     };
     ProviderUsageDto: {
       inputTokens: number;
@@ -251,6 +334,14 @@ export interface components {
       estimatedCalls: number;
       name: string;
       model: string;
+      /** @description The roles it was billed in, in the order first seen. */
+      roles: ('peer' | 'refine' | 'review' | 'aggregator')[];
+    };
+    RankingAgreementDto: {
+      /** @description Kendall's W with the tie correction; null when not measurable. */
+      kendallW: number | null;
+      reviewers: number;
+      answers: number;
     };
     ResultSecurityDto: {
       flags: components['schemas']['SecurityFlagDto'][];

@@ -42,13 +42,20 @@ const analysis: Analysis = {
   result: {
     answer: 'The patch writes to src/ at run time | and calls eval.',
     confidence: 0.74,
-    consensus: { score: 0.81, level: 'strong', method: 'pairwise-similarity' },
+    consensus: {
+      score: 0.81,
+      level: 'strong',
+      method: 'pairwise-similarity',
+      independent: true,
+      signals: [],
+    },
     degraded: true,
     degradedReasons: ['provider gemini timed out'],
     providers: [
       {
         name: 'openai',
         model: 'gpt-x',
+        roles: ['peer'],
         status: 'ok',
         latencyMs: 812.2,
         usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
@@ -56,6 +63,7 @@ const analysis: Analysis = {
       {
         name: 'gemini',
         model: 'gemini-y',
+        roles: ['peer'],
         status: 'timeout',
         latencyMs: 30000,
         usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
@@ -91,6 +99,9 @@ const analysis: Analysis = {
       deniedOperations: ['write', 'execute', 'modify'],
     },
     usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
+    task: 'review',
+    verdict: 'minor-issues',
+    confidenceSignals: [],
   },
 };
 

@@ -41,7 +41,8 @@ export interface AnalysisRequest {
   maxCostUsd?: number;
 }
 
-export type CallRole = 'peer' | 'refine' | 'review' | 'aggregator';
+export const CALL_ROLES = ['peer', 'refine', 'review', 'aggregator'] as const;
+export type CallRole = (typeof CALL_ROLES)[number];
 
 /** One provider call's usage, reported as the call ends (billed even when the call failed). */
 export interface UsageEntry {
@@ -70,8 +71,8 @@ export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
 export interface PeerFinding {
   title: string;
   severity: FindingSeverity;
-  /** Where in the content, e.g. `src/db.ts:42`, when the peer gave one. */
-  location?: string;
+  /** Where in the content, e.g. `src/db.ts:42`; null when the finding has no place. */
+  location: string | null;
 }
 
 /** A peer's answer as it gave it (screened; secrets redacted). */
@@ -93,8 +94,8 @@ export interface ProviderReport {
   usage: Usage;
   /** Why a provider did not count (a short, safe text; never a key or a raw upstream body). */
   error?: string;
-  /** What it was asked to do in this analysis. */
-  roles?: CallRole[];
+  /** What it was asked to do in this analysis (empty: never called, e.g. the cost cap). */
+  roles: CallRole[];
   /** Its answer as a peer (or chain step). */
   answer?: PeerAnswerReport;
   /** Why its answer is left out of the consensus (e.g. a prompt injection in it); still shown. */
@@ -148,8 +149,9 @@ export interface ConsensusReport {
   level: ConsensusLevel;
   method: string;
   /** False for a sequential chain: each step saw the earlier answers. */
-  independent?: boolean;
-  signals?: MeasuredSignal[];
+  independent: boolean;
+  /** Every signal the score combines, measured from the peers' answers. */
+  signals: MeasuredSignal[];
 }
 
 export interface AnalysisResult {
@@ -166,13 +168,17 @@ export interface AnalysisResult {
     deniedOperations: ['write', 'execute', 'modify'];
   };
   usage: Usage;
-  task?: AnalysisTask;
-  /** The peers' majority verdict, measured from their answers. */
-  verdict?: string;
-  /** Who wrote the final answer. */
+  /** The task the peers were given (the request's, or decided from the content). */
+  task: AnalysisTask;
+  /** The peers' majority verdict, measured from their answers (`cannot-tell` on a tie). */
+  verdict: string;
+  /** Who wrote the final answer; absent when the cost cap stopped the aggregation (answer ''). */
   aggregator?: { provider: string; fallback: boolean; structured: StructuredBy };
+  /** What the aggregator said of the peers; absent when it answered in prose. */
   aggregatorClaims?: AggregatorClaims;
-  confidenceSignals?: MeasuredSignal[];
+  /** Every signal the confidence combines. */
+  confidenceSignals: MeasuredSignal[];
+  /** Council mode only. */
   council?: CouncilReport;
   /** A result served from cache: what the original analysis cost (this request cost nothing). */
   originalUsage?: Usage;

@@ -4,6 +4,14 @@ import { readFileSync } from 'node:fs';
 export const PROVIDER_KINDS = ['openai', 'anthropic', 'gemini', 'openai-compatible'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
+/**
+ * How a structured reply is asked: `native` through the provider's own feature (OpenAI and
+ * Gemini `response_format` json_schema, Anthropic a forced tool call), `prompt` by an
+ * instruction and a fenced block marked with a per-call nonce (servers without the feature).
+ */
+export const STRUCTURED_OUTPUT_MODES = ['native', 'prompt'] as const;
+export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
+
 /** One entry of LLM_PROVIDERS / LLM_PROVIDERS_FILE, as written by the operator. */
 export interface ProviderDefinition {
   name: string;
@@ -17,6 +25,8 @@ export interface ProviderDefinition {
   temperature?: number;
   priceInputPer1M?: number;
   priceOutputPer1M?: number;
+  /** Default: `native`, except `prompt` for openai-compatible (not every server has the feature). */
+  structuredOutput?: StructuredOutputMode;
 }
 
 /** Where each kind is served unless `baseUrl` says otherwise. */
@@ -39,6 +49,7 @@ const KEYS = new Set([
   'temperature',
   'priceInputPer1M',
   'priceOutputPer1M',
+  'structuredOutput',
 ]);
 
 export interface ParsedProviders {
@@ -123,6 +134,12 @@ export function checkProviderList(raw: unknown): ParsedProviders {
     number(e.temperature, 0, 2, `${at}: temperature`, problems);
     number(e.priceInputPer1M, 0, 10000, `${at}: priceInputPer1M`, problems);
     number(e.priceOutputPer1M, 0, 10000, `${at}: priceOutputPer1M`, problems);
+    if (
+      e.structuredOutput !== undefined &&
+      !STRUCTURED_OUTPUT_MODES.includes(e.structuredOutput as StructuredOutputMode)
+    ) {
+      problems.push(`${at}: structuredOutput must be one of ${STRUCTURED_OUTPUT_MODES.join(', ')}`);
+    }
     return problems.length === before ? [e as unknown as ProviderDefinition] : [];
   });
   return { definitions, problems };
@@ -158,6 +175,13 @@ function isHttpUrl(value: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** How a provider is asked for structured replies unless its entry says otherwise. */
+export function structuredOutputOf(definition: ProviderDefinition): StructuredOutputMode {
+  return (
+    definition.structuredOutput ?? (definition.kind === 'openai-compatible' ? 'prompt' : 'native')
+  );
 }
 
 /** The URL a provider is called at. */

@@ -29,6 +29,7 @@ describe('wall-bounce engine configuration', () => {
       thresholds: { confidence: 0.7, consensus: 0.6 },
       gate: { action: 'flag', maxEscalations: 1 },
       sequentialDepth: 3,
+      straggler: { factor: 2, floorMs: 3000 },
       allowedHosts: ['api.openai.com', 'api.anthropic.com', 'generativelanguage.googleapis.com'],
     });
     expect(usesSimulator(dev)).toBe(true);
@@ -58,6 +59,7 @@ describe('wall-bounce engine configuration', () => {
         timeoutMs: 60000,
         priceInputPer1M: 2,
         priceOutputPer1M: 0,
+        structuredOutput: 'native',
       }),
       expect.objectContaining({
         name: 'claude',
@@ -82,9 +84,13 @@ describe('wall-bounce engine configuration', () => {
         LLM_ALLOWED_HOSTS: '127.0.0.1,generativelanguage.googleapis.com',
       };
       expect(problems(env)).toBe('');
-      expect(wallBounceEngineConfig.read(env).providers.map((p) => [p.name, p.baseUrl])).toEqual([
-        ['local', 'http://127.0.0.1:11434/v1'],
-        ['gem', 'https://generativelanguage.googleapis.com/v1beta/openai'],
+      expect(
+        wallBounceEngineConfig
+          .read(env)
+          .providers.map((p) => [p.name, p.baseUrl, p.structuredOutput]),
+      ).toEqual([
+        ['local', 'http://127.0.0.1:11434/v1', 'prompt'],
+        ['gem', 'https://generativelanguage.googleapis.com/v1beta/openai', 'native'],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -103,6 +109,7 @@ describe('wall-bounce engine configuration', () => {
         apiKeyEnv: 'ANTHROPIC_KEY',
         temperature: 9,
         secret: 1,
+        structuredOutput: 'json',
       },
     ]);
     const message = problems({ LLM_PROVIDERS: bad, ...KEYS });
@@ -114,6 +121,7 @@ describe('wall-bounce engine configuration', () => {
       'baseUrl is required for kind openai-compatible',
       'temperature must be a number from 0 to 2',
       'unknown secret',
+      'structuredOutput must be one of native, prompt',
     ]) {
       expect(message).toContain(expected);
     }

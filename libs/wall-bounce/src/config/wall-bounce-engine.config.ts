@@ -12,7 +12,12 @@ import {
 } from 'class-validator';
 import { defineConfig, EnvSource } from '@techsapo/core';
 import { isHostAllowed, isLoopbackHost, DEFAULT_ALLOWED_HOSTS } from './allowed-hosts';
-import { baseUrlOf, ProviderDefinition, readProviderList } from './provider-definition';
+import {
+  baseUrlOf,
+  ProviderDefinition,
+  readProviderList,
+  structuredOutputOf,
+} from './provider-definition';
 
 export const GATE_ACTIONS = ['flag', 'escalate'] as const;
 export type GateAction = (typeof GATE_ACTIONS)[number];
@@ -51,6 +56,14 @@ class WallBounceEngineEnv {
   @IsIn(GATE_ACTIONS) WALL_BOUNCE_GATE_ACTION: GateAction = 'flag';
   @IsInt() @Min(0) @Max(5) WALL_BOUNCE_MAX_ESCALATIONS: number = 1;
   @IsInt() @Min(2) @Max(10) WALL_BOUNCE_SEQUENTIAL_DEPTH: number = 3;
+  /**
+   * Once a quorum of peers answered (a majority of those asked, at least 2), a straggler gets
+   * until this factor × the median latency of those that answered (at least the floor), then is
+   * left behind (`late`).
+   */
+  @IsNumber() @Min(1) @Max(20) WALL_BOUNCE_STRAGGLER_FACTOR: number = 2;
+  /** The least time (ms from the start of the round) a straggler gets once the quorum answered. */
+  @IsInt() @Min(0) @Max(600000) WALL_BOUNCE_STRAGGLER_FLOOR_MS: number = 3000;
 
   @IsInt() @Min(100) @Max(600000) LLM_TIMEOUT_MS: number = 60000;
   @IsInt() @Min(1) @Max(1000000) LLM_MAX_OUTPUT_TOKENS: number = 2048;
@@ -86,6 +99,7 @@ export interface WallBounceEngineConfig {
   thresholds: { confidence: number; consensus: number };
   gate: { action: GateAction; maxEscalations: number };
   sequentialDepth: number;
+  straggler: { factor: number; floorMs: number };
   retryAfterMaxMs: number;
   circuit: { failures: number; resetMs: number };
   simulator: { mode: SimulatorMode; latencyMs: number };
@@ -108,6 +122,7 @@ function resolveProviders(e: WallBounceEngineEnv): ProviderConfig[] {
     temperature: d.temperature,
     priceInputPer1M: d.priceInputPer1M ?? 0,
     priceOutputPer1M: d.priceOutputPer1M ?? 0,
+    structuredOutput: structuredOutputOf(d),
   }));
 }
 
@@ -130,6 +145,10 @@ export const wallBounceEngineConfig = defineConfig(
       },
       gate: { action: e.WALL_BOUNCE_GATE_ACTION, maxEscalations: e.WALL_BOUNCE_MAX_ESCALATIONS },
       sequentialDepth: e.WALL_BOUNCE_SEQUENTIAL_DEPTH,
+      straggler: {
+        factor: e.WALL_BOUNCE_STRAGGLER_FACTOR,
+        floorMs: e.WALL_BOUNCE_STRAGGLER_FLOOR_MS,
+      },
       retryAfterMaxMs: e.LLM_RETRY_AFTER_MAX_MS,
       circuit: { failures: e.LLM_CIRCUIT_FAILURES, resetMs: e.LLM_CIRCUIT_RESET_MS },
       simulator: { mode: e.WALL_BOUNCE_SIMULATOR, latencyMs: e.WALL_BOUNCE_SIMULATOR_LATENCY_MS },

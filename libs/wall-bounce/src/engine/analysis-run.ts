@@ -1,10 +1,10 @@
-import type { Channel, ContentDetector } from '@techsapo/security';
 import type {
+  AnalysisEventType,
   CallRole,
-  ProgressSink,
+  PeerAnswerReport,
   ProviderOutcome,
   ProviderReport,
-  SecurityFlag,
+  RunContext,
   Usage,
 } from '../analysis/analysis.types';
 import { AnalysisCancelledError } from '../errors/analysis-cancelled.error';
@@ -12,37 +12,55 @@ import type { LlmProvider } from '../providers/llm-provider';
 import { ProviderCallError } from '../providers/provider-call.error';
 import type { ChatRequest, Completion } from '../providers/provider.types';
 import { roundUsd } from '../providers/usage-cost';
+import { CostMeter } from './cost-meter';
+import type { Screener } from './screening/screener';
 
-/** A usable answer: screened, possibly with secrets redacted. */
-export interface Screened {
-  ok: true;
-  text: string;
-}
-export interface Refused {
-  ok: false;
-  status: Exclude<ProviderOutcome, 'ok'>;
-  reason: string;
+/** What reading a reply gave: a value, or why the reply is not usable. */
+export type Read<T> =
+  { ok: true; value: T } | { ok: false; status: 'blocked' | 'failed'; reason: string };
+
+export type Called<T> =
+  | { ok: true; value: T; completion: Completion }
+  | {
+      ok: false;
+      status: Exclude<ProviderOutcome, 'ok'>;
+      reason: string;
+      /** True when the call was not started because the cost cap was reached. */
+      capped?: boolean;
+    };
+
+export interface CallOptions {
+  /** Added to the progress events (e.g. the step of a chain). */
+  extra?: Record<string, unknown>;
+  /** Aborts this call alone: the provider is then `late` (left behind by the quorum). */
+  leaveBehind?: AbortSignal;
+  /** Why a call aborted through leaveBehind is late. */
+  lateReason?: () => string;
 }
 
-/** Which outcome a provider's report shows when it had several calls (worst news first). */
-const PRECEDENCE: ProviderOutcome[] = ['blocked', 'ok', 'timeout', 'failed'];
+/** Which outcome a provider's report shows when it had several calls as a peer (worst news first). */
+const PRECEDENCE: ProviderOutcome[] = ['blocked', 'ok', 'late', 'timeout', 'failed'];
 
 /**
- * The state of one analysis while it runs: the per-provider reports and usage, the security
- * flags, the reasons a result is degraded, and the progress events. Every model call goes
- * through `call`, so usage, events and cancellation are handled in one place.
+ * The state of one analysis while it runs: the per-provider reports and usage (failed calls
+ * included, reported through onUsage as each call ends), the cost cap, the reasons a result is
+ * degraded, and the progress events. Every model call goes through `call`, so usage, events,
+ * the cap and cancellation are handled in one place.
  */
 export class AnalysisRun {
   private readonly reports = new Map<string, ProviderReport>();
   private readonly peerOutcomes = new Map<string, ProviderOutcome>();
-  readonly flags: SecurityFlag[] = [];
   readonly degradedReasons: string[] = [];
+  readonly cost: CostMeter;
+  readonly signal: AbortSignal;
 
   constructor(
-    private readonly detector: ContentDetector,
-    private readonly progress: ProgressSink,
-    readonly signal: AbortSignal,
-  ) {}
+    readonly screener: Screener,
+    private readonly context: RunContext,
+  ) {
+    this.signal = context.signal;
+    this.cost = new CostMeter(context.spentUsd ?? 0, context.capUsd);
+  }
 
   /** Throws AnalysisCancelledError once the signal has fired. */
   checkCancelled(): void {
@@ -53,127 +71,117 @@ export class AnalysisRun {
     if (!this.degradedReasons.includes(reason)) this.degradedReasons.push(reason);
   }
 
-  /** Screens text with the content detector; flags are recorded under `source`. */
-  screen(
-    text: string,
-    channel: Channel,
-    source: string,
-  ): { blocked: boolean; text: string; category?: string } {
-    const result = this.detector.scan(text, channel);
-    for (const f of result.findings) {
-      if (!this.flags.some((x) => x.rule === f.rule && x.source === source)) {
-        this.flags.push({
-          rule: f.rule,
-          category: f.category,
-          severity: f.severity,
-          action: f.action,
-          source,
-        });
-      }
-    }
-    const blocking = result.findings.find((f) => f.action === 'block');
-    return {
-      blocked: result.verdict === 'block',
-      text: result.redacted ?? text,
-      category: blocking?.category,
-    };
+  emit(type: AnalysisEventType, data: Record<string, unknown>): void {
+    this.context.progress(type, data);
   }
 
   /**
-   * One model call with its progress events and usage. Resolves with the screened answer or
-   * the reason it is unusable; rejects only when the analysis is cancelled.
+   * One model call with its progress events and usage; `read` turns the reply into a value
+   * (parsed and screened) or says why it is unusable. Resolves either way; rejects only when
+   * the analysis is cancelled.
    */
-  async call(
+  async call<T>(
     provider: LlmProvider,
     role: CallRole,
     request: ChatRequest,
-    extra: Record<string, unknown> = {},
-  ): Promise<Screened | Refused> {
+    read: (completion: Completion) => Read<T>,
+    options: CallOptions = {},
+  ): Promise<Called<T>> {
     this.checkCancelled();
     const report = this.reportFor(provider);
-    this.progress('provider_started', { provider: provider.name, role, ...extra });
+    if (this.cost.reached) {
+      this.degrade(this.cost.reason);
+      return { ok: false, status: 'failed', reason: this.cost.reason, capped: true };
+    }
+    if (!report.roles.includes(role)) report.roles.push(role);
+    const event = { provider: provider.name, role, ...options.extra };
+    this.emit('provider_started', event);
     const started = performance.now();
+    const signal = options.leaveBehind
+      ? AbortSignal.any([this.signal, options.leaveBehind])
+      : this.signal;
     let completion: Completion;
     try {
-      completion = await provider.complete(request, this.signal);
+      completion = await provider.complete(request, signal);
     } catch (error) {
+      if (this.signal.aborted) throw new AnalysisCancelledError();
       const failure =
         error instanceof ProviderCallError
           ? error
           : new ProviderCallError(provider.name, 'network', 'the call failed');
-      if (failure.kind === 'cancelled' || this.signal.aborted) throw new AnalysisCancelledError();
-      const status = failure.kind === 'timeout' ? 'timeout' : 'failed';
+      const late = options.leaveBehind?.aborted === true;
+      const status = late ? 'late' : failure.kind === 'timeout' ? 'timeout' : 'failed';
+      const reason = late
+        ? (options.lateReason?.() ?? 'left behind')
+        : `${failure.kind}: ${failure.message}`;
       if (report.latencyMs === 0) report.latencyMs = Math.round(performance.now() - started);
-      this.progress('provider_failed', {
-        provider: provider.name,
+      this.bill(
+        provider,
         role,
-        status,
-        reason: failure.message,
-        ...extra,
-      });
-      return { ok: false, status, reason: `${failure.kind}: ${failure.message}` };
+        report,
+        failure.billed ?? { inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false },
+        false,
+      );
+      this.emit('provider_failed', { ...event, status, reason: late ? reason : failure.message });
+      return { ok: false, status, reason };
     }
-    this.addUsage(report.usage, completion);
     if (report.latencyMs === 0) report.latencyMs = completion.latencyMs;
-    const screened = this.screen(completion.text, 'llm-answer', `provider:${provider.name}`);
-    if (screened.blocked) {
-      this.progress('provider_failed', {
-        provider: provider.name,
-        role,
-        status: 'blocked',
-        reason: `answer withheld (${screened.category ?? 'blocked content'})`,
-        ...extra,
-      });
-      return {
-        ok: false,
-        status: 'blocked',
-        reason: `answer withheld (${screened.category ?? 'blocked content'})`,
-      };
-    }
-    if (!screened.text.trim()) {
-      this.progress('provider_failed', {
-        provider: provider.name,
-        role,
-        status: 'failed',
-        reason: 'empty answer',
-        ...extra,
-      });
-      return { ok: false, status: 'failed', reason: 'empty answer' };
-    }
-    this.progress('provider_completed', {
-      provider: provider.name,
+    const value = read(completion);
+    this.bill(
+      provider,
       role,
+      report,
+      { ...completion, estimated: !completion.usageReported },
+      value.ok,
+    );
+    if (!value.ok) {
+      this.emit('provider_failed', { ...event, status: value.status, reason: value.reason });
+      return value;
+    }
+    this.emit('provider_completed', {
+      ...event,
       latencyMs: completion.latencyMs,
       inputTokens: completion.inputTokens,
       outputTokens: completion.outputTokens,
-      ...extra,
     });
-    return { ok: true, text: screened.text };
+    return { ok: true, value: value.value, completion };
   }
 
-  /** Records how a provider did as a peer (its answer); this is what its report shows. */
-  recordPeer(provider: LlmProvider, outcome: Screened | Refused): void {
+  /** Records how a provider did as a peer (or chain step); this is what its report shows. */
+  recordPeer(
+    provider: LlmProvider,
+    outcome: Called<unknown>,
+    answer?: PeerAnswerReport,
+    excluded?: string,
+  ): void {
     const status: ProviderOutcome = outcome.ok ? 'ok' : outcome.status;
     const previous = this.peerOutcomes.get(provider.name);
-    const next =
+    this.peerOutcomes.set(
+      provider.name,
       previous === undefined
         ? status
-        : (PRECEDENCE.find((s) => s === previous || s === status) ?? status);
-    this.peerOutcomes.set(provider.name, next);
-    if (!outcome.ok) {
-      this.reportFor(provider).error ??= outcome.reason;
-      this.degrade(
-        `provider ${provider.name} ${outcome.status === 'blocked' ? 'blocked' : outcome.status}: ${outcome.reason}`,
-      );
+        : (PRECEDENCE.find((s) => s === previous || s === status) ?? status),
+    );
+    const report = this.reportFor(provider);
+    if (answer) report.answer = answer;
+    if (excluded) {
+      report.excluded = excluded;
+      this.degrade(`provider ${provider.name} left out of the consensus: ${excluded}`);
+    }
+    if (!outcome.ok && !outcome.capped) {
+      report.error ??= outcome.reason;
+      this.degrade(`provider ${provider.name} ${outcome.status}: ${outcome.reason}`);
+    } else if (!outcome.ok) {
+      report.error ??= outcome.reason;
     }
   }
 
   /** Records the status of a provider that was not a peer (aggregator, fallback). */
-  recordHelper(provider: LlmProvider, outcome: Screened | Refused): void {
+  recordHelper(provider: LlmProvider, outcome: Called<unknown>): void {
     if (this.peerOutcomes.has(provider.name)) return;
     const report = this.reportFor(provider);
     report.status = outcome.ok ? 'ok' : outcome.status;
-    if (!outcome.ok && outcome.reason) report.error = outcome.reason;
+    if (!outcome.ok) report.error = outcome.reason;
   }
 
   /** Whether the provider has been asked as a peer in this analysis. */
@@ -181,15 +189,16 @@ export class AnalysisRun {
     return this.peerOutcomes.has(name);
   }
 
-  successfulPeers(): string[] {
-    return [...this.peerOutcomes].filter(([, s]) => s === 'ok').map(([n]) => n);
+  /** The names of every provider called (or meant to be) in this analysis. */
+  usedProviders(): Set<string> {
+    return new Set(this.reports.keys());
   }
 
-  /** The reports, peers first in the order they were asked. */
+  /** The reports, in the order the providers were first asked. */
   providerReports(): ProviderReport[] {
     return [...this.reports.values()].map((r) => {
       const peer = this.peerOutcomes.get(r.name);
-      return peer ? { ...r, status: peer } : r;
+      return { ...r, roles: [...r.roles], ...(peer ? { status: peer } : {}) };
     });
   }
 
@@ -203,8 +212,27 @@ export class AnalysisRun {
     return total;
   }
 
-  emit(type: 'review_completed' | 'aggregating', data: Record<string, unknown>): void {
-    this.progress(type, data);
+  private bill(
+    provider: LlmProvider,
+    role: CallRole,
+    report: ProviderReport,
+    usage: { inputTokens: number; outputTokens: number; costUsd: number; estimated: boolean },
+    ok: boolean,
+  ): void {
+    report.usage.inputTokens += usage.inputTokens;
+    report.usage.outputTokens += usage.outputTokens;
+    report.usage.costUsd = roundUsd(report.usage.costUsd + usage.costUsd);
+    this.cost.add(usage.costUsd);
+    this.context.onUsage?.({
+      provider: provider.name,
+      model: provider.model,
+      role,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costUsd: usage.costUsd,
+      ok,
+      estimated: usage.estimated,
+    });
   }
 
   private reportFor(provider: LlmProvider): ProviderReport {
@@ -216,15 +244,10 @@ export class AnalysisRun {
         status: 'ok',
         latencyMs: 0,
         usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+        roles: [],
       };
       this.reports.set(provider.name, report);
     }
     return report;
-  }
-
-  private addUsage(usage: Usage, completion: Completion): void {
-    usage.inputTokens += completion.inputTokens;
-    usage.outputTokens += completion.outputTokens;
-    usage.costUsd = roundUsd(usage.costUsd + completion.costUsd);
   }
 }

@@ -5,37 +5,39 @@ import {
   AnalysisEngine,
   AnalysisRequest,
   AnalysisResult,
+  AnalysisTask,
   RunContext,
 } from '../analysis/analysis.types';
 import { wallBounceEngineConfig } from '../config/wall-bounce-engine.config';
 import { AggregationFailedError } from '../errors/aggregation-failed.error';
 import { InsufficientProvidersError } from '../errors/insufficient-providers.error';
+import { UnknownProviderError } from '../errors/unknown-provider.error';
 import type { LlmProvider } from '../providers/llm-provider';
 import { ProviderRegistry } from '../providers/provider.registry';
+import { aggregate } from './aggregation';
 import { AnalysisRun } from './analysis-run';
-import type { ModeContext, ModeStrategy, RoundState } from './modes/mode-strategy';
 import { CouncilMode } from './modes/council.mode';
+import {
+  counted,
+  type ModeContext,
+  type ModeStrategy,
+  type RoundState,
+} from './modes/mode-strategy';
 import { ParallelMode } from './modes/parallel.mode';
 import { SequentialMode } from './modes/sequential.mode';
-import { Judgement, parseJudgement } from './parsing/judgement';
 import { exceedsBudget } from './prompts/fit-budget';
 import { aggregatePrompt } from './prompts/prompts';
-import { combinedConfidence, Consensus } from './scoring/consensus';
+import { measureOutcome, type Outcome } from './outcome';
+import { Screener } from './screening/screener';
+import { decideTask } from './task/decide-task';
 
 /** At least this many peers must give a usable answer (seed: "at least 2 providers"). */
 export const MIN_SUCCESSFUL_PEERS = 2;
 
-interface Outcome {
-  judgement: Judgement;
-  /** Why this round's answer is degraded (only the final round's count). */
-  reasons: string[];
-  consensus: Consensus;
-  confidence: number;
-}
-
 /**
- * The wall-bounce engine: asks the peers (parallel, sequential or council), screens every
- * answer, has the aggregator write the final answer, measures consensus and confidence, and
+ * The wall-bounce engine: asks the peers (parallel, sequential or council) for structured
+ * answers, screens every text, measures consensus and confidence from the peers' own answers,
+ * has the aggregator write the final answer (its own figures kept apart as claims), and
  * applies the gates. It never invents an answer: too few peers or no aggregator is an error.
  */
 @Injectable()
@@ -51,26 +53,35 @@ export class WallBounceEngine extends AnalysisEngine {
   }
 
   async run(request: AnalysisRequest, context: RunContext): Promise<AnalysisResult> {
-    const run = new AnalysisRun(this.detector, context.progress, context.signal);
+    const run = new AnalysisRun(new Screener(this.detector), context);
     run.checkCancelled();
     const peers = this.registry.peersFor(request.providers);
-    run.screen(request.content, 'request-text', 'request');
+    const aggregators = this.aggregatorsFor(request.aggregator);
+    const task = decideTask(request.content, request.task);
+    run.screener.screen(request.content, 'request-text', 'request');
     if (exceedsBudget([request.content])) {
       run.degrade('the content was cut to fit the 1 MiB provider request limit');
     }
-    const ctx: ModeContext = { run, request, sequentialDepth: this.config.sequentialDepth };
+    const ctx: ModeContext = {
+      run,
+      request,
+      task,
+      sequentialDepth: this.config.sequentialDepth,
+      quorum: this.config.straggler,
+      substitute: (planned) => this.substitute(run, peers, planned),
+    };
     const mode = this.strategy(request, ctx);
 
     const state = await mode.collect(peers);
     run.checkCancelled();
-    const succeeded = run.successfulPeers().length;
+    const succeeded = counted(state).length;
     if (succeeded < MIN_SUCCESSFUL_PEERS) {
-      throw new InsufficientProvidersError(succeeded, run.degradedReasons);
+      throw new InsufficientProvidersError(succeeded, run.degradedReasons, run.cost.reached);
     }
-    let outcome = await this.finish(run, mode, state, request);
+    let outcome = await this.finish(run, mode, state, request, task, aggregators);
     let escalations = 0;
     while (this.belowThresholds(outcome) && this.config.gate.action === 'escalate') {
-      if (escalations >= this.config.gate.maxEscalations) break;
+      if (escalations >= this.config.gate.maxEscalations || run.cost.reached) break;
       const further = this.registry.providers.find((p) => !run.hasPeer(p.name));
       if (!further) {
         run.degrade('no further provider to escalate to');
@@ -82,7 +93,7 @@ export class WallBounceEngine extends AnalysisEngine {
       run.checkCancelled();
       if (state.answers.length === before) continue; // its failure is already a reason
       try {
-        outcome = await this.finish(run, mode, state, request);
+        outcome = await this.finish(run, mode, state, request, task, aggregators);
       } catch (error) {
         // The earlier round's answer stands; the failed re-aggregation is reported.
         if (!(error instanceof AggregationFailedError)) throw error;
@@ -92,27 +103,43 @@ export class WallBounceEngine extends AnalysisEngine {
     }
     for (const reason of outcome.reasons) run.degrade(reason);
     const { confidence: minConfidence, consensus: minConsensus } = this.config.thresholds;
-    if (outcome.confidence < minConfidence) {
-      run.degrade(`confidence ${outcome.confidence} is below ${minConfidence}`);
+    if (outcome.confidence.value < minConfidence) {
+      run.degrade(`confidence ${outcome.confidence.value} is below ${minConfidence}`);
     }
     if (outcome.consensus.score < minConsensus) {
       run.degrade(`consensus ${outcome.consensus.score} is below ${minConsensus}`);
     }
 
     return {
-      answer: outcome.judgement.answer,
-      confidence: outcome.confidence,
+      answer: outcome.aggregated?.judgement.answer ?? '',
+      confidence: outcome.confidence.value,
       consensus: outcome.consensus,
       degraded: run.degradedReasons.length > 0,
       degradedReasons: [...run.degradedReasons],
       providers: run.providerReports(),
-      dissent: outcome.judgement.dissent,
+      dissent: outcome.dissent,
       security: {
-        flags: run.flags,
+        flags: run.screener.flags,
         allowedOperations: ['read', 'analyze', 'suggest'],
         deniedOperations: ['write', 'execute', 'modify'],
       },
       usage: run.totalUsage(),
+      task,
+      verdict: outcome.verdict,
+      ...(outcome.aggregated
+        ? {
+            aggregator: {
+              provider: outcome.aggregated.provider.name,
+              fallback: outcome.aggregated.fallback,
+              structured: outcome.aggregated.judgement.structured,
+            },
+          }
+        : {}),
+      ...(outcome.aggregated?.judgement.claims
+        ? { aggregatorClaims: outcome.aggregated.judgement.claims }
+        : {}),
+      confidenceSignals: outcome.confidence.signals,
+      ...(outcome.council ? { council: outcome.council } : {}),
     };
   }
 
@@ -122,19 +149,33 @@ export class WallBounceEngine extends AnalysisEngine {
     return new ParallelMode(ctx);
   }
 
+  /** A provider neither used nor planned in this analysis, whose circuit is not open: peers first. */
+  private substitute(
+    run: AnalysisRun,
+    peers: LlmProvider[],
+    planned: ReadonlySet<string>,
+  ): LlmProvider | undefined {
+    const used = run.usedProviders();
+    return [...peers, ...this.registry.providers].find(
+      (p) => !used.has(p.name) && !planned.has(p.name) && p.state().circuit !== 'open',
+    );
+  }
+
   private belowThresholds(outcome: Outcome): boolean {
     return (
-      outcome.confidence < this.config.thresholds.confidence ||
+      outcome.confidence.value < this.config.thresholds.confidence ||
       outcome.consensus.score < this.config.thresholds.consensus
     );
   }
 
-  /** The aggregator (else the fallback) writes the final answer; then the scores. */
+  /** The aggregator's answer for this round, then the measured figures and its claims checked. */
   private async finish(
     run: AnalysisRun,
     mode: ModeStrategy,
     state: RoundState,
     request: AnalysisRequest,
+    task: AnalysisTask,
+    aggregators: LlmProvider[],
   ): Promise<Outcome> {
     const { answers, reviews } = mode.material(state);
     const reasons: string[] = [];
@@ -143,36 +184,19 @@ export class WallBounceEngine extends AnalysisEngine {
         'the material for the aggregator was cut to fit the 1 MiB provider request limit',
       );
     }
-    const prompt = aggregatePrompt(request.content, answers, reviews, request.language);
-    const failures: string[] = [];
-    let judgement: Judgement | undefined;
-    let used: LlmProvider | undefined;
-    for (const aggregator of this.registry.aggregators()) {
-      run.emit('aggregating', { provider: aggregator.name });
-      const result = await run.call(aggregator, 'aggregator', prompt);
-      run.recordHelper(aggregator, result);
-      if (result.ok) {
-        judgement = parseJudgement(result.text);
-        used = aggregator;
-        break;
-      }
-      failures.push(`aggregator ${aggregator.name} ${result.status}: ${result.reason}`);
-    }
-    if (!judgement || !used) throw new AggregationFailedError(failures);
-    reasons.push(...failures);
-    if (failures.length) reasons.push(`fallback aggregator ${used.name} wrote the answer`);
-    if (!judgement.structured) {
-      reasons.push(
-        `aggregator ${used.name} gave no structured judgement; consensus from text similarity only`,
-      );
-    }
-    const consensus = mode.consensus(state, judgement);
-    const succeeded = run.successfulPeers().length;
-    return {
-      judgement,
-      consensus,
-      reasons,
-      confidence: combinedConfidence(judgement.confidence, consensus.score, succeeded, state.asked),
-    };
+    const prompt = aggregatePrompt(request.content, answers, reviews, task, request.language);
+    const aggregated = await aggregate(run, aggregators, prompt, task);
+    return measureOutcome({ mode, state, task, aggregated, reasons });
+  }
+
+  /** The request's aggregator (council: chairman) or the configured one, then the fallback. */
+  private aggregatorsFor(requested?: string): LlmProvider[] {
+    if (!requested) return this.registry.aggregators();
+    const chosen = this.registry.get(requested);
+    if (!chosen) throw new UnknownProviderError([requested]);
+    const fallback = this.config.fallbackAggregator
+      ? this.registry.get(this.config.fallbackAggregator)
+      : undefined;
+    return fallback && fallback !== chosen ? [chosen, fallback] : [chosen];
   }
 }

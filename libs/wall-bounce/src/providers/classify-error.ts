@@ -1,4 +1,4 @@
-import { MalformedCompletionError } from './clients/openai-chat.client';
+import { MalformedCompletionError } from './clients/malformed-completion.error';
 import { EgressError, ProviderCallError } from './provider-call.error';
 
 interface SdkLikeError {

@@ -1,6 +1,9 @@
 import { CircuitBreaker } from './circuit-breaker';
 import { classifyError, retryAfterMs } from './classify-error';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { egressFetch } from './egress/egress-fetch';
+import { WireMeter, withWireMeter } from './egress/wire-meter';
 import { EgressError } from './provider-call.error';
 import { costUsd } from './usage-cost';
 
@@ -102,5 +105,32 @@ describe('provider plumbing', () => {
     expect(costUsd(1_000_000, 0, 3, 15)).toBe(3);
     expect(costUsd(1000, 200, 3, 15)).toBe(0.006);
     expect(costUsd(10, 10, 0, 0)).toBe(0);
+  });
+
+  it('egress meter: a refused connection sent nothing; a response counts the bytes received', async () => {
+    const guarded = egressFetch({ allows: () => true });
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = new WireMeter();
+    await expect(
+      withWireMeter(refused, () =>
+        guarded(`http://127.0.0.1:${port}/v1`, { method: 'POST', body: '{}' }),
+      ),
+    ).rejects.toThrow();
+    expect(refused.sent).toBe(false);
+
+    const server = createServer((_req, res) => res.end('x'.repeat(1000)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const meter = new WireMeter();
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const text = await withWireMeter(meter, async () => (await guarded(url)).text());
+      expect(text).toHaveLength(1000);
+      expect(meter).toMatchObject({ sent: true, receivedBytes: 1000 });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

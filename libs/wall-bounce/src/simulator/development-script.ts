@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { taskOf } from '../engine/prompts/prompts';
+import { sampleFromSchema } from './sample-from-schema';
 import type { SimulatedCall, SimulatorReply } from './simulator.types';
 
 const STYLES = ['Key points', 'In short', 'Summary'];
@@ -17,11 +18,21 @@ function question(call: SimulatedCall): string {
 /**
  * What the simulated providers say in development: clearly marked simulated text that follows
  * the engine's protocol (plain answers, JSON rankings, JSON judgements) so every mode runs
- * end to end without a key. Nothing here is presented as a real model's answer.
+ * end to end without a key. A structured request gets an object drawn from its schema,
+ * whatever the schema. Nothing here is presented as a real model's answer.
  */
 export function developmentScript(call: SimulatedCall): SimulatorReply {
-  const task = taskOf(call.system);
   const q = question(call);
+  const schema = call.output?.schema;
+  if (schema) {
+    const json = sampleFromSchema(schema, {
+      text: (path) =>
+        `[SIMULATED ${call.model}] Simulated ${path.join('.') || 'text'} for: "${q}".`,
+      unit: (path) => unit(call.model + path.join('.') + q),
+    });
+    return { json: json as Record<string, unknown> };
+  }
+  const task = taskOf(call.system);
   const style = STYLES[Math.floor(unit(call.model + q) * STYLES.length)];
   if (task === 'review') {
     const labels = [...new Set(call.prompt.match(/Response [A-Z]{1,2}(?=>>>)/g) ?? [])];

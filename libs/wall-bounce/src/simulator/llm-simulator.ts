@@ -2,13 +2,19 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError } from '@techsapo/core';
+import { estimateTokens } from '../providers/usage-estimate';
+import { replyContent } from './reply-content';
+import { requestedOutput } from './requested-output';
 import type {
+  ReplyOptions,
+  RequestedOutput,
   SimulatedCall,
   SimulatorReply,
   SimulatorScript,
   WireProtocol,
 } from './simulator.types';
-import { errorBody, estimateTokens, successBody } from './wire-shapes';
+import { type StreamFrame, streamFrames } from './stream-frames';
+import { contentText, errorBody, successBody } from './wire-shapes';
 
 /** Larger bodies are refused like the real APIs do (413), without being read further. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -20,12 +26,14 @@ export interface LlmSimulatorOptions {
   latencyMs?: number;
   /** When set, requests must carry it (Bearer or x-api-key) or get 401. */
   apiKey?: string;
+  /** Pause between the chunks of a streamed reply that does not set its own. */
+  chunkDelayMs?: number;
 }
 
 /**
  * A local server speaking the OpenAI chat-completions and Anthropic messages wire protocols
- * (JSON bodies, usage, error shapes and status codes, retry-after, latency), driven by a
- * script. Development runs it in place of real providers; the tests use it as their fake
+ * (JSON bodies and event streams, structured output through response_format and forced
+ * tools, usage, error shapes and status codes, retry-after, latency), driven by a script. Development runs it in place of real providers; the tests use it as their fake
  * providers, always through the real SDKs.
  */
 export class LlmSimulator {
@@ -36,11 +44,13 @@ export class LlmSimulator {
   private readonly counts = new Map<string, number>();
   private script: SimulatorScript;
   latencyMs: number;
+  chunkDelayMs: number;
   private address?: AddressInfo;
 
   constructor(private readonly options: LlmSimulatorOptions = {}) {
     this.script = options.script ?? (() => ({ text: 'OK' }));
     this.latencyMs = options.latencyMs ?? 0;
+    this.chunkDelayMs = options.chunkDelayMs ?? 0;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -111,9 +121,20 @@ export class LlmSimulator {
     } catch {
       return send(res, 400, errorBody(protocol, 400, 'the body is not JSON'));
     }
-    const call = this.toCall(protocol, path, body, raw.length);
+    const ask = requestedOutput(protocol, body);
+    const call = this.toCall(
+      protocol,
+      path,
+      body,
+      raw.length,
+      'output' in ask ? ask.output : undefined,
+    );
     if (!call) return send(res, 400, errorBody(protocol, 400, 'model and messages are required'));
     this.calls.push(call);
+    if ('problem' in ask) {
+      const { message, ...detail } = ask.problem;
+      return send(res, 400, errorBody(protocol, 400, message, detail));
+    }
     let reply: SimulatorReply;
     try {
       reply = await (this.scripts.get(call.model) ?? this.script)(call);
@@ -143,11 +164,21 @@ export class LlmSimulator {
         headers,
       );
     }
-    const input =
-      reply.inputTokens ??
-      estimateTokens(call.system + call.messages.map((m) => m.content).join(''));
-    const output = reply.outputTokens ?? estimateTokens(reply.text);
-    send(res, 200, successBody(protocol, call.model, reply.text, input, output));
+    const content = replyContent(call, reply);
+    if ('mismatch' in content) return send(res, 500, errorBody(protocol, 500, content.mismatch));
+    const usage = reply.omitUsage
+      ? undefined
+      : {
+          inputTokens:
+            reply.inputTokens ??
+            estimateTokens(call.system + call.messages.map((m) => m.content).join('')),
+          outputTokens: reply.outputTokens ?? estimateTokens(contentText(content)),
+        };
+    if (call.stream) {
+      const frames = streamFrames(protocol, call.model, content, usage, call.streamUsage);
+      return writeStream(res, frames, reply.chunkDelayMs ?? this.chunkDelayMs, reply.interrupt);
+    }
+    send(res, 200, successBody(protocol, call.model, content, usage), {}, reply.interrupt);
   }
 
   private toCall(
@@ -155,6 +186,7 @@ export class LlmSimulator {
     path: string,
     body: Record<string, unknown>,
     bodyBytes: number,
+    output: RequestedOutput | undefined,
   ): SimulatedCall | undefined {
     if (typeof body.model !== 'string' || !Array.isArray(body.messages)) return undefined;
     const messages = (body.messages as { role?: unknown; content?: unknown }[]).map((m) => ({
@@ -172,6 +204,7 @@ export class LlmSimulator {
     const sequence = (this.counts.get(body.model) ?? 0) + 1;
     this.counts.set(body.model, sequence);
     const maxTokens = body.max_tokens ?? body.max_completion_tokens;
+    const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
     return {
       protocol,
       path,
@@ -182,6 +215,9 @@ export class LlmSimulator {
       maxTokens: typeof maxTokens === 'number' ? maxTokens : undefined,
       sequence,
       bodyBytes,
+      ...(output ? { output } : {}),
+      stream: body.stream === true,
+      streamUsage: streamOptions?.include_usage === true,
     };
   }
 }
@@ -221,14 +257,60 @@ function send(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  interrupt?: ReplyOptions['interrupt'],
 ): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
-    'request-id': `req_sim_${Date.now().toString(36)}`,
+    'request-id': requestId(),
     ...headers,
   });
-  res.end(text);
+  if (!interrupt) {
+    res.end(text);
+    return;
+  }
+  // Half the body, then silence or a dropped connection.
+  const bytes = Buffer.from(text);
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+  if (interrupt.then === 'close') dropAfterFlush(res);
+}
+
+/** Writes the frames, pausing between content chunks; may break off as the reply asks. */
+async function writeStream(
+  res: ServerResponse,
+  frames: StreamFrame[],
+  delayMs: number,
+  interrupt?: ReplyOptions['interrupt'],
+): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'request-id': requestId(),
+  });
+  let sent = 0;
+  for (const frame of frames) {
+    if (res.destroyed) return;
+    if (frame.content) {
+      if (interrupt && sent >= interrupt.afterChunks) {
+        if (interrupt.then === 'close') dropAfterFlush(res);
+        return;
+      }
+      if (sent > 0 && delayMs > 0) await sleep(delayMs);
+      if (res.destroyed) return;
+      sent += 1;
+    }
+    res.write(frame.data);
+  }
+  res.end();
+}
+
+/** Closes the connection once what was written has left, before the reply is complete. */
+function dropAfterFlush(res: ServerResponse): void {
+  res.socket?.destroySoon();
+}
+
+function requestId(): string {
+  return `req_sim_${Date.now().toString(36)}`;
 }

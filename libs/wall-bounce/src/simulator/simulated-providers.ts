@@ -3,7 +3,8 @@ import type { SimulatorEndpoint } from '../providers/provider.registry';
 
 /**
  * Development without providers: two OpenAI-protocol peers and one Anthropic-protocol peer,
- * all served by the bundled simulator and called through the same adapters as real ones.
+ * all served by the bundled simulator and called through the same adapters as real ones. The
+ * simulator has the structured-output feature of both protocols, so all ask natively.
  */
 export function simulatedProviders(endpoint: SimulatorEndpoint): ProviderConfig[] {
   const common = {
@@ -13,6 +14,7 @@ export function simulatedProviders(endpoint: SimulatorEndpoint): ProviderConfig[
     priceInputPer1M: 0,
     priceOutputPer1M: 0,
     simulated: true,
+    structuredOutput: 'native' as const,
   };
   return [
     {

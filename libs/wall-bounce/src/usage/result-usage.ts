@@ -20,6 +20,7 @@ export function billedResult(result: AnalysisResult, ledger: AnalysisUsage): Ana
     providers.push({
       name: p.name,
       model: p.model,
+      roles: p.roles,
       status: 'failed',
       latencyMs: 0,
       usage: usageOf(p),

@@ -28,7 +28,7 @@ function result(providers: string[]): AnalysisResult {
   return {
     answer: 'a',
     confidence: 0.9,
-    consensus: { score: 0.9, level: 'strong', method: 'm' },
+    consensus: { score: 0.9, level: 'strong', method: 'm', independent: true, signals: [] },
     degraded: false,
     degradedReasons: [],
     providers: providers.map((name) => ({
@@ -37,6 +37,7 @@ function result(providers: string[]): AnalysisResult {
       status: 'ok',
       latencyMs: 5,
       usage: { inputTokens: 1, outputTokens: 1, costUsd: 0.5 },
+      roles: ['peer'],
     })),
     dissent: [],
     security: {
@@ -45,6 +46,9 @@ function result(providers: string[]): AnalysisResult {
       deniedOperations: ['write', 'execute', 'modify'],
     },
     usage: { inputTokens: 3, outputTokens: 3, costUsd: 1.5 },
+    task: 'question',
+    verdict: 'open',
+    confidenceSignals: [],
   };
 }
 
@@ -66,6 +70,7 @@ describe('usage summaries', () => {
         {
           name: 'b',
           model: 'b-model',
+          roles: ['peer'],
           inputTokens: 200,
           outputTokens: 100,
           costUsd: 0.3,
@@ -76,6 +81,7 @@ describe('usage summaries', () => {
         {
           name: 'a',
           model: 'a-model',
+          roles: ['aggregator'],
           inputTokens: 100,
           outputTokens: 50,
           costUsd: 0.1,
@@ -104,7 +110,7 @@ describe('usage summaries', () => {
       ['c', 'ok', 0],
       ['gone', 'failed', 0.1],
     ]);
-    expect(billed.providers[3].error).toMatch(/earlier attempt/);
+    expect(billed.providers[3]).toMatchObject({ roles: ['peer'], error: /earlier attempt/ });
   });
 
   it('serves a cached result at no cost, with the original cost apart', () => {

@@ -1,4 +1,4 @@
-import type { Usage } from '../analysis/analysis.types';
+import type { CallRole, Usage } from '../analysis/analysis.types';
 import { fromNanoUsd, LedgerEntry, toNanoUsd } from './ledger-entry';
 
 /** Counts that go with a sum of usage. */
@@ -14,6 +14,8 @@ export interface CallCounts {
 export interface ProviderUsage extends Usage, CallCounts {
   name: string;
   model: string;
+  /** The roles it was billed in, in the order first seen. */
+  roles: CallRole[];
 }
 
 /** What an analysis has cost so far, over all its attempts, in all and per provider. */
@@ -45,7 +47,7 @@ export function summarizeUsage(entries: readonly LedgerEntry[]): AnalysisUsage {
   for (const e of entries) {
     let p = byName.get(e.provider);
     if (!p) {
-      p = { ...noCalls(), name: e.provider, model: e.model, nano: 0 };
+      p = { ...noCalls(), name: e.provider, model: e.model, roles: [], nano: 0 };
       byName.set(e.provider, p);
     }
     const cost = toNanoUsd(e.costUsd);
@@ -57,6 +59,7 @@ export function summarizeUsage(entries: readonly LedgerEntry[]): AnalysisUsage {
       if (e.estimated) sum.estimatedCalls += 1;
     }
     p.model = e.model;
+    if (!p.roles.includes(e.role)) p.roles.push(e.role);
     p.nano += cost;
     nano += cost;
   }

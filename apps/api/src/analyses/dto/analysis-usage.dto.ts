@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CALL_ROLES, CallRole } from '@techsapo/wall-bounce';
 
 /** Usage figures with the counts of billed calls behind them. */
 export class BilledCallsDto {
@@ -19,6 +20,12 @@ export class BilledCallsDto {
 export class ProviderUsageDto extends BilledCallsDto {
   @ApiProperty() name!: string;
   @ApiProperty() model!: string;
+  @ApiProperty({
+    enum: CALL_ROLES,
+    isArray: true,
+    description: 'The roles it was billed in, in the order first seen.',
+  })
+  roles!: CallRole[];
 }
 
 export class AnalysisUsageDto extends BilledCallsDto {

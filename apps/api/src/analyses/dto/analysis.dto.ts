@@ -2,14 +2,26 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ANALYSIS_MODES,
   ANALYSIS_STATUSES,
+  ANALYSIS_TASKS,
   AnalysisMode,
   AnalysisStatus,
+  AnalysisTask,
+  CALL_ROLES,
+  CallRole,
   CONSENSUS_LEVELS,
   ConsensusLevel,
+  FINDING_SEVERITIES,
+  FindingSeverity,
   PROVIDER_OUTCOMES,
   ProviderOutcome,
+  StructuredBy,
 } from '@techsapo/wall-bounce';
 import { AnalysisUsageDto } from './analysis-usage.dto';
+
+const STRUCTURED_BY: StructuredBy[] = ['native', 'prompt', 'none'];
+const VERDICT_HELP =
+  'review: no-issues | minor-issues | serious-issues | cannot-tell; ' +
+  'question: yes | depends | no | open | cannot-tell.';
 
 export class UsageDto {
   @ApiProperty({ minimum: 0 }) inputTokens!: number;
@@ -18,10 +30,52 @@ export class UsageDto {
   costUsd!: number;
 }
 
+export class MeasuredSignalDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Null when it could not be measured (e.g. no peer gave a verdict).',
+  })
+  value!: number | null;
+  @ApiProperty({ description: 'Its weight in the score it feeds (docs/wall-bounce.md).' })
+  weight!: number;
+  @ApiPropertyOptional() detail?: string;
+}
+
 export class ConsensusDto {
   @ApiProperty({ minimum: 0, maximum: 1 }) score!: number;
   @ApiProperty({ enum: CONSENSUS_LEVELS }) level!: ConsensusLevel;
-  @ApiProperty({ description: 'How the score was measured.' }) method!: string;
+  @ApiProperty({
+    description:
+      'How the score was measured: measured-peer-agreement, or measured-chain-agreement for a sequential chain.',
+  })
+  method!: string;
+  @ApiProperty({ description: 'False for a sequential chain: each step saw the earlier answers.' })
+  independent!: boolean;
+  @ApiProperty({ type: [MeasuredSignalDto] }) signals!: MeasuredSignalDto[];
+}
+
+export class PeerFindingDto {
+  @ApiProperty() title!: string;
+  @ApiProperty({ enum: FINDING_SEVERITIES }) severity!: FindingSeverity;
+  @ApiProperty({ type: String, nullable: true, description: 'E.g. src/db.ts:42.' })
+  location!: string | null;
+}
+
+export class PeerAnswerDto {
+  @ApiProperty({ description: 'The answer as the peer gave it (screened, secrets redacted).' })
+  text!: string;
+  @ApiProperty({ description: VERDICT_HELP }) verdict!: string;
+  @ApiProperty({ type: [PeerFindingDto] }) findings!: PeerFindingDto[];
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
+    description: 'What the peer said of its own answer (a claim).',
+  })
+  confidence?: number;
+  @ApiProperty({ enum: STRUCTURED_BY, description: 'none: it answered in prose.' })
+  structured!: StructuredBy;
 }
 
 export class ProviderReportDto {
@@ -29,8 +83,58 @@ export class ProviderReportDto {
   @ApiProperty() model!: string;
   @ApiProperty({ enum: PROVIDER_OUTCOMES }) status!: ProviderOutcome;
   @ApiProperty({ minimum: 0 }) latencyMs!: number;
-  @ApiProperty({ type: UsageDto }) usage!: UsageDto;
+  @ApiProperty({ type: UsageDto, description: 'Every call of it, failed ones included.' })
+  usage!: UsageDto;
   @ApiPropertyOptional({ description: 'Why the provider did not count.' }) error?: string;
+  @ApiProperty({ enum: CALL_ROLES, isArray: true }) roles!: CallRole[];
+  @ApiPropertyOptional({ type: PeerAnswerDto }) answer?: PeerAnswerDto;
+  @ApiPropertyOptional({
+    description: 'Why its answer is left out of the consensus (it is still shown).',
+  })
+  excluded?: string;
+}
+
+export class AggregatorDto {
+  @ApiProperty() provider!: string;
+  @ApiProperty({ description: 'The fallback aggregator wrote the answer.' }) fallback!: boolean;
+  @ApiProperty({ enum: STRUCTURED_BY }) structured!: StructuredBy;
+}
+
+export class AggregatorClaimsDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) agreement?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) confidence?: number;
+  @ApiPropertyOptional() verdict?: string;
+  @ApiProperty({ type: [String] }) dissent!: string[];
+}
+
+export class CouncilReviewDto {
+  @ApiProperty() reviewer!: string;
+  @ApiProperty({ type: [String], description: 'Provider names, best first.' }) ranking!: string[];
+  @ApiPropertyOptional() critique?: string;
+  @ApiProperty({ enum: ['json', 'fallback', 'none'] }) parsedBy!: 'json' | 'fallback' | 'none';
+}
+
+export class AggregateRankDto {
+  @ApiProperty() provider!: string;
+  @ApiProperty({ minimum: 1 }) meanRank!: number;
+}
+
+export class RankingAgreementDto {
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "Kendall's W with the tie correction; null when not measurable.",
+  })
+  kendallW!: number | null;
+  @ApiProperty() reviewers!: number;
+  @ApiProperty() answers!: number;
+}
+
+export class CouncilReportDto {
+  @ApiProperty({ type: [CouncilReviewDto] }) reviews!: CouncilReviewDto[];
+  @ApiProperty({ type: [AggregateRankDto], description: 'Best first.' })
+  aggregateRanking!: AggregateRankDto[];
+  @ApiProperty({ type: RankingAgreementDto }) rankingAgreement!: RankingAgreementDto;
 }
 
 export class SecurityFlagDto {
@@ -51,15 +155,40 @@ export class ResultSecurityDto {
 }
 
 export class AnalysisResultDto {
-  @ApiProperty() answer!: string;
-  @ApiProperty({ minimum: 0, maximum: 1 }) confidence!: number;
+  @ApiProperty({ description: "The aggregator's final answer ('' when the cost cap stopped it)." })
+  answer!: string;
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'Measured (see confidenceSignals).' })
+  confidence!: number;
   @ApiProperty({ type: ConsensusDto }) consensus!: ConsensusDto;
   @ApiProperty() degraded!: boolean;
   @ApiProperty({ type: [String] }) degradedReasons!: string[];
   @ApiProperty({ type: [ProviderReportDto] }) providers!: ProviderReportDto[];
-  @ApiProperty({ type: [String] }) dissent!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Measured: the peers against the majority, as "name (verdict): summary".',
+  })
+  dissent!: string[];
   @ApiProperty({ type: ResultSecurityDto }) security!: ResultSecurityDto;
   @ApiProperty({ type: UsageDto }) usage!: UsageDto;
+  @ApiProperty({ enum: ANALYSIS_TASKS }) task!: AnalysisTask;
+  @ApiProperty({ description: `The peers' majority verdict. ${VERDICT_HELP}` }) verdict!: string;
+  @ApiPropertyOptional({
+    type: AggregatorDto,
+    description: 'Absent when the cost cap stopped the aggregation (answer is then empty).',
+  })
+  aggregator?: AggregatorDto;
+  @ApiPropertyOptional({
+    type: AggregatorClaimsDto,
+    description: 'What the aggregator said of the peers: claims, never measurements.',
+  })
+  aggregatorClaims?: AggregatorClaimsDto;
+  @ApiProperty({ type: [MeasuredSignalDto] }) confidenceSignals!: MeasuredSignalDto[];
+  @ApiPropertyOptional({ type: CouncilReportDto }) council?: CouncilReportDto;
+  @ApiPropertyOptional({
+    type: UsageDto,
+    description: 'A cached result: what the original analysis cost (this request cost nothing).',
+  })
+  originalUsage?: UsageDto;
 }
 
 export class AnalysisProblemDto {

@@ -1,23 +1,20 @@
 import type { LlmProvider } from '../../providers/llm-provider';
-import type { Judgement } from '../parsing/judgement';
-import { parseRanking } from '../parsing/ranking';
+import { rankingReader } from '../peer-reading';
 import { reviewPrompt } from '../prompts/prompts';
 import { responseLabel } from '../prompts/untrusted';
-import { Consensus, judgedConsensus, reviewerConsensus } from '../scoring/consensus';
-import { pairwiseRankingAgreement } from '../scoring/ranking-agreement';
-import { meanPairwiseSimilarity } from '../scoring/similarity';
-import { Material, PeerAnswer, RoundState, shuffled } from './mode-strategy';
+import { counted, Material, PeerAnswer, RoundState, shuffled } from './mode-strategy';
 import { ParallelMode } from './parallel.mode';
 
 /**
  * Peers answer (as in parallel); each then ranks the others' answers, anonymised as
  * "Response A/B/…" in an order shuffled for that reviewer, its own answer left out; the
- * chairman (aggregator) writes the final answer from the answers and the reviews.
+ * chairman (aggregator) writes the final answer from the answers and the reviews. Answers
+ * left out of the consensus are shown to nobody, and their authors do not review.
  */
 export class CouncilMode extends ParallelMode {
   override async collect(peers: LlmProvider[]): Promise<RoundState> {
     const state = await super.collect(peers);
-    if (state.answers.length >= 2) await this.reviewRound(state);
+    if (counted(state).length >= 2) await this.reviewRound(state);
     return state;
   }
 
@@ -30,14 +27,18 @@ export class CouncilMode extends ParallelMode {
     if (!answer) return;
     state.answers.push(answer);
     state.reviews = [];
+    state.shownTo.clear();
     await this.reviewRound(state);
   }
 
   override material(state: RoundState): Material {
-    const order = shuffled(state.answers);
+    const order = shuffled(counted(state));
     const labelOf = new Map(order.map((a, i) => [a.provider.name, responseLabel(i)]));
     return {
-      answers: order.map((a) => ({ label: labelOf.get(a.provider.name) as string, text: a.text })),
+      answers: order.map((a) => ({
+        label: labelOf.get(a.provider.name) as string,
+        text: a.answer.text,
+      })),
       reviews: shuffled(state.reviews).map((r, i) => ({
         label: `Review ${i + 1}`,
         text:
@@ -47,50 +48,48 @@ export class CouncilMode extends ParallelMode {
     };
   }
 
-  override consensus(state: RoundState, judgement: Judgement): Consensus {
-    const agreement = pairwiseRankingAgreement(
-      state.reviews.map((r) => ({ reviewer: r.reviewer, ranking: r.ranking })),
-    );
-    if (agreement) return reviewerConsensus(agreement.score);
-    // Two peers (each reviewer sees one answer) or unusable reviews: no pairwise order to compare.
-    return judgedConsensus(
-      meanPairwiseSimilarity(state.answers.map((a) => a.text)) ?? 0,
-      judgement.agreement,
-    );
-  }
-
   private async reviewRound(state: RoundState): Promise<void> {
-    await Promise.all(state.answers.map((a) => this.review(state, a.provider)));
+    const answers = counted(state);
+    await Promise.all(answers.map((a) => this.review(state, answers, a.provider)));
   }
 
-  private async review(state: RoundState, reviewer: LlmProvider): Promise<void> {
+  private async review(
+    state: RoundState,
+    answers: PeerAnswer[],
+    reviewer: LlmProvider,
+  ): Promise<void> {
     const { run, request } = this.ctx;
-    const others: PeerAnswer[] = shuffled(state.answers.filter((a) => a.provider !== reviewer));
+    const others = shuffled(answers.filter((a) => a.provider !== reviewer));
     const labelled = others.map((a, i) => ({
       label: responseLabel(i),
-      text: a.text,
+      text: a.answer.text,
       name: a.provider.name,
     }));
-    const outcome = await run.call(reviewer, 'review', reviewPrompt(request.content, labelled));
+    const labels = labelled.map((l) => l.label);
+    const outcome = await run.call(
+      reviewer,
+      'review',
+      reviewPrompt(request.content, labelled),
+      rankingReader(run.screener, labels, `provider:${reviewer.name}`),
+    );
     if (!outcome.ok) {
       run.degrade(`review by ${reviewer.name} ${outcome.status}: ${outcome.reason}`);
       return;
     }
-    const parsed = parseRanking(
-      outcome.text,
-      labelled.map((l) => l.label),
-    );
+    const parsed = outcome.value;
     const nameOf = new Map(labelled.map((l) => [l.label, l.name]));
-    if (parsed.parsedBy === 'none') {
+    state.shownTo.set(
+      reviewer.name,
+      labelled.map((l) => l.name),
+    );
+    if (parsed.parsedBy === 'none')
       run.degrade(`review by ${reviewer.name} had no readable ranking`);
-    } else {
-      state.reviews.push({
-        reviewer: reviewer.name,
-        ranking: parsed.ranking.map((label) => nameOf.get(label) as string),
-        critique: parsed.critique,
-        parsedBy: parsed.parsedBy,
-      });
-    }
+    state.reviews.push({
+      reviewer: reviewer.name,
+      ranking: parsed.ranking.map((label) => nameOf.get(label) as string),
+      ...(parsed.critique === undefined ? {} : { critique: parsed.critique }),
+      parsedBy: parsed.parsedBy,
+    });
     run.emit('review_completed', { provider: reviewer.name, parsedBy: parsed.parsedBy });
   }
 }

@@ -1,36 +1,40 @@
 import { randomInt } from 'node:crypto';
-import type { AnalysisRequest } from '../../analysis/analysis.types';
+import type {
+  AnalysisRequest,
+  AnalysisTask,
+  CouncilReview,
+  PeerAnswerReport,
+} from '../../analysis/analysis.types';
 import type { LlmProvider } from '../../providers/llm-provider';
 import type { AnalysisRun } from '../analysis-run';
-import type { Judgement } from '../parsing/judgement';
-import type { ParsedRanking } from '../parsing/ranking';
 import type { LabelledText } from '../prompts/untrusted';
-import type { Consensus } from '../scoring/consensus';
+import type { QuorumPolicy } from './quorum';
 
 export interface PeerAnswer {
   provider: LlmProvider;
-  text: string;
-}
-
-/** A council review, with the anonymous labels already mapped back to provider names. */
-export interface PeerReview {
-  reviewer: string;
-  ranking: string[];
-  critique?: string;
-  parsedBy: ParsedRanking['parsedBy'];
+  answer: PeerAnswerReport;
+  /** Why it is left out of the consensus and of every later prompt; still reported. */
+  excluded?: string;
 }
 
 export interface RoundState {
   answers: PeerAnswer[];
-  reviews: PeerReview[];
-  /** Providers asked for an answer in the first round (the denominator of the success share). */
+  /** Council: the reviews, labels mapped back to provider names. */
+  reviews: CouncilReview[];
+  /** Council: which answers (by provider) each reviewer was shown. */
+  shownTo: Map<string, string[]>;
+  /** Providers asked for an answer in the first round (the denominator of the answered share). */
   asked: number;
 }
 
 export interface ModeContext {
   run: AnalysisRun;
   request: AnalysisRequest;
+  task: AnalysisTask;
   sequentialDepth: number;
+  quorum: QuorumPolicy;
+  /** A provider not used yet (nor planned: `planned`) whose circuit is not open, to take a failed step. */
+  substitute(planned: ReadonlySet<string>): LlmProvider | undefined;
 }
 
 /** What the aggregator sees (anonymised). */
@@ -41,11 +45,21 @@ export interface Material {
 
 /** What differs between parallel, sequential and council; the engine does the rest. */
 export interface ModeStrategy {
+  /** False for a chain: each step saw the earlier answers. */
+  readonly independent: boolean;
   collect(peers: LlmProvider[]): Promise<RoundState>;
   /** Escalation: one more round with a further provider. */
   extend(state: RoundState, provider: LlmProvider): Promise<void>;
   material(state: RoundState): Material;
-  consensus(state: RoundState, judgement: Judgement): Consensus;
+}
+
+/** The answers that count: those not left out. */
+export function counted(state: RoundState): PeerAnswer[] {
+  return state.answers.filter((a) => !a.excluded);
+}
+
+export function newRound(asked: number): RoundState {
+  return { answers: [], reviews: [], shownTo: new Map(), asked };
 }
 
 /** Fisher–Yates with a cryptographic source (an order nobody can predict or steer). */

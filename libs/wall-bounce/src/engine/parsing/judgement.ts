@@ -1,38 +1,45 @@
-import { extractJsonObject, unitScore } from './json-reply';
+import type { AggregatorClaims, AnalysisTask } from '../../analysis/analysis.types';
+import type { RawCompletion, StructuredBy } from '../../providers/provider.types';
+import { verdictsOf } from '../task/verdicts';
+import { stringList, unitScore } from './unit-score';
 
-/** What the aggregator (or chairman) returned, as far as it could be read. */
+/** What the aggregator (or chairman) returned. */
 export interface Judgement {
   answer: string;
-  /** Its judgement of how far the peers agree; absent when it gave none readable. */
-  agreement?: number;
-  confidence?: number;
-  dissent: string[];
-  /** True when the reply was the requested JSON; false when only prose could be used. */
-  structured: boolean;
+  /** Its own figures and dissent; absent when it answered in prose. */
+  claims?: AggregatorClaims;
+  structured: StructuredBy;
 }
 
 const MAX_DISSENT = 20;
 const MAX_DISSENT_LENGTH = 1000;
 
-export function parseJudgement(text: string): Judgement {
-  const json = extractJsonObject(text);
-  if (json && typeof json.answer === 'string' && json.answer.trim()) {
-    const dissent = Array.isArray(json.dissent)
-      ? json.dissent
-      : typeof json.dissent === 'string' && json.dissent.trim()
-        ? [json.dissent]
-        : [];
-    return {
-      answer: json.answer.trim(),
-      agreement: unitScore(json.agreement),
-      confidence: unitScore(json.confidence),
-      dissent: dissent
-        .filter((d): d is string => typeof d === 'string' && d.trim().length > 0)
-        .slice(0, MAX_DISSENT)
-        .map((d) => d.trim().slice(0, MAX_DISSENT_LENGTH)),
-      structured: true,
-    };
-  }
-  // Prose only: the text is the answer; no judgement to use.
-  return { answer: text.trim(), dissent: [], structured: false };
+/**
+ * The final answer and the aggregator's claims from the object it returned through
+ * structured output. Prose is the answer, without claims. The judgement is never searched
+ * for in text, so nothing a peer wrote (and the aggregator quoted) can pass for it.
+ */
+export function readJudgement(
+  task: AnalysisTask,
+  reply: Pick<RawCompletion, 'text' | 'json' | 'structured'>,
+): Judgement {
+  const json = reply.structured !== 'none' ? reply.json : undefined;
+  const answer = typeof json?.answer === 'string' ? json.answer.trim() : '';
+  if (!json || !answer) return { answer: reply.text.trim(), structured: 'none' };
+  const verdict =
+    typeof json.verdict === 'string' && verdictsOf(task).includes(json.verdict)
+      ? json.verdict
+      : undefined;
+  const agreement = unitScore(json.agreement);
+  const confidence = unitScore(json.confidence);
+  return {
+    answer,
+    claims: {
+      ...(agreement === undefined ? {} : { agreement }),
+      ...(confidence === undefined ? {} : { confidence }),
+      ...(verdict === undefined ? {} : { verdict }),
+      dissent: stringList(json.dissent, MAX_DISSENT, MAX_DISSENT_LENGTH),
+    },
+    structured: reply.structured,
+  };
 }

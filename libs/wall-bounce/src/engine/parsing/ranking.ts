@@ -1,10 +1,10 @@
-import { extractJsonObject } from './json-reply';
+import type { RawCompletion } from '../../providers/provider.types';
 
 export interface ParsedRanking {
   /** Labels best first, each known and at most once; may be partial. */
   ranking: string[];
   critique?: string;
-  /** How it was read: the strict JSON, the tolerant text fallback, or not at all. */
+  /** How it was read: the structured object, the tolerant prose reading, or not at all. */
   parsedBy: 'json' | 'fallback' | 'none';
 }
 
@@ -17,16 +17,24 @@ function canonical(value: unknown, labels: readonly string[]): string | undefine
   );
 }
 
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== undefined))];
+}
+
 /**
- * A reviewer's ranking: strict JSON `{ "ranking": [...] }` first; otherwise the labels in the
- * order they are first named in the text (after a "ranking" heading when there is one), the
- * way the llm-council reference tolerates free-form rankings.
+ * A reviewer's ranking: the object it returned through structured output; otherwise (a
+ * reviewer that answered in prose) the labels in the order they are first named, after a
+ * "ranking" heading when there is one, the way the llm-council reference reads free text.
  */
-export function parseRanking(text: string, labels: readonly string[]): ParsedRanking {
-  const json = extractJsonObject(text);
+export function readRanking(
+  reply: Pick<RawCompletion, 'text' | 'json' | 'structured'>,
+  labels: readonly string[],
+): ParsedRanking {
+  const enough = Math.min(2, labels.length);
+  const json = reply.structured !== 'none' ? reply.json : undefined;
   if (json && Array.isArray(json.ranking)) {
     const ranking = unique(json.ranking.map((r) => canonical(r, labels)));
-    if (ranking.length >= Math.min(2, labels.length)) {
+    if (ranking.length >= enough) {
       return {
         ranking,
         critique: typeof json.critique === 'string' ? json.critique.slice(0, 2000) : undefined,
@@ -34,23 +42,12 @@ export function parseRanking(text: string, labels: readonly string[]): ParsedRan
       };
     }
   }
+  const text = reply.text;
+  const named = (from: string) =>
+    unique([...from.matchAll(/response\s+([A-Z]{1,2})\b/gi)].map((m) => canonical(m[1], labels)));
   const heading = text.toLowerCase().lastIndexOf('ranking');
-  const tail = heading >= 0 ? text.slice(heading) : text;
-  const found = unique(
-    [...tail.matchAll(/response\s+([A-Z]{1,2})\b/gi)].map((m) => canonical(m[1], labels)),
-  );
-  const ranking =
-    found.length >= 2
-      ? found
-      : unique(
-          [...text.matchAll(/response\s+([A-Z]{1,2})\b/gi)].map((m) => canonical(m[1], labels)),
-        );
-  if (ranking.length >= Math.min(2, labels.length)) return { ranking, parsedBy: 'fallback' };
+  const afterHeading = heading >= 0 ? named(text.slice(heading)) : [];
+  const ranking = afterHeading.length >= 2 ? afterHeading : named(text);
+  if (ranking.length >= enough) return { ranking, parsedBy: 'fallback' };
   return { ranking: [], parsedBy: 'none' };
-}
-
-function unique(values: (string | undefined)[]): string[] {
-  const seen = new Set<string>();
-  for (const v of values) if (v !== undefined) seen.add(v);
-  return [...seen];
 }

@@ -1,5 +1,5 @@
 import { cutToBytes, encodedBytes, fitToBudget } from './fit-budget';
-import { aggregatePrompt, reviewPrompt, taskOf } from './prompts';
+import { aggregatePrompt, answerPrompt, refinePrompt, reviewPrompt, taskOf } from './prompts';
 import { responseLabel, wrapUntrusted } from './untrusted';
 
 describe('prompts', () => {
@@ -27,8 +27,29 @@ describe('prompts', () => {
 
   it('names its task so a reply can be matched to it', () => {
     expect(taskOf(reviewPrompt('q', [{ label: 'Response A', text: 'x' }]).system)).toBe('review');
-    expect(taskOf(aggregatePrompt('q', [], []).system)).toBe('aggregate');
+    expect(taskOf(aggregatePrompt('q', [], [], 'review').system)).toBe('aggregate');
     expect(taskOf('something else')).toBeUndefined();
+  });
+
+  it('asks every reply through structured output, never for "JSON only" in words', () => {
+    const label = [{ label: 'Response A', text: 'x' }];
+    const prompts = [
+      answerPrompt('q', 'review'),
+      refinePrompt('q', label, 'question'),
+      reviewPrompt('q', [...label, { label: 'Response B', text: 'y' }]),
+      aggregatePrompt('q', label, [], 'review'),
+    ];
+    expect(prompts.map((p) => p.output?.name)).toEqual([
+      'peer_answer_review',
+      'peer_answer_question',
+      'council_review',
+      'final_judgement_review',
+    ]);
+    for (const p of prompts) expect(p.system).not.toMatch(/json/i);
+    const review = prompts[2].output?.schema as {
+      properties: { ranking: { items: { enum: string[] } } };
+    };
+    expect(review.properties.ranking.items.enum).toEqual(['Response A', 'Response B']);
   });
 
   it('keeps what fits and cuts the largest texts to the budget, on character boundaries', () => {

@@ -1,5 +1,7 @@
+import type { AnalysisTask } from '../../analysis/analysis.types';
 import type { ChatRequest } from '../../providers/provider.types';
 import { fitToBudget } from './fit-budget';
+import { judgementSchema, peerAnswerSchema, reviewSchema } from './schemas';
 import { LabelledText, wrapUntrusted } from './untrusted';
 
 /** The question and the material cut together to the request budget. */
@@ -23,11 +25,21 @@ const languageLine = (language?: string): string =>
     ? ` Answer in the language with tag "${language}".`
     : ' Answer in the language of the question.';
 
-export function answerPrompt(content: string, language?: string): ChatRequest {
+const TASK_LINE: Record<AnalysisTask, string> = {
+  review:
+    'The request is a review of code or a change: judge it, list every problem you find with ' +
+    'its severity and place, and give your verdict.',
+  question:
+    'The request is a question: answer it, list the key points of your answer, and give your ' +
+    'verdict (for a yes/no question yes, no or depends; otherwise open).',
+};
+
+export function answerPrompt(content: string, task: AnalysisTask, language?: string): ChatRequest {
   [content] = fitToBudget([content]);
   return {
-    system: `${header('answer')} Answer the user's request thoroughly and precisely. ${RULES}${languageLine(language)}`,
+    system: `${header('answer')} ${TASK_LINE[task]} Be thorough and precise, and say how confident you are. ${RULES}${languageLine(language)}`,
     messages: [{ role: 'user', content }],
+    output: peerAnswerSchema(task),
   };
 }
 
@@ -35,16 +47,18 @@ export function answerPrompt(content: string, language?: string): ChatRequest {
 export function refinePrompt(
   content: string,
   earlier: LabelledText[],
+  task: AnalysisTask,
   language?: string,
 ): ChatRequest {
   [content, earlier] = fitLabelled(content, earlier);
   const { block, instruction } = wrapUntrusted(earlier);
   return {
     system:
-      `${header('refine')} Earlier steps answered the user's request; their answers follow the ` +
-      `request. Write a better, complete answer: keep what is right, correct what is wrong, add ` +
-      `what is missing. ${instruction} ${RULES}${languageLine(language)}`,
+      `${header('refine')} ${TASK_LINE[task]} Earlier steps answered the request; their answers ` +
+      `follow it. Write a better, complete answer: keep what is right, correct what is wrong, ` +
+      `add what is missing, and give your own verdict. ${instruction} ${RULES}${languageLine(language)}`,
     messages: [{ role: 'user', content: `${content}\n\n---\nEarlier answers:\n${block}` }],
+    output: peerAnswerSchema(task),
   };
 }
 
@@ -52,25 +66,25 @@ export function refinePrompt(
 export function reviewPrompt(content: string, answers: LabelledText[]): ChatRequest {
   [content, answers] = fitLabelled(content, answers);
   const { block, instruction } = wrapUntrusted(answers);
-  const labels = answers.map((a) => `"${a.label}"`).join(', ');
   return {
     system:
       `${header('review')} Several anonymous responses answer the user's request. Judge them on ` +
-      `accuracy and insight and rank them from best to worst. ${instruction} Reply with JSON ` +
-      `only, no prose: {"ranking": [${labels} in your order, best first], "critique": "one or ` +
-      `two sentences"}.`,
+      `accuracy and insight, rank every one of them from best to worst by its label, and say ` +
+      `why in a short critique. ${instruction}`,
     messages: [{ role: 'user', content: `${content}\n\n---\nResponses to rank:\n${block}` }],
+    output: reviewSchema(answers.map((a) => a.label)),
   };
 }
 
 /**
  * The aggregator (parallel, sequential) or chairman (council): one final answer from the
- * peers' answers (and reviews), with its own structured judgement of how far they agree.
+ * peers' answers (and reviews), with its own verdict and view of how far they agree.
  */
 export function aggregatePrompt(
   content: string,
   answers: LabelledText[],
-  reviews: LabelledText[] = [],
+  reviews: LabelledText[],
+  task: AnalysisTask,
   language?: string,
 ): ChatRequest {
   const [question, material] = fitLabelled(content, [...answers, ...reviews]);
@@ -79,12 +93,11 @@ export function aggregatePrompt(
   return {
     system:
       `${header('aggregate')} Several models answered the user's request${reviews.length ? ' and reviewed each other' : ''}. ` +
-      `Write the single best final answer from them, and judge how far they agree. ` +
-      `${instruction} ${RULES} Reply with JSON only: {"answer": "the final answer", ` +
-      `"agreement": number from 0 (contradict each other) to 1 (say the same), "confidence": ` +
-      `number from 0 to 1 that the final answer is right, "dissent": ["each substantive point ` +
-      `on which a response disagrees with the final answer"]}.${languageLine(language)}`,
+      `Write the single best final answer from them, give your verdict, judge how far they ` +
+      `agree and name each point on which a response disagrees with the final answer. ` +
+      `${instruction} ${RULES}${languageLine(language)}`,
     messages: [{ role: 'user', content: `${content}\n\n---\nMaterial:\n${block}` }],
+    output: judgementSchema(task),
   };
 }
 

@@ -1,23 +1,33 @@
-import type { ConsensusLevel } from '../../analysis/analysis.types';
+import type {
+  AnalysisTask,
+  ConsensusLevel,
+  ConsensusReport,
+  MeasuredSignal,
+} from '../../analysis/analysis.types';
+import {
+  allPairs,
+  CONSENSUS_WEIGHTS,
+  type ConsensusSignal,
+  type PairAgreement,
+} from './pair-agreement';
+import type { ScoredAnswer } from './scored-answer';
 
 /** Cut-offs of consensus.level (docs/wall-bounce.md). */
 export const STRONG_FROM = 0.8;
 export const MODERATE_FROM = 0.6;
 
-/** Weight of the aggregator's agreement judgement against the n-gram similarity. */
-export const JUDGEMENT_WEIGHT = 0.6;
-
 export const CONSENSUS_METHODS = {
-  reviewers: 'reviewer-pairwise-agreement',
-  judgeAndSimilarity: 'aggregator-judgement+ngram-similarity',
-  similarity: 'ngram-similarity',
+  /** Independent answers (parallel, council). */
+  peers: 'measured-peer-agreement',
+  /** A sequential chain: each step saw the earlier answers. */
+  chain: 'measured-chain-agreement',
 } as const;
 
-export interface Consensus {
-  score: number;
-  level: ConsensusLevel;
-  method: string;
-}
+const SIGNAL_NAMES: Record<ConsensusSignal, string> = {
+  verdict: 'verdict-agreement',
+  findings: 'findings-overlap',
+  text: 'negation-aware-text',
+};
 
 export function levelOf(score: number): ConsensusLevel {
   if (score >= STRONG_FROM) return 'strong';
@@ -25,43 +35,46 @@ export function levelOf(score: number): ConsensusLevel {
   return 'weak';
 }
 
-const round3 = (n: number): number => Math.round(Math.min(1, Math.max(0, n)) * 1000) / 1000;
+export const round3 = (n: number): number => Math.round(Math.min(1, Math.max(0, n)) * 1000) / 1000;
 
-/** Council: the reviewers' pairwise agreement. */
-export function reviewerConsensus(agreement: number): Consensus {
-  const score = round3(agreement);
-  return { score, level: levelOf(score), method: CONSENSUS_METHODS.reviewers };
+const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
+
+export interface MeasuredConsensus {
+  report: ConsensusReport;
+  pairs: PairAgreement[];
 }
 
 /**
- * Parallel and sequential (and council without comparable rankings):
- * 0.6 × the aggregator's agreement + 0.4 × mean pairwise n-gram similarity of the peer
- * answers; the similarity alone when the aggregator gave no readable agreement.
+ * Consensus measured from the peers' own answers only: the mean, over every pair of counted
+ * answers, of the pair's weighted signals (pair-agreement.ts). Each signal is also reported
+ * on its own, as its mean over the pairs where it could be measured.
  */
-export function judgedConsensus(similarity: number, agreement?: number): Consensus {
-  const score = round3(
-    agreement === undefined
-      ? similarity
-      : JUDGEMENT_WEIGHT * agreement + (1 - JUDGEMENT_WEIGHT) * similarity,
+export function measureConsensus(
+  task: AnalysisTask,
+  answers: readonly ScoredAnswer[],
+  independent: boolean,
+): MeasuredConsensus {
+  const pairs = allPairs(task, answers);
+  const signals: MeasuredSignal[] = (Object.keys(CONSENSUS_WEIGHTS) as ConsensusSignal[]).map(
+    (name) => {
+      const values = pairs.flatMap((p) => (p.signals[name] === undefined ? [] : [p.signals[name]]));
+      return {
+        name: SIGNAL_NAMES[name],
+        value: values.length ? round3(mean(values)) : null,
+        weight: CONSENSUS_WEIGHTS[name],
+        detail: `measured on ${values.length} of ${pairs.length} pairs`,
+      };
+    },
   );
+  const score = pairs.length ? round3(mean(pairs.map((p) => p.score))) : 0;
   return {
-    score,
-    level: levelOf(score),
-    method:
-      agreement === undefined ? CONSENSUS_METHODS.similarity : CONSENSUS_METHODS.judgeAndSimilarity,
+    report: {
+      score,
+      level: levelOf(score),
+      method: independent ? CONSENSUS_METHODS.peers : CONSENSUS_METHODS.chain,
+      independent,
+      signals,
+    },
+    pairs,
   };
-}
-
-/**
- * confidence = c × s, where c is the aggregator's reported confidence (the consensus score
- * when it reported none) and s = min(1, successful peers / peers asked in the first round).
- */
-export function combinedConfidence(
-  reported: number | undefined,
-  consensusScore: number,
-  succeeded: number,
-  asked: number,
-): number {
-  const share = asked > 0 ? Math.min(1, succeeded / asked) : 0;
-  return round3((reported ?? consensusScore) * share);
 }

@@ -1,4 +1,5 @@
 import { EgressError } from '../provider-call.error';
+import { currentWireMeter, isConnectFailure, type WireMeter } from './wire-meter';
 
 /** SM4: what may be sent to a provider and read back. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -16,7 +17,8 @@ export interface EgressRules {
 /**
  * The fetch handed to the SDKs: refuses hosts outside the allow-list and bodies over the
  * request limit before connecting, never follows redirects (a redirect could leave the
- * allow-list), and cuts response bodies at the response limit.
+ * allow-list), and cuts response bodies (streams too) at the response limit. The attempt's
+ * meter learns whether the request left and how many bytes came back.
  */
 export function egressFetch(rules: EgressRules, base: Fetch = fetch): Fetch {
   const maxRequest = rules.maxRequestBytes ?? MAX_REQUEST_BYTES;
@@ -32,8 +34,16 @@ export function egressFetch(rules: EgressRules, base: Fetch = fetch): Fetch {
     if (size > maxRequest) {
       throw new EgressError('request-too-large', `request of ${size} bytes exceeds ${maxRequest}`);
     }
-    const response = await base(input, { ...init, redirect: 'error' });
-    return limitBody(response, maxResponse);
+    const meter = currentWireMeter();
+    if (meter) meter.sent = true;
+    let response: Response;
+    try {
+      response = await base(input, { ...init, redirect: 'error' });
+    } catch (error) {
+      if (meter && isConnectFailure(error)) meter.sent = false;
+      throw error;
+    }
+    return limitBody(response, maxResponse, meter);
   };
 }
 
@@ -46,7 +56,7 @@ function bodyBytes(body: unknown): number {
   return Number.POSITIVE_INFINITY;
 }
 
-function limitBody(response: Response, max: number): Response {
+function limitBody(response: Response, max: number, meter?: WireMeter): Response {
   const tooLarge = (): EgressError =>
     new EgressError('response-too-large', `response cut at ${max} bytes`);
   const declared = Number(response.headers.get('content-length'));
@@ -60,6 +70,7 @@ function limitBody(response: Response, max: number): Response {
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
+        if (meter) meter.receivedBytes = Math.min(seen, max);
         if (seen > max) controller.error(tooLarge());
         else controller.enqueue(chunk);
       },

@@ -41,30 +41,3 @@ export function dice(a: Map<string, number>, b: Map<string, number>): number {
 
 /** n of the character n-grams: trigrams separate unrelated English well and still work for Japanese. */
 export const NGRAM_SIZE = 3;
-
-/**
- * Deterministic text similarity in 0..1 that works without word boundaries (Japanese,
- * Chinese) as well as with them: the Dice coefficient of the character trigrams of the
- * normalised texts.
- */
-export function textSimilarity(a: string, b: string): number {
-  const x = normalizeForSimilarity(a);
-  const y = normalizeForSimilarity(b);
-  if (x === y) return 1;
-  if (!x || !y) return 0;
-  return dice(characterNgrams(x, NGRAM_SIZE), characterNgrams(y, NGRAM_SIZE));
-}
-
-/** Mean similarity over every pair of texts; undefined with fewer than two. */
-export function meanPairwiseSimilarity(texts: string[]): number | undefined {
-  if (texts.length < 2) return undefined;
-  let sum = 0;
-  let pairs = 0;
-  for (let i = 0; i < texts.length; i += 1) {
-    for (let j = i + 1; j < texts.length; j += 1) {
-      sum += textSimilarity(texts[i], texts[j]);
-      pairs += 1;
-    }
-  }
-  return sum / pairs;
-}
