@@ -143,17 +143,23 @@ function completed(score = 0.82, degraded = false): Analysis {
     result: {
       answer: 'Looks fine.',
       confidence: 0.7,
-      consensus: { score, level: 'strong', method: 'similarity', independent: true, signals: [] },
+      consensus: {
+        score,
+        level: 'strong',
+        method: 'measured-peer-agreement',
+        independent: true,
+        signals: [],
+      },
       degraded,
       degradedReasons: degraded ? ['provider b timed out'] : [],
       providers: [
         {
           name: 'a',
           model: 'm',
-          roles: ['peer'],
           status: 'ok',
           latencyMs: 5,
           usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 },
+          roles: ['peer'],
         },
       ],
       dissent: [],

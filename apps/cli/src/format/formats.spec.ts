@@ -45,7 +45,7 @@ const analysis: Analysis = {
     consensus: {
       score: 0.81,
       level: 'strong',
-      method: 'pairwise-similarity',
+      method: 'measured-peer-agreement',
       independent: true,
       signals: [],
     },
@@ -55,19 +55,19 @@ const analysis: Analysis = {
       {
         name: 'openai',
         model: 'gpt-x',
-        roles: ['peer'],
         status: 'ok',
         latencyMs: 812.2,
         usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
+        roles: ['peer', 'aggregator'],
       },
       {
         name: 'gemini',
         model: 'gemini-y',
-        roles: ['peer'],
         status: 'timeout',
         latencyMs: 30000,
         usage: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
         error: 'no answer within 30 s',
+        roles: ['peer'],
       },
     ],
     dissent: ['anthropic doubts the eval is reachable'],
@@ -100,7 +100,7 @@ const analysis: Analysis = {
     },
     usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
     task: 'review',
-    verdict: 'minor-issues',
+    verdict: 'serious-issues',
     confidenceSignals: [],
   },
 };
@@ -126,7 +126,7 @@ describe('output formats', () => {
     const md = toMarkdown(analysis);
     expect(md).toContain('Analysis `an_1` · mode **council** · status **completed**');
     expect(md).toContain('The patch writes to src/ at run time | and calls eval.');
-    expect(md).toContain('| 0.81 | strong | pairwise-similarity | 0.74 | yes |');
+    expect(md).toContain('| 0.81 | strong | measured-peer-agreement | 0.74 | yes |');
     expect(md).toContain('| openai | gpt-x | ok | 812 | 100 / 50 | 0.0012 |');
     expect(md).toContain(
       '| gemini | gemini-y | timeout: no answer within 30 s | 30000 | 0 / 0 | 0.0000 |',

@@ -54,7 +54,11 @@ export function measureOutcome(input: {
     state.asked,
   );
   const reasons = [...input.reasons, ...(aggregated?.reasons ?? [])];
-  if (aggregated) reasons.push(...claimReasons(aggregated, consensus.score, majority.verdict));
+  if (aggregated) {
+    reasons.push(
+      ...claimReasons(aggregated, consensus.score, majority.verdict, majority.votes > 0),
+    );
+  }
   return {
     consensus,
     confidence,
