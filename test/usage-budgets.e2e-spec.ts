@@ -46,7 +46,6 @@ interface LedgerEntry {
   role: string;
   ok: boolean;
   attempt: number;
-  source: string;
   costUsd: number;
 }
 
@@ -102,7 +101,7 @@ describe('usage ledger, daily budgets and cost caps (real engine, fake providers
         expect.objectContaining({ provider: 'peer-b', role: 'aggregator', ok: true }),
       ]),
     );
-    expect(entries.every((e) => e.source === 'call' && e.attempt === 1)).toBe(true);
+    expect(entries.every((e) => e.attempt === 1)).toBe(true);
     // Every call cost the same here: the analysis, its result and the day agree with the ledger.
     const cost = Number((entries.length * CALL_COST_USD).toFixed(9));
     expect(res.body.usage).toMatchObject({ calls: entries.length, failedCalls: 2, costUsd: cost });
@@ -365,7 +364,6 @@ describe('usage ledger, daily budgets and cost caps (real engine, fake providers
       estimated: false,
       attempt: 1,
       at: new Date().toISOString(),
-      source: 'call',
     });
     const dayKey = store.dayKey(owner.id, today());
     expect(await t.redis.client.exists(dayKey)).toBe(1);

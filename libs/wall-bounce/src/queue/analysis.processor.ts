@@ -124,7 +124,6 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
           capUsd,
         },
       );
-      recorder.recordResult(raw);
       await Promise.all([progress.settled(), recorder.settled()]);
       const result = billedResult(
         withRequestFlags(raw, request.flags),

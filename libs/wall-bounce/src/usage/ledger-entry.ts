@@ -7,11 +7,6 @@ export interface LedgerEntry extends UsageEntry {
   /** Which run of the analysis made the call (a worker takeover starts another). */
   attempt: number;
   at: string;
-  /**
-   * `call`: reported by the engine as the call ended. `result`: taken from the result of an
-   * engine that reported no call, one entry per provider with its summed usage.
-   */
-  source: 'call' | 'result';
 }
 
 /** Dollars are kept as whole nano-dollars in Redis, so sums never drift. */

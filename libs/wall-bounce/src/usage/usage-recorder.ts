@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AnalysisResult, UsageEntry } from '../analysis/analysis.types';
+import type { UsageEntry } from '../analysis/analysis.types';
 import type { LedgerEntry } from './ledger-entry';
 import type { Owner } from './owner';
 import type { UsageLedgerStore } from './usage-ledger.store';
@@ -24,7 +24,6 @@ export class UsageNotRecordedError extends Error {
 export class UsageRecorder {
   private readonly writes = new Set<Promise<void>>();
   private readonly unwritten: LedgerEntry[] = [];
-  private reported = 0;
 
   constructor(
     private readonly store: UsageLedgerStore,
@@ -35,51 +34,13 @@ export class UsageRecorder {
 
   /** The engine's `onUsage`. */
   readonly record = (entry: UsageEntry): void => {
-    this.reported += 1;
-    this.write(this.entry(entry, 'call'));
+    this.write({ ...entry, id: randomUUID(), attempt: this.attempt, at: new Date().toISOString() });
   };
-
-  /**
-   * An engine that reported no call of this attempt still billed what its result shows: that
-   * is recorded, one entry per provider, so that the ledger never holds less than the result.
-   */
-  recordResult(result: AnalysisResult): void {
-    if (this.reported > 0) return;
-    for (const p of result.providers) {
-      const { inputTokens, outputTokens, costUsd } = p.usage;
-      if (inputTokens === 0 && outputTokens === 0 && costUsd === 0) continue;
-      this.write(
-        this.entry(
-          {
-            provider: p.name,
-            model: p.model,
-            role: p.roles?.[0] ?? 'peer',
-            inputTokens,
-            outputTokens,
-            costUsd,
-            ok: p.status === 'ok',
-            estimated: false,
-          },
-          'result',
-        ),
-      );
-    }
-  }
 
   /** Resolves once every entry so far is stored; throws UsageNotRecordedError otherwise. */
   async settled(): Promise<void> {
     while (this.writes.size > 0) await Promise.all([...this.writes]);
     if (this.unwritten.length > 0) throw new UsageNotRecordedError(this.unwritten.length);
-  }
-
-  private entry(usage: UsageEntry, source: LedgerEntry['source']): LedgerEntry {
-    return {
-      ...usage,
-      id: randomUUID(),
-      attempt: this.attempt,
-      at: new Date().toISOString(),
-      source,
-    };
   }
 
   private write(entry: LedgerEntry): void {

@@ -19,7 +19,6 @@ function entry(provider: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
     estimated: false,
     attempt: 1,
     at: '2025-01-31T12:00:00.000Z',
-    source: 'call',
     ...over,
   };
 }
