@@ -241,6 +241,27 @@ describe('usage ledger, daily budgets and cost caps (real engine, fake providers
     expect((await create(key.auth, { content: `lifted ${marker()}` }, '')).status).toBe(202);
   });
 
+  it('stops calling at the cap: the request’s maxCostUsd, or what is left of the owner’s day', async () => {
+    const aggregations = (): number =>
+      PEERS.flatMap((p) => fakes.calls(p.name)).filter((c) => c.system.includes('task: aggregate'))
+        .length;
+    const user = await signIn(t, 'analyst');
+    const before = aggregations();
+    // The three peers start at once (nothing spent yet); then the cap is reached.
+    const capped = await create(user.auth, { content: `capped ${marker()}`, maxCostUsd: 0.0001 });
+    expect(capped.body.status).toBe('completed');
+    expect(capped.body.result.degraded).toBe(true);
+    expect(capped.body.result.degradedReasons.join('\n')).toMatch(/cost cap reached/);
+    expect(capped.body.usage).toMatchObject({ calls: 3 });
+    expect(aggregations()).toBe(before);
+
+    // Without maxCostUsd, a daily budget leaves as much for the next analysis.
+    await setBudget('users', user.userId, (capped.body.usage.costUsd as number) + 0.0001);
+    const left = await create(user.auth, { content: `what is left ${marker()}` });
+    expect(left.body.result.degradedReasons.join('\n')).toMatch(/cost cap reached/);
+    expect(aggregations()).toBe(before);
+  });
+
   it('answers 404 for an unknown user or key, 400 for a bad budget, and audits each change', async () => {
     expect((await setBudget('users', 'no-such-user', 1)).status).toBe(404);
     expect((await setBudget('api-keys', 'no-such-key', 1)).status).toBe(404);
