@@ -3,7 +3,7 @@ import { adminAuth, issueApiKey, login, signIn } from './support/auth';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ME = '/api/v1/auth/me';
-const ADMIN_ENDPOINTS: [method: 'get' | 'post' | 'patch' | 'delete', path: string][] = [
+const ADMIN_ENDPOINTS: [method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string][] = [
   ['post', '/api/v1/admin/users'],
   ['get', '/api/v1/admin/users'],
   ['patch', '/api/v1/admin/users/x'],
@@ -17,6 +17,10 @@ const ADMIN_ENDPOINTS: [method: 'get' | 'post' | 'patch' | 'delete', path: strin
   ['get', '/api/v1/admin/blocks'],
   ['post', '/api/v1/admin/blocks'],
   ['delete', '/api/v1/admin/blocks/x'],
+  ['get', '/api/v1/admin/budgets'],
+  ['put', '/api/v1/admin/budgets/users/x'],
+  ['put', '/api/v1/admin/budgets/api-keys/x'],
+  ['get', '/api/v1/admin/usage'],
 ];
 
 describe('administration (API.md "Administration")', () => {

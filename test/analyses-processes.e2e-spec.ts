@@ -12,9 +12,9 @@ import { cooperative } from './support/wall-bounce-engine';
 const PREFIX = `wbp${randomBytes(4).toString('hex')}`;
 const ADMIN = { username: 'admin', password: `admin-${randomBytes(12).toString('hex')}` };
 const PEERS: FakeProvider[] = [
-  { name: 'peer-a', kind: 'openai' },
-  { name: 'peer-b', kind: 'anthropic' },
-  { name: 'peer-c', kind: 'gemini' },
+  { name: 'peer-a', kind: 'openai', priceInputPer1M: 1, priceOutputPer1M: 2 },
+  { name: 'peer-b', kind: 'anthropic', priceInputPer1M: 1, priceOutputPer1M: 2 },
+  { name: 'peer-c', kind: 'gemini', priceInputPer1M: 1, priceOutputPer1M: 2 },
 ];
 const ANSWERS = {
   'peer-a': 'Use SET key value EX 60 so that the entry expires after sixty seconds.',
@@ -23,6 +23,10 @@ const ANSWERS = {
 };
 /** Content with this word makes every provider answer slowly (the worker is killed meanwhile). */
 const SLOW = 'SLOWLY';
+/** Content with this word makes only the aggregation slow: the peers have answered (and billed). */
+const SLOW_AGGREGATION = 'SLOW-AGG';
+/** Every call of the cooperative script: 100 tokens in at 1 USD per million, 50 out at 2. */
+const CALL_COST_USD = 0.0002;
 
 interface Instance {
   url: string;
@@ -64,12 +68,53 @@ describe('analyses across separate api and worker processes', () => {
     return { status: res.status, body: text ? JSON.parse(text) : {} };
   };
 
+  /** Follows an analysis' event stream until `until` matches what has come, then leaves. */
+  const followUntil = async (id: string, until: RegExp, what: string): Promise<void> => {
+    const stream = await fetch(`${api.url}/api/v1/analyses/${id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    while (!until.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the event stream ended before ${what}:\n${seen}`);
+      seen += decoder.decode(value, { stream: true });
+    }
+    await reader.cancel();
+  };
+
+  /** Kills a worker mid-job (SIGKILL: no shutdown) and starts another in its place. */
+  const killWorker = async (victim: Instance): Promise<void> => {
+    victim.process.child.kill('SIGKILL');
+    await victim.process.exited;
+    workers.push(await start('worker'));
+  };
+
+  const finalState = async (id: string) => {
+    let final = await call('GET', `/api/v1/analyses/${id}`);
+    while (final.body.status === 'running' || final.body.status === 'queued') {
+      await new Promise((r) => setTimeout(r, 250));
+      final = await call('GET', `/api/v1/analyses/${id}`);
+    }
+    return final;
+  };
+
+  /** The whole event stream of a finished analysis. */
+  const eventsOf = async (id: string): Promise<string> =>
+    fetch(`${api.url}/api/v1/analyses/${id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+    }).then((r) => r.text());
+
   beforeAll(async () => {
     fakes = await startFakeProviders();
     const script = cooperative(ANSWERS);
     for (const p of PEERS)
       fakes.script(p.name, (c) =>
-        c.prompt.includes(SLOW) ? { ...script(c), latencyMs: 2500 } : script(c),
+        c.prompt.includes(SLOW) ||
+        (c.prompt.includes(SLOW_AGGREGATION) && c.system.includes('task: aggregate'))
+          ? { ...script(c), latencyMs: 2500 }
+          : script(c),
       );
     env = fakes.env(PEERS, {
       NODE_ENV: 'development',
@@ -155,34 +200,85 @@ describe('analyses across separate api and worker processes', () => {
     const id = String(created.body.id);
     // Mid-job: the worker has announced the job and its providers are answering (2.5 s each
     // round), as its own events on the stream show.
-    const stream = await fetch(`${api.url}/api/v1/analyses/${id}/events`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const reader = stream.body!.getReader();
-    const decoder = new TextDecoder();
-    let seen = '';
-    while (!/^event: provider_started$/m.test(seen)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the event stream ended before the providers started:\n${seen}`);
-      seen += decoder.decode(value, { stream: true });
-    }
-    await reader.cancel();
-    const victim = workers[0];
-    victim.process.child.kill('SIGKILL');
-    await victim.process.exited;
-    workers.push(await start('worker'));
+    await followUntil(id, /^event: provider_started$/m, 'the providers started');
+    await killWorker(workers[0]);
 
-    let final = await call('GET', `/api/v1/analyses/${id}`);
-    while (final.body.status === 'running' || final.body.status === 'queued') {
-      await new Promise((r) => setTimeout(r, 250));
-      final = await call('GET', `/api/v1/analyses/${id}`);
-    }
+    const final = await finalState(id);
     expect(final.body.status).toBe('completed');
     expect((final.body.result as { answer: string }).answer).toContain('FINAL');
-    const events = await fetch(`${api.url}/api/v1/analyses/${id}/events`, {
-      headers: { authorization: `Bearer ${token}` },
-    }).then((r) => r.text());
+    const events = await eventsOf(id);
     expect(events.match(/^event: started$/gm)?.length).toBeGreaterThanOrEqual(2);
+    // The killed attempt's calls in flight are closed on the stream.
+    expect(events.match(/^event: provider_abandoned$/gm)?.length).toBeGreaterThanOrEqual(1);
+  }, 90000);
+
+  it('a takeover closes the stopped attempt’s open calls, shows attempt 2, and bills both attempts', async () => {
+    const created = await call('POST', '/api/v1/analyses', {
+      content: `Answer ${SLOW_AGGREGATION} please ${randomBytes(4).toString('hex')}`,
+      cache: false,
+    });
+    expect(created.status).toBe(202);
+    const id = String(created.body.id);
+    // The peers have answered; the aggregator is writing when the worker is killed.
+    await followUntil(
+      id,
+      /^event: provider_started\ndata: .*"role":"aggregator"/m,
+      'the aggregation started',
+    );
+    await killWorker(workers[workers.length - 1]);
+
+    const final = await finalState(id);
+    expect(final.body.status).toBe('completed');
+
+    const events = (await eventsOf(id))
+      .split('\n\n')
+      .map((block) => /^data: (.*)$/m.exec(block)?.[1])
+      .filter((d): d is string => !!d)
+      .map((d) => JSON.parse(d) as { type: string; data: Record<string, unknown> });
+    const started = events.filter((e) => e.type === 'started');
+    expect(started.map((e) => e.data.attempt)).toEqual([1, 2]);
+    const abandoned = events.filter((e) => e.type === 'provider_abandoned');
+    expect(abandoned).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ provider: 'peer-a', role: 'aggregator', attempt: 1 }),
+      }),
+    ]);
+    // Closed before the new attempt starts.
+    expect(events.indexOf(abandoned[0])).toBeLessThan(events.indexOf(started[1]));
+    expect(events[events.length - 1].type).toBe('completed');
+
+    // The first attempt's billed calls (its three peers) are in the ledger and the final usage.
+    const redis = new RedisService(redisConfig.read({ ...process.env, REDIS_KEY_PREFIX: PREFIX }));
+    try {
+      const ledger = (
+        await redis.client.lrange(
+          redis.key('usage', `{${String(created.body.ownerId)}}`, 'analysis', id),
+          0,
+          -1,
+        )
+      ).map((e) => JSON.parse(e) as { provider: string; role: string; attempt: number });
+      expect(
+        ledger
+          .filter((e) => e.attempt === 1)
+          .map((e) => e.provider)
+          .sort(),
+      ).toEqual(['peer-a', 'peer-b', 'peer-c']);
+      const usage = final.body.usage as { calls: number; costUsd: number };
+      expect(usage.calls).toBe(ledger.length);
+      expect(usage.costUsd).toBeCloseTo(ledger.length * CALL_COST_USD, 9);
+      const result = final.body.result as {
+        usage: { costUsd: number };
+        providers: { name: string; usage: { costUsd: number } }[];
+      };
+      expect(result.usage.costUsd).toBeCloseTo(usage.costUsd, 9);
+      // peer-b answered as a peer in each attempt.
+      expect(result.providers.find((p) => p.name === 'peer-b')?.usage.costUsd).toBeCloseTo(
+        2 * CALL_COST_USD,
+        9,
+      );
+    } finally {
+      await redis.onApplicationShutdown();
+    }
   }, 90000);
 
   it('SIGTERM lets the worker finish its running analysis before it exits', async () => {

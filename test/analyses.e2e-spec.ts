@@ -43,13 +43,20 @@ function parseSse(text: string): { events: Event[]; comments: string[] } {
 }
 
 const answer = cooperative(ANSWERS);
-/** Cooperative peers; `SLOWLY` in the content slows every call, `TWO-FAIL` fails two peers. */
+/**
+ * Cooperative peers; `SLOWLY` in the content slows every call, `TWO-FAIL` fails two peers,
+ * `ONE-FAIL` fails peer-c (a degraded result).
+ */
 const scripted: Parameters<FakeProviders['script']>[1] = (call) => {
   if (call.prompt.includes('TWO-FAIL') && call.model !== 'peer-a')
+    return { error: 400, message: 'bad request' };
+  if (call.prompt.includes('ONE-FAIL') && call.model === 'peer-c')
     return { error: 400, message: 'bad request' };
   if (call.prompt.includes('SLOWLY')) return { ...answer(call), latencyMs: 1500 };
   return answer(call);
 };
+/** Every call: 100 tokens in at 1 USD per million, 50 out at 2 USD per million. */
+const CALL_COST_USD = 0.0002;
 
 describe('analyses API (real engine, fake providers, real Redis)', () => {
   let t: TestApp;
@@ -81,10 +88,11 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
       .set(who.auth as Record<string, string>)
       .send(body);
   /** The whole event stream of an analysis as text (the server ends it after completed/failed). */
-  const readEvents = (id: string, auth: object) =>
+  const readEvents = (id: string, auth: object, lastEventId?: string) =>
     request(t.server)
       .get(`/api/v1/analyses/${id}/events`)
       .set(auth as Record<string, string>)
+      .set(lastEventId === undefined ? {} : { 'Last-Event-ID': lastEventId })
       .buffer(true)
       .parse((response, done) => {
         let text = '';
@@ -206,8 +214,20 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect(again.status).toBe(200);
     expect(again.body.id).not.toBe(first.body.id);
     expect(again.body.cached).toBe(true);
-    expect(again.body.result).toEqual(first.body.result);
     expect(fakes.calls('peer-b').length).toBe(calls);
+    // The same answer; this request cost nothing, and the original cost is reported apart.
+    const { usage, originalUsage, ...answered } = again.body.result;
+    const { usage: paid, ...original } = first.body.result;
+    expect(answered).toEqual(original);
+    expect(paid.costUsd).toBeGreaterThan(0);
+    expect(originalUsage).toEqual(paid);
+    expect(usage).toEqual({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
+    expect(again.body.usage).toMatchObject({ costUsd: 0, calls: 0, providers: [] });
+    expect(first.body.usage).toMatchObject({ costUsd: paid.costUsd });
+    const stored = await request(t.server)
+      .get(`/api/v1/analyses/${again.body.id}`)
+      .set(analyst.auth);
+    expect(stored.body).toEqual(again.body);
 
     const otherMode = await create(analyst, { content, mode: 'sequential' }, '?wait=30');
     expect(otherMode.body.cached).toBe(false);
@@ -220,6 +240,24 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect(stranger.status).toBe(200);
     expect(stranger.body.cached).toBe(false);
     expect(stranger.body.ownerId).toBe(other.userId);
+  });
+
+  it('never remembers nor serves a degraded result from the cache', async () => {
+    const content = `ONE-FAIL degraded ${marker()}`;
+    const first = await create(analyst, { content }, '?wait=30');
+    expect(first.body.status).toBe('completed');
+    expect(first.body.result.degraded).toBe(true);
+    const calls = fakes.calls('peer-b').length;
+    const again = await create(analyst, { content }, '?wait=30');
+    expect(again.body.status).toBe('completed');
+    expect(again.body.cached).toBe(false);
+    expect(fakes.calls('peer-b').length).toBeGreaterThan(calls);
+    // Nothing under the owner's cache keys points at either analysis.
+    for await (const keys of t.redis.scan(
+      t.redis.key('analyses', 'cache', `{${analyst.userId}}`, '*'),
+    ))
+      for (const key of keys)
+        expect([first.body.id, again.body.id]).not.toContain(await t.redis.client.get(key));
   });
 
   it('accepts code in the content and flags it in the result', async () => {
@@ -312,9 +350,20 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect(res.body.result).toBeUndefined();
     expect(res.body.error.type).toMatch(/insufficient-providers$/);
     const events = await readEvents(res.body.id, analyst.auth);
-    const types = parseSse(events.body as string).events.map((e) => e.type);
+    const parsed = parseSse(events.body as string).events;
+    const types = parsed.map((e) => e.type);
     expect(types).toContain('provider_failed');
     expect(types[types.length - 1]).toBe('failed');
+    // The one peer that answered was billed: the failed analysis reports it.
+    expect(res.body.usage.costUsd).toBeCloseTo(CALL_COST_USD, 9);
+    expect(
+      res.body.usage.providers.find((p: { name: string }) => p.name === 'peer-a'),
+    ).toMatchObject({ calls: 1, failedCalls: 0, inputTokens: 100, outputTokens: 50 });
+    expect(parsed[parsed.length - 1].data.data.usage).toEqual({
+      inputTokens: res.body.usage.inputTokens,
+      outputTokens: res.body.usage.outputTokens,
+      costUsd: res.body.usage.costUsd,
+    });
   });
 
   it('deleting a running analysis stops it: nothing is stored afterwards', async () => {
@@ -347,6 +396,116 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
     expect((await create(analyst, { content: 'x' }, '?wait=61')).status).toBe(400);
     const tooBig = await create(analyst, { content: 'é'.repeat(512 * 1024 + 1) });
     expect(tooBig.status).toBe(400);
+  });
+
+  it('refuses unknown or repeated providers and an unknown aggregator, naming the configured ones', async () => {
+    const configured = 'peer-a, peer-b, peer-c';
+    const before = fakes.calls('peer-a').length;
+    const cases: [body: object, field: string, name: string][] = [
+      [{ providers: ['peer-a', 'peer-x'] }, 'providers.1', 'peer-x'],
+      [{ providers: ['peer-a', 'peer-b', 'peer-a'] }, 'providers.2', 'peer-a'],
+      [{ providers: ['peer-b', 'peer-b'] }, 'providers.1', 'peer-b'],
+      [{ aggregator: 'nobody' }, 'aggregator', 'nobody'],
+    ];
+    for (const [body, field, name] of cases) {
+      const res = await create(analyst, { content: `choose ${marker()}`, ...body });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.type).toMatch(/validation-failed$/);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors[0].field).toBe(field);
+      expect(res.body.errors[0].message).toContain(`"${name}"`);
+      expect(res.body.errors[0].message).toContain(configured);
+    }
+    expect(fakes.calls('peer-a').length).toBe(before);
+
+    const chosen = await create(
+      analyst,
+      {
+        content: `choose well ${marker()}`,
+        providers: ['peer-b', 'peer-c'],
+        aggregator: 'peer-c',
+        task: 'question',
+        cache: false,
+      },
+      '?wait=30',
+    );
+    expect(chosen.status).toBe(200);
+    expect(chosen.body.status).toBe('completed');
+  });
+
+  it('validates maxCostUsd: a positive number up to 1000 USD', async () => {
+    for (const maxCostUsd of [0, -1, 1000.01, '1', true]) {
+      const res = await create(analyst, { content: `capped ${marker()}`, maxCostUsd });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(
+        expect.arrayContaining(['maxCostUsd']),
+      );
+    }
+    const res = await create(analyst, { content: `capped ${marker()}`, maxCostUsd: 0.5 });
+    expect(res.status).toBe(202);
+    expect((await create(analyst, { content: 'x', task: 'essay' })).status).toBe(400);
+  });
+
+  it('resumes an event stream after Last-Event-ID: later events only, none twice, none skipped', async () => {
+    const res = await create(analyst, { content: `SLOWLY resume me ${marker()}`, cache: false });
+    const id = res.body.id as string;
+    // Live: read until a few events have come, then drop the connection.
+    const first: Event[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const req = request(t.server)
+        .get(`/api/v1/analyses/${id}/events`)
+        .set(analyst.auth)
+        .buffer(false)
+        .parse((response, done) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            const events = parseSse(text.slice(0, text.lastIndexOf('\n\n') + 2)).events;
+            if (events.some((e) => e.type === 'provider_started')) {
+              first.push(...events);
+              resolve();
+              (response as unknown as { destroy(): void }).destroy();
+            }
+          });
+          response.on('error', () => undefined);
+          response.on('end', () => done(null, text));
+        });
+      req.then(
+        () => undefined,
+        () => undefined,
+      );
+      setTimeout(() => reject(new Error('no provider_started within 20 s')), 20000).unref();
+    });
+    const last = first[first.length - 1].id;
+    const rest = parseSse((await readEvents(id, analyst.auth, last)).body as string).events;
+    expect(rest[0].data.seq).toBe(Number(last) + 1);
+    expect(rest[rest.length - 1].type).toBe('completed');
+    const all = [...first, ...rest].map((e) => e.data.seq);
+    expect(all).toEqual(all.map((_, i) => i + 1));
+
+    // From a stored event in the middle, and from the last one (nothing follows: it ends).
+    const whole = parseSse((await readEvents(id, analyst.auth)).body as string).events;
+    expect(whole.map((e) => e.data.seq)).toEqual(all);
+    const middle = parseSse((await readEvents(id, analyst.auth, '2')).body as string).events;
+    expect(middle.map((e) => e.data.seq)).toEqual(all.slice(2));
+    const after = await readEvents(id, analyst.auth, String(all.length));
+    expect(after.status).toBe(200);
+    expect(parseSse(after.body as string).events).toEqual([]);
+  });
+
+  it('refuses a malformed or unknown Last-Event-ID with a problem', async () => {
+    const res = await create(analyst, { content: `resume badly ${marker()}` }, '?wait=30');
+    const stored = parseSse((await readEvents(res.body.id, analyst.auth)).body as string).events;
+    for (const value of ['abc', '-1', '1.5', '1e3', String(stored.length + 1)]) {
+      const bad = await request(t.server)
+        .get(`/api/v1/analyses/${res.body.id}/events`)
+        .set(analyst.auth)
+        .set('Last-Event-ID', value);
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+      expect(bad.body.errors[0].field).toBe('Last-Event-ID');
+    }
   });
 
   it('keeps no submitted content in plaintext anywhere in Redis', async () => {

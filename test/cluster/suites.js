@@ -31,4 +31,6 @@ module.exports = [
   // progress and SSE; api and worker as separate processes (needs `npm run build`).
   'test/analyses.e2e-spec.ts',
   'test/analyses-processes.e2e-spec.ts',
+  // Usage ledger (per owner hash tag), daily budgets, the usage report and its retention.
+  'test/usage-budgets.e2e-spec.ts',
 ];

@@ -2,13 +2,15 @@ import { Module } from '@nestjs/common';
 import { AnalysesModule } from '@techsapo/wall-bounce';
 import { AdminApiKeysController } from './admin/api-keys/admin-api-keys.controller';
 import { AdminBlocksController } from './admin/blocks/admin-blocks.controller';
+import { AdminBudgetsController } from './admin/budgets/admin-budgets.controller';
 import { AdminReviewController } from './admin/review/admin-review.controller';
 import { AdminSessionsController } from './admin/sessions/admin-sessions.controller';
+import { AdminUsageController } from './admin/usage/admin-usage.controller';
 import { AdminUsersController } from './admin/users/admin-users.controller';
 import { AnalysesController } from './analyses/analyses.controller';
 import { AuthController } from './auth/auth.controller';
 
-/** The REST API of the `api` role: identity, administration and analyses. */
+/** The REST API of the `api` role: identity, administration (budgets and usage too) and analyses. */
 @Module({
   imports: [AnalysesModule],
   controllers: [
@@ -19,6 +21,8 @@ import { AuthController } from './auth/auth.controller';
     AdminSessionsController,
     AdminBlocksController,
     AdminReviewController,
+    AdminBudgetsController,
+    AdminUsageController,
   ],
 })
 export class ApiModule {}

@@ -2,7 +2,7 @@ import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
 import { mcpConfig } from '@techsapo/mcp-proxy';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
-import { analysesConfig, wallBounceEngineConfig } from '@techsapo/wall-bounce';
+import { analysesConfig, budgetsConfig, wallBounceEngineConfig } from '@techsapo/wall-bounce';
 
 /** Every configuration namespace, validated together at boot (one message for all problems). */
 export const CONFIG_NAMESPACES: ConfigNamespace[] = [
@@ -14,4 +14,5 @@ export const CONFIG_NAMESPACES: ConfigNamespace[] = [
   wallBounceEngineConfig,
   mcpConfig,
   analysesConfig,
+  budgetsConfig,
 ];

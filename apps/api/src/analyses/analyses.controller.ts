@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -14,11 +15,13 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Principal } from '@techsapo/core';
 import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
@@ -37,6 +40,24 @@ import { ListAnalysesQueryDto } from './dto/list-analyses.query';
 
 const BASE = '/api/v1/analyses';
 
+const EVENTS_DESCRIPTION = [
+  'Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event `{ type, analysisId, seq, at, data }`): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, when the analysis is deleted, or when the serving instance stops. Reconnect with `Last-Event-ID` to receive only what followed.',
+  '',
+  'Event types and their `data`:',
+  '- `queued` `{ mode }`',
+  '- `started` `{ attempt }`: a worker starts a run; `attempt` > 1 after a worker stopped and another took the analysis over.',
+  '- `provider_abandoned` `{ provider, role, step?, attempt, reason }`: a call that an earlier attempt started and never ended (its worker stopped), sent before the next `started`.',
+  '- `provider_started` `{ provider, role: peer|refine|review|aggregator, step? }`',
+  '- `provider_completed` `{ provider, role, step?, latencyMs, inputTokens, outputTokens }`',
+  '- `provider_failed` `{ provider, role, step?, status, reason }`',
+  '- `answer` `{ provider, … }`: a peer’s answer as it arrives.',
+  '- `review_completed` `{ provider, parsedBy }` (council)',
+  '- `aggregating` `{ provider }`',
+  '- `answer_delta` `{ provider, … }`: a piece of the final answer as it is written.',
+  '- `completed` `{ status, degraded, confidence, consensus, usage, cached?, originalUsage? }`',
+  '- `failed` `{ status, error, usage }`',
+].join('\n');
+
 @ApiTags('analyses')
 @Controller('api/v1/analyses')
 export class AnalysesController {
@@ -52,6 +73,10 @@ export class AnalysesController {
   })
   @ApiAcceptedResponse({ type: AnalysisDto, description: 'Accepted (Location names it).' })
   @ApiOkResponse({ type: AnalysisDto, description: 'Finished within `wait` seconds.' })
+  @ApiTooManyRequestsResponse({
+    description:
+      '`budget-exceeded` when the daily budget of the user or API key is spent (problem+json with `budget: { kind, id, dailyUsd, spentUsd, resetsAt }`, Retry-After until midnight UTC): nothing is queued or called. An identical earlier answer from cache costs nothing and is still served.',
+  })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateAnalysisDto,
@@ -99,9 +124,15 @@ export class AnalysesController {
   @Secured(Action.Read, 'Analysis')
   @ApiOperation({
     summary: 'Progress events (SSE)',
-    description:
-      'Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, when the analysis is deleted, or when the serving instance stops (connect again to receive the stored events and follow on).',
+    description: EVENTS_DESCRIPTION,
   })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description:
+      'The `id` (seq) of the last event received: only later events are sent. Anything else than the seq of a stored event of this analysis is refused (400).',
+  })
+  @ApiBadRequestResponse({ description: 'A malformed or unknown Last-Event-ID (problem+json).' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: 'text/event-stream; each `data:` is a JSON AnalysisEvent.',
@@ -110,10 +141,11 @@ export class AnalysesController {
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    // The access check comes first, so a 404 is an ordinary problem+json answer.
-    const stream = await this.analyses.follow(principal, id);
+    // The access and resume checks come first, so a 404 or 400 is an ordinary problem+json.
+    const stream = await this.analyses.follow(principal, id, lastEventId);
     // From here the response is a stream of our own (Fastify's onResponse hooks, and so the
     // audit entry, still run when it ends).
     reply.hijack();

@@ -131,6 +131,15 @@ function completed(score = 0.82, degraded = false): Analysis {
     createdAt: '2026-12-01T00:00:00.000Z',
     ownerId: 'u1',
     cached: false,
+    usage: {
+      inputTokens: 1,
+      outputTokens: 1,
+      costUsd: 0,
+      calls: 1,
+      failedCalls: 0,
+      estimatedCalls: 0,
+      providers: [],
+    },
     result: {
       answer: 'Looks fine.',
       confidence: 0.7,

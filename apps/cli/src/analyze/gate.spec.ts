@@ -8,6 +8,15 @@ const completed = (score: number, degraded = false): Analysis => ({
   createdAt: '2026-12-01T00:00:00.000Z',
   ownerId: 'u1',
   cached: false,
+  usage: {
+    inputTokens: 1,
+    outputTokens: 1,
+    costUsd: 0,
+    calls: 1,
+    failedCalls: 0,
+    estimatedCalls: 0,
+    providers: [],
+  },
   result: {
     answer: 'ok',
     confidence: 0.8,

@@ -48,7 +48,21 @@ export interface paths {
     };
     /**
      * Progress events (SSE)
-     * @description Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, when the analysis is deleted, or when the serving instance stops (connect again to receive the stored events and follow on).
+     * @description Server-sent events in order (`id` is the seq, `event` the type, `data` the JSON event `{ type, analysisId, seq, at, data }`): the stored ones first, then live ones, with `: heartbeat` comments in between; the stream ends after `completed` or `failed`, when the analysis is deleted, or when the serving instance stops. Reconnect with `Last-Event-ID` to receive only what followed.
+     *
+     *     Event types and their `data`:
+     *     - `queued` `{ mode }`
+     *     - `started` `{ attempt }`: a worker starts a run; `attempt` > 1 after a worker stopped and another took the analysis over.
+     *     - `provider_abandoned` `{ provider, role, step?, attempt, reason }`: a call that an earlier attempt started and never ended (its worker stopped), sent before the next `started`.
+     *     - `provider_started` `{ provider, role: peer|refine|review|aggregator, step? }`
+     *     - `provider_completed` `{ provider, role, step?, latencyMs, inputTokens, outputTokens }`
+     *     - `provider_failed` `{ provider, role, step?, status, reason }`
+     *     - `answer` `{ provider, … }`: a peer’s answer as it arrives.
+     *     - `review_completed` `{ provider, parsedBy }` (council)
+     *     - `aggregating` `{ provider }`
+     *     - `answer_delta` `{ provider, … }`: a piece of the final answer as it is written.
+     *     - `completed` `{ status, degraded, confidence, consensus, usage, cached?, originalUsage? }`
+     *     - `failed` `{ status, error, usage }`
      */
     get: operations['AnalysesController_events'];
     put?: never;
@@ -115,6 +129,8 @@ export interface components {
       result?: components['schemas']['AnalysisResultDto'];
       /** @description Why the analysis failed (problem details). */
       error?: components['schemas']['AnalysisProblemDto'];
+      /** @description What the analysis has cost so far: every billed provider call of every attempt, also while it runs and when it failed. An answer from cache cost nothing (its result.originalUsage tells what the original cost). */
+      usage: components['schemas']['AnalysisUsageDto'];
     };
     AnalysisListDto: {
       items: components['schemas']['AnalysisDto'][];
@@ -162,6 +178,20 @@ export interface components {
       /** @description A cached result: what the original analysis cost (this request cost nothing). */
       originalUsage?: components['schemas']['UsageDto'];
     };
+    AnalysisUsageDto: {
+      inputTokens: number;
+      outputTokens: number;
+      /** @description From the configured prices, in US dollars. */
+      costUsd: number;
+      /** @description Billed provider calls recorded. */
+      calls: number;
+      /** @description Calls that gave no usable reply (still billed). */
+      failedCalls: number;
+      /** @description Calls whose provider reported no usage: their figures are estimated. */
+      estimatedCalls: number;
+      /** @description Per provider, in the order they were first called. */
+      providers: components['schemas']['ProviderUsageDto'][];
+    };
     ConsensusDto: {
       score: number;
       /** @enum {string} */
@@ -194,10 +224,19 @@ export interface components {
        * @enum {string}
        */
       mode?: 'parallel' | 'sequential' | 'council';
-      /** @description Provider names (at least 2); default: the configured peers. */
+      /** @description Configured provider names (at least 2, each once); default: the configured peers. An unknown or repeated name is refused (400) with field errors naming the configured providers. */
       providers?: string[];
+      /** @description The configured provider that writes the final answer (council: the chairman); default: the configured aggregator. */
+      aggregator?: string;
       /** @enum {string} */
       taskType?: 'basic' | 'premium' | 'critical';
+      /**
+       * @description What is asked: a review of code or a change, or a question; default: decided from the content.
+       * @enum {string}
+       */
+      task?: 'review' | 'question';
+      /** @description The most this analysis may cost in all, in USD (> 0, at most 1000). No further provider call starts once it is reached; the result is then degraded with the reason. A daily budget may leave less. */
+      maxCostUsd?: number;
       /** @description Language of the answer (BCP 47), e.g. en or ja. */
       language?: string;
       /**
@@ -281,6 +320,22 @@ export interface components {
       answer?: components['schemas']['PeerAnswerDto'];
       /** @description Why its answer is left out of the consensus (it is still shown). */
       excluded?: string;
+    };
+    ProviderUsageDto: {
+      inputTokens: number;
+      outputTokens: number;
+      /** @description From the configured prices, in US dollars. */
+      costUsd: number;
+      /** @description Billed provider calls recorded. */
+      calls: number;
+      /** @description Calls that gave no usable reply (still billed). */
+      failedCalls: number;
+      /** @description Calls whose provider reported no usage: their figures are estimated. */
+      estimatedCalls: number;
+      name: string;
+      model: string;
+      /** @description The roles it was billed in, in the order first seen. */
+      roles: ('peer' | 'refine' | 'review' | 'aggregator')[];
     };
     RankingAgreementDto: {
       /** @description Kendall's W with the tie correction; null when not measurable. */
@@ -473,7 +528,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Rate limited or banned (problem+json, Retry-After). */
+      /**
+       * @description `budget-exceeded` when the daily budget of the user or API key is spent (problem+json with `budget: { kind, id, dailyUsd, spentUsd, resetsAt }`, Retry-After until midnight UTC): nothing is queued or called. An identical earlier answer from cache costs nothing and is still served.
+       *
+       *     Rate limited or banned (problem+json, Retry-After).
+       */
       429: {
         headers: {
           [name: string]: unknown;
@@ -672,7 +731,10 @@ export interface operations {
   AnalysesController_events: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The `id` (seq) of the last event received: only later events are sent. Anything else than the seq of a stored event of this analysis is refused (400). */
+        'Last-Event-ID'?: string;
+      };
       path: {
         id: string;
       };
@@ -689,7 +751,7 @@ export interface operations {
           'text/event-stream': string;
         };
       };
-      /** @description Invalid input (field errors listed) */
+      /** @description A malformed or unknown Last-Event-ID (problem+json). */
       400: {
         headers: {
           [name: string]: unknown;

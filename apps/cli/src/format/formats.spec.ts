@@ -30,6 +30,15 @@ const analysis: Analysis = {
   completedAt: '2026-12-01T00:00:03.000Z',
   ownerId: 'u1',
   cached: false,
+  usage: {
+    inputTokens: 1,
+    outputTokens: 1,
+    costUsd: 0,
+    calls: 1,
+    failedCalls: 0,
+    estimatedCalls: 0,
+    providers: [],
+  },
   result: {
     answer: 'The patch writes to src/ at run time | and calls eval.',
     confidence: 0.74,

@@ -18,5 +18,7 @@ export const SUBJECTS = [
   'McpServer',
   'McpTool',
   'PermissionReview',
+  'Budget',
+  'Usage',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];

@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bull';
 import { Module, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ReadinessRegistry, RedisService } from '@techsapo/core';
+import { BudgetStore } from '../budgets/budget.store';
+import { BudgetsService } from '../budgets/budgets.service';
 import { analysesConfig } from '../config/analyses.config';
 import { AnalysisEvents } from '../events/analysis-events';
 import { ANALYSIS_QUEUE } from '../queue/analysis-job';
@@ -10,16 +12,21 @@ import { AnalysisQueue } from '../queue/analysis-queue';
 import { BullAnalysisQueue } from '../queue/bull-analysis-queue';
 import { AnalysisStore } from '../store/analysis.store';
 import { ProviderRegistry } from '../providers/provider.registry';
+import { OwnerDirectory } from '../usage/owner-directory';
+import { UsageLedgerStore } from '../usage/usage-ledger.store';
+import { UsageService } from '../usage/usage.service';
 import { WallBounceEngineModule } from '../wall-bounce-engine.module';
 import { AnalysesService } from './analyses.service';
 
 /**
  * Analyses in every role that touches them: the encrypted store, progress events, the queue
- * (producing in `api`, also consuming in `worker`, see AnalysisWorkerModule) and the service.
+ * (producing in `api`, also consuming in `worker`, see AnalysisWorkerModule), the usage ledger
+ * and daily budgets, and the service.
  */
 @Module({
   imports: [
-    // The provider registry, for /health/ready (the worker role also runs the engine).
+    // The provider registry: /health/ready, and the names a request may choose (the worker
+    // role also runs the engine).
     WallBounceEngineModule,
     BullModule.registerQueueAsync({
       name: ANALYSIS_QUEUE,
@@ -43,10 +50,23 @@ import { AnalysesService } from './analyses.service';
     AnalysisEvents,
     BullAnalysisQueue,
     { provide: AnalysisQueue, useExisting: BullAnalysisQueue },
+    UsageLedgerStore,
+    OwnerDirectory,
+    UsageService,
+    BudgetStore,
+    BudgetsService,
     AnalysesService,
     queueLengthProvider,
   ],
-  exports: [WallBounceEngineModule, AnalysisStore, AnalysisEvents, AnalysisQueue, AnalysesService],
+  exports: [
+    WallBounceEngineModule,
+    AnalysisStore,
+    AnalysisEvents,
+    AnalysisQueue,
+    UsageService,
+    BudgetsService,
+    AnalysesService,
+  ],
 })
 export class AnalysesModule implements OnModuleInit {
   constructor(

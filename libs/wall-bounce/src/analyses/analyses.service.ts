@@ -1,27 +1,38 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ForbiddenError, NotFoundError, Principal } from '@techsapo/core';
+import { ForbiddenError, NotFoundError, Principal, ValidationFailedError } from '@techsapo/core';
 import { Action, AbilityFactory, AppAbility, record } from '@techsapo/security';
 import { Observable, ReplaySubject, Subscription, takeUntil } from 'rxjs';
 import type {
   AnalysisEvent,
   AnalysisMode,
+  AnalysisTask,
   SecurityFlag,
   TaskType,
 } from '../analysis/analysis.types';
+import { BudgetsService } from '../budgets/budgets.service';
 import { analysesConfig } from '../config/analyses.config';
 import { AnalysisEvents, AnalysisSignal, TERMINAL_EVENTS } from '../events/analysis-events';
 import { AnalysisJob } from '../queue/analysis-job';
 import { AnalysisQueue } from '../queue/analysis-queue';
 import { AnalysisRecord, isFinal, StoredRequest } from '../store/analysis-record';
 import { AnalysisStore, ListPage } from '../store/analysis.store';
+import { ProviderRegistry } from '../providers/provider.registry';
+import { ownerOf } from '../usage/owner';
+import { cachedResult } from '../usage/result-usage';
+import { UsageService } from '../usage/usage.service';
+import { emptyUsage } from '../usage/usage-summary';
+import { providerChoiceErrors } from './provider-choice';
 
 export interface CreateAnalysisInput {
   content: string;
   mode?: AnalysisMode;
   providers?: string[];
+  aggregator?: string;
   taskType?: TaskType;
+  task?: AnalysisTask;
   language?: string;
+  maxCostUsd?: number;
   cache?: boolean;
   metadata?: { source?: string; ref?: string };
 }
@@ -41,10 +52,15 @@ export class AnalysisNotFoundError extends NotFoundError {
   }
 }
 
+/** A `Last-Event-ID`: the seq of the last event a client received. */
+const EVENT_ID = /^\d{1,15}$/;
+
 /**
  * Analyses as their owners see them: create (answered from the owner's cache when an
  * identical request finished recently), read, list, wait, follow, cancel and erase. Another
- * user's analysis is reported as not found, so its existence is not revealed.
+ * user's analysis is reported as not found, so its existence is not revealed. At the door a
+ * request's providers must be configured, and its owner's daily budget not spent (an answer
+ * from cache costs nothing and is served regardless).
  */
 @Injectable()
 export class AnalysesService implements BeforeApplicationShutdown {
@@ -56,6 +72,9 @@ export class AnalysesService implements BeforeApplicationShutdown {
     private readonly queue: AnalysisQueue,
     private readonly events: AnalysisEvents,
     private readonly abilities: AbilityFactory,
+    private readonly registry: ProviderRegistry,
+    private readonly budgets: BudgetsService,
+    private readonly usage: UsageService,
     @Inject(analysesConfig.factory.KEY)
     private readonly config: ConfigType<typeof analysesConfig.factory>,
   ) {}
@@ -75,13 +94,21 @@ export class AnalysesService implements BeforeApplicationShutdown {
     context: { requestId?: string; flags?: SecurityFlag[] } = {},
   ): Promise<AnalysisRecord> {
     if (!this.abilities.for(principal).can(Action.Create, 'Analysis')) throw new ForbiddenError();
+    const invalid = providerChoiceErrors(this.registry.names(), input);
+    if (invalid.length > 0)
+      throw new ValidationFailedError(invalid, 'The request names providers that cannot run here.');
     const mode = input.mode ?? 'parallel';
+    const owner = ownerOf(principal);
     const request: StoredRequest = {
       content: input.content,
       mode,
       providers: input.providers,
+      aggregator: input.aggregator,
       taskType: input.taskType,
+      task: input.task,
       language: input.language,
+      maxCostUsd: input.maxCostUsd,
+      ownerKind: owner.kind,
       metadata: input.metadata,
       flags: context.flags ?? [],
       requestId: context.requestId,
@@ -90,38 +117,41 @@ export class AnalysesService implements BeforeApplicationShutdown {
     if (input.cache !== false) {
       const earlier = await this.cached(principal.id, request.cacheKey);
       if (earlier?.result) {
-        const reused = await this.store.create({
-          ownerId: principal.id,
-          mode,
-          request,
-          result: earlier.result,
-        });
+        const result = cachedResult(earlier.result);
+        const reused = await this.store.create({ ownerId: principal.id, mode, request, result });
         await this.events.append(reused.id, 'completed', {
           status: 'completed',
           cached: true,
-          degraded: earlier.result.degraded,
-          confidence: earlier.result.confidence,
-          consensus: earlier.result.consensus.score,
+          degraded: result.degraded,
+          confidence: result.confidence,
+          consensus: result.consensus.score,
+          usage: result.usage,
+          originalUsage: result.originalUsage,
         });
-        return reused;
+        return { ...reused, usage: emptyUsage() };
       }
     }
+    await this.budgets.admit(owner);
     const created = await this.store.create({ ownerId: principal.id, mode, request });
     await this.events.append(created.id, 'queued', { mode });
     await this.queue.enqueue(AnalysisJob.for(created.id));
-    return created;
+    return { ...created, usage: emptyUsage() };
   }
 
   async get(principal: Principal, id: string): Promise<AnalysisRecord> {
     const found = await this.store.get(id);
     if (!found || !this.abilities.for(principal).can(Action.Read, subject(found)))
       throw new AnalysisNotFoundError();
-    return found;
+    return this.withUsage(found);
   }
 
   async list(principal: Principal, query: ListAnalysesInput): Promise<ListPage> {
     const ability = this.abilities.for(principal);
-    return this.store.list({ ...query, ownerId: readsAll(ability) ? undefined : principal.id });
+    const page = await this.store.list({
+      ...query,
+      ownerId: readsAll(ability) ? undefined : principal.id,
+    });
+    return { ...page, items: await Promise.all(page.items.map((r) => this.withUsage(r))) };
   }
 
   /** Cancels a queued or running analysis and erases its content, result and events. */
@@ -167,12 +197,19 @@ export class AnalysesService implements BeforeApplicationShutdown {
   /**
    * The events of an analysis for SSE: the stored ones in order, then live ones (no seq twice,
    * none skipped), heartbeats in between; completes after `completed` or `failed`, when the
-   * analysis is erased, or when this process stops.
+   * analysis is erased, or when this process stops. With `lastEventId` (the seq of the last
+   * event the client received) only later events are sent; a value that is not a seq of this
+   * analysis is a ValidationFailedError.
    */
-  async follow(principal: Principal, id: string): Promise<Observable<StreamItem>> {
+  async follow(
+    principal: Principal,
+    id: string,
+    lastEventId?: string,
+  ): Promise<Observable<StreamItem>> {
     await this.get(principal, id);
+    const after = await this.resumePoint(id, lastEventId);
     return new Observable<StreamItem>((subscriber) => {
-      let lastSeq = 0;
+      let lastSeq = after;
       let replayed = false;
       let closed = false;
       const pending: AnalysisSignal[] = [];
@@ -186,7 +223,11 @@ export class AnalysesService implements BeforeApplicationShutdown {
         if (closed) return;
         if (signal.kind === 'erased') return finish();
         const { event } = signal;
-        if (event.seq <= lastSeq) return;
+        if (event.seq <= lastSeq) {
+          // The client has it already; if it was the last one, there is nothing to follow.
+          if (TERMINAL_EVENTS.includes(event.type)) finish();
+          return;
+        }
         lastSeq = event.seq;
         subscriber.next({ event });
         if (TERMINAL_EVENTS.includes(event.type)) finish();
@@ -199,7 +240,8 @@ export class AnalysesService implements BeforeApplicationShutdown {
         unlisten = await this.events.listen(id, (signal) =>
           replayed ? deliver(signal) : pending.push(signal),
         );
-        const history = await this.events.history(id);
+        // From the client's last event on: if that one ended the analysis, the stream ends.
+        const history = await this.events.history(id, Math.max(1, after));
         for (const event of history) deliver({ kind: 'event', event });
         // Published while the log was read: only what the log did not hold yet.
         for (const signal of pending.splice(0)) deliver(signal);
@@ -219,7 +261,37 @@ export class AnalysesService implements BeforeApplicationShutdown {
     if (!id) return undefined;
     const earlier = await this.store.get(id);
     // The key carries the owner already; the check keeps a stale entry from ever crossing.
-    return earlier?.ownerId === ownerId && earlier.status === 'completed' ? earlier : undefined;
+    // A degraded result is never served again (workers do not remember one either).
+    return earlier?.ownerId === ownerId &&
+      earlier.status === 'completed' &&
+      earlier.result?.degraded === false
+      ? earlier
+      : undefined;
+  }
+
+  /** The record with what it has cost so far (an answer from cache cost nothing). */
+  private async withUsage(found: AnalysisRecord): Promise<AnalysisRecord> {
+    const usage = found.cached
+      ? emptyUsage()
+      : await this.usage.forAnalysis(found.ownerId, found.id);
+    return { ...found, usage };
+  }
+
+  /** The seq after which a stream resumes: 0 without a `Last-Event-ID`. */
+  private async resumePoint(id: string, lastEventId?: string): Promise<number> {
+    if (lastEventId === undefined) return 0;
+    const field = 'Last-Event-ID';
+    if (!EVENT_ID.test(lastEventId.trim()))
+      throw new ValidationFailedError([
+        { field, message: 'must be the id of an event of this stream (its seq, a whole number)' },
+      ]);
+    const seq = Number(lastEventId.trim());
+    const stored = await this.events.count(id);
+    if (seq > stored)
+      throw new ValidationFailedError([
+        { field, message: `is after the last event of this analysis (${stored})` },
+      ]);
+    return seq;
   }
 }
 

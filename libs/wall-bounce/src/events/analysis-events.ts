@@ -69,10 +69,16 @@ export class AnalysisEvents implements OnModuleDestroy {
     await this.redis.client.publish(this.channel, `${analysisId}|0|erased`);
   }
 
-  /** The stored events of an analysis, in order. */
-  async history(analysisId: string): Promise<AnalysisEvent[]> {
-    const sealed = await this.redis.client.lrange(this.store.eventsKey(analysisId), 0, -1);
-    return sealed.map((envelope, index) => this.open(analysisId, index + 1, envelope));
+  /** The stored events of an analysis in order, from the one with seq `from`. */
+  async history(analysisId: string, from = 1): Promise<AnalysisEvent[]> {
+    const first = Math.max(1, from);
+    const sealed = await this.redis.client.lrange(this.store.eventsKey(analysisId), first - 1, -1);
+    return sealed.map((envelope, index) => this.open(analysisId, first + index, envelope));
+  }
+
+  /** How many events an analysis has stored (the seq of the last one). */
+  async count(analysisId: string): Promise<number> {
+    return this.redis.client.llen(this.store.eventsKey(analysisId));
   }
 
   /** Listens to one analysis' signals; resolves once the subscription is in place. */

@@ -15,9 +15,15 @@ import {
   AnalysisResult,
   SecurityFlag,
 } from '../analysis/analysis.types';
+import { BudgetsService } from '../budgets/budgets.service';
 import { analysesConfig } from '../config/analyses.config';
+import { abandonedCalls } from '../events/abandoned-calls';
 import { AnalysisEvents } from '../events/analysis-events';
 import { AnalysisStore } from '../store/analysis.store';
+import type { Owner } from '../usage/owner';
+import { billedResult } from '../usage/result-usage';
+import { usageOf } from '../usage/usage-summary';
+import { UsageService } from '../usage/usage.service';
 import { AnalysisJob } from './analysis-job';
 import { ANALYSIS_DURATION, CONCURRENT_JOBS } from './analysis-metrics';
 import { AnalysisQueue, JobAttempt } from './analysis-queue';
@@ -34,6 +40,11 @@ class AnalysisCrashedError extends DomainError {
  * encrypted result or the problem, and reports progress. A domain failure (e.g. too few
  * providers answered) is the analysis' outcome; anything else is retried by the queue, and
  * recorded as a failure on the last attempt. Cancelled analyses are aborted and store nothing.
+ *
+ * Every billed provider call goes to the usage ledger as it ends. A run that takes over from a
+ * worker that stopped first closes that attempt's open calls (`provider_abandoned`), and
+ * starts with what the earlier attempts spent: it counts against the analysis' cost cap, and
+ * the result's usage is that of every attempt.
  */
 @Injectable()
 export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -48,6 +59,8 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
     @InjectMetric(CONCURRENT_JOBS) private readonly running: Gauge<string>,
     @InjectMetric(ANALYSIS_DURATION) private readonly duration: Histogram<string>,
     private readonly engine: AnalysisEngine,
+    private readonly usage: UsageService,
+    private readonly budgets: BudgetsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,10 +82,13 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
 
   async run(data: unknown, attempt: JobAttempt): Promise<void> {
     const { analysisId: id } = await AnalysisJob.parse(data);
-    if (!(await this.store.markRunning(id))) return;
+    const run = await this.store.markRunning(id);
+    if (run === 0) return;
     const found = await this.store.withRequest(id);
     if (!found) return;
     const { record, request } = found;
+    const owner: Owner = { id: record.ownerId, kind: request.ownerKind ?? 'user' };
+    const recorder = this.usage.recorder(owner, id, run);
     const aborter = new AbortController();
     const stopListening = await this.events.listen(id, (signal) => {
       if (signal.kind === 'erased') aborter.abort();
@@ -82,7 +98,13 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
     const progress = new ProgressChain(this.events, id, aborter.signal);
     let status = 'failed';
     try {
-      progress.push('started', { attempt: attempt.number });
+      if (run > 1) await closeAbandonedCalls(this.events, id, progress);
+      progress.push('started', { attempt: run });
+      const spentUsd = (await this.usage.forAnalysis(owner.id, id)).costUsd;
+      const capUsd = await this.budgets.capFor(owner, {
+        maxCostUsd: request.maxCostUsd,
+        spentUsd,
+      });
       const raw = await this.engine.run(
         {
           content: request.content,
@@ -97,21 +119,33 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
         {
           progress: (type, eventData) => progress.push(type, eventData),
           signal: aborter.signal,
+          onUsage: recorder.record,
+          spentUsd,
+          capUsd,
         },
       );
-      await progress.settled();
-      const result = withRequestFlags(raw, request.flags);
+      await Promise.all([progress.settled(), recorder.settled()]);
+      const result = billedResult(
+        withRequestFlags(raw, request.flags),
+        await this.usage.forAnalysis(owner.id, id),
+      );
       if (aborter.signal.aborted || !(await this.store.finish(id, { result }))) return;
       status = 'completed';
-      if (request.cacheKey) await this.store.remember(request.cacheKey, id);
+      if (request.cacheKey && !result.degraded) await this.store.remember(request.cacheKey, id);
       progress.push('completed', {
         status,
         degraded: result.degraded,
         confidence: result.confidence,
         consensus: result.consensus.score,
+        usage: result.usage,
       });
     } catch (error) {
       await progress.settled();
+      // What the failed attempt billed stays in the ledger; a write that was lost is logged.
+      const lost = await recorder.settled().then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
       if (aborter.signal.aborted) return;
       const last = attempt.number >= attempt.of;
       if (!(error instanceof DomainError) && !last) {
@@ -122,16 +156,38 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
       }
       if (!(error instanceof DomainError))
         this.logger.error(`analysis ${id} failed: ${describeError(error)}`);
+      if (lost) this.logger.error(`analysis ${id}: ${describeError(lost)}`);
       const known = error instanceof DomainError ? error : new AnalysisCrashedError();
       const problem = toProblem(known, `/api/v1/analyses/${id}`, request.requestId ?? id).body;
-      if (await this.store.finish(id, { error: problem }))
-        progress.push('failed', { status: 'failed', error: problem });
+      if (await this.store.finish(id, { error: problem })) {
+        const usage = usageOf(await this.usage.forAnalysis(owner.id, id));
+        progress.push('failed', { status: 'failed', error: problem, usage });
+      }
     } finally {
       await progress.settled();
       stopListening();
       this.running.dec();
       timer({ status });
     }
+  }
+}
+
+/**
+ * Closes the provider calls that an earlier attempt started and never ended (its worker
+ * stopped): one `provider_abandoned` each, before this attempt starts. Their usage, if the
+ * provider bills them, was never reported to us.
+ */
+async function closeAbandonedCalls(
+  events: AnalysisEvents,
+  id: string,
+  progress: ProgressChain,
+): Promise<void> {
+  for (const { call, attempt } of abandonedCalls(await events.history(id))) {
+    progress.push('provider_abandoned', {
+      ...call,
+      attempt,
+      reason: `the worker running attempt ${attempt} stopped before this call ended`,
+    });
   }
 }
 

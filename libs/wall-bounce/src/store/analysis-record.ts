@@ -7,9 +7,13 @@ import type {
   AnalysisStatus,
   SecurityFlag,
 } from '../analysis/analysis.types';
+import type { OwnerKind } from '../usage/owner';
+import { AnalysisUsage, emptyUsage } from '../usage/usage-summary';
 
 /** What a client submitted, kept encrypted: the content and everything that shapes the answer. */
 export interface StoredRequest extends AnalysisRequest {
+  /** Whose daily budget the analysis spends; absent = a user's. */
+  ownerKind?: OwnerKind;
   metadata?: { source?: string; ref?: string };
   /** Findings of the request guard on the free-text content (flagged, not blocked). */
   flags: SecurityFlag[];
@@ -32,6 +36,8 @@ export interface AnalysisRecord {
   cached: boolean;
   result?: AnalysisResult;
   error?: ProblemDocument;
+  /** What it has cost so far over all its attempts (nothing for an answer from cache). */
+  usage?: AnalysisUsage;
 }
 
 export const FINAL_STATUSES: readonly AnalysisStatus[] = ['completed', 'failed', 'cancelled'];
@@ -40,15 +46,19 @@ export function isFinal(status: AnalysisStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
 
+/** An analysis as the API shows it: API.md's fields, whether it came from cache, its usage. */
+export type AnalysisView = Analysis & { cached: boolean; usage: AnalysisUsage };
+
 /** The API view of a record. */
-export function toAnalysis(record: AnalysisRecord): Analysis & { cached: boolean } {
-  const analysis: Analysis & { cached: boolean } = {
+export function toAnalysis(record: AnalysisRecord): AnalysisView {
+  const analysis: AnalysisView = {
     id: record.id,
     status: record.status,
     mode: record.mode,
     createdAt: record.createdAt,
     ownerId: record.ownerId,
     cached: record.cached,
+    usage: record.usage ?? emptyUsage(),
   };
   if (record.startedAt) analysis.startedAt = record.startedAt;
   if (record.completedAt) analysis.completedAt = record.completedAt;

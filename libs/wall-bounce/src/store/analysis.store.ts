@@ -35,13 +35,14 @@ type Field =
   | 'startedAt'
   | 'completedAt'
   | 'cached'
+  | 'attempts'
   | 'request'
   | 'result'
   | 'error';
 
 /**
- * The analyses in Redis. Per analysis, one hash `<p>:analysis:{<id>}` (status, times, and the
- * encrypted request, result and error) and its event log `<p>:analysis:{<id>}:events` share a
+ * The analyses in Redis. Per analysis, one hash `<p>:analysis:{<id>}` (status, times, attempts,
+ * and the encrypted request, result and error) and its event log `<p>:analysis:{<id>}:events` share a
  * hash tag, so scripts may touch both on a cluster. Indexes (newest first, for lists) are
  * sorted sets per owner `<p>:analyses:owner:{<ownerId>}` and one for administrators
  * `<p>:analyses:all`; the cache maps `<p>:analyses:cache:{<ownerId>}:<keyed fingerprint>` to an
@@ -141,22 +142,24 @@ export class AnalysisStore implements OnModuleInit {
     };
   }
 
-  /** Moves queued (or a retried running) analysis to running; false when it is gone or final. */
-  async markRunning(id: string): Promise<boolean> {
+  /**
+   * Moves a queued analysis (or a running one whose worker stopped) to running and counts the
+   * attempt: resolves with its number (1 for the first run), or 0 when it is gone or final.
+   */
+  async markRunning(id: string): Promise<number> {
     const startedAt = new Date().toISOString();
     // redis-slot: one key.
-    const changed = (await this.redis.client.eval(
+    return (await this.redis.client.eval(
       `local s = redis.call('HGET', KEYS[1], 'status')
        if s == 'queued' or s == 'running' then
          redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[1])
-         return 1
+         return redis.call('HINCRBY', KEYS[1], 'attempts', 1)
        end
        return 0`,
       1,
       this.recordKey(id),
       startedAt,
     )) as number;
-    return changed === 1;
   }
 
   /** Stores the outcome unless the analysis was cancelled or erased meanwhile. */
@@ -266,6 +269,8 @@ export class AnalysisStore implements OnModuleInit {
       request.providers ? [...request.providers].sort() : null,
       request.taskType ?? null,
       request.language ?? null,
+      request.aggregator ?? null,
+      request.task ?? null,
     ]);
     const fingerprint = this.encryption.fingerprint(canonical, 'analysis-cache');
     return this.redis.key('analyses', 'cache', this.redis.hashTag(ownerId), fingerprint);

@@ -16,6 +16,7 @@ import {
   ProviderOutcome,
   StructuredBy,
 } from '@techsapo/wall-bounce';
+import { AnalysisUsageDto } from './analysis-usage.dto';
 
 const STRUCTURED_BY: StructuredBy[] = ['native', 'prompt', 'none'];
 const VERDICT_HELP =
@@ -217,6 +218,12 @@ export class AnalysisDto {
     description: 'Why the analysis failed (problem details).',
   })
   error?: AnalysisProblemDto;
+  @ApiProperty({
+    type: AnalysisUsageDto,
+    description:
+      'What the analysis has cost so far: every billed provider call of every attempt, also while it runs and when it failed. An answer from cache cost nothing (its result.originalUsage tells what the original cost).',
+  })
+  usage!: AnalysisUsageDto;
 }
 
 export class AnalysisListDto {

@@ -7,7 +7,9 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
+  IsPositive,
   IsString,
   Matches,
   Max,
@@ -18,8 +20,19 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { FreeText } from '@techsapo/security';
-import { ANALYSIS_MODES, AnalysisMode, TASK_TYPES, TaskType } from '@techsapo/wall-bounce';
+import {
+  ANALYSIS_MODES,
+  ANALYSIS_TASKS,
+  AnalysisMode,
+  AnalysisTask,
+  TASK_TYPES,
+  TaskType,
+} from '@techsapo/wall-bounce';
 import { MAX_CONTENT_BYTES } from '../../bootstrap/body-limit';
+
+/** The most one analysis may be allowed to cost, in USD. */
+export const MAX_COST_USD = 1000;
+const PROVIDER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** At most `max` bytes of UTF-8 (API.md counts the content in bytes, not characters). */
 function MaxBytes(max: number): PropertyDecorator {
@@ -65,7 +78,8 @@ export class CreateAnalysisDto {
   mode?: AnalysisMode;
 
   @ApiPropertyOptional({
-    description: 'Provider names (at least 2); default: the configured peers.',
+    description:
+      'Configured provider names (at least 2, each once); default: the configured peers. An unknown or repeated name is refused (400) with field errors naming the configured providers.',
     type: [String],
     minItems: 2,
     maxItems: 10,
@@ -75,13 +89,43 @@ export class CreateAnalysisDto {
   @ArrayMinSize(2)
   @ArrayMaxSize(10)
   @IsString({ each: true })
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { each: true, message: 'must be provider names' })
+  @Matches(PROVIDER_NAME, { each: true, message: 'must be provider names' })
   providers?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      'The configured provider that writes the final answer (council: the chairman); default: the configured aggregator.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(PROVIDER_NAME, { message: 'must be a provider name' })
+  aggregator?: string;
 
   @ApiPropertyOptional({ enum: TASK_TYPES })
   @IsOptional()
   @IsIn(TASK_TYPES)
   taskType?: TaskType;
+
+  @ApiPropertyOptional({
+    enum: ANALYSIS_TASKS,
+    description:
+      'What is asked: a review of code or a change, or a question; default: decided from the content.',
+  })
+  @IsOptional()
+  @IsIn(ANALYSIS_TASKS)
+  task?: AnalysisTask;
+
+  @ApiPropertyOptional({
+    description: `The most this analysis may cost in all, in USD (> 0, at most ${MAX_COST_USD}). No further provider call starts once it is reached; the result is then degraded with the reason. A daily budget may leave less.`,
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: MAX_COST_USD,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  @Max(MAX_COST_USD)
+  maxCostUsd?: number;
 
   @ApiPropertyOptional({ description: 'Language of the answer (BCP 47), e.g. en or ja.' })
   @IsOptional()
