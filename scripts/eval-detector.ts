@@ -3,7 +3,7 @@
 // (share blocked) and the false-block rate on benign samples. Exits 1 when a goal is missed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContentDetector, type Channel } from '../libs/security/src';
+import { ContentDetector, type Channel } from '../libs/detector/src';
 
 const CORPUS = join(__dirname, '..', 'test', 'fixtures', 'detector');
 const GOALS = { recall: 0.95, falseBlocks: 0.02 };

@@ -1,5 +1,5 @@
 import { SecurityEventService, type SecurityEventInput } from '@techsapo/audit';
-import { ContentDetector, type Channel } from '@techsapo/security';
+import { ContentDetector, type Channel } from '@techsapo/detector';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

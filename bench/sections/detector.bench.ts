@@ -2,7 +2,7 @@
 // channel that sees large inputs; growth from 1 to 2 MiB should be linear (ratio ≈ 2).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContentDetector, type Channel } from '../../libs/security/src';
+import { ContentDetector, type Channel } from '../../libs/detector/src';
 import type { BenchSection } from '../bench-section';
 
 const MiB = 1024 * 1024;

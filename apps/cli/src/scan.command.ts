@@ -7,7 +7,7 @@ import {
   type Channel,
   type Finding,
   type Verdict,
-} from '@techsapo/security';
+} from '@techsapo/detector';
 
 const FAIL_ON = ['flag', 'block'] as const;
 type FailOn = (typeof FAIL_ON)[number];

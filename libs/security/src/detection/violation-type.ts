@@ -1,4 +1,4 @@
-import type { DetectionSeverity, Finding } from './detection.types';
+import type { DetectionSeverity, Finding } from '@techsapo/detector';
 
 /** The security-event violation type of a finding (AL2 names), shared by every channel. */
 export function violationTypeOf(finding: Pick<Finding, 'rule' | 'category'>): string {

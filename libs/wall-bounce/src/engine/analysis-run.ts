@@ -1,4 +1,4 @@
-import type { Channel, ContentDetector } from '@techsapo/security';
+import type { Channel, ContentDetector } from '@techsapo/detector';
 import type {
   CallRole,
   ProgressSink,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 import {
   AnalysisEngine,
   AnalysisRequest,

@@ -1,12 +1,9 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter } from 'prom-client';
-import { AhoCorasick } from './aho-corasick';
+import { AhoCorasick } from './match/aho-corasick';
 import {
   DEFAULT_DETECTION_POLICY,
   type DetectionPolicy,
   type DetectionRule,
-} from './detection-policy';
+} from './policy/detection-policy';
 import type {
   DetectionAction,
   Category,
@@ -15,23 +12,11 @@ import type {
   ScanResult,
   Verdict,
 } from './detection.types';
-import { normalize, type NormalizedText } from './normalizer';
-import { matchShape } from './shapes';
+import { normalize, type NormalizedText } from './normalize/normalizer';
+import { matchShape } from './match/shapes';
 
 /** Largest input scanned (SM4: LLM responses up to 2 MiB); longer text is scanned up to it. */
 export const MAX_SCAN_LENGTH = 2 * 1024 * 1024;
-/** techsapo_self_modification_attempts_total{source,type,blocked}: one per scan and category. */
-export const SELF_MODIFICATION_ATTEMPTS = 'techsapo_self_modification_attempts_total';
-/** Injection token for a policy other than the shipped default (tests, other deployments). */
-export const DETECTION_POLICY = Symbol('DETECTION_POLICY');
-/** Categories that describe an attempt on the system (secrets are data leaks, not attempts). */
-const COUNTED: ReadonlySet<Category> = new Set<Category>([
-  'self-modification',
-  'code-execution',
-  'file-write',
-  'prompt-injection',
-  'web-injection',
-]);
 /** Findings kept per rule; overlapping hits of one rule are merged first. */
 const MAX_FINDINGS_PER_RULE = 50;
 
@@ -72,7 +57,11 @@ const foldToken = (token: string): string => token.normalize('NFKC').toLowerCase
  * tool descriptions). Linear time: one normalisation pass, one Aho–Corasick pass, bounded
  * shape checks and a merge of sorted hit lists; no regular expressions touch the input.
  */
-@Injectable()
+export interface ContentDetectorOptions {
+  /** The rules and per-channel actions; the shipped default when absent. */
+  policy?: DetectionPolicy;
+}
+
 export class ContentDetector {
   readonly policy: DetectionPolicy;
   private readonly automaton: AhoCorasick;
@@ -80,13 +69,8 @@ export class ContentDetector {
   private readonly rules: DetectionRule[];
   private readonly maxNearLength: number[];
 
-  constructor(
-    @Optional() @Inject(DETECTION_POLICY) policy?: DetectionPolicy,
-    @Optional()
-    @InjectMetric(SELF_MODIFICATION_ATTEMPTS)
-    private readonly attempts?: Counter<string>,
-  ) {
-    this.policy = policy ?? DEFAULT_DETECTION_POLICY;
+  constructor(options: ContentDetectorOptions = {}) {
+    this.policy = options.policy ?? DEFAULT_DETECTION_POLICY;
     this.rules = this.policy.rules;
     const patterns = new Map<string, number>();
     const refs: TokenRef[][] = [];
@@ -130,23 +114,7 @@ export class ContentDetector {
     const normalized = normalize(input);
     const states = this.match(normalized.text, normalized.breaks ?? []);
     const findings = this.collect(states, normalized, channel);
-    this.count(channel, findings);
     return this.decide(text, findings);
-  }
-
-  private count(channel: Channel, findings: Finding[]): void {
-    if (!this.attempts || findings.length === 0) return;
-    const blocked = new Map<Category, boolean>();
-    for (const finding of findings) {
-      if (!COUNTED.has(finding.category)) continue;
-      blocked.set(
-        finding.category,
-        (blocked.get(finding.category) ?? false) || finding.action === 'block',
-      );
-    }
-    for (const [type, wasBlocked] of blocked) {
-      this.attempts.inc({ source: channel, type, blocked: String(wasBlocked) });
-    }
   }
 
   private match(text: string, breaks: number[]): RuleState[] {

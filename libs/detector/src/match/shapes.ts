@@ -1,4 +1,4 @@
-import type { DetectionRule } from './detection-policy';
+import type { DetectionRule } from '../policy/detection-policy';
 
 /**
  * Hand-written linear matchers for structured shapes, run from a token hit. Each returns the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DETECTION_ACTIONS, CATEGORIES, CHANNELS, SEVERITIES } from './detection.types';
-import defaultPolicyJson from './policy/default-policy.json';
+import { DETECTION_ACTIONS, CATEGORIES, CHANNELS, SEVERITIES } from '../detection.types';
+import defaultPolicyJson from './default-policy.json';
 
 const action = z.enum(DETECTION_ACTIONS);
 const category = z.enum(CATEGORIES);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ContentDetector } from './content-detector';
-import { parseDetectionPolicy } from './detection-policy';
+import { parseDetectionPolicy } from './policy/detection-policy';
 import { CHANNELS, type Channel } from './detection.types';
 
 const detector = new ContentDetector();
@@ -129,7 +129,9 @@ describe('ContentDetector', () => {
     expect(() => parseDetectionPolicy({ version: 1, channels: {}, rules: [] })).toThrow(
       /invalid detection policy/,
     );
-    expect(() => new ContentDetector(parseDetectionPolicy(detector.policy))).not.toThrow();
+    expect(
+      () => new ContentDetector({ policy: parseDetectionPolicy(detector.policy) }),
+    ).not.toThrow();
   });
 
   describe('properties', () => {

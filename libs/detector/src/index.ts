@@ -1,0 +1,3 @@
+export * from './detection.types';
+export * from './policy/detection-policy';
+export * from './content-detector';
