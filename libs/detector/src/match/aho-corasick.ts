@@ -1,98 +1,180 @@
+/** Receives every occurrence found by a scan. */
+export interface HitSink {
+  hit(pattern: number, end: number): void;
+}
+
+const ASCII = 128;
+/** States are 16-bit table entries: a policy compiles to a few thousand. */
+const MAX_STATES = 0xffff;
+
 /**
- * Aho–Corasick automaton over UTF-16 units: finds every occurrence of every pattern in one
- * left-to-right pass, O(text + matches), with no backtracking. ASCII transitions are a dense
- * table (the common case); other units go through per-node maps and failure links.
+ * Aho–Corasick automaton over UTF-16 units, compiled to a deterministic automaton: one table
+ * read per character, O(text + matches), no backtracking. The table is kept small enough to
+ * stay in the processor's cache: 16-bit states, and ASCII columns only for the characters
+ * that occur in patterns (every other character leads back to the start). The other units
+ * that occur in patterns (Japanese tokens) have rows only for the states that can continue
+ * with them, every other state sharing the row of its failure state.
  */
 export class AhoCorasick {
-  private readonly ascii: Int32Array[] = [];
-  private readonly wide: Map<number, number>[] = [];
-  private readonly fail: number[] = [];
-  private readonly outputs: number[][] = [];
-  readonly lengths: number[];
+  readonly lengths: Int32Array;
+  /** ASCII unit → its column (0: in no pattern). */
+  private readonly asciiColumn = new Uint8Array(ASCII);
+  private readonly asciiCount: number;
+  private readonly ascii: Uint16Array;
+  /** Non-ASCII unit → its column among the wide units, or -1. */
+  private readonly wideColumn: Int16Array;
+  private readonly wideCount: number;
+  /** State → its row of wide transitions. */
+  private readonly wideRowOf: Uint16Array;
+  private readonly wideRows: Uint16Array;
+  private readonly accepting: Uint8Array;
+  private readonly outStart: Int32Array;
+  private readonly outIds: Int32Array;
 
   constructor(patterns: readonly string[]) {
-    this.lengths = patterns.map((p) => p.length);
-    this.addNode();
-    patterns.forEach((pattern, id) => {
-      if (pattern.length === 0) throw new Error('empty pattern');
-      let node = 0;
+    this.lengths = Int32Array.from(patterns, (p) => p.length);
+    const trie = new Trie(patterns);
+    const { fail, order } = trie.link();
+    const states = trie.children.length;
+    if (states > MAX_STATES) throw new Error(`${states} automaton states; at most ${MAX_STATES}`);
+
+    let asciiCount = 1;
+    this.wideColumn = new Int16Array(0x10000).fill(-1);
+    let wideCount = 0;
+    for (const pattern of patterns) {
       for (let i = 0; i < pattern.length; i += 1) {
         const unit = pattern.charCodeAt(i);
-        let next = this.child(node, unit);
-        if (next < 0) {
-          next = this.addNode();
-          this.setChild(node, unit, next);
+        if (unit < ASCII) {
+          if (this.asciiColumn[unit] === 0) this.asciiColumn[unit] = asciiCount++;
+        } else if (this.wideColumn[unit] < 0) {
+          this.wideColumn[unit] = wideCount++;
         }
-        node = next;
       }
-      this.outputs[node].push(id);
+    }
+    if (wideCount > 0x7fff) throw new Error('too many distinct characters in patterns');
+    this.asciiCount = asciiCount;
+    this.wideCount = wideCount;
+
+    this.ascii = new Uint16Array(states * asciiCount);
+    const units = [...this.asciiColumn.keys()].filter((unit) => this.asciiColumn[unit] > 0);
+    for (const state of order) {
+      for (const unit of units) {
+        const column = this.asciiColumn[unit];
+        const child = trie.children[state].get(unit);
+        this.ascii[state * asciiCount + column] =
+          child ?? (state === 0 ? 0 : this.ascii[fail[state] * asciiCount + column]);
+      }
+    }
+
+    this.wideRowOf = new Uint16Array(states);
+    const rows: number[] = [];
+    for (const state of order) {
+      const own = [...trie.children[state].keys()].filter((unit) => unit >= ASCII);
+      if (state !== 0 && own.length === 0) {
+        this.wideRowOf[state] = this.wideRowOf[fail[state]];
+        continue;
+      }
+      const row = rows.length / Math.max(1, wideCount);
+      const inherited = state === 0 ? -1 : this.wideRowOf[fail[state]] * wideCount;
+      for (let column = 0; column < wideCount; column += 1) {
+        rows.push(inherited < 0 ? 0 : rows[inherited + column]);
+      }
+      for (const unit of own) {
+        rows[row * wideCount + this.wideColumn[unit]] = trie.children[state].get(unit) as number;
+      }
+      this.wideRowOf[state] = row;
+    }
+    this.wideRows = Uint16Array.from(rows);
+
+    const outputs = trie.outputs;
+    for (const state of order) {
+      if (state !== 0) outputs[state] = [...outputs[state], ...outputs[fail[state]]];
+    }
+    this.accepting = Uint8Array.from(outputs, (out) => (out.length > 0 ? 1 : 0));
+    this.outStart = new Int32Array(states + 1);
+    const ids: number[] = [];
+    for (let state = 0; state < states; state += 1) {
+      this.outStart[state] = ids.length;
+      ids.push(...outputs[state]);
+    }
+    this.outStart[states] = ids.length;
+    this.outIds = Int32Array.from(ids);
+  }
+
+  get stateCount(): number {
+    return this.wideRowOf.length;
+  }
+
+  /** Reports every occurrence in `units[0, length)`, in order of end. */
+  scan(units: Uint16Array, length: number, sink: HitSink): void {
+    this.scanRange(units, 0, length, 0, sink);
+  }
+
+  /**
+   * Reports the occurrences that lie in `units[from, to)` and end after `reportAfter` (an
+   * occurrence that ends at or before it was reported by an earlier range).
+   */
+  scanRange(
+    units: Uint16Array,
+    from: number,
+    to: number,
+    reportAfter: number,
+    sink: HitSink,
+  ): void {
+    const { ascii, asciiColumn, asciiCount, wideColumn, wideRowOf, wideRows, wideCount } = this;
+    const { accepting, outStart, outIds } = this;
+    let state = 0;
+    for (let i = from; i < to; i += 1) {
+      const unit = units[i];
+      if (unit < ASCII) {
+        state = ascii[state * asciiCount + asciiColumn[unit]];
+      } else {
+        const column = wideColumn[unit];
+        state = column < 0 ? 0 : wideRows[wideRowOf[state] * wideCount + column];
+      }
+      if (accepting[state] === 0 || i < reportAfter) continue;
+      for (let k = outStart[state]; k < outStart[state + 1]; k += 1) sink.hit(outIds[k], i + 1);
+    }
+  }
+}
+
+/** The keyword trie, with breadth-first failure links. */
+class Trie {
+  readonly children: Map<number, number>[] = [new Map()];
+  readonly outputs: number[][] = [[]];
+
+  constructor(patterns: readonly string[]) {
+    patterns.forEach((pattern, id) => {
+      if (pattern.length === 0) throw new Error('empty pattern');
+      let state = 0;
+      for (let i = 0; i < pattern.length; i += 1) {
+        const unit = pattern.charCodeAt(i);
+        let next = this.children[state].get(unit);
+        if (next === undefined) {
+          next = this.children.length;
+          this.children.push(new Map());
+          this.outputs.push([]);
+          this.children[state].set(unit, next);
+        }
+        state = next;
+      }
+      this.outputs[state].push(id);
     });
-    this.link();
   }
 
-  /** Calls `onMatch(patternId, endExclusive)` for every occurrence, in order of end. */
-  scan(text: string, onMatch: (id: number, end: number) => void): void {
-    let node = 0;
-    for (let i = 0; i < text.length; i += 1) {
-      node = this.step(node, text.charCodeAt(i));
-      const out = this.outputs[node];
-      for (let k = 0; k < out.length; k += 1) onMatch(out[k], i + 1);
-    }
-  }
-
-  private step(from: number, unit: number): number {
-    let node = from;
-    for (;;) {
-      const next = this.child(node, unit);
-      if (next >= 0) return next;
-      if (node === 0) return 0;
-      node = this.fail[node];
-    }
-  }
-
-  private addNode(): number {
-    this.ascii.push(new Int32Array(128).fill(-1));
-    this.wide.push(new Map());
-    this.fail.push(0);
-    this.outputs.push([]);
-    return this.ascii.length - 1;
-  }
-
-  private child(node: number, unit: number): number {
-    if (unit < 128) return this.ascii[node][unit];
-    return this.wide[node].get(unit) ?? -1;
-  }
-
-  private setChild(node: number, unit: number, next: number): void {
-    if (unit < 128) this.ascii[node][unit] = next;
-    else this.wide[node].set(unit, next);
-  }
-
-  private edges(node: number): [number, number][] {
-    const list: [number, number][] = [];
-    const table = this.ascii[node];
-    for (let unit = 0; unit < 128; unit += 1) if (table[unit] >= 0) list.push([unit, table[unit]]);
-    for (const edge of this.wide[node]) list.push(edge);
-    return list;
-  }
-
-  /** Breadth-first failure links; outputs inherit their failure node's outputs. */
-  private link(): void {
-    const queue: number[] = [];
-    for (const [, child] of this.edges(0)) {
-      this.fail[child] = 0;
-      queue.push(child);
-    }
-    for (let head = 0; head < queue.length; head += 1) {
-      const node = queue[head];
-      for (const [unit, child] of this.edges(node)) {
-        let f = this.fail[node];
-        while (f !== 0 && this.child(f, unit) < 0) f = this.fail[f];
-        const target = this.child(f, unit);
-        this.fail[child] = target >= 0 && target !== child ? target : 0;
-        this.outputs[child] = [...this.outputs[child], ...this.outputs[this.fail[child]]];
-        queue.push(child);
+  /** Failure links and the breadth-first order (every state after its failure state). */
+  link(): { fail: Int32Array; order: number[] } {
+    const fail = new Int32Array(this.children.length);
+    const order = [0];
+    for (let head = 0; head < order.length; head += 1) {
+      const state = order[head];
+      for (const [unit, child] of this.children[state]) {
+        let f = state === 0 ? -1 : fail[state];
+        while (f >= 0 && !this.children[f].has(unit)) f = f === 0 ? -1 : fail[f];
+        fail[child] = f < 0 ? 0 : (this.children[f].get(unit) as number);
+        order.push(child);
       }
     }
+    return { fail, order };
   }
 }

@@ -1,397 +1,349 @@
+import { entityDecode, percentDecode } from './decoders';
+import { FOLD_TABLE } from './fold-table';
+import type { TextPass } from './text-buffer';
+
 /**
- * Canonicalises untrusted text before matching, in linear time, remembering for every
- * output UTF-16 unit which range of the ORIGINAL input produced it, so findings can be
- * reported (and redacted) in the caller's coordinates.
- *
- * Passes: percent-decoding twice (double encoding, %uXXXX, lenient UTF-8 including
- * overlong forms such as %c0%af), HTML entities and JS escapes, then folding (NFKC per
- * character, lower case, invisible characters dropped, whitespace collapsed, no space
- * around `.` / before `(` so `fs . writeFileSync (` reads as `fs.writefilesync(`).
+ * Untrusted text in the canonical form the detector matches, in linear time: percent-decoded
+ * twice (double encoding, %uXXXX, overlong UTF-8), HTML entities and JS escapes decoded, then
+ * folded (NFKC, lower case, look-alikes of separators and operators, invisible characters
+ * dropped, whitespace collapsed, no space around `.` or before `(` so `fs . writeFileSync (`
+ * reads as `fs.writefilesync(`). Every unit can be traced to the range of the ORIGINAL input
+ * that produced it (originStart, originEnd), so findings are reported and redacted in the
+ * caller's coordinates.
  */
 export interface NormalizedText {
-  text: string;
-  /** Original start offset of each normalised unit. */
-  start: Int32Array;
-  /** Original end offset (exclusive) of each normalised unit. */
-  end: Int32Array;
+  units: Uint16Array;
+  length: number;
+  /**
+   * Where units come from in the decoded text: unit `markUnit[j]` from index `markIndex[j]`,
+   * each following unit from the next index, up to the next mark. Most text folds one unit
+   * per character, so marks are few and the fold writes no per-unit origin.
+   */
+  markUnit: Int32Array;
+  markIndex: Int32Array;
+  markCount: number;
+  /** The decoded text, and its origin in the original (null: it is the original). */
+  decoded: TextPass;
   /** Normalised offsets where a collapsed run of whitespace held a line break (ascending). */
-  breaks?: number[];
+  breaks: Int32Array;
+  breakCount: number;
 }
 
-/** Grows a UTF-16 buffer with origin ranges. */
-class Builder {
-  private units: Uint16Array;
-  private starts: Int32Array;
-  private ends: Int32Array;
-  length = 0;
+export interface NormalizeOptions {
+  /** `+` is a space, as in form-encoded values (`1+UNION+SELECT+1`). */
+  plusAsSpace?: boolean;
+}
 
-  constructor(capacity: number) {
-    const size = Math.max(16, capacity);
-    this.units = new Uint16Array(size);
-    this.starts = new Int32Array(size);
-    this.ends = new Int32Array(size);
-  }
+/**
+ * Buffers the fold writes into, kept from one call to the next: a detector scans text after
+ * text, and fresh multi-megabyte arrays for each would cost more than the folding itself. A
+ * result read from a workspace is valid until the workspace is used again.
+ */
+export class NormalizeWorkspace {
+  /** The decoded text's units, copied natively (reading a string per character is slower). */
+  source: Uint16Array = new Uint16Array(0);
+  private sourceBytes: Buffer | undefined;
+  units = new Uint16Array(0);
+  markUnit = new Int32Array(64);
+  markIndex = new Int32Array(64);
+  breaks = new Int32Array(64);
 
-  push(unit: number, start: number, end: number): void {
-    if (this.length === this.units.length) this.grow();
-    this.units[this.length] = unit;
-    this.starts[this.length] = start;
-    this.ends[this.length] = end;
-    this.length += 1;
-  }
-
-  pushCodePoint(cp: number, start: number, end: number): void {
-    if (cp > 0xffff) {
-      const v = cp - 0x10000;
-      this.push(0xd800 + (v >> 10), start, end);
-      this.push(0xdc00 + (v & 0x3ff), start, end);
-    } else {
-      this.push(cp, start, end);
+  /** The units of `text` in `source`. */
+  load(text: string): Uint16Array {
+    if (this.source.length < text.length) {
+      const size = Math.max(text.length, this.source.length * 2, 64);
+      if (NATIVE_COPY) {
+        this.sourceBytes = Buffer.allocUnsafeSlow(size * 2);
+        this.source = new Uint16Array(this.sourceBytes.buffer, this.sourceBytes.byteOffset, size);
+      } else {
+        this.source = new Uint16Array(size);
+      }
     }
+    if (this.sourceBytes) this.sourceBytes.write(text, 0, 'utf16le');
+    else for (let i = 0; i < text.length; i += 1) this.source[i] = text.charCodeAt(i);
+    return this.source;
   }
 
-  lastUnit(): number {
-    return this.length === 0 ? -1 : this.units[this.length - 1];
-  }
-
-  build(): NormalizedText {
-    const units = this.units.subarray(0, this.length);
-    return {
-      text: decoder.decode(units),
-      start: this.starts.subarray(0, this.length),
-      end: this.ends.subarray(0, this.length),
-    };
-  }
-
-  private grow(): void {
-    const size = this.units.length * 2;
-    const units = new Uint16Array(size);
-    units.set(this.units);
-    const starts = new Int32Array(size);
-    starts.set(this.starts);
-    const ends = new Int32Array(size);
-    ends.set(this.ends);
+  /** Room for `size` units, keeping the first `keep`. */
+  reserve(size: number, keep: number): void {
+    if (size <= this.units.length) return;
+    const units = new Uint16Array(Math.max(size, this.units.length * 2));
+    units.set(this.units.subarray(0, keep));
     this.units = units;
-    this.starts = starts;
-    this.ends = ends;
+  }
+
+  /** Room for `size` marks. */
+  reserveMarks(size: number): void {
+    if (size <= this.markUnit.length) return;
+    this.markUnit = grown(this.markUnit, size);
+    this.markIndex = grown(this.markIndex, size);
+  }
+
+  /** Room for `size` line breaks. */
+  reserveBreaks(size: number): void {
+    if (size > this.breaks.length) this.breaks = grown(this.breaks, size);
   }
 }
 
-const decoder = new TextDecoder('utf-16le');
+/** Node's buffers copy a string's units in one native call, on little-endian machines. */
+const NATIVE_COPY =
+  typeof Buffer !== 'undefined' && new Uint16Array(Uint8Array.from([1, 0]).buffer)[0] === 1;
 
-/** A pass's input: origin maps are absent for the untouched original (identity). */
-interface PassInput {
-  text: string;
-  start: Int32Array | null;
-  end: Int32Array | null;
+function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(size, array.length * 2));
+  next.set(array);
+  return next;
 }
 
-const startOf = (input: PassInput, i: number): number => (input.start ? input.start[i] : i);
-const endOf = (input: PassInput, i: number): number => (input.end ? input.end[i] : i + 1);
-
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  const lower = code | 0x20;
-  if (lower >= 97 && lower <= 102) return lower - 87;
-  return -1;
-}
-
-/** Reads `count` hex digits at `at`, or -1. */
-function readHex(text: string, at: number, count: number): number {
-  if (at + count > text.length) return -1;
-  let value = 0;
-  for (let i = 0; i < count; i += 1) {
-    const digit = hexValue(text.charCodeAt(at + i));
-    if (digit < 0) return -1;
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
-function safeCodePoint(cp: number): number {
-  if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0xfffd;
-  return cp;
-}
-
-/** One percent-decoding pass; %XX runs are decoded as lenient UTF-8 (overlong forms kept). */
-function percentDecode(input: PassInput): PassInput {
-  const { text } = input;
-  if (!text.includes('%')) return input;
-  const out = new Builder(text.length);
-  const bytes: number[] = [];
-  const byteStarts: number[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    if (code === 37 /* % */) {
-      if ((text.charCodeAt(i + 1) | 0x20) === 117 /* u */) {
-        const unit = readHex(text, i + 2, 4);
-        if (unit >= 0) {
-          out.push(unit, startOf(input, i), endOf(input, i + 5));
-          i += 6;
-          continue;
-        }
-      }
-      // Collect a run of %XX bytes and decode it as UTF-8.
-      let j = i;
-      bytes.length = 0;
-      byteStarts.length = 0;
-      while (j < text.length && text.charCodeAt(j) === 37) {
-        const value = readHex(text, j + 1, 2);
-        if (value < 0) break;
-        bytes.push(value);
-        byteStarts.push(j);
-        j += 3;
-      }
-      if (bytes.length === 0) {
-        out.push(code, startOf(input, i), endOf(input, i));
-        i += 1;
-        continue;
-      }
-      emitUtf8(bytes, byteStarts, input, out);
-      i = j;
-      continue;
-    }
-    out.push(code, startOf(input, i), endOf(input, i));
-    i += 1;
-  }
-  return out.build();
-}
-
-function continuationCount(lead: number): number {
-  if (lead >= 0xc0 && lead <= 0xdf) return 1;
-  if (lead >= 0xe0 && lead <= 0xef) return 2;
-  if (lead >= 0xf0 && lead <= 0xf7) return 3;
-  return -1;
-}
-
-function emitUtf8(bytes: number[], starts: number[], input: PassInput, out: Builder): void {
-  let k = 0;
-  while (k < bytes.length) {
-    const lead = bytes[k];
-    const from = startOf(input, starts[k]);
-    if (lead < 0x80) {
-      out.push(lead, from, endOf(input, starts[k] + 2));
-      k += 1;
-      continue;
-    }
-    const extra = continuationCount(lead);
-    let valid = extra > 0 && k + extra < bytes.length;
-    for (let c = 1; valid && c <= extra; c += 1) valid = (bytes[k + c] & 0xc0) === 0x80;
-    if (!valid) {
-      // A stray byte: keep it as the Latin-1 character it names.
-      out.push(lead, from, endOf(input, starts[k] + 2));
-      k += 1;
-      continue;
-    }
-    let cp = lead & (0x3f >> extra);
-    for (let c = 1; c <= extra; c += 1) cp = (cp << 6) | (bytes[k + c] & 0x3f);
-    out.pushCodePoint(safeCodePoint(cp), from, endOf(input, starts[k + extra] + 2));
-    k += extra + 1;
-  }
-}
-
-const NAMED_ENTITIES: Record<string, number> = {
-  lt: 60,
-  gt: 62,
-  amp: 38,
-  quot: 34,
-  apos: 39,
-  nbsp: 32,
-  lpar: 40,
-  rpar: 41,
-  colon: 58,
-  sol: 47,
-  bsol: 92,
-  period: 46,
-  comma: 44,
-  semi: 59,
-  equals: 61,
-  grave: 96,
-  tab: 9,
-  newline: 10,
-  excl: 33,
-  num: 35,
-  dollar: 36,
-  percnt: 37,
-  lsqb: 91,
-  rsqb: 93,
-  lcub: 123,
-  rcub: 125,
-  vert: 124,
-  ast: 42,
-  plus: 43,
-  quest: 63,
-  commat: 64,
-};
-const MAX_ENTITY_NAME = 8;
-const MAX_DIGITS = 8;
-
-function isDigitIn(code: number, hex: boolean): boolean {
-  return hex ? hexValue(code) >= 0 : code >= 48 && code <= 57;
-}
-
-/** Decodes `&name;`, `&#NN;`, `&#xHH;` (`;` optional) and `\xHH`, `\uHHHH`, `\u{H…}`. */
-function entityDecode(input: PassInput): PassInput {
-  const { text } = input;
-  if (!text.includes('&') && !text.includes('\\')) return input;
-  const out = new Builder(text.length);
-  let i = 0;
-  while (i < text.length) {
-    const code = text.charCodeAt(i);
-    const decoded =
-      code === 38 ? readEntity(text, i) : code === 92 ? readEscape(text, i) : undefined;
-    if (decoded) {
-      out.pushCodePoint(decoded.cp, startOf(input, i), endOf(input, decoded.next - 1));
-      i = decoded.next;
-      continue;
-    }
-    out.push(code, startOf(input, i), endOf(input, i));
-    i += 1;
-  }
-  return out.build();
-}
-
-function readEntity(text: string, at: number): { cp: number; next: number } | undefined {
-  if (text.charCodeAt(at + 1) === 35 /* # */) {
-    const hex = (text.charCodeAt(at + 2) | 0x20) === 120; /* x */
-    let j = at + (hex ? 3 : 2);
-    const first = j;
-    let value = 0;
-    while (j < text.length && j - first < MAX_DIGITS && isDigitIn(text.charCodeAt(j), hex)) {
-      value = value * (hex ? 16 : 10) + hexValue(text.charCodeAt(j));
-      j += 1;
-    }
-    if (j === first) return undefined;
-    if (text.charCodeAt(j) === 59) j += 1;
-    return { cp: safeCodePoint(value), next: j };
-  }
-  let j = at + 1;
-  while (j < text.length && j - at <= MAX_ENTITY_NAME) {
-    const c = text.charCodeAt(j) | 0x20;
-    if (c < 97 || c > 122) break;
-    j += 1;
-  }
-  const name = text.slice(at + 1, j).toLowerCase();
-  const cp = NAMED_ENTITIES[name];
-  if (cp === undefined) return undefined;
-  if (text.charCodeAt(j) === 59) j += 1;
-  return { cp, next: j };
-}
-
-function readEscape(text: string, at: number): { cp: number; next: number } | undefined {
-  const kind = text.charCodeAt(at + 1);
-  if (kind === 120 /* x */) {
-    const value = readHex(text, at + 2, 2);
-    return value < 0 ? undefined : { cp: value, next: at + 4 };
-  }
-  if (kind !== 117 /* u */) return undefined;
-  if (text.charCodeAt(at + 2) === 123 /* { */) {
-    let j = at + 3;
-    let value = 0;
-    while (j < text.length && j - at - 3 < 6 && hexValue(text.charCodeAt(j)) >= 0) {
-      value = value * 16 + hexValue(text.charCodeAt(j));
-      j += 1;
-    }
-    if (j === at + 3 || text.charCodeAt(j) !== 125) return undefined;
-    return { cp: safeCodePoint(value), next: j + 1 };
-  }
-  const value = readHex(text, at + 2, 4);
-  return value < 0 ? undefined : { cp: value, next: at + 6 };
-}
-
-const foldCache = new Map<number, string>();
-
-function foldCodePoint(cp: number): string {
-  let folded = foldCache.get(cp);
-  if (folded === undefined) {
-    folded = String.fromCodePoint(cp).normalize('NFKC').toLowerCase();
-    if (foldCache.size < 65536) foldCache.set(cp, folded);
-  }
-  return folded;
-}
-
-function isInvisible(cp: number): boolean {
-  return (
-    cp === 0xad ||
-    (cp >= 0x200b && cp <= 0x200f) ||
-    (cp >= 0x2060 && cp <= 0x2064) ||
-    cp === 0xfeff ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2066 && cp <= 0x2069)
-  );
-}
-
-function isSpace(cp: number): boolean {
-  return (
-    cp === 32 ||
-    (cp >= 9 && cp <= 13) ||
-    cp === 0xa0 ||
-    cp === 0x1680 ||
-    (cp >= 0x2000 && cp <= 0x200a) ||
-    cp === 0x2028 ||
-    cp === 0x2029 ||
-    cp === 0x202f ||
-    cp === 0x205f ||
-    cp === 0x3000
-  );
-}
-
+const {
+  entries,
+  expansions,
+  fill,
+  foldCodePoint,
+  UNKNOWN,
+  SPACE,
+  LINE_BREAK,
+  DROP,
+  SLASH,
+  PLUS,
+  HIGH_SURROGATE,
+  MULTI,
+} = FOLD_TABLE;
 const DOT = 46;
 const OPEN_PAREN = 40;
+const STAR = 42;
 
-/** Case, NFKC, invisible characters, whitespace; SQL's empty comment `/ ** /` counts as a space. */
-function fold(input: PassInput): NormalizedText {
-  const { text } = input;
-  const out = new Builder(text.length);
-  const breaks: number[] = [];
-  let spaceAt = -1; // original start of a pending collapsed space
-  let newline = false; // whether that pending whitespace held a line break
-  let i = 0;
-  while (i < text.length) {
-    const cp = text.codePointAt(i) as number;
-    const width = cp > 0xffff ? 2 : 1;
-    const from = startOf(input, i);
-    const to = endOf(input, i + width - 1);
-    if (cp === 47 && text.startsWith('/**/', i)) {
-      if (spaceAt < 0) spaceAt = from;
-      i += 4;
+/** Where a fold stands between two chunks. */
+interface FoldState {
+  /** The decoded text's units (with `length` valid ones). */
+  source: Uint16Array;
+  length: number;
+  plusAsSpace: boolean;
+  /** Units written so far. */
+  n: number;
+  markCount: number;
+  breakCount: number;
+  /** Index (in the decoded text) of a pending collapsed space, or -1. */
+  spaceAt: number;
+  /** Whether that pending whitespace held a line break. */
+  newline: boolean;
+}
+
+/**
+ * Units folded per call: a loop that returns often is optimised like any function, and
+ * short runs of writes stay in the cache (measured: 8 Ki units fold about twice as fast per
+ * unit as 32 Ki or whole texts).
+ */
+const CHUNK = 1 << 13;
+
+/**
+ * Folds the decoded text, chunk by chunk. Before each chunk the workspace makes room for
+ * twice its size, so the loop writes fixed arrays without a bounds check; a chunk stops early
+ * when expansions (ligatures, astral letters) would need more.
+ */
+function fold(
+  input: TextPass,
+  options: NormalizeOptions,
+  workspace: NormalizeWorkspace,
+): NormalizedText {
+  const length = input.text.length;
+  const state: FoldState = {
+    source: workspace.load(input.text),
+    length,
+    plusAsSpace: options.plusAsSpace === true,
+    n: 0,
+    markCount: 1,
+    breakCount: 0,
+    spaceAt: -1,
+    newline: false,
+  };
+  workspace.markUnit[0] = 0;
+  workspace.markIndex[0] = 0;
+  let at = 0;
+  while (at < length) {
+    const size = Math.min(length, at + CHUNK) - at;
+    workspace.reserve(state.n + 2 * size + 64, state.n);
+    workspace.reserveMarks(state.markCount + 2 * size + 4);
+    workspace.reserveBreaks(state.breakCount + size + 1);
+    at = foldChunk(state, workspace, at, at + size);
+  }
+  return {
+    units: workspace.units,
+    length: state.n,
+    markUnit: workspace.markUnit,
+    markIndex: workspace.markIndex,
+    markCount: state.markCount,
+    decoded: input,
+    breaks: workspace.breaks,
+    breakCount: state.breakCount,
+  };
+}
+
+/** Folds [from, to) (a `/**\/` or a surrogate pair may run past); returns where it stopped. */
+function foldChunk(
+  state: FoldState,
+  workspace: NormalizeWorkspace,
+  from: number,
+  to: number,
+): number {
+  const { source, length, plusAsSpace } = state;
+  const { units, markUnit, markIndex, breaks } = workspace;
+  const capacity = units.length;
+  let { n, markCount, breakCount, spaceAt, newline } = state;
+  /** Makes unit `unit` come from index `index`, unless it already does. */
+  const mark = (unit: number, index: number): void => {
+    const last = markCount - 1;
+    if (index - markIndex[last] === unit - markUnit[last]) return;
+    if (markUnit[last] === unit) {
+      markIndex[last] = index;
+      return;
+    }
+    markUnit[markCount] = unit;
+    markIndex[markCount] = index;
+    markCount += 1;
+  };
+  let i = from;
+  while (i < to) {
+    const unit = source[i];
+    let entry = entries[unit];
+    if (entry >= 0 && entry < MULTI && spaceAt < 0) {
+      // The common case: one character, one unit, from the next index (no mark needed).
+      units[n] = entry;
+      n += 1;
+      i += 1;
       continue;
     }
-    if (isSpace(cp) || (cp < 32 && cp !== 9) || cp === 127) {
-      if (spaceAt < 0) spaceAt = from;
-      if (cp === 10 || cp === 13 || cp === 0x2028 || cp === 0x2029) newline = true;
-      i += width;
+    // A character not seen before (UNKNOWN) gets its entry once, then takes its path.
+    if (entry === UNKNOWN) {
+      fill(unit);
       continue;
     }
-    if (isInvisible(cp)) {
-      i += width;
+    if (
+      entry === SPACE ||
+      entry === LINE_BREAK ||
+      (entry === PLUS && plusAsSpace) ||
+      (entry === SLASH &&
+        i + 3 < length &&
+        source[i + 1] === STAR &&
+        source[i + 2] === STAR &&
+        source[i + 3] === 47)
+    ) {
+      // Whitespace, `+` in form-encoded values, and SQL's empty comment `/**/` separate words.
+      if (spaceAt < 0) spaceAt = i;
+      if (entry === LINE_BREAK) newline = true;
+      i += entry === SLASH ? 4 : 1;
       continue;
     }
-    const folded =
-      cp < 128 ? String.fromCharCode(cp >= 65 && cp <= 90 ? cp + 32 : cp) : foldCodePoint(cp);
-    const first = folded.charCodeAt(0);
-    if (spaceAt >= 0) {
-      const last = out.lastUnit();
-      if (last >= 0 && last !== DOT && first !== DOT && first !== OPEN_PAREN) {
-        out.push(32, spaceAt, spaceAt + 1);
+    if (entry === DROP) {
+      i += 1;
+      mark(n, i);
+      continue;
+    }
+    let folded = '';
+    let width = 1;
+    if (entry === SLASH) entry = 47;
+    else if (entry === PLUS) entry = 43;
+    else if (entry >= MULTI) folded = expansions[entry - MULTI];
+    else if (entry === HIGH_SURROGATE) {
+      const low = i + 1 < length ? source[i + 1] : 0;
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        folded = foldCodePoint(((unit - 0xd800) << 10) + (low - 0xdc00) + 0x10000);
+        width = 2;
+        if (folded.length === 0) {
+          i += 2;
+          mark(n, i);
+          continue;
+        }
+      } else {
+        entry = unit;
       }
-      if (newline) breaks.push(out.length);
+    }
+    if (folded.length > 0) {
+      // Room for the expansion and one unit for each unit left in the chunk, else stop here.
+      if (n + folded.length + 1 + (to - i) > capacity) break;
+      entry = folded.charCodeAt(0);
+    }
+    if (spaceAt >= 0) {
+      const last = n === 0 ? -1 : units[n - 1];
+      if (last >= 0 && last !== DOT && entry !== DOT && entry !== OPEN_PAREN) {
+        mark(n, spaceAt);
+        units[n] = 32;
+        n += 1;
+      }
+      if (newline) {
+        breaks[breakCount] = n;
+        breakCount += 1;
+      }
       spaceAt = -1;
       newline = false;
     }
-    for (let k = 0; k < folded.length; k += 1) out.push(folded.charCodeAt(k), from, to);
+    mark(n, i);
+    units[n] = entry;
+    n += 1;
+    for (let k = 1; k < folded.length; k += 1) {
+      mark(n, i);
+      units[n] = folded.charCodeAt(k);
+      n += 1;
+    }
     i += width;
+    mark(n, i);
   }
-  return { ...out.build(), breaks };
+  state.n = n;
+  state.markCount = markCount;
+  state.breakCount = breakCount;
+  state.spaceAt = spaceAt;
+  state.newline = newline;
+  return i;
 }
 
-/** The canonical form the detector matches against. */
-export function normalize(original: string): NormalizedText {
-  let current: PassInput = { text: original, start: null, end: null };
-  current = percentDecode(current);
-  current = percentDecode(current);
-  current = entityDecode(current);
-  current = percentDecode(current);
-  return fold(current);
+/**
+ * The canonical form the detector matches against. Without a workspace the result has arrays
+ * of its own; with one it lives in the workspace's buffers.
+ */
+export function normalize(
+  original: string,
+  options: NormalizeOptions = {},
+  workspace: NormalizeWorkspace = new NormalizeWorkspace(),
+): NormalizedText {
+  // Percent-decoding twice catches double encoding; a pass that decodes nothing would decode
+  // nothing again, so it is not repeated.
+  const source: TextPass = { text: original, start: null, end: null };
+  const once = percentDecode(source);
+  const twice = once === source ? once : percentDecode(once);
+  const entities = entityDecode(twice);
+  const decoded = entities === twice && twice === once ? entities : percentDecode(entities);
+  return fold(decoded, options, workspace);
+}
+
+/** The index in the decoded text that normalised unit `k` comes from. */
+function decodedIndex(text: NormalizedText, k: number): number {
+  let lo = 0;
+  let hi = text.markCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (text.markUnit[mid] <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  return text.markIndex[lo] + (k - text.markUnit[lo]);
+}
+
+/** Where normalised unit `k` starts in the original input. */
+export function originStart(text: NormalizedText, k: number): number {
+  const index = decodedIndex(text, k);
+  const { start } = text.decoded;
+  return start === null ? index : start[index];
+}
+
+/** Where normalised unit `k` ends (exclusive) in the original input. */
+export function originEnd(text: NormalizedText, k: number): number {
+  let index = decodedIndex(text, k);
+  const decoded = text.decoded.text;
+  const unit = decoded.charCodeAt(index);
+  // A character of two units (an astral letter) ends after both.
+  if (unit >= 0xd800 && unit <= 0xdbff) {
+    const low = decoded.charCodeAt(index + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) index += 1;
+  }
+  const { end } = text.decoded;
+  return end === null ? index + 1 : end[index];
 }

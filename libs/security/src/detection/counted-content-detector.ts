@@ -3,14 +3,18 @@ import {
   type Category,
   type Channel,
   type ContentDetectorOptions,
+  type ScanOptions,
   type ScanResult,
 } from '@techsapo/detector';
 import type { Counter } from 'prom-client';
 
-/** techsapo_self_modification_attempts_total{source,type,blocked}: one per scan and category. */
+/** techsapo_self_modification_attempts_total{source,type,blocked}: attempts, per scan and category. */
 export const SELF_MODIFICATION_ATTEMPTS = 'techsapo_self_modification_attempts_total';
 
-/** The service's detector: the library's, with every scan's attempts counted. */
+/**
+ * The service's detector: the library's, with the attempts of every scan counted once per
+ * category (risks and secrets are not attempts). Label values are lower case.
+ */
 export class CountedContentDetector extends ContentDetector {
   constructor(
     private readonly attempts: Counter<string>,
@@ -19,11 +23,11 @@ export class CountedContentDetector extends ContentDetector {
     super(options);
   }
 
-  override scan(text: string, channel: Channel): ScanResult {
-    const result = super.scan(text, channel);
+  override scan(text: string, channel: Channel, options?: ScanOptions): ScanResult {
+    const result = super.scan(text, channel, options);
     const blocked = new Map<Category, boolean>();
     for (const finding of result.findings) {
-      if (finding.category === 'secret') continue;
+      if (finding.kind !== 'attempt') continue;
       blocked.set(
         finding.category,
         (blocked.get(finding.category) ?? false) || finding.action === 'block',

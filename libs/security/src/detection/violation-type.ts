@@ -16,6 +16,8 @@ export function violationTypeOf(finding: Pick<Finding, 'rule' | 'category'>): st
       return 'SELF_MODIFICATION';
     case 'code-execution':
       return 'CODE_EXECUTION_ATTEMPT';
+    case 'template-injection':
+      return 'TEMPLATE_INJECTION_ATTEMPT';
     case 'file-write':
       return 'FILE_WRITE_ATTEMPT';
     case 'prompt-injection':

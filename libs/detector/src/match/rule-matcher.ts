@@ -1,0 +1,468 @@
+import type { NormalizedText } from '../normalize/normalizer';
+import type { HitSink } from './aho-corasick';
+import type {
+  AnchorRef,
+  ChannelAutomaton,
+  CompiledConstraint,
+  CompiledPolicy,
+  CompiledRule,
+  PatternRefs,
+  TokenSpec,
+} from './compiled-policy';
+import { TextRegions, type Region } from './regions';
+import { matchShape } from './shapes';
+import { SpanList } from './span-list';
+import { TOKEN_UNITS } from './token';
+
+// Read once: a module's exports are property lookups, too slow for the per-hit path.
+const { isWordUnit, isPathUnit } = TOKEN_UNITS;
+
+/**
+ * Hits a rule looks at once it has matched: its verdict is known, and the places reported are
+ * capped anyway, so a text that repeats a pattern a million times costs a few thousand checks.
+ * (Not when every match counts: secrets to redact, attempts to look up in a quoted source.)
+ */
+const HITS_AFTER_MATCH = 1024;
+/** How far a search of a constraint's tokens runs ahead of the region that asked for it. */
+const SEARCH_AHEAD = 256;
+/** Limits up to this are caps on reported places; larger ones mean every match counts. */
+const MAX_BOUNDED = 1000;
+const MAX_WORD_EXTENSION = 64;
+
+/** Occurrences of a searched constraint, found only where some region needed them. */
+class SearchedSpans {
+  readonly found = new SpanList();
+  /** The stretch searched so far, [from, to); `to` is -1 before the first search. */
+  from = 0;
+  to = -1;
+
+  restart(at: number): void {
+    this.found.clear();
+    this.from = at;
+    this.to = at;
+  }
+}
+
+/** Where a search's automaton reports: the occurrences whose edges fit go to one list. */
+class SearchSink implements HitSink {
+  matcher!: RuleMatcher;
+  specs!: TokenSpec[][];
+  found!: SpanList;
+
+  hit(pattern: number, end: number): void {
+    for (const token of this.specs[pattern]) this.matcher.record(token, end, this.found);
+  }
+}
+
+/** A rule's state during one scan; reused from scan to scan. */
+export class RuleState {
+  /**
+   * Anchors waiting for their constraints. For a rule whose anchors cluster, an entry spans a
+   * cluster, and `inner` keeps the start of its last anchor and the end of its first.
+   */
+  readonly anchors = new SpanList();
+  readonly inner = new SpanList();
+  /** The rule's matches, in normalised coordinates. */
+  readonly found = new SpanList();
+  /** Per constraint (near then unless): a cursor into its occurrences, and its own search. */
+  readonly cursors: Int32Array;
+  readonly searched: SearchedSpans[];
+  /** How far a shape's scan reached (hits before it cannot start a longer match). */
+  scannedUntil = 0;
+  /** Hits looked at since the rule first matched. */
+  afterMatch = 0;
+
+  constructor(rule: CompiledRule) {
+    this.cursors = new Int32Array(rule.cursorCount);
+    this.searched = Array.from(
+      { length: rule.near.length + rule.unless.length },
+      () => new SearchedSpans(),
+    );
+  }
+
+  reset(): void {
+    this.anchors.clear();
+    this.inner.clear();
+    this.found.clear();
+    this.cursors.fill(0);
+    for (const searched of this.searched) searched.to = -1;
+    this.scannedUntil = 0;
+    this.afterMatch = 0;
+  }
+
+  /** Whether the rule has matched and looked at enough further hits (see HITS_AFTER_MATCH). */
+  done(limit: number): boolean {
+    if (this.found.length === 0) return false;
+    return (
+      this.found.length >= limit || (limit <= MAX_BOUNDED && ++this.afterMatch > HITS_AFTER_MATCH)
+    );
+  }
+}
+
+/**
+ * Runs the compiled policy over a normalised text: one automaton pass records the anchors of
+ * the rules active in this scan and the occurrences of their near tokens (one list per token
+ * set, shared between rules), then each rule with constraints keeps the anchors whose regions
+ * hold a token of every near constraint and none of an unless constraint. Lists are sorted by
+ * end and each anchor looks only inside its bounded regions with cursors that only move
+ * forward, so the whole pass stays linear.
+ */
+export class RuleMatcher implements HitSink {
+  private readonly states: RuleState[];
+  private readonly nearFound: SpanList[];
+  private readonly regions = new TextRegions();
+  private readonly region: Region = { start: 0, end: 0, latestStart: 0, earliestEnd: 0 };
+  private readonly searchSink = new SearchSink();
+  /** The occurrence `satisfied` found last. */
+  private matchStart = 0;
+  private matchEnd = 0;
+  /** The anchor (or cluster) being resolved; see setAnchor. */
+  private anchorStart = 0;
+  private anchorEnd = 0;
+  private lastStart = 0;
+  private firstEnd = 0;
+  private text!: NormalizedText;
+  private lengths!: Int32Array;
+  private patterns!: PatternRefs[];
+  private single!: Int32Array;
+  /** Per rule: 0 when it is not active in this scan, else how many matches to keep. */
+  private limits!: Int32Array;
+
+  constructor(private readonly compiled: CompiledPolicy) {
+    this.states = compiled.rules.map((rule) => new RuleState(rule));
+    this.nearFound = compiled.nearLists.map(() => new SpanList());
+    this.searchSink.matcher = this;
+  }
+
+  /** Records a searched token that ends at `end`, when its edges fit. */
+  record(token: TokenSpec, end: number, found: SpanList): void {
+    const start = end - token.units.length;
+    if (this.edgesFit(token, start, end)) {
+      found.push(start, token.extendWord ? this.wordEnd(end) : end);
+    }
+  }
+
+  /** The states of every rule after matching; valid until the next call. */
+  match(text: NormalizedText, channel: ChannelAutomaton, limits: Int32Array): readonly RuleState[] {
+    this.text = text;
+    this.limits = limits;
+    this.patterns = channel.patterns;
+    this.single = channel.single;
+    this.lengths = channel.automaton.lengths;
+    this.regions.reset(text);
+    for (const list of this.nearFound) list.clear();
+    this.states.forEach((state, index) => {
+      if (limits[index] > 0) state.reset();
+    });
+    channel.automaton.scan(text.units, text.length, this);
+    this.compiled.rules.forEach((rule, index) => {
+      if (limits[index] > 0 && rule.constrained) this.resolve(rule, this.states[index], index);
+    });
+    return this.states;
+  }
+
+  hit(pattern: number, end: number): void {
+    const start = end - this.lengths[pattern];
+    const only = this.single[pattern];
+    if (only >= 0) {
+      this.hitOne(only, this.patterns[pattern].anchors[0].token, start, end);
+      return;
+    }
+    const refs = this.patterns[pattern];
+    const { lists, anchors } = refs;
+    for (let g = 0; g < lists.length; g += 1) {
+      const { token, lists: ids } = lists[g];
+      if (!this.edgesFit(token, start, end)) continue;
+      const stop = token.extendWord ? this.wordEnd(end) : end;
+      for (let l = 0; l < ids.length; l += 1) this.nearFound[ids[l]].push(start, stop);
+    }
+    for (let g = 0; g < anchors.length; g += 1) {
+      const { token, rules } = anchors[g];
+      // -1: not checked yet; the hit's edges and conditions are checked once for the group.
+      let stop = -1;
+      for (let r = 0; r < rules.length; r += 1) {
+        const rule = rules[r];
+        const limit = this.limits[rule];
+        if (limit === 0) continue;
+        const state = this.states[rule];
+        // Hits inside a shape's failed run cannot start a longer match.
+        if (start < state.scannedUntil || state.done(limit)) continue;
+        if (stop === -1) {
+          stop = token.extendWord ? this.wordEnd(end) : end;
+          const fits =
+            this.edgesFit(token, start, end) &&
+            (!token.conditional || this.anchorFits(token, start, stop));
+          if (!fits) break;
+        }
+        this.anchor(this.compiled.rules[rule], state, start, end, stop);
+      }
+    }
+  }
+
+  /** A hit of a pattern that anchors one rule and nothing else (the common case). */
+  private hitOne(rule: number, token: AnchorRef, start: number, end: number): void {
+    const limit = this.limits[rule];
+    if (limit === 0) return;
+    const state = this.states[rule];
+    if (start < state.scannedUntil || (state.found.length > 0 && state.done(limit))) return;
+    if (
+      (token.wordStart || token.pathStart || token.wordEnd || token.pathEnd) &&
+      !this.edgesFit(token, start, end)
+    ) {
+      return;
+    }
+    const stop = token.extendWord ? this.wordEnd(end) : end;
+    const compiled = this.compiled.rules[rule];
+    if (compiled.clusters) {
+      // Most hits of a dense run join the cluster before them.
+      const { anchors } = state;
+      const last = anchors.length - 1;
+      if (last >= 0 && this.joins(compiled.near[0], state, last, start, stop)) {
+        if (stop > anchors.ends[last]) anchors.ends[last] = stop;
+        state.inner.starts[last] = start;
+        return;
+      }
+    }
+    this.anchor(compiled, state, start, end, stop);
+  }
+
+  /** `tokenEnd`: where the token ends; `end`: where the hit ends (past an open-ended word). */
+  private anchor(
+    compiled: CompiledRule,
+    state: RuleState,
+    start: number,
+    tokenEnd: number,
+    end: number,
+  ): void {
+    const { shape } = compiled;
+    if (shape) {
+      // A shape reads on from the token itself (a key's tail follows its prefix).
+      const line = shape.kind === 'sql-concatenation' ? this.regions.lineEnd(tokenEnd) : 0;
+      const shapeEnd = matchShape(shape, this.text, start, tokenEnd, line);
+      state.scannedUntil = Math.abs(shapeEnd);
+      if (shapeEnd > 0) state.found.merge(start, shapeEnd);
+    } else if (compiled.constrained) {
+      const { anchors, inner } = state;
+      const last = anchors.length - 1;
+      if (compiled.clusters && last >= 0 && this.joins(compiled.near[0], state, last, start, end)) {
+        if (end > anchors.ends[last]) anchors.ends[last] = end;
+        inner.starts[last] = start;
+      } else if (compiled.endOnly && last >= 0 && anchors.ends[last] === end) {
+        if (start < anchors.starts[last]) anchors.starts[last] = start;
+      } else {
+        anchors.push(start, end);
+        inner.push(start, end);
+      }
+    } else {
+      state.found.merge(start, end);
+    }
+  }
+
+  /** Whether an anchor's window overlaps (so joins) the window of cluster `c`. */
+  private joins(
+    constraint: CompiledConstraint,
+    state: RuleState,
+    c: number,
+    start: number,
+    end: number,
+  ): boolean {
+    const { window, order } = constraint;
+    if (order === 'after') return end <= state.anchors.ends[c] + window;
+    if (order === 'before') return start - window <= state.inner.starts[c];
+    return start - window <= state.anchors.ends[c] + window;
+  }
+
+  /** Word and path boundaries at both ends of a token found at [start, end). */
+  private edgesFit(token: TokenSpec, start: number, end: number): boolean {
+    const { units, length } = this.text;
+    if (start > 0 && (token.wordStart || token.pathStart)) {
+      const before = units[start - 1];
+      if (token.wordStart && isWordUnit(before)) return false;
+      if (token.pathStart && (isPathUnit(before) || before === 46)) return false;
+    }
+    if (end < length && (token.wordEnd || token.pathEnd)) {
+      const after = units[end];
+      if (token.wordEnd && isWordUnit(after)) return false;
+      if (token.pathEnd) {
+        if (isPathUnit(after)) return false;
+        // `.bak` continues the name; a full stop ending a sentence does not.
+        if (after === 46 && end + 1 < length && isWordUnit(units[end + 1])) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The anchor's own conditions: characters around it, longer tokens it is part of. */
+  private anchorFits(ref: AnchorRef, start: number, stop: number): boolean {
+    const { units, length } = this.text;
+    if (ref.notPrecededBy.length > 0 && start > 0 && ref.notPrecededBy.includes(units[start - 1])) {
+      return false;
+    }
+    if (ref.notFollowedBy.length > 0 && stop < length && ref.notFollowedBy.includes(units[stop])) {
+      return false;
+    }
+    for (const longer of ref.except) {
+      const from = start - longer.offset;
+      if (from < 0 || from + longer.units.length > length) continue;
+      let k = 0;
+      while (k < longer.units.length && units[from + k] === longer.units[k]) k += 1;
+      if (k === longer.units.length) return false;
+    }
+    return true;
+  }
+
+  private wordEnd(from: number): number {
+    const { units, length } = this.text;
+    let end = from;
+    const limit = Math.min(length, from + MAX_WORD_EXTENSION);
+    while (end < limit && isWordUnit(units[end])) end += 1;
+    return end;
+  }
+
+  /** Keeps the anchors whose regions satisfy every near constraint and no unless constraint. */
+  private resolve(rule: CompiledRule, state: RuleState, index: number): void {
+    const limit = this.limits[index];
+    const { anchors, found } = state;
+    const nearCount = rule.near.length;
+    for (let a = 0; a < anchors.length && !state.done(limit); a += 1) {
+      const start = anchors.starts[a];
+      const end = anchors.ends[a];
+      // An anchor inside the last match could only merge into it.
+      const last = found.length - 1;
+      if (last >= 0 && start >= found.starts[last] && end <= found.ends[last]) continue;
+      this.setAnchor(start, end, state.inner.starts[a], state.inner.ends[a]);
+      let from = start;
+      let to = end;
+      let kept = true;
+      for (let c = 0; c < nearCount && kept; c += 1) {
+        kept = this.satisfied(rule, rule.near[c], state, c);
+        from = Math.min(from, this.matchStart);
+        to = Math.max(to, this.matchEnd);
+      }
+      for (let c = 0; c < rule.unless.length && kept; c += 1) {
+        if (this.satisfied(rule, rule.unless[c], state, nearCount + c)) kept = false;
+      }
+      if (kept) found.merge(from, to);
+    }
+  }
+
+  /**
+   * The anchor (or cluster) whose regions the next checks use: [start, end), the start of its
+   * last anchor and the end of its first (the same as start and end for one anchor).
+   */
+  private setAnchor(start: number, end: number, lastStart: number, firstEnd: number): void {
+    this.anchorStart = start;
+    this.anchorEnd = end;
+    this.lastStart = lastStart;
+    this.firstEnd = firstEnd;
+  }
+
+  /**
+   * Whether an occurrence of the constraint's tokens lies in its region around the hit (then
+   * `matchStart`/`matchEnd` hold it).
+   */
+  private satisfied(
+    rule: CompiledRule,
+    constraint: CompiledConstraint,
+    state: RuleState,
+    slot: number,
+  ): boolean {
+    if (!this.regionOf(constraint)) return false;
+    const cursor = rule.cursorBase[slot];
+    if (constraint.search) {
+      const searched = state.searched[slot];
+      this.search(constraint, searched, state, cursor);
+      return this.inside(constraint, searched.found, state, cursor);
+    }
+    const { lists } = constraint;
+    for (let l = 0; l < lists.length; l += 1) {
+      if (this.inside(constraint, this.nearFound[lists[l]], state, cursor + l)) return true;
+    }
+    return false;
+  }
+
+  /** Whether an occurrence in `spans` lies inside the current region (sets matchStart/End). */
+  private inside(
+    constraint: CompiledConstraint,
+    spans: SpanList,
+    state: RuleState,
+    cursorIndex: number,
+  ): boolean {
+    const { region } = this;
+    // The cursor rests on the first occurrence that ends inside or after the region; regions
+    // of successive anchors move forward, up to an anchor's length back.
+    let cursor = state.cursors[cursorIndex];
+    while (cursor > 0 && spans.ends[cursor - 1] > region.start) cursor -= 1;
+    while (cursor < spans.length && spans.ends[cursor] <= region.start) cursor += 1;
+    state.cursors[cursorIndex] = cursor;
+    for (let k = cursor; k < spans.length; k += 1) {
+      const spanStart = spans.starts[k];
+      const spanEnd = spans.ends[k];
+      if (spanEnd - constraint.maxLength > region.end) break;
+      if (spanStart < region.start || spanEnd > region.end) continue;
+      if (spanStart <= region.latestStart && spanEnd >= region.earliestEnd) {
+        this.matchStart = spanStart;
+        this.matchEnd = spanEnd;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records a searched constraint's occurrences in the current region not searched yet. */
+  private search(
+    constraint: CompiledConstraint,
+    searched: SearchedSpans,
+    state: RuleState,
+    cursor: number,
+  ): void {
+    const { start } = this.region;
+    let to = this.region.end;
+    // One searched stretch per constraint: a region before it, or past it, starts a new one
+    // (nothing was searched there); a region that runs on from it extends it, a little further
+    // ahead, so hits close together do not each start a search of a few characters.
+    if (searched.to < 0 || start < searched.from || start > searched.to) {
+      searched.restart(start);
+      state.cursors[cursor] = 0;
+    } else if (to <= searched.to) {
+      return;
+    } else {
+      to = Math.min(this.text.length, Math.max(to, searched.to + SEARCH_AHEAD));
+    }
+    const tokens = constraint.search;
+    if (!tokens) return;
+    // Start a token's length early, so a token across the old end is found once.
+    const from = Math.max(searched.from, searched.to - constraint.maxLength + 1);
+    const sink = this.searchSink;
+    sink.specs = tokens.specs;
+    sink.found = searched.found;
+    tokens.automaton.scanRange(this.text.units, from, to, searched.to, sink);
+    searched.to = to;
+  }
+
+  /**
+   * The region of a constraint around the current anchor: for a cluster, the union of its
+   * anchors' windows (from its first anchor's end, or its start, to its last anchor's start,
+   * or its end).
+   */
+  private regionOf(constraint: CompiledConstraint): boolean {
+    const { region, regions, anchorStart: start, anchorEnd: end } = this;
+    if (constraint.scope === 'call') return regions.callArguments(end, constraint.window, region);
+    if (constraint.scope === 'line') {
+      regions.commandLine(end, constraint.window, region);
+      return true;
+    }
+    const { window, maxLength, order } = constraint;
+    region.start = order === 'after' ? this.firstEnd : start - window - maxLength;
+    region.end = order === 'before' ? this.lastStart : end + window + maxLength;
+    region.latestStart = order === 'before' ? this.lastStart : end + window;
+    region.earliestEnd = order === 'after' ? this.firstEnd : start - window;
+    if (constraint.sameLine) {
+      region.start = Math.max(region.start, regions.lineStart(start));
+      region.end = Math.min(region.end, regions.lineEnd(start));
+    }
+    if (region.start < 0) region.start = 0;
+    if (region.end > this.text.length) region.end = this.text.length;
+    return region.start < region.end;
+  }
+}
