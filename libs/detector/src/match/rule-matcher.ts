@@ -400,6 +400,8 @@ export class RuleMatcher implements HitSink {
       const spanEnd = spans.ends[k];
       if (spanEnd - constraint.maxLength > region.end) break;
       if (spanStart < region.start || spanEnd > region.end) continue;
+      // A near token is another word than the anchor: it may not overlap it.
+      if (spanEnd > this.anchorStart && spanStart < this.anchorEnd) continue;
       if (spanStart <= region.latestStart && spanEnd >= region.earliestEnd) {
         this.matchStart = spanStart;
         this.matchEnd = spanEnd;
