@@ -119,6 +119,10 @@ describe('ContentDetector: target-aware self-modification', () => {
       'the security state in Redis',
       "redis-cli --scan --pattern 'gw1:blocks:*' | xargs redis-cli del",
     ],
+    [
+      'the security state, the verb between two of its keys',
+      "await client.get('gw1:config'); await client.del('gw1:sessions');",
+    ],
     ['the running program file', 'fs.appendFileSync(__filename, hook);'],
     ['the build output', "fs.writeFileSync('dist/apps/api/src/main.js', patched);"],
     ['remote code into the process', 'eval(await (await fetch(url)).text())'],

@@ -1,4 +1,4 @@
-import { originEnd, originStart, type NormalizedText } from '../normalize/normalizer';
+import type { NormalizedText } from '../normalize/normalizer';
 
 const SLASH = 47;
 const BACKSLASH = 92;
@@ -20,20 +20,12 @@ const isSchemeUnit = (unit: number): boolean =>
 export function repositoryPathProblem(original: string, text: NormalizedText): string | undefined {
   const { units, length } = text;
   if (length === 0) return undefined;
-  const decoded = text.decoded.text;
-  for (let i = 0; i < decoded.length; i += 1) {
-    const c = decoded.charCodeAt(i);
+  const { decoded, decodedUnits } = text;
+  for (let i = 0; i < decoded.text.length; i += 1) {
+    const c = decodedUnits[i];
     if (c < 32 || c === 127) return 'control characters';
   }
-  for (let i = 0; i < length; i += 1) {
-    const unit = units[i];
-    if (unit !== DOT && !isSeparator(unit)) continue;
-    // Each dot and separator must be that very character in the input.
-    const from = originStart(text, i);
-    if (originEnd(text, i) - from !== 1 || original.charCodeAt(from) !== unit) {
-      return 'an encoded or look-alike separator';
-    }
-  }
+  if (!ownDotsAndSeparators(original, text)) return 'an encoded or look-alike separator';
   const first = units[0];
   if (isSeparator(first) || first === 126 /* ~ */) return 'an absolute path';
   let k = 0;
@@ -60,4 +52,30 @@ export function repositoryPathProblem(original: string, text: NormalizedText): s
     segmentStart = i + 1;
   }
   return undefined;
+}
+
+/**
+ * Whether each dot and separator of the normalised text is that very character in the input
+ * (not decoded, not folded from a look-alike). Units map to decoded characters in runs
+ * between marks, walked in order, so the check stays linear.
+ */
+function ownDotsAndSeparators(original: string, text: NormalizedText): boolean {
+  const { units, length, markUnit, markIndex, markCount, decoded, decodedUnits } = text;
+  const { start: starts, end: ends } = decoded;
+  for (let j = 0; j < markCount; j += 1) {
+    const to = j + 1 < markCount ? markUnit[j + 1] : length;
+    const shift = markIndex[j] - markUnit[j];
+    for (let i = markUnit[j]; i < to; i += 1) {
+      const unit = units[i];
+      if (unit !== DOT && !isSeparator(unit)) continue;
+      const at = i + shift;
+      if (starts === null || ends === null) {
+        // Nothing was decoded: the decoded character is the input's own.
+        if (decodedUnits[at] !== unit) return false;
+      } else if (ends[at] - starts[at] !== 1 || original.charCodeAt(starts[at]) !== unit) {
+        return false;
+      }
+    }
+  }
+  return true;
 }

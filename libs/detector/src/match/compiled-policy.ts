@@ -9,9 +9,19 @@ import { AhoCorasick } from './aho-corasick';
 import { shapeOf, type Shape } from './shapes';
 import { parseToken, type Token } from './token';
 
-/** A token compiled for matching: its units and what may sit beside it. */
+/**
+ * A token compiled for matching: its units, what may sit beside it and, for an anchor, its
+ * rule's conditions. Near and anchor tokens have the same fields, so the code that runs per
+ * hit sees objects of one shape.
+ */
 export interface TokenSpec extends Omit<Token, 'text'> {
   units: Uint16Array;
+  /** Longer tokens this hit may be part of, with the hit's offset in them (`.env` in `process.env`). */
+  except: { units: Uint16Array; offset: number }[];
+  notFollowedBy: number[];
+  notPrecededBy: number[];
+  /** Whether any of the three above applies (most anchors have none). */
+  conditional: boolean;
 }
 
 /** The tokens of a constraint looked for around hits only: an automaton of their own. */
@@ -33,18 +43,7 @@ export interface CompiledConstraint {
    * automaton pass, or (`search`) a search of the regions around the rule's hits.
    */
   lists: number[];
-  search?: SearchTokens;
-}
-
-/** One anchor token of a rule. */
-export interface AnchorRef extends TokenSpec {
-  rule: number;
-  /** Longer tokens this hit may be part of, with the hit's offset in them (`.env` in `process.env`). */
-  except: { units: Uint16Array; offset: number }[];
-  notFollowedBy: number[];
-  notPrecededBy: number[];
-  /** Whether any of the three above applies (most anchors have none). */
-  conditional: boolean;
+  search: SearchTokens | undefined;
 }
 
 export interface CompiledRule {
@@ -54,7 +53,7 @@ export interface CompiledRule {
    * reading one from the rule itself is a slow, many-shaped property access per hit.
    */
   shape: Shape | undefined;
-  anchors: AnchorRef[];
+  anchors: TokenSpec[];
   near: CompiledConstraint[];
   unless: CompiledConstraint[];
   /** Whether anchors wait for their constraints to be checked. */
@@ -84,7 +83,7 @@ export interface NearList {
 
 /** Rules anchored by one pattern with the same edges and conditions: checked once per hit. */
 export interface AnchorGroup {
-  token: AnchorRef;
+  token: TokenSpec;
   rules: number[];
 }
 
@@ -108,15 +107,30 @@ export interface ChannelAutomaton {
 
 const codes = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
 
-function spec(token: Token): TokenSpec {
-  const { text, ...edges } = token;
-  return { ...edges, units: Uint16Array.from(codes(text)) };
+type Conditions = Pick<TokenSpec, 'except' | 'notFollowedBy' | 'notPrecededBy'>;
+
+const NO_CONDITIONS: Conditions = { except: [], notFollowedBy: [], notPrecededBy: [] };
+
+function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
+  const { except, notFollowedBy, notPrecededBy } = conditions;
+  return {
+    wordStart: token.wordStart,
+    wordEnd: token.wordEnd,
+    pathStart: token.pathStart,
+    pathEnd: token.pathEnd,
+    extendWord: token.extendWord,
+    units: Uint16Array.from(codes(token.text)),
+    except,
+    notFollowedBy,
+    notPrecededBy,
+    conditional: except.length + notFollowedBy.length + notPrecededBy.length > 0,
+  };
 }
 
 const textOf = (token: TokenSpec): string => String.fromCharCode(...token.units);
 
 /** What makes two anchors of the same text accept the same hits. */
-const anchorKey = (a: AnchorRef): string =>
+const anchorKey = (a: TokenSpec): string =>
   JSON.stringify([
     a.wordStart,
     a.wordEnd,
@@ -162,7 +176,7 @@ export class CompiledPolicy {
     };
     const constraint = (c: RuleConstraint): CompiledConstraint => {
       const paths = c.paths === true;
-      const tokens = expand(c.tokens, paths).map(spec);
+      const tokens = expand(c.tokens, paths).map((token) => spec(token));
       const compiled: CompiledConstraint = {
         window: c.window,
         order: c.order ?? 'either',
@@ -170,6 +184,7 @@ export class CompiledPolicy {
         sameLine: c.sameLine === true,
         maxLength: tokens.reduce((max, t) => Math.max(max, t.units.length), 0),
         lists: [],
+        search: undefined,
       };
       if (c.search) {
         const texts = new Map<string, TokenSpec[]>();
@@ -185,22 +200,25 @@ export class CompiledPolicy {
       }
       const inline = c.tokens.filter((t): t is string => typeof t === 'string');
       if (inline.length > 0) {
-        const specs = expand(inline, paths).map(spec);
+        const specs = expand(inline, paths).map((token) => spec(token));
         compiled.lists.push(listOf(`inline:${paths}:${JSON.stringify(inline)}`, specs));
       }
       for (const t of c.tokens) {
         if (typeof t === 'string') continue;
         const setPaths = paths || policy.sets[t.set]?.paths === true;
-        compiled.lists.push(listOf(`set:${setPaths}:${t.set}`, expand([t], paths).map(spec)));
+        compiled.lists.push(
+          listOf(
+            `set:${setPaths}:${t.set}`,
+            expand([t], paths).map((token) => spec(token)),
+          ),
+        );
       }
       return compiled;
     };
-    this.rules = policy.rules.map((rule, index) => {
+    this.rules = policy.rules.map((rule) => {
       const except = (rule.except ?? []).map((raw) => parseToken(raw, false).text);
-      const anchors = expand(rule.tokens, rule.paths === true)
-        .map((token) => ({
-          ...spec(token),
-          rule: index,
+      const anchors = expand(rule.tokens, rule.paths === true).map((token) =>
+        spec(token, {
           except: except
             .filter((longer) => longer.includes(token.text))
             .map((longer) => ({
@@ -209,12 +227,8 @@ export class CompiledPolicy {
             })),
           notFollowedBy: codes(rule.notFollowedBy ?? ''),
           notPrecededBy: codes(rule.notPrecededBy ?? ''),
-        }))
-        .map((anchor) => ({
-          ...anchor,
-          conditional:
-            anchor.except.length + anchor.notFollowedBy.length + anchor.notPrecededBy.length > 0,
-        }));
+        }),
+      );
       const near = (rule.near ?? []).map(constraint);
       const unless = (rule.unless ?? []).map(constraint);
       const cursorBase: number[] = [];

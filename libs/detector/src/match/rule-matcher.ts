@@ -1,7 +1,6 @@
 import type { NormalizedText } from '../normalize/normalizer';
 import type { HitSink } from './aho-corasick';
 import type {
-  AnchorRef,
   ChannelAutomaton,
   CompiledConstraint,
   CompiledPolicy,
@@ -25,6 +24,12 @@ const { isWordUnit, isPathUnit } = TOKEN_UNITS;
 const HITS_AFTER_MATCH = 1024;
 /** How far a search of a constraint's tokens runs ahead of the region that asked for it. */
 const SEARCH_AHEAD = 256;
+/**
+ * The first stretch of a region searched before its occurrences are checked; each further
+ * stretch is twice as long. A cluster of many hits has a long region, and the first
+ * occurrence that fits ends the search.
+ */
+const SEARCH_STEP = 4096;
 /** Limits up to this are caps on reported places; larger ones mean every match counts. */
 const MAX_BOUNDED = 1000;
 const MAX_WORD_EXTENSION = 64;
@@ -40,17 +45,6 @@ class SearchedSpans {
     this.found.clear();
     this.from = at;
     this.to = at;
-  }
-}
-
-/** Where a search's automaton reports: the occurrences whose edges fit go to one list. */
-class SearchSink implements HitSink {
-  matcher!: RuleMatcher;
-  specs!: TokenSpec[][];
-  found!: SpanList;
-
-  hit(pattern: number, end: number): void {
-    for (const token of this.specs[pattern]) this.matcher.record(token, end, this.found);
   }
 }
 
@@ -112,7 +106,13 @@ export class RuleMatcher implements HitSink {
   private readonly nearFound: SpanList[];
   private readonly regions = new TextRegions();
   private readonly region: Region = { start: 0, end: 0, latestStart: 0, earliestEnd: 0 };
-  private readonly searchSink = new SearchSink();
+  /**
+   * While a constraint's own automaton searches a region, its tokens and where their
+   * occurrences go (else null). The matcher is the one sink of every automaton, so the scan
+   * loop calls one method of one class and stays fast.
+   */
+  private searchSpecs: TokenSpec[][] | null = null;
+  private searchFound!: SpanList;
   /** The occurrence `satisfied` found last. */
   private matchStart = 0;
   private matchEnd = 0;
@@ -131,15 +131,6 @@ export class RuleMatcher implements HitSink {
   constructor(private readonly compiled: CompiledPolicy) {
     this.states = compiled.rules.map((rule) => new RuleState(rule));
     this.nearFound = compiled.nearLists.map(() => new SpanList());
-    this.searchSink.matcher = this;
-  }
-
-  /** Records a searched token that ends at `end`, when its edges fit. */
-  record(token: TokenSpec, end: number, found: SpanList): void {
-    const start = end - token.units.length;
-    if (this.edgesFit(token, start, end)) {
-      found.push(start, token.extendWord ? this.wordEnd(end) : end);
-    }
   }
 
   /** The states of every rule after matching; valid until the next call. */
@@ -150,6 +141,7 @@ export class RuleMatcher implements HitSink {
     this.single = channel.single;
     this.lengths = channel.automaton.lengths;
     this.regions.reset(text);
+    this.searchSpecs = null;
     for (const list of this.nearFound) list.clear();
     this.states.forEach((state, index) => {
       if (limits[index] > 0) state.reset();
@@ -162,6 +154,10 @@ export class RuleMatcher implements HitSink {
   }
 
   hit(pattern: number, end: number): void {
+    if (this.searchSpecs !== null) {
+      this.searched(this.searchSpecs[pattern], end);
+      return;
+    }
     const start = end - this.lengths[pattern];
     const only = this.single[pattern];
     if (only >= 0) {
@@ -199,8 +195,18 @@ export class RuleMatcher implements HitSink {
     }
   }
 
+  /** Records the searched tokens that end at `end` and whose edges fit. */
+  private searched(tokens: TokenSpec[], end: number): void {
+    for (const token of tokens) {
+      const start = end - token.units.length;
+      if (this.edgesFit(token, start, end)) {
+        this.searchFound.push(start, token.extendWord ? this.wordEnd(end) : end);
+      }
+    }
+  }
+
   /** A hit of a pattern that anchors one rule and nothing else (the common case). */
-  private hitOne(rule: number, token: AnchorRef, start: number, end: number): void {
+  private hitOne(rule: number, token: TokenSpec, start: number, end: number): void {
     const limit = this.limits[rule];
     if (limit === 0) return;
     const state = this.states[rule];
@@ -293,7 +299,7 @@ export class RuleMatcher implements HitSink {
   }
 
   /** The anchor's own conditions: characters around it, longer tokens it is part of. */
-  private anchorFits(ref: AnchorRef, start: number, stop: number): boolean {
+  private anchorFits(ref: TokenSpec, start: number, stop: number): boolean {
     const { units, length } = this.text;
     if (ref.notPrecededBy.length > 0 && start > 0 && ref.notPrecededBy.includes(units[start - 1])) {
       return false;
@@ -371,8 +377,16 @@ export class RuleMatcher implements HitSink {
     const cursor = rule.cursorBase[slot];
     if (constraint.search) {
       const searched = state.searched[slot];
-      this.search(constraint, searched, state, cursor);
-      return this.inside(constraint, searched.found, state, cursor);
+      const { end } = this.region;
+      let step = SEARCH_STEP;
+      let until = Math.min(end, this.region.start + step);
+      for (;;) {
+        this.search(constraint, searched, state, cursor, until);
+        if (this.inside(constraint, searched.found, state, cursor)) return true;
+        if (until >= end) return false;
+        step *= 2;
+        until = Math.min(end, until + step);
+      }
     }
     const { lists } = constraint;
     for (let l = 0; l < lists.length; l += 1) {
@@ -400,8 +414,10 @@ export class RuleMatcher implements HitSink {
       const spanEnd = spans.ends[k];
       if (spanEnd - constraint.maxLength > region.end) break;
       if (spanStart < region.start || spanEnd > region.end) continue;
-      // A near token is another word than the anchor: it may not overlap it.
-      if (spanEnd > this.anchorStart && spanStart < this.anchorEnd) continue;
+      // A near token is another word than the anchor: it may not overlap it (for a cluster,
+      // its first or its last anchor; tokens between them are near both).
+      if (spanEnd > this.anchorStart && spanStart < this.firstEnd) continue;
+      if (spanEnd > this.lastStart && spanStart < this.anchorEnd) continue;
       if (spanStart <= region.latestStart && spanEnd >= region.earliestEnd) {
         this.matchStart = spanStart;
         this.matchEnd = spanEnd;
@@ -411,15 +427,19 @@ export class RuleMatcher implements HitSink {
     return false;
   }
 
-  /** Records a searched constraint's occurrences in the current region not searched yet. */
+  /**
+   * Records a searched constraint's occurrences in the current region, up to `until`, that
+   * were not searched yet.
+   */
   private search(
     constraint: CompiledConstraint,
     searched: SearchedSpans,
     state: RuleState,
     cursor: number,
+    until: number,
   ): void {
     const { start } = this.region;
-    let to = this.region.end;
+    let to = until;
     // One searched stretch per constraint: a region before it, or past it, starts a new one
     // (nothing was searched there); a region that runs on from it extends it, a little further
     // ahead, so hits close together do not each start a search of a few characters.
@@ -435,10 +455,10 @@ export class RuleMatcher implements HitSink {
     if (!tokens) return;
     // Start a token's length early, so a token across the old end is found once.
     const from = Math.max(searched.from, searched.to - constraint.maxLength + 1);
-    const sink = this.searchSink;
-    sink.specs = tokens.specs;
-    sink.found = searched.found;
-    tokens.automaton.scanRange(this.text.units, from, to, searched.to, sink);
+    this.searchSpecs = tokens.specs;
+    this.searchFound = searched.found;
+    tokens.automaton.scanRange(this.text.units, from, to, searched.to, this);
+    this.searchSpecs = null;
     searched.to = to;
   }
 

@@ -8,18 +8,35 @@ import { TextBuilder, type TextPass } from './text-buffer';
  * with markers that decode nothing (`50% off`, `a & b`), is returned as it is.
  */
 
-/** A decoded sequence: the code point and where the text goes on. */
+/**
+ * Where a decoder puts what it read: the code point and where the text goes on. One object
+ * serves every read (a dense run of escapes would otherwise allocate one per sequence).
+ */
 interface Decoded {
   cp: number;
   next: number;
 }
 
-type Decoder = (text: string, at: number) => Decoded | undefined;
+/** Reads a sequence at `at` into `out`; false when nothing decodes there. */
+type Decoder = (text: string, at: number, out: Decoded) => boolean;
+
+/**
+ * The two builders decoding passes write into, kept from text to text: a pass reads the
+ * text one of them holds and writes the other.
+ */
+export class DecodeBuffers {
+  private readonly first = new TextBuilder();
+  private readonly second = new TextBuilder();
+
+  /** A builder that does not hold `input`, reset for a text of its size. */
+  builderFor(input: TextPass): TextBuilder {
+    const builder = this.first.holds(input) ? this.second : this.first;
+    builder.reset(input.text.length);
+    return builder;
+  }
+}
 
 const PERCENT = 37;
-
-const startOf = (pass: TextPass, i: number): number => (pass.start ? pass.start[i] : i);
-const endOf = (pass: TextPass, i: number): number => (pass.end ? pass.end[i] : i + 1);
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
@@ -38,6 +55,12 @@ function readHex(text: string, at: number, count: number): number {
     value = value * 16 + digit;
   }
   return value;
+}
+
+function found(out: Decoded, cp: number, next: number): true {
+  out.cp = cp;
+  out.next = next;
+  return true;
 }
 
 function safeCodePoint(cp: number): number {
@@ -73,33 +96,57 @@ class Markers {
   }
 }
 
-/** Copies units [from, to) of the input as they are. */
-function copy(input: TextPass, from: number, to: number, out: TextBuilder): void {
-  out.reserve(to - from);
-  for (let i = from; i < to; i += 1)
-    out.push(input.text.charCodeAt(i), startOf(input, i), endOf(input, i));
-}
-
-/** Decodes every decodable sequence that starts at one of `markers`. */
-function decodePass(input: TextPass, markers: string, decodeAt: Decoder): TextPass {
-  const { text } = input;
+/**
+ * Decodes every decodable sequence that starts at one of `markers`. Up to the first sequence
+ * that decodes the text is only searched; from there one loop reads each unit once and
+ * writes the decoded text with its origins.
+ */
+function decodePass(
+  input: TextPass,
+  markers: string,
+  decodeAt: Decoder,
+  buffers: DecodeBuffers,
+): TextPass {
+  const { text, start, end } = input;
   const positions = new Markers(text, markers);
-  let out: TextBuilder | undefined;
-  let copied = 0;
-  for (let at = positions.from(0); at >= 0;) {
-    const decoded = decodeAt(text, at);
-    if (!decoded) {
-      at = positions.from(at + 1);
-      continue;
+  const decoded: Decoded = { cp: 0, next: 0 };
+  let at = positions.from(0);
+  while (at >= 0 && !decodeAt(text, at, decoded)) at = positions.from(at + 1);
+  if (at < 0) return input;
+  const out = buffers.builderFor(input);
+  out.copy(input, 0, at);
+  // Every sequence is longer than what it decodes to (`%XX` is one unit, an astral character
+  // takes at least 7), so the output fits in the input's length the builder was reset to.
+  const { units, starts, ends } = out;
+  const isMarker = new Uint8Array(128);
+  for (let m = 0; m < markers.length; m += 1) isMarker[markers.charCodeAt(m)] = 1;
+  let n = out.length;
+  for (let i = at; i < text.length;) {
+    const unit = text.charCodeAt(i);
+    if (unit < 128 && isMarker[unit] === 1 && decodeAt(text, i, decoded)) {
+      const from = start === null ? i : start[i];
+      const to = end === null ? decoded.next : end[decoded.next - 1];
+      const { cp } = decoded;
+      if (cp > 0xffff) {
+        units[n] = 0xd800 + ((cp - 0x10000) >> 10);
+        starts[n] = from;
+        ends[n] = to;
+        n += 1;
+      }
+      units[n] = cp > 0xffff ? 0xdc00 + ((cp - 0x10000) & 0x3ff) : cp;
+      starts[n] = from;
+      ends[n] = to;
+      n += 1;
+      i = decoded.next;
+    } else {
+      units[n] = unit;
+      starts[n] = start === null ? i : start[i];
+      ends[n] = end === null ? i + 1 : end[i];
+      n += 1;
+      i += 1;
     }
-    out ??= new TextBuilder(text.length);
-    copy(input, copied, at, out);
-    out.pushCodePoint(decoded.cp, startOf(input, at), endOf(input, decoded.next - 1));
-    copied = decoded.next;
-    at = positions.from(decoded.next);
   }
-  if (!out) return input;
-  copy(input, copied, text.length, out);
+  out.length = n;
   return out.pass();
 }
 
@@ -111,29 +158,27 @@ function continuationCount(lead: number): number {
 }
 
 /** `%uXXXX`, or a %XX run read as UTF-8 (a stray byte is the Latin-1 character it names). */
-function readPercent(text: string, at: number): Decoded | undefined {
+function readPercent(text: string, at: number, out: Decoded): boolean {
   if ((text.charCodeAt(at + 1) | 0x20) === 117 /* u */) {
     const unit = readHex(text, at + 2, 4);
-    if (unit >= 0) return { cp: unit, next: at + 6 };
+    if (unit >= 0) return found(out, unit, at + 6);
   }
   const lead = readHex(text, at + 1, 2);
-  if (lead < 0) return undefined;
+  if (lead < 0) return false;
   const extra = continuationCount(lead);
   let cp = lead & (0x3f >> Math.max(0, extra));
   for (let c = 1; c <= extra; c += 1) {
     const position = at + 3 * c;
     const value = text.charCodeAt(position) === PERCENT ? readHex(text, position + 1, 2) : -1;
-    if (value < 0 || (value & 0xc0) !== 0x80) return { cp: lead, next: at + 3 };
+    if (value < 0 || (value & 0xc0) !== 0x80) return found(out, lead, at + 3);
     cp = (cp << 6) | (value & 0x3f);
   }
-  return extra > 0
-    ? { cp: safeCodePoint(cp), next: at + 3 * (extra + 1) }
-    : { cp: lead, next: at + 3 };
+  return extra > 0 ? found(out, safeCodePoint(cp), at + 3 * (extra + 1)) : found(out, lead, at + 3);
 }
 
 /** One percent-decoding pass. */
-export function percentDecode(input: TextPass): TextPass {
-  return decodePass(input, '%', readPercent);
+export function percentDecode(input: TextPass, buffers: DecodeBuffers): TextPass {
+  return decodePass(input, '%', readPercent, buffers);
 }
 
 const NAMED_ENTITIES: Record<string, number> = {
@@ -172,7 +217,7 @@ const NAMED_ENTITIES: Record<string, number> = {
 const MAX_ENTITY_NAME = 8;
 const MAX_DIGITS = 8;
 
-function readEntity(text: string, at: number): Decoded | undefined {
+function readEntity(text: string, at: number, out: Decoded): boolean {
   const length = text.length;
   if (text.charCodeAt(at + 1) === 35 /* # */) {
     const hex = (text.charCodeAt(at + 2) | 0x20) === 120; /* x */
@@ -185,9 +230,9 @@ function readEntity(text: string, at: number): Decoded | undefined {
       value = value * (hex ? 16 : 10) + digit;
       j += 1;
     }
-    if (j === first) return undefined;
+    if (j === first) return false;
     if (text.charCodeAt(j) === 59) j += 1;
-    return { cp: safeCodePoint(value), next: j };
+    return found(out, safeCodePoint(value), j);
   }
   let j = at + 1;
   while (j < length && j - at <= MAX_ENTITY_NAME) {
@@ -195,20 +240,20 @@ function readEntity(text: string, at: number): Decoded | undefined {
     if (c < 97 || c > 122) break;
     j += 1;
   }
-  if (j === at + 1) return undefined;
+  if (j === at + 1) return false;
   const cp = NAMED_ENTITIES[text.slice(at + 1, j).toLowerCase()];
-  if (cp === undefined) return undefined;
+  if (cp === undefined) return false;
   if (text.charCodeAt(j) === 59) j += 1;
-  return { cp, next: j };
+  return found(out, cp, j);
 }
 
-function readEscape(text: string, at: number): Decoded | undefined {
+function readEscape(text: string, at: number, out: Decoded): boolean {
   const kind = text.charCodeAt(at + 1);
   if (kind === 120 /* x */) {
     const value = readHex(text, at + 2, 2);
-    return value < 0 ? undefined : { cp: value, next: at + 4 };
+    return value >= 0 && found(out, value, at + 4);
   }
-  if (kind !== 117 /* u */) return undefined;
+  if (kind !== 117 /* u */) return false;
   if (text.charCodeAt(at + 2) === 123 /* { */) {
     let j = at + 3;
     let value = 0;
@@ -216,17 +261,17 @@ function readEscape(text: string, at: number): Decoded | undefined {
       value = value * 16 + hexValue(text.charCodeAt(j));
       j += 1;
     }
-    if (j === at + 3 || text.charCodeAt(j) !== 125) return undefined;
-    return { cp: safeCodePoint(value), next: j + 1 };
+    if (j === at + 3 || text.charCodeAt(j) !== 125) return false;
+    return found(out, safeCodePoint(value), j + 1);
   }
   const value = readHex(text, at + 2, 4);
-  return value < 0 ? undefined : { cp: value, next: at + 6 };
+  return value >= 0 && found(out, value, at + 6);
 }
 
-const readEntityOrEscape: Decoder = (text, at) =>
-  text.charCodeAt(at) === 38 ? readEntity(text, at) : readEscape(text, at);
+const readEntityOrEscape: Decoder = (text, at, out) =>
+  text.charCodeAt(at) === 38 ? readEntity(text, at, out) : readEscape(text, at, out);
 
 /** Decodes entities and escapes. */
-export function entityDecode(input: TextPass): TextPass {
-  return decodePass(input, '&\\', readEntityOrEscape);
+export function entityDecode(input: TextPass, buffers: DecodeBuffers): TextPass {
+  return decodePass(input, '&\\', readEntityOrEscape, buffers);
 }

@@ -1,4 +1,4 @@
-import { entityDecode, percentDecode } from './decoders';
+import { DecodeBuffers, entityDecode, percentDecode } from './decoders';
 import { FOLD_TABLE } from './fold-table';
 import type { TextPass } from './text-buffer';
 
@@ -24,6 +24,8 @@ export interface NormalizedText {
   markCount: number;
   /** The decoded text, and its origin in the original (null: it is the original). */
   decoded: TextPass;
+  /** The decoded text's units (the first `decoded.text.length`): faster to read than the string. */
+  decodedUnits: Uint16Array;
   /** Normalised offsets where a collapsed run of whitespace held a line break (ascending). */
   breaks: Int32Array;
   breakCount: number;
@@ -40,6 +42,8 @@ export interface NormalizeOptions {
  * result read from a workspace is valid until the workspace is used again.
  */
 export class NormalizeWorkspace {
+  /** What the decoding passes write. */
+  readonly decoding = new DecodeBuffers();
   /** The decoded text's units, copied natively (reading a string per character is slower). */
   source: Uint16Array = new Uint16Array(0);
   private sourceBytes: Buffer | undefined;
@@ -174,6 +178,7 @@ function fold(
     markIndex: workspace.markIndex,
     markCount: state.markCount,
     decoded: input,
+    decodedUnits: state.source,
     breaks: workspace.breaks,
     breakCount: state.breakCount,
   };
@@ -308,10 +313,12 @@ export function normalize(
   // Percent-decoding twice catches double encoding; a pass that decodes nothing would decode
   // nothing again, so it is not repeated.
   const source: TextPass = { text: original, start: null, end: null };
-  const once = percentDecode(source);
-  const twice = once === source ? once : percentDecode(once);
-  const entities = entityDecode(twice);
-  const decoded = entities === twice && twice === once ? entities : percentDecode(entities);
+  const buffers = workspace.decoding;
+  const once = percentDecode(source, buffers);
+  const twice = once === source ? once : percentDecode(once, buffers);
+  const entities = entityDecode(twice, buffers);
+  const decoded =
+    entities === twice && twice === once ? entities : percentDecode(entities, buffers);
   return fold(decoded, options, workspace);
 }
 
@@ -327,23 +334,32 @@ function decodedIndex(text: NormalizedText, k: number): number {
   return text.markIndex[lo] + (k - text.markUnit[lo]);
 }
 
-/** Where normalised unit `k` starts in the original input. */
-export function originStart(text: NormalizedText, k: number): number {
-  const index = decodedIndex(text, k);
+/** Where the character at `index` of the decoded text starts in the original input. */
+function startOfIndex(text: NormalizedText, index: number): number {
   const { start } = text.decoded;
   return start === null ? index : start[index];
 }
 
-/** Where normalised unit `k` ends (exclusive) in the original input. */
-export function originEnd(text: NormalizedText, k: number): number {
-  let index = decodedIndex(text, k);
-  const decoded = text.decoded.text;
-  const unit = decoded.charCodeAt(index);
+/** Where the character at `index` of the decoded text ends (exclusive) in the original input. */
+function endOfIndex(text: NormalizedText, index: number): number {
+  const { decodedUnits } = text;
+  let last = index;
   // A character of two units (an astral letter) ends after both.
-  if (unit >= 0xd800 && unit <= 0xdbff) {
-    const low = decoded.charCodeAt(index + 1);
-    if (low >= 0xdc00 && low <= 0xdfff) index += 1;
+  const unit = decodedUnits[last];
+  if (unit >= 0xd800 && unit <= 0xdbff && last + 1 < text.decoded.text.length) {
+    const low = decodedUnits[last + 1];
+    if (low >= 0xdc00 && low <= 0xdfff) last += 1;
   }
   const { end } = text.decoded;
-  return end === null ? index + 1 : end[index];
+  return end === null ? last + 1 : end[last];
+}
+
+/** Where normalised unit `k` starts in the original input. */
+export function originStart(text: NormalizedText, k: number): number {
+  return startOfIndex(text, decodedIndex(text, k));
+}
+
+/** Where normalised unit `k` ends (exclusive) in the original input. */
+export function originEnd(text: NormalizedText, k: number): number {
+  return endOfIndex(text, decodedIndex(text, k));
 }

@@ -10,36 +10,42 @@ export interface TextPass {
 
 const decoder = new TextDecoder('utf-16le');
 
-/** Grows a UTF-16 buffer with origin ranges, in amortised constant time per unit. */
+/**
+ * A UTF-16 buffer with origin ranges, written by a decoding pass (its arrays directly, within
+ * the room `reset` and `reserve` make). It is reused from text to text: a pass over megabytes
+ * would otherwise allocate and clear tens of megabytes each time.
+ */
 export class TextBuilder {
-  units: Uint16Array;
-  starts: Int32Array;
-  ends: Int32Array;
+  units = new Uint16Array(16);
+  starts = new Int32Array(16);
+  ends = new Int32Array(16);
   length = 0;
 
-  constructor(capacity: number) {
-    const size = Math.max(16, capacity);
-    this.units = new Uint16Array(size);
-    this.starts = new Int32Array(size);
-    this.ends = new Int32Array(size);
+  /** Starts a new text of about `capacity` units. */
+  reset(capacity: number): void {
+    this.length = 0;
+    this.reserve(capacity);
   }
 
-  push(unit: number, start: number, end: number): void {
-    if (this.length === this.units.length) this.reserve(1);
-    this.units[this.length] = unit;
-    this.starts[this.length] = start;
-    this.ends[this.length] = end;
-    this.length += 1;
-  }
-
-  pushCodePoint(cp: number, start: number, end: number): void {
-    if (cp > 0xffff) {
-      const v = cp - 0x10000;
-      this.push(0xd800 + (v >> 10), start, end);
-      this.push(0xdc00 + (v & 0x3ff), start, end);
+  /** Appends units [from, to) of `input` as they are, with their origins. */
+  copy(input: TextPass, from: number, to: number): void {
+    const count = to - from;
+    if (count <= 0) return;
+    this.reserve(count);
+    const { units, starts, ends, length } = this;
+    const { text, start, end } = input;
+    const shift = length - from;
+    for (let i = from; i < to; i += 1) units[i + shift] = text.charCodeAt(i);
+    if (start === null || end === null) {
+      for (let i = from; i < to; i += 1) {
+        starts[i + shift] = i;
+        ends[i + shift] = i + 1;
+      }
     } else {
-      this.push(cp, start, end);
+      starts.set(start.subarray(from, to), length);
+      ends.set(end.subarray(from, to), length);
     }
+    this.length = length + count;
   }
 
   /** Makes room for `more` further units. */
@@ -57,11 +63,17 @@ export class TextBuilder {
     this.ends = ends;
   }
 
+  /** The text built, its origins viewing the buffers (valid until the next reset). */
   pass(): TextPass {
     return {
       text: decoder.decode(this.units.subarray(0, this.length)),
       start: this.starts.subarray(0, this.length),
       end: this.ends.subarray(0, this.length),
     };
+  }
+
+  /** Whether `pass` views this builder's buffers. */
+  holds(pass: TextPass): boolean {
+    return pass.start !== null && pass.start.buffer === this.starts.buffer;
   }
 }
