@@ -6,7 +6,9 @@ const unitsOf = (text: string): Uint16Array => Uint16Array.from(text, (c) => c.c
 function occurrences(patterns: string[], text: string, from = 0, to = text.length, after = 0) {
   const found: string[] = [];
   new AhoCorasick(patterns).scanRange(unitsOf(text), from, to, after, {
-    hit: (id, end) => found.push(`${id}@${end}`),
+    hits: (ids, ends, count) => {
+      for (let k = 0; k < count; k += 1) found.push(`${ids[k]}@${ends[k]}`);
+    },
   });
   return found.sort();
 }
@@ -51,6 +53,20 @@ describe('AhoCorasick', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('reports every occurrence of a dense text in order of end, over many batches', () => {
+    const ends: number[] = [];
+    const calls: number[] = [];
+    new AhoCorasick(['a', 'aa']).scanRange(unitsOf('a'.repeat(5000)), 0, 5000, 0, {
+      hits: (ids, at, count) => {
+        calls.push(count);
+        for (let k = 0; k < count; k += 1) ends.push(at[k]);
+      },
+    });
+    expect(ends).toHaveLength(5000 + 4999);
+    expect(ends.every((end, k) => k === 0 || end >= ends[k - 1])).toBe(true);
+    expect(calls.length).toBeGreaterThan(1);
   });
 
   it('refuses an empty pattern', () => {

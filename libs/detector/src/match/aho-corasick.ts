@@ -1,7 +1,14 @@
-/** Receives every occurrence found by a scan. */
+/** Receives the occurrences found by a scan, in batches, in order of end. */
 export interface HitSink {
-  hit(pattern: number, end: number): void;
+  /** Occurrences k < count: pattern `patterns[k]` ends at `ends[k]` (exclusive). */
+  hits(patterns: Int32Array, ends: Int32Array, count: number): void;
 }
+
+/**
+ * Occurrences reported per call: a dense text has an occurrence every few characters, and
+ * a call for each would cost more than finding it.
+ */
+const BATCH = 1024;
 
 const ASCII = 128;
 /** States are 16-bit table entries: a policy compiles to a few thousand. */
@@ -30,6 +37,9 @@ export class AhoCorasick {
   private readonly accepting: Uint8Array;
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
+  /** Where a scan gathers its batch (a scan is not reentrant). */
+  private readonly batchPatterns: Int32Array;
+  private readonly batchEnds: Int32Array;
 
   constructor(patterns: readonly string[]) {
     this.lengths = Int32Array.from(patterns, (p) => p.length);
@@ -99,6 +109,10 @@ export class AhoCorasick {
     }
     this.outStart[states] = ids.length;
     this.outIds = Int32Array.from(ids);
+    // Room for a full batch plus the most occurrences one character can end.
+    const most = outputs.reduce((max, out) => Math.max(max, out.length), 0);
+    this.batchPatterns = new Int32Array(BATCH + most);
+    this.batchEnds = new Int32Array(BATCH + most);
   }
 
   get stateCount(): number {
@@ -122,8 +136,9 @@ export class AhoCorasick {
     sink: HitSink,
   ): void {
     const { ascii, asciiColumn, asciiCount, wideColumn, wideRowOf, wideRows, wideCount } = this;
-    const { accepting, outStart, outIds } = this;
+    const { accepting, outStart, outIds, batchPatterns, batchEnds } = this;
     let state = 0;
+    let count = 0;
     for (let i = from; i < to; i += 1) {
       const unit = units[i];
       if (unit < ASCII) {
@@ -133,8 +148,17 @@ export class AhoCorasick {
         state = column < 0 ? 0 : wideRows[wideRowOf[state] * wideCount + column];
       }
       if (accepting[state] === 0 || i < reportAfter) continue;
-      for (let k = outStart[state]; k < outStart[state + 1]; k += 1) sink.hit(outIds[k], i + 1);
+      for (let k = outStart[state]; k < outStart[state + 1]; k += 1) {
+        batchPatterns[count] = outIds[k];
+        batchEnds[count] = i + 1;
+        count += 1;
+      }
+      if (count >= BATCH) {
+        sink.hits(batchPatterns, batchEnds, count);
+        count = 0;
+      }
     }
+    if (count > 0) sink.hits(batchPatterns, batchEnds, count);
   }
 }
 

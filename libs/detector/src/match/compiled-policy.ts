@@ -60,9 +60,11 @@ export interface CompiledRule {
   constrained: boolean;
   /**
    * One near constraint in a window and nothing else: anchors whose windows overlap are
-   * checked as one cluster, since the union of overlapping windows is one window.
+   * checked as one cluster, since the union of overlapping windows is one window. The
+   * constraint's window (-1: anchors do not cluster) and order, copied for the per-hit code.
    */
-  clusters: boolean;
+  clusterWindow: number;
+  clusterOrder: CompiledConstraint['order'];
   /**
    * Every region starts at the hit's end (calls, command lines, windows after it): anchors
    * that end at the same place (`fs.writeFileSync` and `writeFileSync`) are checked once.
@@ -82,28 +84,54 @@ export interface NearList {
 }
 
 /** Rules anchored by one pattern with the same edges and conditions: checked once per hit. */
-export interface AnchorGroup {
+interface AnchorGroup {
   token: TokenSpec;
   rules: number[];
 }
 
-/** What one pattern of a channel's automaton means. */
-export interface PatternRefs {
+/** What one pattern of a channel's automaton means (while the automaton is built). */
+interface PatternRefs {
   anchors: AnchorGroup[];
   /** The near lists this pattern's text belongs to, grouped by the edges it must have there. */
   lists: { token: TokenSpec; lists: number[] }[];
 }
 
-/** The automaton of one channel: the anchors and near tokens of the rules active there. */
+/** Bits of `ChannelAutomaton.tokenFlags`. */
+export const TOKEN_FLAGS = {
+  /** The token has word or path edges to check. */
+  EDGES: 1,
+  /** An open-ended word token: the hit runs on to the end of the word. */
+  EXTENDS: 2,
+  /** An anchor with conditions of its rule (except, notFollowedBy, notPrecededBy). */
+  CONDITIONAL: 4,
+} as const;
+
+/**
+ * The automaton of one channel, over the anchors and near tokens of the rules active there,
+ * and what a hit of each pattern means as a flat list of actions in typed arrays (the code
+ * that runs per hit reads no nested objects): the actions [actionStart[p], actionStart[p +
+ * 1]) of pattern p each record the hit in a near list or anchor a rule, through a token whose
+ * edges and conditions the hit must fit. Actions of one token are adjacent, so a hit is
+ * checked once per token.
+ */
 export interface ChannelAutomaton {
   automaton: AhoCorasick;
-  patterns: PatternRefs[];
-  /**
-   * Per pattern, the one rule it anchors when that is all it does (no near list, one rule,
-   * no conditions), else -1: most hits take this short path.
-   */
-  single: Int32Array;
+  actionStart: Int32Array;
+  /** The rule an action anchors, or -1 minus the near list it records the hit in. */
+  actionTarget: Int32Array;
+  /** The action's token, an index into `tokens`. */
+  actionToken: Int32Array;
+  tokens: TokenSpec[];
+  /** Per token, its TOKEN_FLAGS. */
+  tokenFlags: Uint8Array;
 }
+
+/**
+ * The strings of the code itself, not the equal ones read from a policy's JSON: the per-hit
+ * code compares them, and two copies of a string compare by content, one string by identity.
+ */
+const ORDERS = { either: 'either', after: 'after', before: 'before' } as const;
+const SCOPES = { window: 'window', call: 'call', line: 'line' } as const;
 
 const codes = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
 
@@ -179,8 +207,8 @@ export class CompiledPolicy {
       const tokens = expand(c.tokens, paths).map((token) => spec(token));
       const compiled: CompiledConstraint = {
         window: c.window,
-        order: c.order ?? 'either',
-        scope: c.scope ?? 'window',
+        order: ORDERS[c.order ?? 'either'],
+        scope: SCOPES[c.scope ?? 'window'],
         sameLine: c.sameLine === true,
         maxLength: tokens.reduce((max, t) => Math.max(max, t.units.length), 0),
         lists: [],
@@ -244,7 +272,11 @@ export class CompiledPolicy {
         near,
         unless,
         constrained: near.length + unless.length > 0,
-        clusters: near.length === 1 && unless.length === 0 && near[0].scope === 'window',
+        clusterWindow:
+          near.length === 1 && unless.length === 0 && near[0].scope === 'window'
+            ? near[0].window
+            : -1,
+        clusterOrder: near.length > 0 ? near[0].order : ORDERS.either,
         endOnly: [...near, ...unless].every((c) => c.scope !== 'window' || c.order === 'after'),
         cursorBase,
         cursorCount,
@@ -289,14 +321,54 @@ export class CompiledPolicy {
         else refs.push({ token, lists: [list] });
       }
     }
-    const single = Int32Array.from(patterns, (refs) => {
-      const [group] = refs.anchors;
-      const alone =
-        refs.lists.length === 0 && refs.anchors.length === 1 && group.rules.length === 1;
-      return alone && !group.token.conditional ? group.rules[0] : -1;
-    });
-    built = { automaton: new AhoCorasick([...ids.keys()]), patterns, single };
+    built = { automaton: new AhoCorasick([...ids.keys()]), ...flatActions(patterns) };
     this.automata.set(key, built);
     return built;
   }
+}
+
+/** The patterns' meanings as the flat action lists of a ChannelAutomaton. */
+function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton'> {
+  const tokens: TokenSpec[] = [];
+  const tokenIds = new Map<TokenSpec, number>();
+  const tokenId = (token: TokenSpec): number => {
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      id = tokens.push(token) - 1;
+      tokenIds.set(token, id);
+    }
+    return id;
+  };
+  const starts = [0];
+  const targets: number[] = [];
+  const tokenOf: number[] = [];
+  for (const { lists, anchors } of patterns) {
+    for (const group of lists) {
+      for (const list of group.lists) {
+        targets.push(-1 - list);
+        tokenOf.push(tokenId(group.token));
+      }
+    }
+    for (const group of anchors) {
+      for (const rule of group.rules) {
+        targets.push(rule);
+        tokenOf.push(tokenId(group.token));
+      }
+    }
+    starts.push(targets.length);
+  }
+  const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
+  return {
+    actionStart: Int32Array.from(starts),
+    actionTarget: Int32Array.from(targets),
+    actionToken: Int32Array.from(tokenOf),
+    tokens,
+    tokenFlags: Uint8Array.from(
+      tokens,
+      (t) =>
+        (t.wordStart || t.wordEnd || t.pathStart || t.pathEnd ? EDGES : 0) |
+        (t.extendWord ? EXTENDS : 0) |
+        (t.conditional ? CONDITIONAL : 0),
+    ),
+  };
 }

@@ -31,21 +31,26 @@ const isCommandSeparator = (c: number): boolean => c === 59 || c === 124 || c ==
 
 /**
  * The structure of one normalised text that regions need: line breaks, matching parentheses
- * and shell command separators. Parentheses and separators are indexed in one linear pass the
- * first time a scan asks for them, so a region costs O(1) however many hits share it; the
- * buffers are reused from scan to scan.
+ * and shell command separators. Parentheses are indexed in one linear pass the first time a
+ * scan asks for them, so a region costs O(1) however many hits share it (the buffer is reused
+ * from scan to scan). Separators are read on from where the last search stopped: hits come in
+ * order, so the text is read about once.
  */
 export class TextRegions {
   private text!: NormalizedText;
   private close = new Int32Array(0);
-  private separator = new Int32Array(0);
   private parensIndexed = false;
-  private separatorsIndexed = false;
+  /** No command separator lies in [clearFrom, clearTo); one lies at clearTo if `blocked`. */
+  private clearFrom = 0;
+  private clearTo = 0;
+  private blocked = false;
 
   reset(text: NormalizedText): void {
     this.text = text;
     this.parensIndexed = false;
-    this.separatorsIndexed = false;
+    this.clearFrom = 0;
+    this.clearTo = 0;
+    this.blocked = false;
   }
 
   /**
@@ -73,12 +78,27 @@ export class TextRegions {
 
   /** The rest of a shell command line: up to a line break, `;`, `|` or `&`, at most `window`. */
   commandLine(from: number, window: number, out: Region): void {
-    if (!this.separatorsIndexed) this.indexSeparators();
     const end = Math.min(this.text.length, from + window, this.lineEnd(from));
     out.start = from;
-    out.end = from < this.text.length ? Math.min(end, this.separator[from]) : end;
+    out.end = this.separatorBefore(from, end);
     out.latestStart = out.end;
     out.earliestEnd = from;
+  }
+
+  /** The first command separator in [from, end), or `end`. */
+  private separatorBefore(from: number, end: number): number {
+    const { units } = this.text;
+    let i = from;
+    if (from >= this.clearFrom && from <= this.clearTo) {
+      if (this.blocked || end <= this.clearTo) return Math.min(end, this.clearTo);
+      i = this.clearTo;
+    } else {
+      this.clearFrom = from;
+    }
+    while (i < end && !isCommandSeparator(units[i])) i += 1;
+    this.clearTo = i;
+    this.blocked = i < end;
+    return i;
   }
 
   /** Where the line holding `at` ends (the start of the next line, or the end of the text). */
@@ -126,17 +146,5 @@ export class TextRegions {
       }
     }
     this.parensIndexed = true;
-  }
-
-  /** For every position, the first command separator at or after it (or the text's end). */
-  private indexSeparators(): void {
-    const { units, length } = this.text;
-    if (this.separator.length < length) this.separator = new Int32Array(length);
-    let next = length;
-    for (let i = length - 1; i >= 0; i -= 1) {
-      if (isCommandSeparator(units[i])) next = i;
-      this.separator[i] = next;
-    }
-    this.separatorsIndexed = true;
   }
 }

@@ -1,12 +1,12 @@
 import type { NormalizedText } from '../normalize/normalizer';
 import type { HitSink } from './aho-corasick';
-import type {
-  ChannelAutomaton,
-  CompiledConstraint,
-  CompiledPolicy,
-  CompiledRule,
-  PatternRefs,
-  TokenSpec,
+import {
+  TOKEN_FLAGS,
+  type ChannelAutomaton,
+  type CompiledConstraint,
+  type CompiledPolicy,
+  type CompiledRule,
+  type TokenSpec,
 } from './compiled-policy';
 import { TextRegions, type Region } from './regions';
 import { matchShape } from './shapes';
@@ -15,6 +15,7 @@ import { TOKEN_UNITS } from './token';
 
 // Read once: a module's exports are property lookups, too slow for the per-hit path.
 const { isWordUnit, isPathUnit } = TOKEN_UNITS;
+const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
 
 /**
  * Hits a rule looks at once it has matched: its verdict is known, and the places reported are
@@ -123,8 +124,11 @@ export class RuleMatcher implements HitSink {
   private firstEnd = 0;
   private text!: NormalizedText;
   private lengths!: Int32Array;
-  private patterns!: PatternRefs[];
-  private single!: Int32Array;
+  private actionStart!: Int32Array;
+  private actionTarget!: Int32Array;
+  private actionToken!: Int32Array;
+  private tokens!: TokenSpec[];
+  private tokenFlags!: Uint8Array;
   /** Per rule: 0 when it is not active in this scan, else how many matches to keep. */
   private limits!: Int32Array;
 
@@ -137,8 +141,11 @@ export class RuleMatcher implements HitSink {
   match(text: NormalizedText, channel: ChannelAutomaton, limits: Int32Array): readonly RuleState[] {
     this.text = text;
     this.limits = limits;
-    this.patterns = channel.patterns;
-    this.single = channel.single;
+    this.actionStart = channel.actionStart;
+    this.actionTarget = channel.actionTarget;
+    this.actionToken = channel.actionToken;
+    this.tokens = channel.tokens;
+    this.tokenFlags = channel.tokenFlags;
     this.lengths = channel.automaton.lengths;
     this.regions.reset(text);
     this.searchSpecs = null;
@@ -153,46 +160,75 @@ export class RuleMatcher implements HitSink {
     return this.states;
   }
 
-  hit(pattern: number, end: number): void {
-    if (this.searchSpecs !== null) {
-      this.searched(this.searchSpecs[pattern], end);
+  hits(patterns: Int32Array, ends: Int32Array, count: number): void {
+    const specs = this.searchSpecs;
+    if (specs !== null) {
+      for (let k = 0; k < count; k += 1) this.searched(specs[patterns[k]], ends[k]);
       return;
     }
-    const start = end - this.lengths[pattern];
-    const only = this.single[pattern];
-    if (only >= 0) {
-      this.hitOne(only, this.patterns[pattern].anchors[0].token, start, end);
-      return;
-    }
-    const refs = this.patterns[pattern];
-    const { lists, anchors } = refs;
-    for (let g = 0; g < lists.length; g += 1) {
-      const { token, lists: ids } = lists[g];
-      if (!this.edgesFit(token, start, end)) continue;
-      const stop = token.extendWord ? this.wordEnd(end) : end;
-      for (let l = 0; l < ids.length; l += 1) this.nearFound[ids[l]].push(start, stop);
-    }
-    for (let g = 0; g < anchors.length; g += 1) {
-      const { token, rules } = anchors[g];
-      // -1: not checked yet; the hit's edges and conditions are checked once for the group.
-      let stop = -1;
-      for (let r = 0; r < rules.length; r += 1) {
-        const rule = rules[r];
-        const limit = this.limits[rule];
-        if (limit === 0) continue;
-        const state = this.states[rule];
-        // Hits inside a shape's failed run cannot start a longer match.
-        if (start < state.scannedUntil || state.done(limit)) continue;
-        if (stop === -1) {
-          stop = token.extendWord ? this.wordEnd(end) : end;
-          const fits =
-            this.edgesFit(token, start, end) &&
-            (!token.conditional || this.anchorFits(token, start, stop));
-          if (!fits) break;
+    const { actionStart, actionTarget, actionToken, tokenFlags, lengths, limits, states } = this;
+    for (let k = 0; k < count; k += 1) {
+      const pattern = patterns[k];
+      const end = ends[k];
+      const start = end - lengths[pattern];
+      // The token checked last, whether the hit fits it and where the hit ends for it.
+      let token = -1;
+      let fits = true;
+      let stop = end;
+      for (let a = actionStart[pattern]; a < actionStart[pattern + 1]; a += 1) {
+        const target = actionTarget[a];
+        let state: RuleState | undefined;
+        if (target >= 0) {
+          const limit = limits[target];
+          if (limit === 0) continue;
+          state = states[target];
+          // Hits inside a shape's failed run cannot start a longer match.
+          if (start < state.scannedUntil || state.done(limit)) continue;
         }
-        this.anchor(this.compiled.rules[rule], state, start, end, stop);
+        if (actionToken[a] !== token) {
+          token = actionToken[a];
+          const flags = tokenFlags[token];
+          fits = true;
+          stop = end;
+          if (flags !== 0) {
+            const spec = this.tokens[token];
+            if ((flags & EXTENDS) !== 0) stop = this.wordEnd(end);
+            fits =
+              ((flags & EDGES) === 0 || this.edgesFit(spec, start, end)) &&
+              ((flags & CONDITIONAL) === 0 || this.anchorFits(spec, start, stop));
+          }
+        }
+        if (!fits) continue;
+        if (state === undefined) {
+          this.nearFound[-1 - target].push(start, stop);
+          continue;
+        }
+        const rule = this.compiled.rules[target];
+        // Most hits of a dense run join the cluster before them.
+        if (rule.clusterWindow < 0 || !this.joinCluster(rule, state, start, stop)) {
+          this.anchor(rule, state, start, end, stop);
+        }
       }
     }
+  }
+
+  /** Joins an anchor to the rule's last cluster if their windows overlap. */
+  private joinCluster(rule: CompiledRule, state: RuleState, start: number, end: number): boolean {
+    const { anchors } = state;
+    const last = anchors.length - 1;
+    if (last < 0) return false;
+    const window = rule.clusterWindow;
+    const order = rule.clusterOrder;
+    const joins =
+      order === 'after'
+        ? end <= anchors.ends[last] + window
+        : order === 'before'
+          ? start - window <= state.inner.starts[last]
+          : start - window <= anchors.ends[last] + window;
+    if (!joins) return false;
+    if (end > anchors.ends[last]) anchors.ends[last] = end;
+    state.inner.starts[last] = start;
+    return true;
   }
 
   /** Records the searched tokens that end at `end` and whose edges fit. */
@@ -203,33 +239,6 @@ export class RuleMatcher implements HitSink {
         this.searchFound.push(start, token.extendWord ? this.wordEnd(end) : end);
       }
     }
-  }
-
-  /** A hit of a pattern that anchors one rule and nothing else (the common case). */
-  private hitOne(rule: number, token: TokenSpec, start: number, end: number): void {
-    const limit = this.limits[rule];
-    if (limit === 0) return;
-    const state = this.states[rule];
-    if (start < state.scannedUntil || (state.found.length > 0 && state.done(limit))) return;
-    if (
-      (token.wordStart || token.pathStart || token.wordEnd || token.pathEnd) &&
-      !this.edgesFit(token, start, end)
-    ) {
-      return;
-    }
-    const stop = token.extendWord ? this.wordEnd(end) : end;
-    const compiled = this.compiled.rules[rule];
-    if (compiled.clusters) {
-      // Most hits of a dense run join the cluster before them.
-      const { anchors } = state;
-      const last = anchors.length - 1;
-      if (last >= 0 && this.joins(compiled.near[0], state, last, start, stop)) {
-        if (stop > anchors.ends[last]) anchors.ends[last] = stop;
-        state.inner.starts[last] = start;
-        return;
-      }
-    }
-    this.anchor(compiled, state, start, end, stop);
   }
 
   /** `tokenEnd`: where the token ends; `end`: where the hit ends (past an open-ended word). */
@@ -250,10 +259,7 @@ export class RuleMatcher implements HitSink {
     } else if (compiled.constrained) {
       const { anchors, inner } = state;
       const last = anchors.length - 1;
-      if (compiled.clusters && last >= 0 && this.joins(compiled.near[0], state, last, start, end)) {
-        if (end > anchors.ends[last]) anchors.ends[last] = end;
-        inner.starts[last] = start;
-      } else if (compiled.endOnly && last >= 0 && anchors.ends[last] === end) {
+      if (compiled.endOnly && last >= 0 && anchors.ends[last] === end) {
         if (start < anchors.starts[last]) anchors.starts[last] = start;
       } else {
         anchors.push(start, end);
@@ -262,20 +268,6 @@ export class RuleMatcher implements HitSink {
     } else {
       state.found.merge(start, end);
     }
-  }
-
-  /** Whether an anchor's window overlaps (so joins) the window of cluster `c`. */
-  private joins(
-    constraint: CompiledConstraint,
-    state: RuleState,
-    c: number,
-    start: number,
-    end: number,
-  ): boolean {
-    const { window, order } = constraint;
-    if (order === 'after') return end <= state.anchors.ends[c] + window;
-    if (order === 'before') return start - window <= state.inner.starts[c];
-    return start - window <= state.anchors.ends[c] + window;
   }
 
   /** Word and path boundaries at both ends of a token found at [start, end). */
@@ -440,17 +432,17 @@ export class RuleMatcher implements HitSink {
   ): void {
     const { start } = this.region;
     let to = until;
-    // One searched stretch per constraint: a region before it, or past it, starts a new one
-    // (nothing was searched there); a region that runs on from it extends it, a little further
-    // ahead, so hits close together do not each start a search of a few characters.
-    if (searched.to < 0 || start < searched.from || start > searched.to) {
+    // One searched stretch per constraint: a region before it, or far past it, starts a new
+    // one (nothing was searched there); a region that runs on from it, or starts a little
+    // after it, extends it. Each search reads a little further ahead than asked, so hits
+    // close together do not each start a search of a few characters.
+    if (searched.to < 0 || start < searched.from || start > searched.to + SEARCH_AHEAD) {
       searched.restart(start);
       state.cursors[cursor] = 0;
     } else if (to <= searched.to) {
       return;
-    } else {
-      to = Math.min(this.text.length, Math.max(to, searched.to + SEARCH_AHEAD));
     }
+    to = Math.min(this.text.length, Math.max(to, searched.to + SEARCH_AHEAD));
     const tokens = constraint.search;
     if (!tokens) return;
     // Start a token's length early, so a token across the old end is found once.

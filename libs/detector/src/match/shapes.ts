@@ -24,11 +24,20 @@ export interface Shape {
   min: number;
 }
 
+/** The kinds as strings of the code itself (compared by identity, unlike those of a JSON policy). */
+const KINDS = {
+  tail: 'tail',
+  jwt: 'jwt',
+  'event-handler': 'event-handler',
+  pem: 'pem',
+  'sql-concatenation': 'sql-concatenation',
+} as const;
+
 export function shapeOf(rule: DetectionRule): Shape | undefined {
   if (!rule.shape) return undefined;
   const tail = rule.tail;
   return {
-    kind: rule.shape,
+    kind: KINDS[rule.shape],
     accept: tail ? CHARSETS[tail.charset] : isAlnum,
     min: tail?.min ?? 0,
   };
