@@ -172,7 +172,7 @@ export class RuleMatcher implements HitSink {
       const end = ends[k];
       const start = end - lengths[pattern];
       // The token checked last, whether the hit fits it and where the hit ends for it.
-      let token = -1;
+      let checked = -1;
       let fits = true;
       let stop = end;
       for (let a = actionStart[pattern]; a < actionStart[pattern + 1]; a += 1) {
@@ -185,13 +185,13 @@ export class RuleMatcher implements HitSink {
           // Hits inside a shape's failed run cannot start a longer match.
           if (start < state.scannedUntil || state.done(limit)) continue;
         }
-        if (actionToken[a] !== token) {
-          token = actionToken[a];
-          const flags = tokenFlags[token];
+        if (actionToken[a] !== checked) {
+          checked = actionToken[a];
+          const flags = tokenFlags[checked];
           fits = true;
           stop = end;
           if (flags !== 0) {
-            const spec = this.tokens[token];
+            const spec = this.tokens[checked];
             if ((flags & EXTENDS) !== 0) stop = this.wordEnd(end);
             fits =
               ((flags & EDGES) === 0 || this.edgesFit(spec, start, end)) &&

@@ -154,6 +154,9 @@ function foldCodePoint(cp: number): string {
   return folded;
 }
 
+/** The special entries of the table: negative, or MULTI and above for an expansion. */
+const CODES = { UNKNOWN, SPACE, LINE_BREAK, DROP, SLASH, PLUS, HIGH_SURROGATE, MULTI } as const;
+
 /**
  * The table and its codes, as one object: the fold loop copies them into locals once, since
  * every access to a module's export costs a property lookup on the hot path.
@@ -163,12 +166,5 @@ export const FOLD_TABLE = {
   expansions,
   fill: foldUnit,
   foldCodePoint,
-  UNKNOWN,
-  SPACE,
-  LINE_BREAK,
-  DROP,
-  SLASH,
-  PLUS,
-  HIGH_SURROGATE,
-  MULTI,
+  ...CODES,
 } as const;

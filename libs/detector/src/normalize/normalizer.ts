@@ -99,20 +99,8 @@ function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return next;
 }
 
-const {
-  entries,
-  expansions,
-  fill,
-  foldCodePoint,
-  UNKNOWN,
-  SPACE,
-  LINE_BREAK,
-  DROP,
-  SLASH,
-  PLUS,
-  HIGH_SURROGATE,
-  MULTI,
-} = FOLD_TABLE;
+const { entries, expansions, fill, foldCodePoint } = FOLD_TABLE;
+const { UNKNOWN, SPACE, LINE_BREAK, DROP, SLASH, PLUS, HIGH_SURROGATE, MULTI } = FOLD_TABLE;
 const DOT = 46;
 const OPEN_PAREN = 40;
 const STAR = 42;
