@@ -24,6 +24,7 @@ const options = (file) => ({
     baseUrl: root,
     paths: {
       '@techsapo/core': ['libs/core/src'],
+      '@techsapo/detector': ['libs/detector/src'],
       '@techsapo/security': ['libs/security/src'],
       '@techsapo/audit': ['libs/audit/src'],
       '@techsapo/wall-bounce': ['libs/wall-bounce/src'],

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -190,7 +190,57 @@ describe('techsapo CLI (built, as a process)', () => {
       input: 'const r = eval(input);',
     });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ verdict: 'flag' });
+    // Code under review: a risk noted, nothing flagged.
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      verdict: 'clean',
+      findings: [{ rule: 'risk.eval', kind: 'risk', action: 'note' }],
+    });
+    const answer = await techsapo(['scan', '--channel', 'llm-answer', '--fail-on', 'block', '-'], {
+      input: "fs.writeFileSync(__filename, '');",
+    });
+    expect(answer.code).toBe(1);
+    expect(JSON.parse(answer.stdout)).toMatchObject({ verdict: 'block' });
+  });
+
+  it('scan and analyze load the detector library only: no Nest, Redis, CASL or metrics', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'techsapo-cli-modules-'));
+    try {
+      const out = join(dir, 'modules.json');
+      const hook = join(dir, 'record-modules.js');
+      // Written when the process ends: every module it loaded.
+      writeFileSync(
+        hook,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`,
+      );
+      // What a run loaded, whatever its exit code (analyze exits 3: no server answers).
+      const loaded = (args: string[], input: string): string[] => {
+        spawnSync(process.execPath, ['--require', hook, CLI, ...args], {
+          input,
+          env: {
+            PATH: process.env.PATH ?? '',
+            TECHSAPO_URL: 'http://127.0.0.1:9',
+            TECHSAPO_API_KEY: 'tsk_x',
+          },
+        });
+        return JSON.parse(readFileSync(out, 'utf8')) as string[];
+      };
+      const scan = loaded(['scan', '--channel', 'llm-answer', '-'], 'fs.writeFileSync(__filename)');
+      const analyze = loaded(['analyze', '--wait', '1', '-'], 'const a = 1;');
+      for (const modules of [scan, analyze]) {
+        expect(
+          modules.some((m) => m.endsWith(join('dist', 'libs', 'detector', 'src', 'index.js'))),
+        ).toBe(true);
+        const server = modules.filter(
+          (m) =>
+            /node_modules\/(@nestjs|ioredis|@casl|prom-client|bull|@willsoto|class-validator)\//.test(
+              m,
+            ) || /dist\/libs\/(core|security|audit|wall-bounce|mcp-proxy)\//.test(m),
+        );
+        expect(server).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -287,9 +337,11 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
     const log = JSON.parse(run.stdout);
     expect(sarifErrors(log)).toEqual([]);
     expect(log.runs[0].tool.driver.name).toBe('techsapo');
+    // eval in code under review is a risk of the code, an informational note.
     const evalResult = log.runs[0].results.find(
-      (r: { ruleId: string }) => r.ruleId === 'code-execution.eval',
+      (r: { ruleId: string }) => r.ruleId === 'risk.eval',
     );
+    expect(evalResult.level).toBe('note');
     expect(evalResult.locations[0].physicalLocation).toMatchObject({
       artifactLocation: { uri: 'patch.ts' },
       region: { startLine: 2, startColumn: 11 },

@@ -1,5 +1,5 @@
 import { SecurityEventService, type SecurityEventInput } from '@techsapo/audit';
-import { ContentDetector, type Channel } from '@techsapo/security';
+import { ContentDetector, type Channel } from '@techsapo/detector';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -186,9 +186,10 @@ describe('techsapo scan agrees with the in-process detector', () => {
   };
 
   it('on the labelled detector corpus (llm-answer)', () => {
-    const files = ['attempts', 'benign'].flatMap((kind) =>
-      readdirSync(join(DETECTOR_CORPUS, kind)).map((name) => join(DETECTOR_CORPUS, kind, name)),
-    );
+    const files = readdirSync(DETECTOR_CORPUS, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.txt'))
+      .sort()
+      .map((name) => join(DETECTOR_CORPUS, name));
     const results = runCli(['--channel', 'llm-answer', ...files]);
     expect(results).toHaveLength(files.length);
     results.forEach((result, index) => {
@@ -209,8 +210,13 @@ describe('techsapo scan agrees with the in-process detector', () => {
           .split('\n')
           [(result.line ?? 0) - 1].replace(/\r$/, '');
         expect(project(result)).toEqual(project(detector.scan(line, channel)));
-        // Structured fields refuse every payload; free text accepts and flags every one.
-        expect(result.verdict).toBe(channel === 'request-field' ? 'block' : 'flag');
+        // Structured fields refuse every payload; in code under review a payload is data: no
+        // attempt on the service, never refused.
+        if (channel === 'request-field') expect(result.verdict).toBe('block');
+        else {
+          expect(result.verdict).not.toBe('block');
+          expect(result.findings).not.toContainEqual(expect.objectContaining({ kind: 'attempt' }));
+        }
         compared += 1;
       }
       expect(compared).toBe(

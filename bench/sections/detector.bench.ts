@@ -1,44 +1,65 @@
-// Content detector throughput: 1 MiB and 2 MiB of ordinary and adversarial text on each
-// channel that sees large inputs; growth from 1 to 2 MiB should be linear (ratio ≈ 2).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ContentDetector, type Channel } from '../../libs/security/src';
+// Content detector throughput: 1 MiB and 2 MiB of ordinary and adversarial text on every
+// channel; the worst input must scan 2 MiB in at most 50 ms and growth from 1 to 2 MiB must
+// stay linear (ratio ≈ 2).
+import { CHANNELS, ContentDetector, type Channel, type ScanOptions } from '../../libs/detector/src';
+import { loadManifest, loadSamples } from '../../scripts/detector-eval/corpus';
 import type { BenchSection } from '../bench-section';
 
 const MiB = 1024 * 1024;
-const RUNS = 7;
+const RUNS = 5;
+const GOAL_MS = 50;
 
 function fill(unit: string, size: number): string {
   return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 }
 
 function ordinary(): string {
-  const dir = join(__dirname, '..', '..', 'test', 'fixtures', 'detector', 'benign');
-  return readdirSync(dir)
-    .map((name) => readFileSync(join(dir, name), 'utf8'))
+  return loadSamples('tuning', 'benign', 'code')
+    .map((sample) => sample.text)
     .join('\n');
 }
 
-/** Inputs built to hurt naive matchers: dense anchors, long runs, deep nesting, decodable noise. */
+/**
+ * Inputs built to hurt naive matchers: dense anchors of every rule shape (shapes, near
+ * constraints in windows, calls and lines, negations), long runs, deep nesting, decodable
+ * noise, look-alikes and expansions, many line breaks.
+ */
 const KINDS: Record<string, string> = {
-  'ordinary (benign corpus)': ordinary(),
+  'ordinary (benign code corpus)': ordinary(),
   'prose, Japanese': 'このシステムは入力を検証し、結果を返します。自身の設定は変更しません。',
   'dense anchors (eyJ, on, sk-, <)': 'eyJon sk-<on<eyJ.eyJ.',
   'long token run (no separator)': 'a',
   'percent noise (%25%c0%af%2e)': '%25%c0%af%2e%%35%63',
   'entity/escape noise': '&#x3c;&lt;\\x3c\\u003c&amp;',
-  'writes and targets (near rules)': 'fs.writeFileSync(( __dirname ',
+  'writes and targets (call scope)': 'fs.writeFileSync(( __dirname ',
   'deep parentheses': '((((((((((',
   'path traversal run': '../..\\',
+  'instructions without verbs (EN)': 'your own code the running server ',
+  'instructions with negations (EN)': 'never rewrite your own code ',
+  'instructions (JA)': '自身のコードを書き換えない。実行中のサーバーの設定',
+  'shell lines (line scope, targets)': 'rm -rf node_modules/ cp dist/apps/ ; ',
+  'SQL strings without a clause': "'select 'update \"delete ",
+  'template openers without a close': '${{{#{<%',
+  'Redis keys and verbs': 'del techsapo:x set techsapo:',
+  'look-alikes and full width': '..∕ｆｓ．ｗｒｉｔｅ＜ｓ＞',
+  'astral letters (expansions)': '𝒳𝓎ﬁ',
+  'line breaks': 'a\n',
 };
 
+const QUOTED = fill(KINDS['writes and targets (call scope)'], MiB);
+
 /** Best of RUNS for each size, the sizes interleaved so machine noise hits both alike. */
-function time(detector: ContentDetector, texts: string[], channel: Channel): number[] {
+function time(
+  detector: ContentDetector,
+  texts: string[],
+  channel: Channel,
+  options: ScanOptions,
+): number[] {
   const best = texts.map(() => Number.POSITIVE_INFINITY);
   for (let run = 0; run < RUNS; run += 1) {
     texts.forEach((text, index) => {
       const started = process.hrtime.bigint();
-      detector.scan(text, channel);
+      detector.scan(text, channel, options);
       best[index] = Math.min(best[index], Number(process.hrtime.bigint() - started) / 1e6);
     });
   }
@@ -46,30 +67,44 @@ function time(detector: ContentDetector, texts: string[], channel: Channel): num
 }
 
 export default async function detectorBench(): Promise<BenchSection> {
-  const detector = new ContentDetector();
-  detector.scan(fill(KINDS['ordinary (benign corpus)'], 64 * 1024), 'llm-answer'); // warm up
+  const detector = new ContentDetector({ selfTargets: loadManifest().service.selfTargets });
+  detector.scan(fill(KINDS['ordinary (benign code corpus)'], 64 * 1024), 'llm-answer'); // warm up
   const rows: Record<string, string | number>[] = [];
   let worstRatio = 0;
-  let worstPerMiB = 0;
-  for (const [kind, unit] of Object.entries(KINDS)) {
-    for (const channel of ['llm-answer', 'request-text'] as Channel[]) {
-      const [one, two] = time(detector, [fill(unit, MiB), fill(unit, 2 * MiB)], channel);
-      const ratio = two / one;
-      worstRatio = Math.max(worstRatio, ratio);
-      worstPerMiB = Math.max(worstPerMiB, two / 2);
-      rows.push({
-        input: kind,
-        channel,
-        '1 MiB ms': one.toFixed(1),
-        '2 MiB ms': two.toFixed(1),
-        'ms per MiB (2 MiB)': (two / 2).toFixed(1),
-        'growth 1→2 MiB': ratio.toFixed(2),
-      });
+  let worstTwo = 0;
+  let worstInput = '';
+  const cases: { kind: string; channel: Channel; options: ScanOptions }[] = [
+    ...Object.keys(KINDS).flatMap((kind) =>
+      CHANNELS.map((channel) => ({ kind, channel, options: {} })),
+    ),
+    {
+      kind: 'writes and targets (call scope)',
+      channel: 'llm-answer',
+      options: { quotedFrom: QUOTED },
+    },
+    { kind: 'path traversal run', channel: 'request-field', options: { field: 'repository-path' } },
+  ];
+  for (const { kind, channel, options } of cases) {
+    const unit = KINDS[kind];
+    const [one, two] = time(detector, [fill(unit, MiB), fill(unit, 2 * MiB)], channel, options);
+    const ratio = two / one;
+    worstRatio = Math.max(worstRatio, ratio);
+    const label = `${kind}${options.quotedFrom ? ', quoting 1 MiB' : ''}${options.field ? `, field ${options.field}` : ''}`;
+    if (two > worstTwo) {
+      worstTwo = two;
+      worstInput = `${label} (${channel})`;
     }
+    rows.push({
+      input: label,
+      channel,
+      '1 MiB ms': one.toFixed(1),
+      '2 MiB ms': two.toFixed(1),
+      'growth 1→2 MiB': ratio.toFixed(2),
+    });
   }
   await Promise.resolve();
   return {
-    title: 'content detector: time per MiB, ordinary and adversarial input',
+    title: 'content detector: time at 1 and 2 MiB, ordinary and adversarial input, every channel',
     rows,
     goals: [
       {
@@ -79,10 +114,10 @@ export default async function detectorBench(): Promise<BenchSection> {
         met: worstRatio <= 2.5,
       },
       {
-        name: 'worst time per MiB',
-        target: '≤ 1000 ms',
-        actual: `${worstPerMiB.toFixed(0)} ms`,
-        met: worstPerMiB <= 1000,
+        name: `worst input at 2 MiB (${worstInput})`,
+        target: `≤ ${GOAL_MS} ms`,
+        actual: `${worstTwo.toFixed(1)} ms`,
+        met: worstTwo <= GOAL_MS,
       },
     ],
   };

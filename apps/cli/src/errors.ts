@@ -1,5 +1,3 @@
-import { describeError } from '@techsapo/core';
-
 /**
  * Exit codes of the techsapo CLI (documented in docs/ci.md). A CI step branches on them, so
  * each means one thing: the gate said no (1), the call was wrong (2), or no verdict could be
@@ -42,6 +40,14 @@ export class ServerError extends CliError {
   }
 }
 
+/**
+ * The message of anything thrown or rejected. The CLI loads no server library (no Nest, no
+ * Redis), so it keeps this one line of its own rather than @techsapo/core's twin.
+ */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Collapses whitespace so every message stays on a single line of stderr. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -50,5 +56,5 @@ export function oneLine(text: string): string {
 /** The line printed for any error: known ones as they are, unexpected ones by message only. */
 export function describe(error: unknown): { line: string; exitCode: ExitCode } {
   if (error instanceof CliError) return { line: error.message, exitCode: error.exitCode };
-  return { line: `unexpected error: ${oneLine(describeError(error))}`, exitCode: ExitCode.Server };
+  return { line: `unexpected error: ${oneLine(messageOf(error))}`, exitCode: ExitCode.Server };
 }

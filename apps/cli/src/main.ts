@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { describeError } from '@techsapo/core';
 import { Command } from 'commander';
 import { analyzeCommand } from './analyze/analyze.command';
+import { messageOf } from './errors';
 import { scanCommand } from './scan.command';
 import { cliVersion } from './version';
 
@@ -28,7 +28,7 @@ if (require.main === module) {
   program()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      process.stderr.write(`techsapo: ${describeError(error)}\n`);
+      process.stderr.write(`techsapo: ${messageOf(error)}\n`);
       process.exitCode = 2;
     });
 }

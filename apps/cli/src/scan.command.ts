@@ -3,19 +3,24 @@ import { readFileSync } from 'node:fs';
 import {
   CHANNELS,
   ContentDetector,
+  FIELD_MEANINGS,
   isChannel,
   type Channel,
+  type FieldMeaning,
   type Finding,
+  type ScanOptions,
   type Verdict,
-} from '@techsapo/security';
+} from '@techsapo/detector';
 
 const FAIL_ON = ['flag', 'block'] as const;
 type FailOn = (typeof FAIL_ON)[number];
 
-interface ScanOptions {
+interface ScanCommandOptions {
   channel: Channel;
   failOn?: FailOn;
   lines?: boolean;
+  field?: FieldMeaning;
+  quotedFrom?: string;
 }
 
 /** What the CLI prints per text: the server's ScanResult without the redacted copy. */
@@ -23,7 +28,7 @@ export interface CliScanResult {
   file?: string;
   line?: number;
   verdict: Verdict;
-  findings: Pick<Finding, 'rule' | 'category' | 'severity' | 'action' | 'start' | 'end'>[];
+  findings: Pick<Finding, 'rule' | 'kind' | 'category' | 'severity' | 'action' | 'start' | 'end'>[];
 }
 
 const RANK: Record<Verdict, number> = { clean: 0, flag: 1, block: 2 };
@@ -40,9 +45,13 @@ function parseChannel(value: string): Channel {
 export function scanTexts(
   detector: ContentDetector,
   files: string[],
-  options: Pick<ScanOptions, 'channel' | 'lines'>,
+  options: Pick<ScanCommandOptions, 'channel' | 'lines' | 'field' | 'quotedFrom'>,
 ): CliScanResult[] {
   const results: CliScanResult[] = [];
+  const scanOptions: ScanOptions = {
+    field: options.field,
+    quotedFrom: options.quotedFrom === undefined ? undefined : readInput(options.quotedFrom),
+  };
   for (const file of files) {
     const text = readInput(file);
     const texts = options.lines
@@ -50,13 +59,14 @@ export function scanTexts(
       : [{ line: undefined, text }];
     for (const entry of texts) {
       if (options.lines && entry.text.length === 0) continue;
-      const { verdict, findings } = detector.scan(entry.text, options.channel);
+      const { verdict, findings } = detector.scan(entry.text, options.channel, scanOptions);
       results.push({
         ...(files.length > 1 || options.lines ? { file } : {}),
         ...(entry.line !== undefined ? { line: entry.line } : {}),
         verdict,
-        findings: findings.map(({ rule, category, severity, action, start, end }) => ({
+        findings: findings.map(({ rule, kind, category, severity, action, start, end }) => ({
           rule,
+          kind,
           category,
           severity,
           action,
@@ -87,7 +97,16 @@ export function scanCommand(): Command {
       ),
     )
     .option('--lines', 'scan every line as a separate text (payload lists); prints an array')
-    .action((files: string[], options: ScanOptions) => {
+    .addOption(
+      new Option('--field <meaning>', 'what the scanned structured field holds').choices(
+        FIELD_MEANINGS,
+      ),
+    )
+    .option(
+      '--quoted-from <file>',
+      'the content under review the text answers: attempts quoted from it are not attempts',
+    )
+    .action((files: string[], options: ScanCommandOptions) => {
       const results = scanTexts(new ContentDetector(), files, options);
       const single = results.length === 1 && files.length === 1 && !options.lines;
       const output = single

@@ -11,6 +11,7 @@ export * from './pipeline/validation.pipe';
 export * from './pipeline/route-policies';
 export * from './pipeline/security-pipeline.module';
 export * from './detection';
+export * from './operations/read-only-operation';
 export * from './decorators/free-text.decorator';
 export * from './pipeline/request-security.guard';
 export * from './runtime';

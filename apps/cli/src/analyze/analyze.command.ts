@@ -1,4 +1,4 @@
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { AnalysesApi, createApiClient } from '../api/client';
 import { isTerminal, type Analysis } from '../api/types';

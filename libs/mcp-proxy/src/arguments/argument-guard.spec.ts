@@ -1,4 +1,4 @@
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 import { McpArgumentsRejectedError } from '../errors/mcp.errors';
 import { ArgumentGuard, closeObjects } from './argument-guard';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Ajv, { ValidateFunction } from 'ajv';
 import type { FieldError } from '@techsapo/core';
-import { ContentDetector, Finding } from '@techsapo/security';
+import { ContentDetector, type Finding } from '@techsapo/detector';
 import { McpArgumentsRejectedError } from '../errors/mcp.errors';
 import {
   COMMAND_NAMES,

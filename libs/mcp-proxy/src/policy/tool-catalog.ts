@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SecurityEventService } from '@techsapo/audit';
 import { ReadinessRegistry, describeError } from '@techsapo/core';
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 import { loadMcpFile, McpFile, ToolOperation, UpstreamServer } from '../config/mcp-file';
 import { mcpConfig } from '../config/mcp.config';
 import { DenialReason, McpServerNotFoundError } from '../errors/mcp.errors';

@@ -1,4 +1,4 @@
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 import { ResultSanitizer } from './result-sanitizer';
 
 const sanitizer = new ResultSanitizer(new ContentDetector());

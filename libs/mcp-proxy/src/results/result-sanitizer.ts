@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 
 export interface ResultFlag {
   rule: string;

@@ -1,4 +1,4 @@
-import type { DetectionSeverity, Finding } from './detection.types';
+import type { DetectionSeverity, Finding } from '@techsapo/detector';
 
 /** The security-event violation type of a finding (AL2 names), shared by every channel. */
 export function violationTypeOf(finding: Pick<Finding, 'rule' | 'category'>): string {
@@ -16,6 +16,8 @@ export function violationTypeOf(finding: Pick<Finding, 'rule' | 'category'>): st
       return 'SELF_MODIFICATION';
     case 'code-execution':
       return 'CODE_EXECUTION_ATTEMPT';
+    case 'template-injection':
+      return 'TEMPLATE_INJECTION_ATTEMPT';
     case 'file-write':
       return 'FILE_WRITE_ATTEMPT';
     case 'prompt-injection':

@@ -122,19 +122,28 @@ describe('RequestSecurityGuard (Nest + Fastify)', () => {
     const content =
       "const fs = require('fs');\nfs.writeFileSync(out, eval(input));\nel.innerHTML = '<script>x()</script>';";
     await request(server()).post('/items').send({ title: 'Review', content }).expect(201);
-    const flags = lastState.securityFlags as { field: string; category: string; action: string }[];
+    const flags = lastState.securityFlags as {
+      field: string;
+      category: string;
+      kind: string;
+      action: string;
+    }[];
     expect(new Set(flags.map((f) => f.category))).toEqual(
       new Set(['file-write', 'code-execution', 'web-injection']),
     );
-    expect(flags.every((f) => f.field === 'content' && f.action === 'flag')).toBe(true);
+    // Code under review: risks noted, nothing counted as an attempt on the service.
+    expect(
+      flags.every((f) => f.field === 'content' && f.kind === 'risk' && f.action === 'note'),
+    ).toBe(true);
     expect(events).toHaveLength(0);
 
     const res = await request(server())
       .post('/items')
       .send({ title: content, content: 'ok' })
       .expect(403);
+    // In a structured field, code execution blocks like web injection.
     expect(res.body.fields).toEqual([
-      { location: 'body', field: 'title', categories: ['web-injection'] },
+      { location: 'body', field: 'title', categories: ['code-execution', 'web-injection'] },
     ]);
     await request(server())
       .post('/items')

@@ -5,8 +5,7 @@ import { SecurityEventService } from '@techsapo/audit';
 import { DomainError, isSensitiveName } from '@techsapo/core';
 import type { FastifyRequest } from 'fastify';
 import { freeTextFields } from '../decorators/free-text.decorator';
-import { ContentDetector } from '../detection/content-detector';
-import type { Finding } from '../detection/detection.types';
+import { ContentDetector, type Finding } from '@techsapo/detector';
 import { eventSeverityOf, violationTypeOf } from '../detection/violation-type';
 
 /** Request headers the application reads (and logs or audits), scanned as structured fields. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 import {
   AnalysisEngine,
   AnalysisRequest,
@@ -55,7 +55,7 @@ export class WallBounceEngine extends AnalysisEngine {
   async run(request: AnalysisRequest, context: RunContext): Promise<AnalysisResult> {
     // The service passes the cap (maxCostUsd less what the daily budgets leave); the request's
     // own maxCostUsd holds when it does not.
-    const run = new AnalysisRun(new Screener(this.detector), {
+    const run = new AnalysisRun(new Screener(this.detector, request.content), {
       ...context,
       capUsd: context.capUsd ?? request.maxCostUsd,
     });

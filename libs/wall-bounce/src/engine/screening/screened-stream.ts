@@ -1,4 +1,4 @@
-import type { ScanResult } from '@techsapo/security';
+import type { ScanResult } from '@techsapo/detector';
 
 /** Text already released that is scanned again with the new text (a pattern may straddle). */
 export const STREAM_WINDOW_CHARS = 2048;

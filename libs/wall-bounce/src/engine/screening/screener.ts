@@ -1,4 +1,4 @@
-import type { Channel, ContentDetector, Finding, ScanResult } from '@techsapo/security';
+import type { Channel, ContentDetector, Finding, ScanResult } from '@techsapo/detector';
 import type { SecurityFlag } from '../../analysis/analysis.types';
 import { isHijackAttempt } from './hijack-attempt';
 
@@ -19,14 +19,25 @@ export interface Screened {
 export class Screener {
   readonly flags: SecurityFlag[] = [];
 
-  constructor(private readonly detector: ContentDetector) {}
+  /**
+   * @param reviewed the content under review: what a model quotes from it is that content,
+   *   not an attempt of the model's own.
+   */
+  constructor(
+    private readonly detector: ContentDetector,
+    private readonly reviewed?: string,
+  ) {}
 
   scan(text: string, channel: Channel): ScanResult {
-    return this.detector.scan(text, channel);
+    return this.detector.scan(
+      text,
+      channel,
+      channel === 'request-text' ? {} : { quotedFrom: this.reviewed },
+    );
   }
 
   screen(text: string, channel: Channel, source: string): Screened {
-    const result = this.detector.scan(text, channel);
+    const result = this.scan(text, channel);
     for (const f of result.findings) {
       if (!this.flags.some((x) => x.rule === f.rule && x.source === source)) {
         this.flags.push({

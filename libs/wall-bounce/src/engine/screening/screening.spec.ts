@@ -1,4 +1,4 @@
-import { ContentDetector } from '@techsapo/security';
+import { ContentDetector } from '@techsapo/detector';
 import { isHijackAttempt } from './hijack-attempt';
 import { ScreenedStream } from './screened-stream';
 import { Screener } from './screener';
@@ -14,11 +14,35 @@ const stream = () => {
 };
 
 describe('screening model output', () => {
-  it('a hijack attempt is a high prompt injection or self-modification, nothing else', () => {
-    expect(isHijackAttempt({ category: 'prompt-injection', severity: 'high' })).toBe(true);
-    expect(isHijackAttempt({ category: 'self-modification', severity: 'critical' })).toBe(true);
-    expect(isHijackAttempt({ category: 'prompt-injection', severity: 'medium' })).toBe(false);
-    expect(isHijackAttempt({ category: 'secret', severity: 'critical' })).toBe(false);
+  it('a hijack attempt is a high prompt injection or self-modification attempt, nothing else', () => {
+    const attempt = { kind: 'attempt' } as const;
+    expect(isHijackAttempt({ ...attempt, category: 'prompt-injection', severity: 'high' })).toBe(
+      true,
+    );
+    expect(
+      isHijackAttempt({ ...attempt, category: 'self-modification', severity: 'critical' }),
+    ).toBe(true);
+    expect(isHijackAttempt({ ...attempt, category: 'prompt-injection', severity: 'medium' })).toBe(
+      false,
+    );
+    expect(isHijackAttempt({ kind: 'secret', category: 'secret', severity: 'critical' })).toBe(
+      false,
+    );
+    // Risky code under review is not an attempt, whatever its category and severity.
+    expect(
+      isHijackAttempt({ kind: 'risk', category: 'self-modification', severity: 'critical' }),
+    ).toBe(false);
+  });
+
+  it('code under review that a model quotes back is not a hijack; the same code of its own is', () => {
+    const reviewed = 'fs.writeFileSync(__filename, patched);\nmodule.exports = run;';
+    const answer = 'The patch does `fs.writeFileSync(__filename, patched);` at start-up: risky.';
+    expect(new Screener(detector, reviewed).screen(answer, 'llm-answer', 'p').blockedBy).toBe(
+      undefined,
+    );
+    expect(new Screener(detector, 'const a = 1;').screen(answer, 'llm-answer', 'p').blockedBy).toBe(
+      'self-modification',
+    );
   });
 
   it('reports the injection, redacts secrets, withholds what blocks', () => {
@@ -40,6 +64,7 @@ describe('screening model output', () => {
       'prompt-injection.override',
       'secret.github-token',
       'self-modification.module-internals',
+      'risk.module-internals',
     ]);
   });
 

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { AhoCorasick } from './aho-corasick';
+
+const unitsOf = (text: string): Uint16Array => Uint16Array.from(text, (c) => c.charCodeAt(0));
+
+function occurrences(patterns: string[], text: string, from = 0, to = text.length, after = 0) {
+  const found: string[] = [];
+  new AhoCorasick(patterns).scanRange(unitsOf(text), from, to, after, {
+    hits: (ids, ends, count) => {
+      for (let k = 0; k < count; k += 1) found.push(`${ids[k]}@${ends[k]}`);
+    },
+  });
+  return found.sort();
+}
+
+/** Every occurrence of every pattern found the slow way. */
+function naive(patterns: string[], text: string, from = 0, to = text.length, after = 0) {
+  const found: string[] = [];
+  patterns.forEach((pattern, id) => {
+    for (let at = from; at + pattern.length <= to; at += 1) {
+      if (text.startsWith(pattern, at) && at + pattern.length > after) {
+        found.push(`${id}@${at + pattern.length}`);
+      }
+    }
+  });
+  return found.sort();
+}
+
+describe('AhoCorasick', () => {
+  it('finds overlapping, nested and repeated patterns, ASCII and Japanese', () => {
+    const patterns = ['he', 'she', 'his', 'hers', '自身', '自身のコード', 'コード'];
+    const text = 'ushers 自身のコードを';
+    expect(occurrences(patterns, text)).toEqual(naive(patterns, text));
+    expect(occurrences(patterns, text)).toContain('5@13');
+  });
+
+  it('reports only occurrences that end after the given position in a range', () => {
+    const patterns = ['ab', 'abc', 'bc'];
+    const text = 'xabcabcx';
+    expect(occurrences(patterns, text, 2, 7, 4)).toEqual(naive(patterns, text, 2, 7, 4));
+  });
+
+  it('agrees with a naive search on any patterns and text (property)', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', 'の', 'コ', 'ー', '/', '.');
+    const word = fc.stringOf(alphabet, { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 12 }),
+        fc.stringOf(alphabet, { maxLength: 80 }),
+        (patterns, text) => {
+          expect(occurrences(patterns, text)).toEqual(naive(patterns, text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports every occurrence of a dense text in order of end, over many batches', () => {
+    const ends: number[] = [];
+    const calls: number[] = [];
+    new AhoCorasick(['a', 'aa']).scanRange(unitsOf('a'.repeat(5000)), 0, 5000, 0, {
+      hits: (ids, at, count) => {
+        calls.push(count);
+        for (let k = 0; k < count; k += 1) ends.push(at[k]);
+      },
+    });
+    expect(ends).toHaveLength(5000 + 4999);
+    expect(ends.every((end, k) => k === 0 || end >= ends[k - 1])).toBe(true);
+    expect(calls.length).toBeGreaterThan(1);
+  });
+
+  it('refuses an empty pattern', () => {
+    expect(() => new AhoCorasick([''])).toThrow(/empty pattern/);
+  });
+});

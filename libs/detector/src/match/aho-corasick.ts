@@ -1,0 +1,204 @@
+/** Receives the occurrences found by a scan, in batches, in order of end. */
+export interface HitSink {
+  /** Occurrences k < count: pattern `patterns[k]` ends at `ends[k]` (exclusive). */
+  hits(patterns: Int32Array, ends: Int32Array, count: number): void;
+}
+
+/**
+ * Occurrences reported per call: a dense text has an occurrence every few characters, and
+ * a call for each would cost more than finding it.
+ */
+const BATCH = 1024;
+
+const ASCII = 128;
+/** States are 16-bit table entries: a policy compiles to a few thousand. */
+const MAX_STATES = 0xffff;
+
+/**
+ * Aho–Corasick automaton over UTF-16 units, compiled to a deterministic automaton: one table
+ * read per character, O(text + matches), no backtracking. The table is kept small enough to
+ * stay in the processor's cache: 16-bit states, and ASCII columns only for the characters
+ * that occur in patterns (every other character leads back to the start). The other units
+ * that occur in patterns (Japanese tokens) have rows only for the states that can continue
+ * with them, every other state sharing the row of its failure state.
+ */
+export class AhoCorasick {
+  readonly lengths: Int32Array;
+  /** ASCII unit → its column (0: in no pattern). */
+  private readonly asciiColumn = new Uint8Array(ASCII);
+  private readonly asciiCount: number;
+  private readonly ascii: Uint16Array;
+  /** Non-ASCII unit → its column among the wide units, or -1. */
+  private readonly wideColumn: Int16Array;
+  private readonly wideCount: number;
+  /** State → its row of wide transitions. */
+  private readonly wideRowOf: Uint16Array;
+  private readonly wideRows: Uint16Array;
+  private readonly accepting: Uint8Array;
+  private readonly outStart: Int32Array;
+  private readonly outIds: Int32Array;
+  /** Where a scan gathers its batch (a scan is not reentrant). */
+  private readonly batchPatterns: Int32Array;
+  private readonly batchEnds: Int32Array;
+
+  constructor(patterns: readonly string[]) {
+    this.lengths = Int32Array.from(patterns, (p) => p.length);
+    const trie = new Trie(patterns);
+    const { fail, order } = trie.link();
+    const states = trie.children.length;
+    if (states > MAX_STATES) throw new Error(`${states} automaton states; at most ${MAX_STATES}`);
+
+    let asciiCount = 1;
+    this.wideColumn = new Int16Array(0x10000).fill(-1);
+    let wideCount = 0;
+    for (const pattern of patterns) {
+      for (let i = 0; i < pattern.length; i += 1) {
+        const unit = pattern.charCodeAt(i);
+        if (unit < ASCII) {
+          if (this.asciiColumn[unit] === 0) this.asciiColumn[unit] = asciiCount++;
+        } else if (this.wideColumn[unit] < 0) {
+          this.wideColumn[unit] = wideCount++;
+        }
+      }
+    }
+    if (wideCount > 0x7fff) throw new Error('too many distinct characters in patterns');
+    this.asciiCount = asciiCount;
+    this.wideCount = wideCount;
+
+    this.ascii = new Uint16Array(states * asciiCount);
+    const units = [...this.asciiColumn.keys()].filter((unit) => this.asciiColumn[unit] > 0);
+    for (const state of order) {
+      for (const unit of units) {
+        const column = this.asciiColumn[unit];
+        const child = trie.children[state].get(unit);
+        this.ascii[state * asciiCount + column] =
+          child ?? (state === 0 ? 0 : this.ascii[fail[state] * asciiCount + column]);
+      }
+    }
+
+    this.wideRowOf = new Uint16Array(states);
+    const rows: number[] = [];
+    for (const state of order) {
+      const own = [...trie.children[state].keys()].filter((unit) => unit >= ASCII);
+      if (state !== 0 && own.length === 0) {
+        this.wideRowOf[state] = this.wideRowOf[fail[state]];
+        continue;
+      }
+      const row = rows.length / Math.max(1, wideCount);
+      const inherited = state === 0 ? -1 : this.wideRowOf[fail[state]] * wideCount;
+      for (let column = 0; column < wideCount; column += 1) {
+        rows.push(inherited < 0 ? 0 : rows[inherited + column]);
+      }
+      for (const unit of own) {
+        rows[row * wideCount + this.wideColumn[unit]] = trie.children[state].get(unit) as number;
+      }
+      this.wideRowOf[state] = row;
+    }
+    this.wideRows = Uint16Array.from(rows);
+
+    const outputs = trie.outputs;
+    for (const state of order) {
+      if (state !== 0) outputs[state] = [...outputs[state], ...outputs[fail[state]]];
+    }
+    this.accepting = Uint8Array.from(outputs, (out) => (out.length > 0 ? 1 : 0));
+    this.outStart = new Int32Array(states + 1);
+    const ids: number[] = [];
+    for (let state = 0; state < states; state += 1) {
+      this.outStart[state] = ids.length;
+      ids.push(...outputs[state]);
+    }
+    this.outStart[states] = ids.length;
+    this.outIds = Int32Array.from(ids);
+    // Room for a full batch plus the most occurrences one character can end.
+    const most = outputs.reduce((max, out) => Math.max(max, out.length), 0);
+    this.batchPatterns = new Int32Array(BATCH + most);
+    this.batchEnds = new Int32Array(BATCH + most);
+  }
+
+  get stateCount(): number {
+    return this.wideRowOf.length;
+  }
+
+  /** Reports every occurrence in `units[0, length)`, in order of end. */
+  scan(units: Uint16Array, length: number, sink: HitSink): void {
+    this.scanRange(units, 0, length, 0, sink);
+  }
+
+  /**
+   * Reports the occurrences that lie in `units[from, to)` and end after `reportAfter` (an
+   * occurrence that ends at or before it was reported by an earlier range).
+   */
+  scanRange(
+    units: Uint16Array,
+    from: number,
+    to: number,
+    reportAfter: number,
+    sink: HitSink,
+  ): void {
+    const { ascii, asciiColumn, asciiCount, wideColumn, wideRowOf, wideRows, wideCount } = this;
+    const { accepting, outStart, outIds, batchPatterns, batchEnds } = this;
+    let state = 0;
+    let count = 0;
+    for (let i = from; i < to; i += 1) {
+      const unit = units[i];
+      if (unit < ASCII) {
+        state = ascii[state * asciiCount + asciiColumn[unit]];
+      } else {
+        const column = wideColumn[unit];
+        state = column < 0 ? 0 : wideRows[wideRowOf[state] * wideCount + column];
+      }
+      if (accepting[state] === 0 || i < reportAfter) continue;
+      for (let k = outStart[state]; k < outStart[state + 1]; k += 1) {
+        batchPatterns[count] = outIds[k];
+        batchEnds[count] = i + 1;
+        count += 1;
+      }
+      if (count >= BATCH) {
+        sink.hits(batchPatterns, batchEnds, count);
+        count = 0;
+      }
+    }
+    if (count > 0) sink.hits(batchPatterns, batchEnds, count);
+  }
+}
+
+/** The keyword trie, with breadth-first failure links. */
+class Trie {
+  readonly children: Map<number, number>[] = [new Map()];
+  readonly outputs: number[][] = [[]];
+
+  constructor(patterns: readonly string[]) {
+    patterns.forEach((pattern, id) => {
+      if (pattern.length === 0) throw new Error('empty pattern');
+      let state = 0;
+      for (let i = 0; i < pattern.length; i += 1) {
+        const unit = pattern.charCodeAt(i);
+        let next = this.children[state].get(unit);
+        if (next === undefined) {
+          next = this.children.length;
+          this.children.push(new Map());
+          this.outputs.push([]);
+          this.children[state].set(unit, next);
+        }
+        state = next;
+      }
+      this.outputs[state].push(id);
+    });
+  }
+
+  /** Failure links and the breadth-first order (every state after its failure state). */
+  link(): { fail: Int32Array; order: number[] } {
+    const fail = new Int32Array(this.children.length);
+    const order = [0];
+    for (let head = 0; head < order.length; head += 1) {
+      const state = order[head];
+      for (const [unit, child] of this.children[state]) {
+        let f = state === 0 ? -1 : fail[state];
+        while (f >= 0 && !this.children[f].has(unit)) f = f === 0 ? -1 : fail[f];
+        fail[child] = f < 0 ? 0 : (this.children[f].get(unit) as number);
+        order.push(child);
+      }
+    }
+    return { fail, order };
+  }
+}

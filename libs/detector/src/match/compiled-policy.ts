@@ -1,0 +1,374 @@
+import type {
+  DetectionPolicy,
+  DetectionRule,
+  PolicyToken,
+  RuleConstraint,
+} from '../policy/detection-policy';
+import { SELF_TARGET_SETS } from '../self-targets';
+import { AhoCorasick } from './aho-corasick';
+import { shapeOf, type Shape } from './shapes';
+import { parseToken, type Token } from './token';
+
+/**
+ * A token compiled for matching: its units, what may sit beside it and, for an anchor, its
+ * rule's conditions. Near and anchor tokens have the same fields, so the code that runs per
+ * hit sees objects of one shape.
+ */
+export interface TokenSpec extends Omit<Token, 'text'> {
+  units: Uint16Array;
+  /** Longer tokens this hit may be part of, with the hit's offset in them (`.env` in `process.env`). */
+  except: { units: Uint16Array; offset: number }[];
+  notFollowedBy: number[];
+  notPrecededBy: number[];
+  /** Whether any of the three above applies (most anchors have none). */
+  conditional: boolean;
+}
+
+/** The tokens of a constraint looked for around hits only: an automaton of their own. */
+export interface SearchTokens {
+  automaton: AhoCorasick;
+  /** Per pattern, the tokens with that text (their edges may differ). */
+  specs: TokenSpec[][];
+}
+
+export interface CompiledConstraint {
+  window: number;
+  order: 'either' | 'after' | 'before';
+  scope: 'window' | 'call' | 'line';
+  sameLine: boolean;
+  /** The longest of its tokens (how far past the window a token may end). */
+  maxLength: number;
+  /**
+   * Where its occurrences come from: the shared lists of its token sets, filled by the
+   * automaton pass, or (`search`) a search of the regions around the rule's hits.
+   */
+  lists: number[];
+  search: SearchTokens | undefined;
+}
+
+export interface CompiledRule {
+  rule: DetectionRule;
+  /**
+   * The rule's shape, copied: policy rules differ in which optional fields they have, so
+   * reading one from the rule itself is a slow, many-shaped property access per hit.
+   */
+  shape: Shape | undefined;
+  anchors: TokenSpec[];
+  near: CompiledConstraint[];
+  unless: CompiledConstraint[];
+  /** Whether anchors wait for their constraints to be checked. */
+  constrained: boolean;
+  /**
+   * One near constraint in a window and nothing else: anchors whose windows overlap are
+   * checked as one cluster, since the union of overlapping windows is one window. The
+   * constraint's window (-1: anchors do not cluster) and order, copied for the per-hit code.
+   */
+  clusterWindow: number;
+  clusterOrder: CompiledConstraint['order'];
+  /**
+   * Every region starts at the hit's end (calls, command lines, windows after it): anchors
+   * that end at the same place (`fs.writeFileSync` and `writeFileSync`) are checked once.
+   */
+  endOnly: boolean;
+  /** Per constraint (near, then unless), the index of its first cursor (one per list). */
+  cursorBase: number[];
+  cursorCount: number;
+}
+
+/**
+ * A token set used by near/unless constraints: one list of its occurrences serves every rule
+ * that names the set (a rule's inline tokens form a set of their own).
+ */
+export interface NearList {
+  tokens: TokenSpec[];
+}
+
+/** Rules anchored by one pattern with the same edges and conditions: checked once per hit. */
+interface AnchorGroup {
+  token: TokenSpec;
+  rules: number[];
+}
+
+/** What one pattern of a channel's automaton means (while the automaton is built). */
+interface PatternRefs {
+  anchors: AnchorGroup[];
+  /** The near lists this pattern's text belongs to, grouped by the edges it must have there. */
+  lists: { token: TokenSpec; lists: number[] }[];
+}
+
+/** Bits of `ChannelAutomaton.tokenFlags`. */
+export const TOKEN_FLAGS = {
+  /** The token has word or path edges to check. */
+  EDGES: 1,
+  /** An open-ended word token: the hit runs on to the end of the word. */
+  EXTENDS: 2,
+  /** An anchor with conditions of its rule (except, notFollowedBy, notPrecededBy). */
+  CONDITIONAL: 4,
+} as const;
+
+/**
+ * The automaton of one channel, over the anchors and near tokens of the rules active there,
+ * and what a hit of each pattern means as a flat list of actions in typed arrays (the code
+ * that runs per hit reads no nested objects): the actions [actionStart[p], actionStart[p +
+ * 1]) of pattern p each record the hit in a near list or anchor a rule, through a token whose
+ * edges and conditions the hit must fit. Actions of one token are adjacent, so a hit is
+ * checked once per token.
+ */
+export interface ChannelAutomaton {
+  automaton: AhoCorasick;
+  actionStart: Int32Array;
+  /** The rule an action anchors, or -1 minus the near list it records the hit in. */
+  actionTarget: Int32Array;
+  /** The action's token, an index into `tokens`. */
+  actionToken: Int32Array;
+  tokens: TokenSpec[];
+  /** Per token, its TOKEN_FLAGS. */
+  tokenFlags: Uint8Array;
+}
+
+/**
+ * The strings of the code itself, not the equal ones read from a policy's JSON: the per-hit
+ * code compares them, and two copies of a string compare by content, one string by identity.
+ */
+const ORDERS = { either: 'either', after: 'after', before: 'before' } as const;
+const SCOPES = { window: 'window', call: 'call', line: 'line' } as const;
+
+const codes = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
+
+type Conditions = Pick<TokenSpec, 'except' | 'notFollowedBy' | 'notPrecededBy'>;
+
+const NO_CONDITIONS: Conditions = { except: [], notFollowedBy: [], notPrecededBy: [] };
+
+function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
+  const { except, notFollowedBy, notPrecededBy } = conditions;
+  return {
+    wordStart: token.wordStart,
+    wordEnd: token.wordEnd,
+    pathStart: token.pathStart,
+    pathEnd: token.pathEnd,
+    extendWord: token.extendWord,
+    units: Uint16Array.from(codes(token.text)),
+    except,
+    notFollowedBy,
+    notPrecededBy,
+    conditional: except.length + notFollowedBy.length + notPrecededBy.length > 0,
+  };
+}
+
+const textOf = (token: TokenSpec): string => String.fromCharCode(...token.units);
+
+/** What makes two anchors of the same text accept the same hits. */
+const anchorKey = (a: TokenSpec): string =>
+  JSON.stringify([
+    a.wordStart,
+    a.wordEnd,
+    a.pathStart,
+    a.pathEnd,
+    a.extendWord,
+    a.except.map((e) => [textOf({ ...a, units: e.units }), e.offset]),
+    a.notFollowedBy,
+    a.notPrecededBy,
+  ]);
+
+/**
+ * A policy compiled for matching: every token of every rule (named sets expanded, the
+ * service's own targets included), near-token lists shared between the rules that use the
+ * same tokens, and per channel an automaton over what the active rules need.
+ */
+export class CompiledPolicy {
+  readonly rules: CompiledRule[];
+  readonly nearLists: NearList[] = [];
+  private readonly automata = new Map<string, ChannelAutomaton>();
+
+  constructor(
+    readonly policy: DetectionPolicy,
+    runtimeSets: Record<string, readonly string[]>,
+  ) {
+    const expand = (tokens: readonly PolicyToken[], paths: boolean): Token[] =>
+      tokens.flatMap((raw) => {
+        if (typeof raw === 'string') return [parseToken(raw, paths)];
+        const set = policy.sets[raw.set];
+        if (set) return set.tokens.map((t) => parseToken(t, paths || set.paths === true));
+        return (runtimeSets[raw.set] ?? []).map((t) =>
+          parseToken(t, raw.set === SELF_TARGET_SETS.paths),
+        );
+      });
+    const listIds = new Map<string, number>();
+    const listOf = (key: string, tokens: TokenSpec[]): number => {
+      let id = listIds.get(key);
+      if (id === undefined) {
+        id = this.nearLists.push({ tokens }) - 1;
+        listIds.set(key, id);
+      }
+      return id;
+    };
+    const constraint = (c: RuleConstraint): CompiledConstraint => {
+      const paths = c.paths === true;
+      const tokens = expand(c.tokens, paths).map((token) => spec(token));
+      const compiled: CompiledConstraint = {
+        window: c.window,
+        order: ORDERS[c.order ?? 'either'],
+        scope: SCOPES[c.scope ?? 'window'],
+        sameLine: c.sameLine === true,
+        maxLength: tokens.reduce((max, t) => Math.max(max, t.units.length), 0),
+        lists: [],
+        search: undefined,
+      };
+      if (c.search) {
+        const texts = new Map<string, TokenSpec[]>();
+        for (const token of tokens) {
+          const text = textOf(token);
+          texts.set(text, [...(texts.get(text) ?? []), token]);
+        }
+        compiled.search = {
+          automaton: new AhoCorasick([...texts.keys()]),
+          specs: [...texts.values()],
+        };
+        return compiled;
+      }
+      const inline = c.tokens.filter((t): t is string => typeof t === 'string');
+      if (inline.length > 0) {
+        const specs = expand(inline, paths).map((token) => spec(token));
+        compiled.lists.push(listOf(`inline:${paths}:${JSON.stringify(inline)}`, specs));
+      }
+      for (const t of c.tokens) {
+        if (typeof t === 'string') continue;
+        const setPaths = paths || policy.sets[t.set]?.paths === true;
+        compiled.lists.push(
+          listOf(
+            `set:${setPaths}:${t.set}`,
+            expand([t], paths).map((token) => spec(token)),
+          ),
+        );
+      }
+      return compiled;
+    };
+    this.rules = policy.rules.map((rule) => {
+      const except = (rule.except ?? []).map((raw) => parseToken(raw, false).text);
+      const anchors = expand(rule.tokens, rule.paths === true).map((token) =>
+        spec(token, {
+          except: except
+            .filter((longer) => longer.includes(token.text))
+            .map((longer) => ({
+              units: Uint16Array.from(codes(longer)),
+              offset: longer.indexOf(token.text),
+            })),
+          notFollowedBy: codes(rule.notFollowedBy ?? ''),
+          notPrecededBy: codes(rule.notPrecededBy ?? ''),
+        }),
+      );
+      const near = (rule.near ?? []).map(constraint);
+      const unless = (rule.unless ?? []).map(constraint);
+      const cursorBase: number[] = [];
+      let cursorCount = 0;
+      for (const c of [...near, ...unless]) {
+        cursorBase.push(cursorCount);
+        cursorCount += Math.max(1, c.lists.length);
+      }
+      return {
+        rule,
+        shape: shapeOf(rule),
+        anchors,
+        near,
+        unless,
+        constrained: near.length + unless.length > 0,
+        clusterWindow:
+          near.length === 1 && unless.length === 0 && near[0].scope === 'window'
+            ? near[0].window
+            : -1,
+        clusterOrder: near.length > 0 ? near[0].order : ORDERS.either,
+        endOnly: [...near, ...unless].every((c) => c.scope !== 'window' || c.order === 'after'),
+        cursorBase,
+        cursorCount,
+      };
+    });
+  }
+
+  /** The automaton over what the rules `active` marks need (built once per key). */
+  automatonFor(key: string, active: (index: number) => boolean): ChannelAutomaton {
+    let built = this.automata.get(key);
+    if (built) return built;
+    const ids = new Map<string, number>();
+    const patterns: PatternRefs[] = [];
+    const patternOf = (token: TokenSpec): PatternRefs => {
+      const text = textOf(token);
+      let id = ids.get(text);
+      if (id === undefined) {
+        id = patterns.push({ anchors: [], lists: [] }) - 1;
+        ids.set(text, id);
+      }
+      return patterns[id];
+    };
+    const lists = new Set<number>();
+    this.rules.forEach((rule, index) => {
+      if (!active(index)) return;
+      for (const anchor of rule.anchors) {
+        const groups = patternOf(anchor).anchors;
+        const key = anchorKey(anchor);
+        const group = groups.find((g) => anchorKey(g.token) === key);
+        if (group) group.rules.push(index);
+        else groups.push({ token: anchor, rules: [index] });
+      }
+      for (const c of [...rule.near, ...rule.unless]) for (const list of c.lists) lists.add(list);
+    });
+    const edges = (t: TokenSpec): string =>
+      `${t.wordStart}${t.wordEnd}${t.pathStart}${t.pathEnd}${t.extendWord}`;
+    for (const list of lists) {
+      for (const token of this.nearLists[list].tokens) {
+        const refs = patternOf(token).lists;
+        const group = refs.find((g) => edges(g.token) === edges(token));
+        if (group) group.lists.push(list);
+        else refs.push({ token, lists: [list] });
+      }
+    }
+    built = { automaton: new AhoCorasick([...ids.keys()]), ...flatActions(patterns) };
+    this.automata.set(key, built);
+    return built;
+  }
+}
+
+/** The patterns' meanings as the flat action lists of a ChannelAutomaton. */
+function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton'> {
+  const tokens: TokenSpec[] = [];
+  const tokenIds = new Map<TokenSpec, number>();
+  const tokenId = (token: TokenSpec): number => {
+    let id = tokenIds.get(token);
+    if (id === undefined) {
+      id = tokens.push(token) - 1;
+      tokenIds.set(token, id);
+    }
+    return id;
+  };
+  const starts = [0];
+  const targets: number[] = [];
+  const tokenOf: number[] = [];
+  for (const { lists, anchors } of patterns) {
+    for (const group of lists) {
+      for (const list of group.lists) {
+        targets.push(-1 - list);
+        tokenOf.push(tokenId(group.token));
+      }
+    }
+    for (const group of anchors) {
+      for (const rule of group.rules) {
+        targets.push(rule);
+        tokenOf.push(tokenId(group.token));
+      }
+    }
+    starts.push(targets.length);
+  }
+  const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
+  return {
+    actionStart: Int32Array.from(starts),
+    actionTarget: Int32Array.from(targets),
+    actionToken: Int32Array.from(tokenOf),
+    tokens,
+    tokenFlags: Uint8Array.from(
+      tokens,
+      (t) =>
+        (t.wordStart || t.wordEnd || t.pathStart || t.pathEnd ? EDGES : 0) |
+        (t.extendWord ? EXTENDS : 0) |
+        (t.conditional ? CONDITIONAL : 0),
+    ),
+  };
+}

@@ -1,0 +1,482 @@
+import type { NormalizedText } from '../normalize/normalizer';
+import type { HitSink } from './aho-corasick';
+import {
+  TOKEN_FLAGS,
+  type ChannelAutomaton,
+  type CompiledConstraint,
+  type CompiledPolicy,
+  type CompiledRule,
+  type TokenSpec,
+} from './compiled-policy';
+import { TextRegions, type Region } from './regions';
+import { matchShape } from './shapes';
+import { SpanList } from './span-list';
+import { TOKEN_UNITS } from './token';
+
+// Read once: a module's exports are property lookups, too slow for the per-hit path.
+const { isWordUnit, isPathUnit } = TOKEN_UNITS;
+const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
+
+/**
+ * Hits a rule looks at once it has matched: its verdict is known, and the places reported are
+ * capped anyway, so a text that repeats a pattern a million times costs a few thousand checks.
+ * (Not when every match counts: secrets to redact, attempts to look up in a quoted source.)
+ */
+const HITS_AFTER_MATCH = 1024;
+/** How far a search of a constraint's tokens runs ahead of the region that asked for it. */
+const SEARCH_AHEAD = 256;
+/**
+ * The first stretch of a region searched before its occurrences are checked; each further
+ * stretch is twice as long. A cluster of many hits has a long region, and the first
+ * occurrence that fits ends the search.
+ */
+const SEARCH_STEP = 4096;
+/** Limits up to this are caps on reported places; larger ones mean every match counts. */
+const MAX_BOUNDED = 1000;
+const MAX_WORD_EXTENSION = 64;
+
+/** Occurrences of a searched constraint, found only where some region needed them. */
+class SearchedSpans {
+  readonly found = new SpanList();
+  /** The stretch searched so far, [from, to); `to` is -1 before the first search. */
+  from = 0;
+  to = -1;
+
+  restart(at: number): void {
+    this.found.clear();
+    this.from = at;
+    this.to = at;
+  }
+}
+
+/** A rule's state during one scan; reused from scan to scan. */
+export class RuleState {
+  /**
+   * Anchors waiting for their constraints. For a rule whose anchors cluster, an entry spans a
+   * cluster, and `inner` keeps the start of its last anchor and the end of its first.
+   */
+  readonly anchors = new SpanList();
+  readonly inner = new SpanList();
+  /** The rule's matches, in normalised coordinates. */
+  readonly found = new SpanList();
+  /** Per constraint (near then unless): a cursor into its occurrences, and its own search. */
+  readonly cursors: Int32Array;
+  readonly searched: SearchedSpans[];
+  /** How far a shape's scan reached (hits before it cannot start a longer match). */
+  scannedUntil = 0;
+  /** Hits looked at since the rule first matched. */
+  afterMatch = 0;
+
+  constructor(rule: CompiledRule) {
+    this.cursors = new Int32Array(rule.cursorCount);
+    this.searched = Array.from(
+      { length: rule.near.length + rule.unless.length },
+      () => new SearchedSpans(),
+    );
+  }
+
+  reset(): void {
+    this.anchors.clear();
+    this.inner.clear();
+    this.found.clear();
+    this.cursors.fill(0);
+    for (const searched of this.searched) searched.to = -1;
+    this.scannedUntil = 0;
+    this.afterMatch = 0;
+  }
+
+  /** Whether the rule has matched and looked at enough further hits (see HITS_AFTER_MATCH). */
+  done(limit: number): boolean {
+    if (this.found.length === 0) return false;
+    return (
+      this.found.length >= limit || (limit <= MAX_BOUNDED && ++this.afterMatch > HITS_AFTER_MATCH)
+    );
+  }
+}
+
+/**
+ * Runs the compiled policy over a normalised text: one automaton pass records the anchors of
+ * the rules active in this scan and the occurrences of their near tokens (one list per token
+ * set, shared between rules), then each rule with constraints keeps the anchors whose regions
+ * hold a token of every near constraint and none of an unless constraint. Lists are sorted by
+ * end and each anchor looks only inside its bounded regions with cursors that only move
+ * forward, so the whole pass stays linear.
+ */
+export class RuleMatcher implements HitSink {
+  private readonly states: RuleState[];
+  private readonly nearFound: SpanList[];
+  private readonly regions = new TextRegions();
+  private readonly region: Region = { start: 0, end: 0, latestStart: 0, earliestEnd: 0 };
+  /**
+   * While a constraint's own automaton searches a region, its tokens and where their
+   * occurrences go (else null). The matcher is the one sink of every automaton, so the scan
+   * loop calls one method of one class and stays fast.
+   */
+  private searchSpecs: TokenSpec[][] | null = null;
+  private searchFound!: SpanList;
+  /** The occurrence `satisfied` found last. */
+  private matchStart = 0;
+  private matchEnd = 0;
+  /** The anchor (or cluster) being resolved; see setAnchor. */
+  private anchorStart = 0;
+  private anchorEnd = 0;
+  private lastStart = 0;
+  private firstEnd = 0;
+  private text!: NormalizedText;
+  private lengths!: Int32Array;
+  private actionStart!: Int32Array;
+  private actionTarget!: Int32Array;
+  private actionToken!: Int32Array;
+  private tokens!: TokenSpec[];
+  private tokenFlags!: Uint8Array;
+  /** Per rule: 0 when it is not active in this scan, else how many matches to keep. */
+  private limits!: Int32Array;
+
+  constructor(private readonly compiled: CompiledPolicy) {
+    this.states = compiled.rules.map((rule) => new RuleState(rule));
+    this.nearFound = compiled.nearLists.map(() => new SpanList());
+  }
+
+  /** The states of every rule after matching; valid until the next call. */
+  match(text: NormalizedText, channel: ChannelAutomaton, limits: Int32Array): readonly RuleState[] {
+    this.text = text;
+    this.limits = limits;
+    this.actionStart = channel.actionStart;
+    this.actionTarget = channel.actionTarget;
+    this.actionToken = channel.actionToken;
+    this.tokens = channel.tokens;
+    this.tokenFlags = channel.tokenFlags;
+    this.lengths = channel.automaton.lengths;
+    this.regions.reset(text);
+    this.searchSpecs = null;
+    for (const list of this.nearFound) list.clear();
+    this.states.forEach((state, index) => {
+      if (limits[index] > 0) state.reset();
+    });
+    channel.automaton.scan(text.units, text.length, this);
+    this.compiled.rules.forEach((rule, index) => {
+      if (limits[index] > 0 && rule.constrained) this.resolve(rule, this.states[index], index);
+    });
+    return this.states;
+  }
+
+  hits(patterns: Int32Array, ends: Int32Array, count: number): void {
+    const specs = this.searchSpecs;
+    if (specs !== null) {
+      for (let k = 0; k < count; k += 1) this.searched(specs[patterns[k]], ends[k]);
+      return;
+    }
+    const { actionStart, actionTarget, actionToken, tokenFlags, lengths, limits, states } = this;
+    for (let k = 0; k < count; k += 1) {
+      const pattern = patterns[k];
+      const end = ends[k];
+      const start = end - lengths[pattern];
+      // The token checked last, whether the hit fits it and where the hit ends for it.
+      let checked = -1;
+      let fits = true;
+      let stop = end;
+      for (let a = actionStart[pattern]; a < actionStart[pattern + 1]; a += 1) {
+        const target = actionTarget[a];
+        let state: RuleState | undefined;
+        if (target >= 0) {
+          const limit = limits[target];
+          if (limit === 0) continue;
+          state = states[target];
+          // Hits inside a shape's failed run cannot start a longer match.
+          if (start < state.scannedUntil || state.done(limit)) continue;
+        }
+        if (actionToken[a] !== checked) {
+          checked = actionToken[a];
+          const flags = tokenFlags[checked];
+          fits = true;
+          stop = end;
+          if (flags !== 0) {
+            const spec = this.tokens[checked];
+            if ((flags & EXTENDS) !== 0) stop = this.wordEnd(end);
+            fits =
+              ((flags & EDGES) === 0 || this.edgesFit(spec, start, end)) &&
+              ((flags & CONDITIONAL) === 0 || this.anchorFits(spec, start, stop));
+          }
+        }
+        if (!fits) continue;
+        if (state === undefined) {
+          this.nearFound[-1 - target].push(start, stop);
+          continue;
+        }
+        const rule = this.compiled.rules[target];
+        // Most hits of a dense run join the cluster before them.
+        if (rule.clusterWindow < 0 || !this.joinCluster(rule, state, start, stop)) {
+          this.anchor(rule, state, start, end, stop);
+        }
+      }
+    }
+  }
+
+  /** Joins an anchor to the rule's last cluster if their windows overlap. */
+  private joinCluster(rule: CompiledRule, state: RuleState, start: number, end: number): boolean {
+    const { anchors } = state;
+    const last = anchors.length - 1;
+    if (last < 0) return false;
+    const window = rule.clusterWindow;
+    const order = rule.clusterOrder;
+    const joins =
+      order === 'after'
+        ? end <= anchors.ends[last] + window
+        : order === 'before'
+          ? start - window <= state.inner.starts[last]
+          : start - window <= anchors.ends[last] + window;
+    if (!joins) return false;
+    if (end > anchors.ends[last]) anchors.ends[last] = end;
+    state.inner.starts[last] = start;
+    return true;
+  }
+
+  /** Records the searched tokens that end at `end` and whose edges fit. */
+  private searched(tokens: TokenSpec[], end: number): void {
+    for (const token of tokens) {
+      const start = end - token.units.length;
+      if (this.edgesFit(token, start, end)) {
+        this.searchFound.push(start, token.extendWord ? this.wordEnd(end) : end);
+      }
+    }
+  }
+
+  /** `tokenEnd`: where the token ends; `end`: where the hit ends (past an open-ended word). */
+  private anchor(
+    compiled: CompiledRule,
+    state: RuleState,
+    start: number,
+    tokenEnd: number,
+    end: number,
+  ): void {
+    const { shape } = compiled;
+    if (shape) {
+      // A shape reads on from the token itself (a key's tail follows its prefix).
+      const line = shape.kind === 'sql-concatenation' ? this.regions.lineEnd(tokenEnd) : 0;
+      const shapeEnd = matchShape(shape, this.text, start, tokenEnd, line);
+      state.scannedUntil = Math.abs(shapeEnd);
+      if (shapeEnd > 0) state.found.merge(start, shapeEnd);
+    } else if (compiled.constrained) {
+      const { anchors, inner } = state;
+      const last = anchors.length - 1;
+      if (compiled.endOnly && last >= 0 && anchors.ends[last] === end) {
+        if (start < anchors.starts[last]) anchors.starts[last] = start;
+      } else {
+        anchors.push(start, end);
+        inner.push(start, end);
+      }
+    } else {
+      state.found.merge(start, end);
+    }
+  }
+
+  /** Word and path boundaries at both ends of a token found at [start, end). */
+  private edgesFit(token: TokenSpec, start: number, end: number): boolean {
+    const { units, length } = this.text;
+    if (start > 0 && (token.wordStart || token.pathStart)) {
+      const before = units[start - 1];
+      if (token.wordStart && isWordUnit(before)) return false;
+      if (token.pathStart && (isPathUnit(before) || before === 46)) return false;
+    }
+    if (end < length && (token.wordEnd || token.pathEnd)) {
+      const after = units[end];
+      if (token.wordEnd && isWordUnit(after)) return false;
+      if (token.pathEnd) {
+        if (isPathUnit(after)) return false;
+        // `.bak` continues the name; a full stop ending a sentence does not.
+        if (after === 46 && end + 1 < length && isWordUnit(units[end + 1])) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The anchor's own conditions: characters around it, longer tokens it is part of. */
+  private anchorFits(ref: TokenSpec, start: number, stop: number): boolean {
+    const { units, length } = this.text;
+    if (ref.notPrecededBy.length > 0 && start > 0 && ref.notPrecededBy.includes(units[start - 1])) {
+      return false;
+    }
+    if (ref.notFollowedBy.length > 0 && stop < length && ref.notFollowedBy.includes(units[stop])) {
+      return false;
+    }
+    for (const longer of ref.except) {
+      const from = start - longer.offset;
+      if (from < 0 || from + longer.units.length > length) continue;
+      let k = 0;
+      while (k < longer.units.length && units[from + k] === longer.units[k]) k += 1;
+      if (k === longer.units.length) return false;
+    }
+    return true;
+  }
+
+  private wordEnd(from: number): number {
+    const { units, length } = this.text;
+    let end = from;
+    const limit = Math.min(length, from + MAX_WORD_EXTENSION);
+    while (end < limit && isWordUnit(units[end])) end += 1;
+    return end;
+  }
+
+  /** Keeps the anchors whose regions satisfy every near constraint and no unless constraint. */
+  private resolve(rule: CompiledRule, state: RuleState, index: number): void {
+    const limit = this.limits[index];
+    const { anchors, found } = state;
+    const nearCount = rule.near.length;
+    for (let a = 0; a < anchors.length && !state.done(limit); a += 1) {
+      const start = anchors.starts[a];
+      const end = anchors.ends[a];
+      // An anchor inside the last match could only merge into it.
+      const last = found.length - 1;
+      if (last >= 0 && start >= found.starts[last] && end <= found.ends[last]) continue;
+      this.setAnchor(start, end, state.inner.starts[a], state.inner.ends[a]);
+      let from = start;
+      let to = end;
+      let kept = true;
+      for (let c = 0; c < nearCount && kept; c += 1) {
+        kept = this.satisfied(rule, rule.near[c], state, c);
+        from = Math.min(from, this.matchStart);
+        to = Math.max(to, this.matchEnd);
+      }
+      for (let c = 0; c < rule.unless.length && kept; c += 1) {
+        if (this.satisfied(rule, rule.unless[c], state, nearCount + c)) kept = false;
+      }
+      if (kept) found.merge(from, to);
+    }
+  }
+
+  /**
+   * The anchor (or cluster) whose regions the next checks use: [start, end), the start of its
+   * last anchor and the end of its first (the same as start and end for one anchor).
+   */
+  private setAnchor(start: number, end: number, lastStart: number, firstEnd: number): void {
+    this.anchorStart = start;
+    this.anchorEnd = end;
+    this.lastStart = lastStart;
+    this.firstEnd = firstEnd;
+  }
+
+  /**
+   * Whether an occurrence of the constraint's tokens lies in its region around the hit (then
+   * `matchStart`/`matchEnd` hold it).
+   */
+  private satisfied(
+    rule: CompiledRule,
+    constraint: CompiledConstraint,
+    state: RuleState,
+    slot: number,
+  ): boolean {
+    if (!this.regionOf(constraint)) return false;
+    const cursor = rule.cursorBase[slot];
+    if (constraint.search) {
+      const searched = state.searched[slot];
+      const { end } = this.region;
+      let step = SEARCH_STEP;
+      let until = Math.min(end, this.region.start + step);
+      for (;;) {
+        this.search(constraint, searched, state, cursor, until);
+        if (this.inside(constraint, searched.found, state, cursor)) return true;
+        if (until >= end) return false;
+        step *= 2;
+        until = Math.min(end, until + step);
+      }
+    }
+    const { lists } = constraint;
+    for (let l = 0; l < lists.length; l += 1) {
+      if (this.inside(constraint, this.nearFound[lists[l]], state, cursor + l)) return true;
+    }
+    return false;
+  }
+
+  /** Whether an occurrence in `spans` lies inside the current region (sets matchStart/End). */
+  private inside(
+    constraint: CompiledConstraint,
+    spans: SpanList,
+    state: RuleState,
+    cursorIndex: number,
+  ): boolean {
+    const { region } = this;
+    // The cursor rests on the first occurrence that ends inside or after the region; regions
+    // of successive anchors move forward, up to an anchor's length back.
+    let cursor = state.cursors[cursorIndex];
+    while (cursor > 0 && spans.ends[cursor - 1] > region.start) cursor -= 1;
+    while (cursor < spans.length && spans.ends[cursor] <= region.start) cursor += 1;
+    state.cursors[cursorIndex] = cursor;
+    for (let k = cursor; k < spans.length; k += 1) {
+      const spanStart = spans.starts[k];
+      const spanEnd = spans.ends[k];
+      if (spanEnd - constraint.maxLength > region.end) break;
+      if (spanStart < region.start || spanEnd > region.end) continue;
+      // A near token is another word than the anchor: it may not overlap it (for a cluster,
+      // its first or its last anchor; tokens between them are near both).
+      if (spanEnd > this.anchorStart && spanStart < this.firstEnd) continue;
+      if (spanEnd > this.lastStart && spanStart < this.anchorEnd) continue;
+      if (spanStart <= region.latestStart && spanEnd >= region.earliestEnd) {
+        this.matchStart = spanStart;
+        this.matchEnd = spanEnd;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Records a searched constraint's occurrences in the current region, up to `until`, that
+   * were not searched yet.
+   */
+  private search(
+    constraint: CompiledConstraint,
+    searched: SearchedSpans,
+    state: RuleState,
+    cursor: number,
+    until: number,
+  ): void {
+    const { start } = this.region;
+    let to = until;
+    // One searched stretch per constraint: a region before it, or far past it, starts a new
+    // one (nothing was searched there); a region that runs on from it, or starts a little
+    // after it, extends it. Each search reads a little further ahead than asked, so hits
+    // close together do not each start a search of a few characters.
+    if (searched.to < 0 || start < searched.from || start > searched.to + SEARCH_AHEAD) {
+      searched.restart(start);
+      state.cursors[cursor] = 0;
+    } else if (to <= searched.to) {
+      return;
+    }
+    to = Math.min(this.text.length, Math.max(to, searched.to + SEARCH_AHEAD));
+    const tokens = constraint.search;
+    if (!tokens) return;
+    // Start a token's length early, so a token across the old end is found once.
+    const from = Math.max(searched.from, searched.to - constraint.maxLength + 1);
+    this.searchSpecs = tokens.specs;
+    this.searchFound = searched.found;
+    tokens.automaton.scanRange(this.text.units, from, to, searched.to, this);
+    this.searchSpecs = null;
+    searched.to = to;
+  }
+
+  /**
+   * The region of a constraint around the current anchor: for a cluster, the union of its
+   * anchors' windows (from its first anchor's end, or its start, to its last anchor's start,
+   * or its end).
+   */
+  private regionOf(constraint: CompiledConstraint): boolean {
+    const { region, regions, anchorStart: start, anchorEnd: end } = this;
+    if (constraint.scope === 'call') return regions.callArguments(end, constraint.window, region);
+    if (constraint.scope === 'line') {
+      regions.commandLine(end, constraint.window, region);
+      return true;
+    }
+    const { window, maxLength, order } = constraint;
+    region.start = order === 'after' ? this.firstEnd : start - window - maxLength;
+    region.end = order === 'before' ? this.lastStart : end + window + maxLength;
+    region.latestStart = order === 'before' ? this.lastStart : end + window;
+    region.earliestEnd = order === 'after' ? this.firstEnd : start - window;
+    if (constraint.sameLine) {
+      region.start = Math.max(region.start, regions.lineStart(start));
+      region.end = Math.min(region.end, regions.lineEnd(start));
+    }
+    if (region.start < 0) region.start = 0;
+    if (region.end > this.text.length) region.end = this.text.length;
+    return region.start < region.end;
+  }
+}
