@@ -23,10 +23,12 @@ describe('multi-key Redis calls use one hash tag', () => {
     expect(untaggedMultiKeyCalls('x.ts', 'await c.eval(script, 2, a, b);')).toHaveLength(1);
   });
 
-  it('holds for every library source file', () => {
-    const findings = librarySources(ROOT).flatMap(({ file, source }) =>
-      untaggedMultiKeyCalls(file, source),
-    );
+  it('holds for every source file of the libraries that can reach Redis', () => {
+    const sources = librarySources(ROOT);
+    // The libraries that talk to Redis are all looked at; the detector cannot reach it.
+    const libraries = new Set(sources.map((s) => s.file.split('/')[1]));
+    expect(libraries).toEqual(new Set(['audit', 'core', 'mcp-proxy', 'security', 'wall-bounce']));
+    const findings = sources.flatMap(({ file, source }) => untaggedMultiKeyCalls(file, source));
     expect(findings).toEqual([]);
   });
 });

@@ -29,18 +29,29 @@ export function untaggedMultiKeyCalls(file: string, source: string): SlotFinding
   return findings;
 }
 
-/** Every library source file (not tests). */
+/** Where a Redis client can come from: the driver, Bull, or our core (RedisService). */
+const REDIS_SOURCE = /from '(ioredis|bull|@nestjs\/bull|@techsapo\/core)'/;
+
+/**
+ * Every source file (not tests) of the libraries that can reach Redis at all: a library none
+ * of whose files imports a Redis client (the detector) cannot issue a Redis command, whatever
+ * its methods are called.
+ */
 export function librarySources(root: string): { file: string; source: string }[] {
   const out: { file: string; source: string }[] = [];
-  const walk = (dir: string): void => {
+  const walk = (dir: string, into: { file: string; source: string }[]): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
+      if (entry.isDirectory()) walk(path, into);
       else if (/\.ts$/.test(entry.name) && !/\.(spec|e2e-spec)\.ts$/.test(entry.name)) {
-        out.push({ file: relative(root, path), source: readFileSync(path, 'utf8') });
+        into.push({ file: relative(root, path), source: readFileSync(path, 'utf8') });
       }
     }
   };
-  for (const lib of readdirSync(join(root, 'libs'))) walk(join(root, 'libs', lib, 'src'));
+  for (const lib of readdirSync(join(root, 'libs'))) {
+    const files: { file: string; source: string }[] = [];
+    walk(join(root, 'libs', lib, 'src'), files);
+    if (files.some((f) => REDIS_SOURCE.test(f.source))) out.push(...files);
+  }
   return out;
 }
