@@ -172,7 +172,7 @@ export interface AnalysisResult {
   task: AnalysisTask;
   /** The peers' majority verdict, measured from their answers (`cannot-tell` on a tie). */
   verdict: string;
-  /** Who wrote the final answer; absent when the cost cap stopped the aggregation (answer ''). */
+  /** Who wrote the final answer; absent when the cost cap stopped the aggregation (a peer's answer stands in, named). */
   aggregator?: { provider: string; fallback: boolean; structured: StructuredBy };
   /** What the aggregator said of the peers; absent when it answered in prose. */
   aggregatorClaims?: AggregatorClaims;

@@ -55,7 +55,7 @@ export async function aggregate(
     if (outcome.capped) {
       failures.forEach((f) => run.degrade(f));
       run.degrade(
-        'the cost cap stopped the aggregation: no final answer was written; the peers’ answers are in providers[].answer',
+        'the cost cap stopped the aggregation: no final answer was written; every peer answer is in providers[].answer',
       );
       return undefined;
     }

@@ -6,6 +6,7 @@ import { claimReasons } from './scoring/claims-check';
 import { type MeasuredConfidence, measuredConfidence } from './scoring/confidence';
 import { measureConsensus } from './scoring/consensus';
 import { measureCouncil } from './scoring/council-ranking';
+import { centralAnswer } from './scoring/central-answer';
 import { measuredDissent } from './scoring/dissent';
 import { majorityVerdict } from './scoring/majority-verdict';
 import { prepareAnswers } from './scoring/scored-answer';
@@ -19,6 +20,8 @@ export interface Outcome {
   council?: CouncilReport;
   /** Undefined when the cost cap stopped the aggregation. */
   aggregated?: Aggregated;
+  /** Without aggregation: the peer answer that agrees most with the others, which stands in. */
+  standIn?: { provider: string; text: string };
   /** Why this round's result is degraded (only the final round's count). */
   reasons: string[];
 }
@@ -59,6 +62,12 @@ export function measureOutcome(input: {
       ...claimReasons(aggregated, consensus.score, majority.verdict, majority.votes > 0),
     );
   }
+  const central = aggregated ? undefined : centralAnswer(task, answers, pairs, majority);
+  if (central) {
+    reasons.push(
+      `no aggregation: the answer is ${central.provider}'s, the peer answer that agrees most with the others`,
+    );
+  }
   return {
     consensus,
     confidence,
@@ -74,6 +83,7 @@ export function measureOutcome(input: {
         }
       : {}),
     ...(aggregated ? { aggregated } : {}),
+    ...(central ? { standIn: { provider: central.provider, text: central.text } } : {}),
     reasons,
   };
 }

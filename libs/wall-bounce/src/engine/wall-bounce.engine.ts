@@ -116,7 +116,7 @@ export class WallBounceEngine extends AnalysisEngine {
     }
 
     return {
-      answer: outcome.aggregated?.judgement.answer ?? '',
+      answer: outcome.aggregated?.judgement.answer ?? outcome.standIn?.text ?? '',
       confidence: outcome.confidence.value,
       consensus: outcome.consensus,
       degraded: run.degradedReasons.length > 0,
