@@ -1,6 +1,6 @@
 import type { PeerFinding } from '../../analysis/analysis.types';
 import { measuredConfidence } from './confidence';
-import { levelOf, measureConsensus } from './consensus';
+import { levelOf, measureConsensus, TEXT_ONLY_CEILING } from './consensus';
 import { measureCouncil } from './council-ranking';
 import { measuredDissent } from './dissent';
 import { majorityVerdict } from './majority-verdict';
@@ -100,6 +100,35 @@ describe('measured consensus', () => {
     // min(1, lexical / 0.4) × (1 − 1/2) × 1/4: one shared concept of two contradicted, and it decides a verdict.
     expect(report.signals?.map((s) => s.value)).toEqual([null, null, 0.125]);
     expect(report.score).toBe(0.125);
+  });
+
+  it('the text measure alone never makes a consensus strong, however alike the wording', () => {
+    const prose = (provider: string, text: string): AnswerForScoring => ({
+      provider,
+      verdict: 'cannot-tell',
+      text,
+      findings: [],
+      structured: false,
+    });
+    const same = 'Use a parameterised query so user input never becomes SQL.';
+    const { report } = measureConsensus(
+      'question',
+      prepareAnswers([prose('a', same), prose('b', same)]),
+      true,
+    );
+    expect(report.signals?.map((s) => s.value)).toEqual([null, null, 1]);
+    expect(report.score).toBe(TEXT_ONLY_CEILING);
+    expect(report.level).toBe('moderate');
+    // One peer that voted lifts the ceiling: verdicts are measured on no pair, findings are.
+    const structured = measureConsensus(
+      'question',
+      prepareAnswers([
+        { ...prose('a', same), verdict: 'open', structured: true, findings: [sqli] },
+        { ...prose('b', same), verdict: 'open', structured: true, findings: [sqli] },
+      ]),
+      true,
+    );
+    expect(structured.report.score).toBe(1);
   });
 
   it('majority: a plurality of votes; a tie or no vote is cannot-tell, open when the peers said so', () => {

@@ -35,6 +35,13 @@ export function levelOf(score: number): ConsensusLevel {
   return 'weak';
 }
 
+/**
+ * Consensus that rests on the text measure alone (no verdict voted, no findings to compare on
+ * any pair) stays below `strong`: wording can agree while meaning differs in ways no lexical
+ * measure sees, so only the peers' own verdicts and findings can make a consensus strong.
+ */
+export const TEXT_ONLY_CEILING = 0.75;
+
 export const round3 = (n: number): number => Math.round(Math.min(1, Math.max(0, n)) * 1000) / 1000;
 
 const mean = (values: number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
@@ -46,8 +53,9 @@ export interface MeasuredConsensus {
 
 /**
  * Consensus measured from the peers' own answers only: the mean, over every pair of counted
- * answers, of the pair's weighted signals (pair-agreement.ts). Each signal is also reported
- * on its own, as its mean over the pairs where it could be measured.
+ * answers, of the pair's weighted signals (pair-agreement.ts), at most TEXT_ONLY_CEILING when
+ * the text measure is all there is. Each signal is also reported on its own, as its mean over
+ * the pairs where it could be measured.
  */
 export function measureConsensus(
   task: AnalysisTask,
@@ -55,6 +63,9 @@ export function measureConsensus(
   independent: boolean,
 ): MeasuredConsensus {
   const pairs = allPairs(task, answers);
+  const textOnly = pairs.every(
+    (p) => p.signals.verdict === undefined && p.signals.findings === undefined,
+  );
   const signals: MeasuredSignal[] = (Object.keys(CONSENSUS_WEIGHTS) as ConsensusSignal[]).map(
     (name) => {
       const values = pairs.flatMap((p) => (p.signals[name] === undefined ? [] : [p.signals[name]]));
@@ -62,11 +73,16 @@ export function measureConsensus(
         name: SIGNAL_NAMES[name],
         value: values.length ? round3(mean(values)) : null,
         weight: CONSENSUS_WEIGHTS[name],
-        detail: `measured on ${values.length} of ${pairs.length} pairs`,
+        detail:
+          `measured on ${values.length} of ${pairs.length} pairs` +
+          (name === 'text' && textOnly && values.length
+            ? `; the only signal, so the score is at most ${TEXT_ONLY_CEILING}`
+            : ''),
       };
     },
   );
-  const score = pairs.length ? round3(mean(pairs.map((p) => p.score))) : 0;
+  const measured = pairs.length ? mean(pairs.map((p) => p.score)) : 0;
+  const score = round3(textOnly ? Math.min(TEXT_ONLY_CEILING, measured) : measured);
   return {
     report: {
       score,
