@@ -24,6 +24,14 @@ const payloads = (file: string): string[] =>
     .map((line) => line.replace(/\r$/, ''))
     .filter((line) => line.length > 0);
 
+/** A refused value raised one event per category of attempt found in it, one of them blocked. */
+function expectOneEventPerCategory(events: SecurityEventInput[]): void {
+  const categories = events.map((e) => e.attemptType);
+  expect(categories.length).toBeGreaterThan(0);
+  expect(new Set(categories).size).toBe(categories.length);
+  expect(events.some((e) => e.blocked)).toBe(true);
+}
+
 describe('content security on the request channel (real app)', () => {
   let t: TestApp;
   const events: SecurityEventInput[] = [];
@@ -59,8 +67,9 @@ describe('content security on the request channel (real app)', () => {
         expect.objectContaining({
           eventType: 'SUSPICIOUS_ACTIVITY',
           violationType: violation,
+          attemptType: 'web-injection',
           blocked: true,
-          source: 'request',
+          source: 'request-field',
         }),
       ]);
       const entries = await auditEntries(t);
@@ -74,7 +83,10 @@ describe('content security on the request channel (real app)', () => {
             details: expect.objectContaining({
               event_type: 'SUSPICIOUS_ACTIVITY',
               blocked: true,
-              source: 'request',
+              source: 'request-field',
+              attempt_type: 'web-injection',
+              location: 'query',
+              field: 'probe',
             }),
           }),
         ]),
@@ -99,7 +111,11 @@ describe('content security on the request channel (real app)', () => {
         { location: 'path', field: 'id', categories: ['web-injection'] },
       ]);
       expect(events).toEqual([
-        expect.objectContaining({ violationType: violation, blocked: true, source: 'request' }),
+        expect.objectContaining({
+          violationType: violation,
+          blocked: true,
+          source: 'request-field',
+        }),
       ]);
     }
     // An ordinary id passes the guard and reaches the handler (no such session).
@@ -119,7 +135,7 @@ describe('content security on the request channel (real app)', () => {
           .set(auth);
         if (res.status === 403 && res.body.type?.endsWith('/security-pattern-blocked')) {
           refused += 1;
-          expect(events).toHaveLength(1);
+          expectOneEventPerCategory(events);
         }
       }
       shares[file] = `${refused}/${lines.length} (${((100 * refused) / lines.length).toFixed(1)}%)`;
@@ -143,8 +159,8 @@ describe('content security on the request channel (real app)', () => {
         const res = await request(t.server).get('/health/ready').query({ q: line });
         if (res.status === 403 && res.body.type?.endsWith('/security-pattern-blocked')) {
           refused += 1;
-          // Every refusal is reported as a security event.
-          expect(events).toHaveLength(1);
+          // Every refusal is reported: one security event per category of attempt.
+          expectOneEventPerCategory(events);
         } else {
           expect(res.status).toBe(200);
         }
