@@ -122,6 +122,84 @@ describe('content security on the request channel (real app)', () => {
     await request(t.server).delete('/api/v1/admin/sessions/s-123').set(auth).expect(404);
   });
 
+  describe('the JSON body of an analysis request', () => {
+    const create = async (body: object) =>
+      request(t.server)
+        .post('/api/v1/analyses')
+        .set(await adminAuth(t))
+        .send({ content: 'How long should a cache entry live?', cache: false, ...body });
+
+    it.each([
+      ["require('child_process').exec('id')", 'code-execution'],
+      ['eval(atob(payload))', 'code-execution'],
+      ['${7*7}', 'template-injection'],
+      ['$(id)', 'code-execution'],
+      ['1+UNION+SELECT+1', 'web-injection'],
+    ])(
+      'a structured field holding %s is refused (403 security-pattern-blocked) and reported',
+      async (value, category) => {
+        for (const metadata of [{ ref: value }, { source: `src/${value}` }]) {
+          events.length = 0;
+          const res = await create({ metadata });
+          expect(res.status).toBe(403);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(res.body.type).toMatch(/\/security-pattern-blocked$/);
+          const field = `metadata.${Object.keys(metadata)[0]}`;
+          expect(res.body.fields).toEqual([
+            expect.objectContaining({
+              location: 'body',
+              field,
+              categories: expect.arrayContaining([category]),
+            }),
+          ]);
+          expectOneEventPerCategory(events);
+          expect(events).toContainEqual(
+            expect.objectContaining({
+              attemptType: category,
+              blocked: true,
+              source: 'request-field',
+              details: expect.objectContaining({ location: 'body', field }),
+            }),
+          );
+        }
+      },
+    );
+
+    it('metadata.source is a repository path: a path inside the root is accepted', async () => {
+      for (const source of ['docs/../src/a.ts', 'libs/wall-bounce/src/engine', './README.md']) {
+        events.length = 0;
+        const res = await create({ metadata: { source, ref: 'origin/main...HEAD' } });
+        expect(res.status).toBe(202);
+        expect(events).toEqual([]);
+      }
+    });
+
+    it.each([
+      ['a path that leaves the root', '../../etc/passwd'],
+      ['look-alike slashes (U+2215)', '..\u2215..\u2215etc\u2215passwd'],
+      ['an absolute path', '/etc/passwd'],
+      ['an encoded traversal', '%2e%2e%2f%2e%2e%2fetc%2fpasswd'],
+      ['a URL', 'file:///etc/passwd'],
+    ])('metadata.source refuses %s', async (_name, source) => {
+      const res = await create({ metadata: { source } });
+      expect(res.status).toBe(403);
+      expect(res.body.fields).toEqual([
+        { location: 'body', field: 'metadata.source', categories: ['web-injection'] },
+      ]);
+      expect(events).toEqual([
+        expect.objectContaining({ violationType: 'PATH_TRAVERSAL', source: 'request-field' }),
+      ]);
+    });
+
+    it('every other structured field stays strict: the same repository path is refused in metadata.ref', async () => {
+      const res = await create({ metadata: { ref: 'docs/../src/a.ts' } });
+      expect(res.status).toBe(403);
+      expect(res.body.fields).toEqual([
+        expect.objectContaining({ location: 'body', field: 'metadata.ref' }),
+      ]);
+    });
+  });
+
   it('refuses every attack-corpus payload placed in a path parameter (share per file)', async () => {
     const auth = await adminAuth(t);
     const shares: Record<string, string> = {};
