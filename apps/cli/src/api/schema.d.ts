@@ -352,7 +352,13 @@ export interface components {
       deniedOperations: ('write' | 'execute' | 'modify')[];
     };
     SecurityFlagDto: {
+      /** @description The detector rule, e.g. `self-modification.write-own-code`, `risk.eval`. */
       rule: string;
+      /**
+       * @description `attempt`: content that tries to change or subvert TechSapo itself, or to inject into a field it interprets (blocked or flagged, and reported as a security event). `risk`: a risky pattern in the code under review, informational only. `secret`: a credential (redacted in answers).
+       * @enum {string}
+       */
+      kind: 'attempt' | 'risk' | 'secret';
       category: string;
       severity: string;
       action: string;
