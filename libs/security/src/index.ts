@@ -13,6 +13,7 @@ export * from './pipeline/security-pipeline.module';
 export * from './detection';
 export * from './operations/read-only-operation';
 export * from './decorators/free-text.decorator';
+export * from './decorators/field-meaning.decorator';
 export * from './pipeline/request-security.guard';
 export * from './runtime';
 export * from './blocks/block';

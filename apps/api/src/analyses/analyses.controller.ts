@@ -192,13 +192,12 @@ function formatSse(item: StreamItem): string {
 function requestFlags(request: FastifyRequest): SecurityFlag[] {
   const findings = request.state.details.securityFlags;
   if (!Array.isArray(findings)) return [];
-  return (findings as { rule: string; category: string; severity: string; action: string }[]).map(
-    (f) => ({
-      rule: f.rule,
-      category: f.category,
-      severity: f.severity,
-      action: f.action,
-      source: 'request',
-    }),
-  );
+  return (findings as Omit<SecurityFlag, 'source'>[]).map((f) => ({
+    rule: f.rule,
+    kind: f.kind,
+    category: f.category,
+    severity: f.severity,
+    action: f.action,
+    source: 'request',
+  }));
 }

@@ -257,7 +257,8 @@ describe('techsapo analyze', () => {
       content: '==> a.ts <==\nexport const a = 1;\n',
       mode: 'council',
       cache: true,
-      metadata: { source: 'techsapo-cli:files' },
+      // The repository path the content comes from (the server reads it as one).
+      metadata: { source: 'a.ts' },
     });
     expect(fake.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
       'POST /api/v1/analyses',

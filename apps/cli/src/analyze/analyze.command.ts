@@ -10,6 +10,7 @@ import { toSarif } from '../format/sarif';
 import { cliVersion } from '../version';
 import { assembleContent, type AssembledContent, type ContentFile } from './content';
 import { evaluateGate } from './gate';
+import { sourcePath } from './source-path';
 import { watchAnalysis } from './watch';
 
 export const MODES = ['parallel', 'sequential', 'council'] as const;
@@ -132,14 +133,19 @@ export async function runAnalyze(
           ),
       }),
     );
+    const source = sourcePath(content, io.cwd);
     const created = await api.create({
       content: content.content,
       mode: options.mode,
       cache: options.cache,
-      metadata: {
-        source: `techsapo-cli:${content.source}`,
-        ...(content.ref ? { ref: content.ref } : {}),
-      },
+      ...(source || content.ref
+        ? {
+            metadata: {
+              ...(source ? { source } : {}),
+              ...(content.ref ? { ref: content.ref } : {}),
+            },
+          }
+        : {}),
     });
     report(`analysis ${created.id} ${created.status} (mode ${created.mode})`);
     let analysis = created;

@@ -138,7 +138,10 @@ export interface components {
       nextCursor: string | null;
     };
     AnalysisMetadataDto: {
-      /** @description Where the content comes from (e.g. a repository). */
+      /**
+       * @description Where the content comes from: a path relative to the repository root (a file or a folder, e.g. `src/db.ts`; `..` may be used as long as the path stays inside the root). A path that leaves the root, an absolute path, or one with encoded or look-alike dots and separators is refused (403 `security-pattern-blocked`).
+       * @example libs/wall-bounce/src/engine
+       */
       source?: string;
       /** @description A reference within the source (e.g. a commit). */
       ref?: string;
@@ -349,7 +352,13 @@ export interface components {
       deniedOperations: ('write' | 'execute' | 'modify')[];
     };
     SecurityFlagDto: {
+      /** @description The detector rule, e.g. `self-modification.write-own-code`, `risk.eval`. */
       rule: string;
+      /**
+       * @description `attempt`: content that tries to change or subvert TechSapo itself, or to inject into a field it interprets (blocked or flagged, and reported as a security event). `risk`: a risky pattern in the code under review, informational only. `secret`: a credential (redacted in answers).
+       * @enum {string}
+       */
+      kind: 'attempt' | 'risk' | 'secret';
       category: string;
       severity: string;
       action: string;

@@ -74,24 +74,35 @@ const analysis: Analysis = {
     security: {
       flags: [
         {
-          rule: 'code-eval',
+          rule: 'risk.eval',
+          kind: 'risk',
           category: 'code-execution',
-          severity: 'high',
-          action: 'flag',
+          severity: 'low',
+          action: 'note',
           source: 'request',
         },
         {
-          rule: 'prompt-override',
+          rule: 'prompt-injection.override',
+          kind: 'attempt',
           category: 'prompt-injection',
-          severity: 'medium',
+          severity: 'high',
           action: 'flag',
           source: 'provider:openai',
         },
         {
-          rule: 'never-located',
+          rule: 'prompt-injection.directive-words',
+          kind: 'attempt',
+          category: 'prompt-injection',
+          severity: 'medium',
+          action: 'flag',
+          source: 'request',
+        },
+        {
+          rule: 'secret.github-token',
+          kind: 'secret',
           category: 'secret',
-          severity: 'low',
-          action: 'redact',
+          severity: 'critical',
+          action: 'flag',
           source: 'request',
         },
       ],
@@ -109,10 +120,10 @@ const files: ContentFile[] = [
   { path: 'src/app.ts', text: 'const a = 1;\nconst b = eval(input);\n' },
   { path: 'src/diffed.ts', text: 'ok\nx = eval(y)', lines: [10, 14] },
 ];
-/** A stand-in for the detector: reports every `eval(` as code-eval. */
+/** A stand-in for the detector: reports every `eval(` as risk.eval. */
 const scanEval = (text: string) =>
   [...text.matchAll(/eval\(/g)].map((m) => ({
-    rule: 'code-eval',
+    rule: 'risk.eval',
     start: m.index,
     end: m.index + 5,
   }));
@@ -133,7 +144,16 @@ describe('output formats', () => {
     );
     expect(md).toContain('- provider gemini timed out');
     expect(md).toContain('- anthropic doubts the eval is reachable');
-    expect(md).toContain('| code-eval | code-execution | high | flag | request |');
+    // Attempts and secrets are security flags; risks are notes on the code.
+    expect(md).toContain(
+      '| attempt | prompt-injection.override | prompt-injection | high | flag | provider:openai |',
+    );
+    expect(md).toContain('| secret | secret.github-token | secret | critical | flag | request |');
+    expect(md).toMatch(
+      /## Risk notes\n\nRisky patterns in the code under review: informational, not attacks\./,
+    );
+    expect(md).toContain('| risk.eval | code-execution | request |');
+    expect(md.indexOf('risk.eval')).toBeGreaterThan(md.indexOf('## Risk notes'));
   });
 
   it('markdown of a failed analysis shows its error', () => {
@@ -157,7 +177,7 @@ describe('output formats', () => {
   it('places findings on file lines, mapping diff text lines to the new file', () => {
     expect(locateFindings(files, scanEval)).toEqual([
       {
-        rule: 'code-eval',
+        rule: 'risk.eval',
         path: 'src/app.ts',
         startLine: 2,
         startColumn: 11,
@@ -165,7 +185,7 @@ describe('output formats', () => {
         endColumn: 16,
       },
       {
-        rule: 'code-eval',
+        rule: 'risk.eval',
         path: 'src/diffed.ts',
         startLine: 14,
         startColumn: 5,
@@ -193,16 +213,48 @@ describe('output formats', () => {
     it('names the tool techsapo and declares each rule once', () => {
       expect(run.tool.driver.name).toBe('techsapo');
       expect(run.tool.driver.rules?.map((r) => r.id)).toEqual([
-        'code-eval',
-        'prompt-override',
-        'never-located',
+        'risk.eval',
+        'prompt-injection.override',
+        'prompt-injection.directive-words',
+        'secret.github-token',
         ANSWER_RULE,
       ]);
-      expect(run.tool.driver.rules?.[0].properties?.['security-severity']).toBe('8.0');
+    });
+
+    it('keeps the two questions apart: risks are informational notes, attempts and secrets security results', () => {
+      const rule = (id: string) => run.tool.driver.rules?.find((r) => r.id === id);
+      const results = (id: string) => run.results?.filter((r) => r.ruleId === id) ?? [];
+      // A risky pattern in the code under review: a note, never a security alert.
+      expect(rule('risk.eval')?.defaultConfiguration?.level).toBe('note');
+      expect(rule('risk.eval')?.properties).not.toHaveProperty('security-severity');
+      expect(rule('risk.eval')?.properties?.tags).not.toContain('security');
+      for (const r of results('risk.eval')) {
+        expect([r.level, r.kind, r.properties?.kind]).toEqual(['note', 'informational', 'risk']);
+      }
+      // Attempts: error when high or critical, warning below, with a security severity.
+      expect(results('prompt-injection.override').map((r) => [r.level, r.kind])).toEqual([
+        ['error', 'fail'],
+      ]);
+      expect(results('prompt-injection.directive-words').map((r) => r.level)).toEqual(['warning']);
+      expect(rule('prompt-injection.override')?.properties).toMatchObject({
+        'security-severity': '8.0',
+        tags: ['security', 'attempt', 'prompt-injection'],
+      });
+      expect(rule('prompt-injection.directive-words')?.properties?.['security-severity']).toBe(
+        '5.5',
+      );
+      // A secret as the detector rates it.
+      expect(results('secret.github-token').map((r) => r.level)).toEqual(['error']);
+      expect(rule('secret.github-token')?.properties?.['security-severity']).toBe('9.5');
+      // Nothing but attempts and secrets is an error or a warning.
+      const alerts = run.results?.filter((r) => r.level === 'error' || r.level === 'warning');
+      expect(new Set(alerts?.map((r) => r.properties?.kind))).toEqual(
+        new Set(['attempt', 'secret']),
+      );
     });
 
     it('reports request flags where the detector finds them, at file, line and column', () => {
-      const evals = run.results?.filter((r) => r.ruleId === 'code-eval') ?? [];
+      const evals = run.results?.filter((r) => r.ruleId === 'risk.eval') ?? [];
       expect(evals.map((r) => r.locations?.[0].physicalLocation)).toEqual([
         {
           artifactLocation: { uri: 'src/app.ts', uriBaseId: '%SRCROOT%', index: 0 },
@@ -213,14 +265,14 @@ describe('output formats', () => {
           region: { startLine: 14, startColumn: 5, endLine: 14, endColumn: 10 },
         },
       ]);
-      expect(evals[0].level).toBe('error');
     });
 
     it('reports other flags and the answer on the first file', () => {
-      const [override] = run.results?.filter((r) => r.ruleId === 'prompt-override') ?? [];
-      expect(override.level).toBe('warning');
+      const [override] = run.results?.filter((r) => r.ruleId === 'prompt-injection.override') ?? [];
       expect(override.message.text).toContain('in the answer of provider:openai');
       expect(override.locations?.[0].physicalLocation?.artifactLocation?.uri).toBe('src/app.ts');
+      const [secret] = run.results?.filter((r) => r.ruleId === 'secret.github-token') ?? [];
+      expect(secret.locations?.[0].physicalLocation?.region).toEqual({ startLine: 1 });
       const [answer] = run.results?.filter((r) => r.ruleId === ANSWER_RULE) ?? [];
       expect(answer.kind).toBe('informational');
       expect(answer.message.text).toContain('calls eval');

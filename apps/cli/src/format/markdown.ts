@@ -80,14 +80,29 @@ export function toMarkdown(analysis: Analysis): string {
   if (result.dissent.length > 0) {
     lines.push('', '## Dissent', '', ...result.dissent.map((d) => `- ${cell(d)}`));
   }
-  const flags = result.security.flags;
+  // Attempts and secrets are security findings; risks are notes on the code under review.
+  const flags = result.security.flags.filter((f) => f.kind !== 'risk');
+  const risks = result.security.flags.filter((f) => f.kind === 'risk');
   lines.push('', '## Security flags', '');
-  if (flags.length === 0) lines.push('None.');
+  if (flags.length === 0) lines.push('None: no attempt on the service, no credential.');
   else {
     lines.push(
       ...table(
-        ['rule', 'category', 'severity', 'action', 'source'],
-        flags.map((f) => [f.rule, f.category, f.severity, f.action, f.source]),
+        ['kind', 'rule', 'category', 'severity', 'action', 'source'],
+        flags.map((f) => [f.kind, f.rule, f.category, f.severity, f.action, f.source]),
+      ),
+    );
+  }
+  if (risks.length > 0) {
+    lines.push(
+      '',
+      '## Risk notes',
+      '',
+      'Risky patterns in the code under review: informational, not attacks.',
+      '',
+      ...table(
+        ['rule', 'category', 'source'],
+        risks.map((f) => [f.rule, f.category, f.source]),
       ),
     );
   }

@@ -18,12 +18,6 @@ export interface SarifContext {
   cwd?: string;
 }
 
-const LEVEL: Record<string, Sarif.ReportingConfiguration.level> = {
-  critical: 'error',
-  high: 'error',
-  medium: 'warning',
-  low: 'note',
-};
 /** GitHub code scanning ranks security results by this (CVSS-like, 0-10). */
 const SECURITY_SEVERITY: Record<string, string> = {
   critical: '9.5',
@@ -31,6 +25,29 @@ const SECURITY_SEVERITY: Record<string, string> = {
   medium: '5.5',
   low: '3.0',
 };
+
+/** How a flag of each kind is reported: the level, and whether it is a security result. */
+interface Reporting {
+  level: Sarif.ReportingConfiguration.level;
+  kind: Sarif.Result.kind;
+  security: boolean;
+}
+
+/**
+ * The two questions stay apart in code scanning. An attempt on TechSapo (or an injection into a
+ * field it interprets) is an `error` (critical, high) or a `warning`, with a security
+ * severity; a secret is rated as the detector rates it; a risky pattern in the code under
+ * review is an informational note with no security severity, never an alert to triage.
+ */
+function reportingOf(flag: SecurityFlag): Reporting {
+  if (flag.kind === 'risk') return { level: 'note', kind: 'informational', security: false };
+  const serious = flag.severity === 'critical' || flag.severity === 'high';
+  if (flag.kind === 'secret') {
+    const level = serious ? 'error' : flag.severity === 'medium' ? 'warning' : 'note';
+    return { level, kind: 'fail', security: true };
+  }
+  return { level: serious ? 'error' : 'warning', kind: 'fail', security: true };
+}
 
 /** A path as a SARIF URI: relative to the working directory when inside it, else file://. */
 export function artifactUri(path: string, cwd = process.cwd()): string {
@@ -46,8 +63,9 @@ function isRequestFlag(flag: SecurityFlag): boolean {
 
 /**
  * SARIF 2.1.0 for code-scanning dashboards: every security flag is a result under a rule
- * named after the detector rule (placed on the lines the local detector finds it at, else on
- * the first file), and the analysis' answer is one informational result.
+ * named after the detector rule, its level from the flag's kind (see reportingOf), placed on
+ * the lines the local detector finds it at (else on the first file); the analysis' answer is
+ * one informational result.
  */
 export function toSarif(analysis: Analysis, context: SarifContext): Sarif.Log {
   const cwd = context.cwd ?? process.cwd();
@@ -82,7 +100,7 @@ export function toSarif(analysis: Analysis, context: SarifContext): Sarif.Log {
   const results: Sarif.Result[] = [];
   const result = analysis.result;
   for (const flag of result?.security.flags ?? []) {
-    const level = LEVEL[flag.severity] ?? 'warning';
+    const reporting = reportingOf(flag);
     const index = ruleFor(flag.rule, () => ({
       id: flag.rule,
       name: flag.rule.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) =>
@@ -90,20 +108,33 @@ export function toSarif(analysis: Analysis, context: SarifContext): Sarif.Log {
       ),
       shortDescription: { text: `${flag.category}: ${flag.rule}` },
       fullDescription: {
-        text: `TechSapo content detector rule ${flag.rule} (${flag.category}, ${flag.severity}).`,
+        text: `TechSapo content detector rule ${flag.rule} (${flag.kind}, ${flag.category}, ${flag.severity}).`,
       },
-      defaultConfiguration: { level },
-      properties: {
-        tags: ['security', flag.category],
-        category: flag.category,
-        'security-severity': SECURITY_SEVERITY[flag.severity] ?? '5.5',
-      },
+      defaultConfiguration: { level: reporting.level },
+      properties: reporting.security
+        ? {
+            tags: [...new Set(['security', flag.kind, flag.category])],
+            kind: flag.kind,
+            category: flag.category,
+            'security-severity': SECURITY_SEVERITY[flag.severity] ?? '5.5',
+          }
+        : {
+            tags: [...new Set([flag.kind, flag.category])],
+            kind: flag.kind,
+            category: flag.category,
+          },
     }));
     const where = isRequestFlag(flag)
       ? 'in the analysed content'
       : `in the answer of ${flag.source}`;
+    const what =
+      flag.kind === 'risk'
+        ? 'a risky pattern (informational, not an attack)'
+        : flag.kind === 'secret'
+          ? 'a credential'
+          : 'an attempt on the service';
     const message = {
-      text: `${flag.category} (${flag.rule}, ${flag.severity}) ${where}; the server's action: ${flag.action}.`,
+      text: `${flag.category} (${flag.rule}, ${flag.severity}) ${where}: ${what}; the server's action: ${flag.action}.`,
     };
     const hits = isRequestFlag(flag) ? context.located.filter((l) => l.rule === flag.rule) : [];
     const placements: Sarif.Location[][] =
@@ -121,11 +152,16 @@ export function toSarif(analysis: Analysis, context: SarifContext): Sarif.Log {
       results.push({
         ruleId: flag.rule,
         ruleIndex: index,
-        level,
-        kind: 'fail',
+        level: reporting.level,
+        kind: reporting.kind,
         message,
         ...(locations.length > 0 ? { locations } : {}),
-        properties: { source: flag.source, action: flag.action, category: flag.category },
+        properties: {
+          source: flag.source,
+          kind: flag.kind,
+          action: flag.action,
+          category: flag.category,
+        },
       });
     }
   }

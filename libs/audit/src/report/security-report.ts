@@ -9,8 +9,11 @@ export interface SecurityReportOptions {
   verification?: VerifyResult;
 }
 
-const SELF_MODIFICATION = /SELF[_-]?MODIFICATION/i;
+/** The attempt type (detector category) that the self-modification alert pages on. */
+const SELF_MODIFICATION = 'self-modification';
 const LOGIN_PATH = '/api/v1/auth/login';
+/** What locates an attempt, from its event's details, in this order. */
+const CONTEXT_KEYS = ['analysisId', 'provider', 'server', 'tool', 'location', 'field'] as const;
 
 class Tally {
   private readonly counts = new Map<string, number>();
@@ -49,6 +52,8 @@ export async function buildSecurityReport(
   const deniedAddresses = new Tally();
   const deniedPrincipals = new Tally();
   const blocks: string[] = [];
+  // Attempt events: one per scanned text and category, exactly what the attempt counter counts.
+  const attempts = new Tally();
   const selfModification: string[] = [];
   let total = 0;
   let denied = 0;
@@ -72,19 +77,25 @@ export async function buildSecurityReport(
       byType.add(`${eventType} / ${violation}`);
       bySeverity.add(severity);
       byEventAndSeverity.add(`${eventType}|${severity}`);
-      if (SELF_MODIFICATION.test(eventType) || SELF_MODIFICATION.test(violation)) {
-        selfModification.push(
-          row([
-            entry.timestamp,
-            severity,
-            violation,
-            String(details.source ?? ''),
-            details.blocked ? 'yes' : 'no',
-            entry.request?.ip,
-            principal ?? '',
-            String(details.payload ?? ''),
-          ]),
-        );
+      const attemptType = typeof details.attempt_type === 'string' ? details.attempt_type : '';
+      if (attemptType) {
+        const source = String(details.source ?? '');
+        attempts.add(`${attemptType}|${source}|${details.blocked === true}`);
+        if (attemptType === SELF_MODIFICATION) {
+          selfModification.push(
+            row([
+              entry.timestamp,
+              severity,
+              violation,
+              source,
+              details.blocked === true ? 'yes' : 'no',
+              contextOf(entry.request?.id, details),
+              entry.request?.ip,
+              principal ?? '',
+              String(details.payload ?? ''),
+            ]),
+          );
+        }
       }
       if (details.blocked) refusals.add(`security event blocked: ${violation}`);
       continue;
@@ -124,6 +135,7 @@ export async function buildSecurityReport(
         ['denied requests and blocked events', denied],
         ['security events', securityEvents],
         ['failed logins', failedLogins],
+        ['attempts on the service (all types)', attempts.total],
         ['self-modification attempts', selfModification.length],
       ],
     ),
@@ -170,13 +182,37 @@ export async function buildSecurityReport(
   out.push('', '## Top principals (denied requests and security events)', '');
   out.push(section(deniedPrincipals.top(top), ['principal', 'count']));
 
+  out.push('', '## Attempts by type and source', '');
+  out.push(
+    'Security events of the content detector, one per scanned text and category: the same count as `techsapo_self_modification_attempts_total{type,source,blocked}`.',
+    '',
+  );
+  const attemptRows = attempts.top(Number.MAX_SAFE_INTEGER).map(([key, count]) => {
+    const [type, source, blocked] = key.split('|');
+    return [type, source, blocked === 'true' ? 'yes' : 'no', count];
+  });
+  out.push(
+    attemptRows.length === 0
+      ? '_None._'
+      : table(['type', 'source', 'blocked', 'count'], attemptRows),
+  );
+
   out.push('', '## Self-modification attempts', '');
   out.push(
     selfModification.length === 0
       ? '_None._'
-      : `| time | severity | violation | source | blocked | address | principal | payload (sanitised) |\n|---|---|---|---|---|---|---|---|\n${selfModification.join('\n')}`,
+      : `| time | severity | violation | source | blocked | where | address | principal | payload (sanitised) |\n|---|---|---|---|---|---|---|---|---|\n${selfModification.join('\n')}`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** Where an attempt was seen: its request and what its reporter named (analysis, provider, …). */
+function contextOf(requestId: string | undefined, details: Record<string, unknown>): string {
+  const parts = requestId && requestId !== '-' ? [`request ${requestId}`] : [];
+  for (const key of CONTEXT_KEYS) {
+    if (typeof details[key] === 'string' && details[key]) parts.push(`${key} ${details[key]}`);
+  }
+  return parts.join(', ');
 }
 
 function countOf(tally: Tally, key: string): number {

@@ -5,6 +5,8 @@ import type { Counter } from 'prom-client';
 import type { SecurityEventInput, SecurityLogLine } from './security-event';
 
 export const SECURITY_VIOLATIONS = 'techsapo_security_violations_total';
+/** techsapo_self_modification_attempts_total{source,type,blocked}: the attempt events, one each. */
+export const SELF_MODIFICATION_ATTEMPTS = 'techsapo_self_modification_attempts_total';
 const PAYLOAD_EXCERPT = 120;
 
 export type SecurityEventListener = (line: SecurityLogLine, input: SecurityEventInput) => void;
@@ -12,13 +14,19 @@ export type SecurityEventListener = (line: SecurityLogLine, input: SecurityEvent
 /**
  * The one service every capability reports security events through: a SECURITY line on
  * stdout in the seed's format, the violation counter, and its listeners (the audit trail).
+ * An attempt found by the content detector (an event with `attemptType`) is counted in the
+ * attempt counter here too, with the event's own source and blocked values: the metric, the
+ * log line and the audit entry are one event, counted the same way.
  */
 @Injectable()
 export class SecurityEventService {
   private readonly logger = new Logger(SecurityEventService.name);
   private readonly listeners: SecurityEventListener[] = [];
 
-  constructor(@InjectMetric(SECURITY_VIOLATIONS) private readonly violations: Counter<string>) {}
+  constructor(
+    @InjectMetric(SECURITY_VIOLATIONS) private readonly violations: Counter<string>,
+    @InjectMetric(SELF_MODIFICATION_ATTEMPTS) private readonly attempts: Counter<string>,
+  ) {}
 
   onEvent(listener: SecurityEventListener): void {
     this.listeners.push(listener);
@@ -39,6 +47,7 @@ export class SecurityEventService {
         violation_type: input.violationType,
         blocked: input.blocked,
         source: input.source,
+        ...(input.attemptType ? { attempt_type: input.attemptType } : {}),
         payload: sanitisePayload(input.payload),
       },
     };
@@ -49,6 +58,13 @@ export class SecurityEventService {
       type: input.violationType.toLowerCase(),
       severity: input.severity.toLowerCase(),
     });
+    if (input.attemptType) {
+      this.attempts.inc({
+        source: input.source.toLowerCase(),
+        type: input.attemptType.toLowerCase(),
+        blocked: String(input.blocked),
+      });
+    }
     for (const listener of this.listeners) {
       try {
         listener(line, input);

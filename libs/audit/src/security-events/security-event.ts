@@ -8,8 +8,17 @@ export interface SecurityEventInput {
   /** e.g. SQL_INJECTION_ATTEMPT, PATH_TRAVERSAL, SELF_MODIFICATION, BRUTE_FORCE */
   violationType: string;
   blocked: boolean;
-  /** Where it was seen: request, llm-answer, mcp-argument, mcp-result, mcp-description, auth, … */
+  /**
+   * Where it was seen: the detector's channel for attempts (request-field, request-text,
+   * llm-answer, mcp-argument, mcp-result, mcp-description), else request, auth, runtime, …
+   */
   source: string;
+  /**
+   * Set when the event is an attempt the content detector found: its category
+   * (`self-modification`, `web-injection`, …). Such an event is also counted in
+   * techsapo_self_modification_attempts_total{source,type,blocked}, by the same call.
+   */
+  attemptType?: string;
   /** The offending input; only a sanitised excerpt is ever logged or stored. */
   payload?: string;
   sessionId?: string;
@@ -34,6 +43,8 @@ export interface SecurityLogLine {
     violation_type: string;
     blocked: boolean;
     source: string;
+    /** The detector category of an attempt (SecurityEventInput.attemptType); absent otherwise. */
+    attempt_type?: string;
     payload: string;
     [key: string]: unknown;
   };

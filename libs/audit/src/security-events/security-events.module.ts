@@ -1,6 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
-import { SECURITY_VIOLATIONS, SecurityEventService } from './security-event.service';
+import {
+  SECURITY_VIOLATIONS,
+  SecurityEventService,
+  SELF_MODIFICATION_ATTEMPTS,
+} from './security-event.service';
 
 @Global()
 @Module({
@@ -9,6 +13,11 @@ import { SECURITY_VIOLATIONS, SecurityEventService } from './security-event.serv
       name: SECURITY_VIOLATIONS,
       help: 'Security violations by type and severity',
       labelNames: ['type', 'severity'],
+    }),
+    makeCounterProvider({
+      name: SELF_MODIFICATION_ATTEMPTS,
+      help: 'Attempt events: what the content detector found trying to change or subvert the service, by channel (source), category (type) and whether blocked',
+      labelNames: ['source', 'type', 'blocked'],
     }),
     SecurityEventService,
   ],

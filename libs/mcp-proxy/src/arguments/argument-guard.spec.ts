@@ -1,8 +1,10 @@
-import { ContentDetector } from '@techsapo/detector';
+import { useRecordedDetection } from '../../../../test/support/detection';
 import { McpArgumentsRejectedError } from '../errors/mcp.errors';
 import { ArgumentGuard, closeObjects } from './argument-guard';
 
-const guard = new ArgumentGuard(new ContentDetector());
+const detection = useRecordedDetection();
+const { events } = detection;
+const origin = { requestId: 'req-1', details: { server: 'docs', tool: 'search' } };
 const schema = {
   type: 'object',
   properties: {
@@ -14,7 +16,13 @@ const schema = {
 };
 const check = (args: Record<string, unknown>, s: unknown = schema): string | undefined => {
   try {
-    guard.check(args, s, JSON.stringify(s), []);
+    new ArgumentGuard(detection.detector, detection.attempts).check(
+      args,
+      s,
+      JSON.stringify(s),
+      [],
+      origin,
+    );
     return undefined;
   } catch (error) {
     return error instanceof McpArgumentsRejectedError ? error.check : String(error);
@@ -55,10 +63,33 @@ describe('ArgumentGuard (MCP2, MCP3)', () => {
     expect(check({ query: 'x', uri: `https://example.com/${'a'.repeat(500)}` })).toBe('uri');
   });
 
-  it('refuses self-modification payloads in the content channel', () => {
+  it('refuses self-modification payloads in the content channel, reporting what it refuses for', () => {
     expect(check({ query: "require('fs').writeFileSync(__dirname + '/main.js', x)" })).toBe(
       'content',
     );
+    // One event per blocking category; code execution is only flagged on this channel.
+    expect(events.map((e) => [e.attemptType, e.blocked])).toEqual([
+      ['self-modification', true],
+      ['web-injection', true],
+    ]);
+    expect(events[0]).toMatchObject({
+      eventType: 'MCP_CALL_REFUSED',
+      violationType: 'SELF_MODIFICATION',
+      source: 'mcp-argument',
+      requestId: 'req-1',
+      details: expect.objectContaining({
+        server: 'docs',
+        tool: 'search',
+        field: 'arguments.query',
+      }),
+    });
+  });
+
+  it('leaves what it does not refuse to the door: a flagged argument raises no event here', () => {
+    // The request guard reported every argument of the request (as a request field) already.
+    expect(check({ query: "require('child_process').exec('id')" })).toBeUndefined();
+    expect(check({ query: 'state of the art' })).toBeUndefined();
+    expect(events).toEqual([]);
   });
 
   it('closes object schemas without touching property maps or explicit choices', () => {

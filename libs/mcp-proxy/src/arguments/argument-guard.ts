@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import Ajv, { ValidateFunction } from 'ajv';
 import type { FieldError } from '@techsapo/core';
 import { ContentDetector, type Finding } from '@techsapo/detector';
+import { AttemptReporter } from '@techsapo/security';
 import { McpArgumentsRejectedError } from '../errors/mcp.errors';
 import {
   COMMAND_NAMES,
@@ -11,6 +12,7 @@ import {
   PATH_NAMES,
   URI_NAMES,
 } from './argument-limits';
+import type { CallOrigin } from '../proxy/call-context';
 import { pathProblem } from './path-check';
 
 export interface ArgumentFlag {
@@ -26,20 +28,25 @@ const CACHE_LIMIT = 2000;
  * MCP2/MCP3 before anything reaches an upstream, cheapest check first: size (≤ 2048 bytes of
  * UTF-8 JSON), command- or script-named arguments, URI lengths, path-like arguments
  * (traversal, hidden files, outside the server's roots), the tool's input schema with unknown
- * properties refused (ajv), then the content detector's `mcp-argument` channel.
+ * properties refused (ajv), then the content detector's `mcp-argument` channel: an argument it
+ * refuses has its blocking attempts reported (the door reported the rest, see below).
  */
 @Injectable()
 export class ArgumentGuard {
   private readonly ajv = new Ajv({ allErrors: false, strict: false, validateFormats: false });
   private readonly validators = new Map<string, ValidateFunction | Error>();
 
-  constructor(private readonly detector: ContentDetector) {}
+  constructor(
+    private readonly detector: ContentDetector,
+    private readonly attempts: AttemptReporter,
+  ) {}
 
   check(
     args: Record<string, unknown>,
     schema: unknown,
     schemaKey: string,
     roots: string[],
+    origin: CallOrigin,
   ): ArgumentFlag[] {
     const bytes = Buffer.byteLength(JSON.stringify(args), 'utf8');
     if (bytes > MAX_ARGUMENT_BYTES)
@@ -79,10 +86,24 @@ export class ArgumentGuard {
     const flags: ArgumentFlag[] = [];
     for (const [field, , value] of strings) {
       const result = this.detector.scan(value, 'mcp-argument');
-      if (result.verdict === 'block')
+      if (result.verdict === 'block') {
+        // The request guard scanned and reported every argument at the door (as a request
+        // field, where more blocks); what gets here and is refused is what the door did not
+        // see (secret-named arguments) or did not refuse: reported here, once.
+        this.attempts.report(
+          result.findings.filter((f) => f.action === 'block'),
+          {
+            ...origin,
+            channel: 'mcp-argument',
+            eventType: 'MCP_CALL_REFUSED',
+            payload: value,
+            details: { ...origin.details, field },
+          },
+        );
         this.reject('content', [
           { field, message: `carries a blocked pattern (${categories(result.findings)})` },
         ]);
+      }
       for (const f of result.findings) flags.push({ field, rule: f.rule, category: f.category });
     }
     return flags;

@@ -4,6 +4,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { SecurityEventService } from '@techsapo/audit';
 import { ReadinessRegistry, describeError } from '@techsapo/core';
 import { ContentDetector } from '@techsapo/detector';
+import { AttemptReporter } from '@techsapo/security';
 import { loadMcpFile, McpFile, ToolOperation, UpstreamServer } from '../config/mcp-file';
 import { mcpConfig } from '../config/mcp.config';
 import { DenialReason, McpServerNotFoundError } from '../errors/mcp.errors';
@@ -43,6 +44,7 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     private readonly pins: ToolPinsService,
     private readonly detector: ContentDetector,
     private readonly events: SecurityEventService,
+    private readonly attempts: AttemptReporter,
     private readonly readiness: ReadinessRegistry,
   ) {
     this.file = loadMcpFile(config.configFile);
@@ -155,13 +157,17 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
         entry.pinnedHash = pin.hash;
         if (state === 'changed') {
           entry.deniedReason = 'definition-changed';
-          this.reportOnce(`changed:${name}:${tool.name}:${hash}`, {
-            eventType: 'MCP_TOOL_DEFINITION_CHANGED',
-            violationType: 'TOOL_DEFINITION_CHANGED',
-            severity: 'HIGH',
-            payload: tool.description,
-            details: { server: name, tool: tool.name, pinnedHash: pin.hash, currentHash: hash },
-          });
+          this.once(`changed:${name}:${tool.name}:${hash}`, () =>
+            this.events.report({
+              eventType: 'MCP_TOOL_DEFINITION_CHANGED',
+              violationType: 'TOOL_DEFINITION_CHANGED',
+              severity: 'HIGH',
+              blocked: true,
+              source: 'mcp-description',
+              payload: tool.description,
+              details: { server: name, tool: tool.name, pinnedHash: pin.hash, currentHash: hash },
+            }),
+          );
           return;
         }
         entry.allowed = true;
@@ -170,40 +176,31 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     this.entries.set(name, next);
   }
 
-  /** Tool poisoning: instructions hidden in the description, title or argument descriptions. */
+  /**
+   * Tool poisoning: instructions hidden in the description, title or argument descriptions.
+   * Its attempts are reported once per definition (each rebuild scans the tools again).
+   */
   private poisoned(server: string, tool: Tool, hash: string): boolean {
     const text = [tool.title, tool.description, JSON.stringify(tool.inputSchema ?? {})]
       .filter(Boolean)
       .join('\n');
     const scan = this.detector.scan(text, 'mcp-description');
     if (scan.verdict !== 'block') return false;
-    this.reportOnce(`poisoned:${server}:${tool.name}:${hash}`, {
-      eventType: 'MCP_TOOL_POISONING',
-      violationType: 'PROMPT_INJECTION',
-      severity: 'HIGH',
-      payload: text,
-      details: {
-        server,
-        tool: tool.name,
-        findings: scan.findings.slice(0, 10).map((f) => ({ rule: f.rule, category: f.category })),
-      },
-    });
+    this.once(`poisoned:${server}:${tool.name}:${hash}`, () =>
+      this.attempts.report(scan.findings, {
+        channel: 'mcp-description',
+        eventType: 'MCP_TOOL_POISONING',
+        payload: text,
+        details: { server, tool: tool.name },
+      }),
+    );
     return true;
   }
 
-  private reportOnce(
-    key: string,
-    event: {
-      eventType: string;
-      violationType: string;
-      severity: 'HIGH' | 'MEDIUM';
-      payload?: string;
-      details: Record<string, unknown>;
-    },
-  ): void {
+  private once(key: string, report: () => unknown): void {
     if (this.reported.has(key)) return;
     if (this.reported.size > 10_000) this.reported.clear();
     this.reported.add(key);
-    this.events.report({ ...event, blocked: true, source: 'mcp-description' });
+    report();
   }
 }

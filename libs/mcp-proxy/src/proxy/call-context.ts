@@ -1,4 +1,5 @@
 import type { Principal } from '@techsapo/core';
+import type { AttemptOrigin } from '@techsapo/security';
 import type { LocalQuota } from '../session/mcp-quotas';
 
 /** Who asks, through which door, for the audit entry and the quota scope. */
@@ -26,4 +27,18 @@ export function restQuotaScope(principal: Principal): string {
     : principal.apiKeyId
       ? `k:${principal.apiKeyId}`
       : `p:${principal.id}`;
+}
+
+/** What the security events of one tool call name, whatever the channel and text. */
+export type CallOrigin = Omit<AttemptOrigin, 'channel' | 'eventType' | 'payload'>;
+
+export function callOrigin(ctx: CallContext, server: string, tool: string): CallOrigin {
+  return {
+    requestId: ctx.requestId,
+    principalId: ctx.principal.id,
+    sessionId: ctx.principal.sessionId,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    details: { method: ctx.method, route: ctx.path, server, tool },
+  };
 }

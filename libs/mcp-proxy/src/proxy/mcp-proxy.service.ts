@@ -24,7 +24,7 @@ import { CatalogEntry, ToolCatalog } from '../policy/tool-catalog';
 import { ResultSanitizer, SanitizedResult } from '../results/result-sanitizer';
 import { McpQuotas } from '../session/mcp-quotas';
 import { UpstreamTimeoutError } from '../upstream/upstream-connection';
-import type { CallContext } from './call-context';
+import { callOrigin, type CallContext } from './call-context';
 
 export interface ServerSummary {
   name: string;
@@ -123,11 +123,13 @@ export class McpProxyService {
       assertReadOnlyOperation(entry.operation === 'search' ? 'read' : entry.operation);
       check = 'arguments';
       const config = connection.server;
+      const origin = callOrigin(ctx, server, tool);
       const flags = this.args.check(
         args,
         entry.tool.inputSchema,
         `${server}\u0000${entry.hash}`,
         config.roots,
+        origin,
       );
       check = 'quota';
       if (config.network || entry.tool.annotations?.openWorldHint === true)
@@ -152,7 +154,7 @@ export class McpProxyService {
           (ctx.upstreamMs ?? 0) + Number(process.hrtime.bigint() - upstreamStarted) / 1e6;
       }
       check = 'result';
-      const result = this.results.sanitize(raw, this.config.resultMaxBytes);
+      const result = this.results.sanitize(raw, this.config.resultMaxBytes, origin);
       this.recordCall(ctx, started, server, tool, args, {
         decision: 'allowed',
         check: 'passed',
@@ -299,7 +301,11 @@ export class McpProxyService {
     });
   }
 
-  /** Attempts at forbidden tools and refused arguments are security events (AL2). */
+  /**
+   * Attempts at forbidden tools and arguments refused by their name or path are security
+   * events (AL2). Arguments refused for their content are not reported here: the argument
+   * guard reported their attempts already, one event per argument and category.
+   */
   private reportRefusal(
     ctx: CallContext,
     server: string,
@@ -316,23 +322,18 @@ export class McpProxyService {
           ? 'PATH_TRAVERSAL'
           : check === 'command'
             ? 'COMMAND_INJECTION'
-            : check === 'content'
-              ? 'CODE_INJECTION'
-              : undefined;
+            : undefined;
     if (!violationType) return;
+    const origin = callOrigin(ctx, server, tool);
     this.events.report({
+      ...origin,
       eventType: 'MCP_CALL_REFUSED',
       severity: violationType === 'FORBIDDEN_OPERATION' ? 'MEDIUM' : 'HIGH',
       violationType,
       blocked: true,
       source: 'mcp-argument',
       payload: JSON.stringify(argumentShape(args)),
-      requestId: ctx.requestId,
-      principalId: ctx.principal.id,
-      sessionId: ctx.principal.sessionId,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      details: { method: ctx.method, route: ctx.path, server, tool, reason: reasonOf(error) },
+      details: { ...origin.details, reason: reasonOf(error) },
     });
   }
 }

@@ -1,11 +1,15 @@
-import { ContentDetector } from '@techsapo/detector';
+import { useRecordedDetection } from '../../../../test/support/detection';
 import { ResultSanitizer } from './result-sanitizer';
 
-const sanitizer = new ResultSanitizer(new ContentDetector());
+const detection = useRecordedDetection();
+const { events } = detection;
+const sanitize = (...args: Parameters<ResultSanitizer['sanitize']>) =>
+  new ResultSanitizer(detection.detector, detection.attempts).sanitize(...args);
+const origin = { requestId: 'req-1', details: { server: 'docs', tool: 'read' } };
 
 describe('ResultSanitizer (results are inert data)', () => {
   it('keeps text, redacts secrets and flags injected instructions', () => {
-    const out = sanitizer.sanitize(
+    const out = sanitize(
       {
         content: [
           {
@@ -15,6 +19,7 @@ describe('ResultSanitizer (results are inert data)', () => {
         ],
       },
       10_000,
+      origin,
     );
     expect(out.content[0]).toMatchObject({ type: 'text' });
     const text = (out.content[0] as { text: string }).text;
@@ -24,19 +29,32 @@ describe('ResultSanitizer (results are inert data)', () => {
       expect.arrayContaining(['secret', 'prompt-injection']),
     );
     expect(out.blocked).toBe(false);
+    // The injected instruction is an attempt (flagged); the secret is not one.
+    expect(events).toEqual([
+      expect.objectContaining({
+        attemptType: 'prompt-injection',
+        blocked: false,
+        source: 'mcp-result',
+        details: expect.objectContaining({ server: 'docs', tool: 'read' }),
+      }),
+    ]);
   });
 
   it('withholds text that targets the running system', () => {
-    const out = sanitizer.sanitize(
+    const out = sanitize(
       { content: [{ type: 'text', text: "fs.writeFileSync(__dirname + '/main.js', payload)" }] },
       10_000,
+      origin,
     );
     expect(out.blocked).toBe(true);
     expect(JSON.stringify(out.content)).not.toContain('writeFileSync');
+    expect(events).toEqual([
+      expect.objectContaining({ attemptType: 'self-modification', blocked: true }),
+    ]);
   });
 
   it('turns resources into text, drops blobs and unknown media, and cuts at the size limit', () => {
-    const out = sanitizer.sanitize(
+    const out = sanitize(
       {
         content: [
           { type: 'resource', resource: { uri: 'file:///a', text: 'resource text' } },
@@ -48,6 +66,7 @@ describe('ResultSanitizer (results are inert data)', () => {
         ],
       },
       2048,
+      origin,
     );
     const types = out.content.map((c) => c.type);
     expect(types).not.toContain('resource');
@@ -63,9 +82,10 @@ describe('ResultSanitizer (results are inert data)', () => {
   });
 
   it('keeps structured content only when it fits, with secrets redacted', () => {
-    const out = sanitizer.sanitize(
+    const out = sanitize(
       { content: [], structuredContent: { note: `token ghp_${'A1b2C3d4E5'.repeat(4)}`, n: 1 } },
       10_000,
+      origin,
     );
     expect(out.structuredContent?.n).toBe(1);
     expect(JSON.stringify(out.structuredContent)).not.toContain('ghp_A1b2');

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ContentDetector } from '@techsapo/detector';
+import { AttemptReporter } from '@techsapo/security';
+import type { CallOrigin } from '../proxy/call-context';
 
 export interface ResultFlag {
   rule: string;
@@ -26,13 +28,17 @@ const MEDIA_TYPES = /^(image\/(png|jpeg|gif|webp)|audio\/(wav|mpeg|ogg))$/;
  * embedded resources become their text, links a line of text, anything else is dropped.
  * Text is scanned on the `mcp-result` channel: secrets redacted, prompt injection and code
  * flagged (in `_meta` for MCP clients, `securityFlags` on REST); a self-modification payload
- * withholds the text. The whole result is cut at the configured size.
+ * withholds the text. Each text's attempts are reported as security events. The whole result
+ * is cut at the configured size.
  */
 @Injectable()
 export class ResultSanitizer {
-  constructor(private readonly detector: ContentDetector) {}
+  constructor(
+    private readonly detector: ContentDetector,
+    private readonly attempts: AttemptReporter,
+  ) {}
 
-  sanitize(result: CallToolResult, maxBytes: number): SanitizedResult {
+  sanitize(result: CallToolResult, maxBytes: number, origin: CallOrigin): SanitizedResult {
     const out: SanitizedResult = {
       content: [],
       isError: result.isError === true,
@@ -46,7 +52,7 @@ export class ResultSanitizer {
         out.truncated = true;
         return;
       }
-      let text = this.clean(raw, out);
+      let text = this.clean(raw, out, origin);
       if (Buffer.byteLength(text, 'utf8') > budget) {
         text = Buffer.from(text, 'utf8')
           .subarray(0, budget)
@@ -86,7 +92,7 @@ export class ResultSanitizer {
     if (result.structuredContent && typeof result.structuredContent === 'object') {
       const json = JSON.stringify(result.structuredContent);
       if (Buffer.byteLength(json, 'utf8') <= budget) {
-        const cleaned = this.clean(json, out);
+        const cleaned = this.clean(json, out, origin);
         try {
           out.structuredContent = JSON.parse(cleaned) as Record<string, unknown>;
         } catch {
@@ -104,8 +110,14 @@ export class ResultSanitizer {
     return out;
   }
 
-  private clean(text: string, out: SanitizedResult): string {
+  private clean(text: string, out: SanitizedResult, origin: CallOrigin): string {
     const scan = this.detector.scan(text, 'mcp-result');
+    this.attempts.report(scan.findings, {
+      ...origin,
+      channel: 'mcp-result',
+      eventType: 'SUSPICIOUS_MCP_RESULT',
+      payload: text,
+    });
     for (const f of scan.findings) {
       if (out.flags.length < 50)
         out.flags.push({ rule: f.rule, category: f.category, action: f.action });

@@ -1,2 +1,3 @@
+export * from './attempt-reporter';
 export * from './detection.module';
 export * from './violation-type';

@@ -1,12 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { SecurityEventService } from '@techsapo/audit';
 import { DomainError, isSensitiveName } from '@techsapo/core';
+import { ContentDetector, type FieldMeaning, type Finding } from '@techsapo/detector';
 import type { FastifyRequest } from 'fastify';
-import { freeTextFields } from '../decorators/free-text.decorator';
-import { ContentDetector, type Finding } from '@techsapo/detector';
-import { eventSeverityOf, violationTypeOf } from '../detection/violation-type';
+import { fieldReadings, type FieldReading } from '../decorators/field-reading';
+import { AttemptReporter, type AttemptOrigin } from '../detection/attempt-reporter';
 
 /** Request headers the application reads (and logs or audits), scanned as structured fields. */
 export const SCANNED_HEADERS = ['x-request-id', 'user-agent', 'referer', 'origin'] as const;
@@ -22,7 +21,10 @@ interface ScannedField {
   location: FieldLocation;
   field: string;
   value: string;
-  freeText: boolean;
+  /** `request-text` for free text, `request-field` for every structured value. */
+  channel: 'request-field' | 'request-text';
+  /** What a structured field holds, when its DTO declares it (@FieldMeaning). */
+  meaning?: FieldMeaning;
 }
 
 /** A finding as the audit trail keeps it: where, which rule, never the value itself. */
@@ -34,15 +36,18 @@ export interface RequestFinding extends Finding {
 /**
  * RL3 / IV3 / IV4 / SM4 on the request channel. Structured fields — path and query parameters,
  * the headers we read, every JSON body field not marked @FreeText() — are scanned as
- * `request-field`: a blocking finding (web injection, self-modification) refuses the request
- * with 403 `security-pattern-blocked` and a security event. Free-text fields are scanned as
- * `request-text`: their findings are recorded as flags for the handler and the audit trail.
+ * `request-field` (with the meaning a DTO declares with @FieldMeaning, e.g. a repository
+ * path): a blocking finding (web injection, code execution, template injection,
+ * self-modification) refuses the request with 403 `security-pattern-blocked`. Free-text
+ * fields are scanned as `request-text`: their findings are recorded as flags for the handler
+ * and the audit trail. Every scanned value's attempts, blocked or flagged, are reported as
+ * security events (and so counted) by the AttemptReporter.
  */
 @Injectable()
 export class RequestSecurityGuard implements CanActivate {
   constructor(
     private readonly detector: ContentDetector,
-    private readonly events: SecurityEventService,
+    private readonly attempts: AttemptReporter,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -54,8 +59,11 @@ export class RequestSecurityGuard implements CanActivate {
     for (const field of collectFields(request, bodyTypeOf(context))) {
       const result = this.detector.scan(
         field.value,
-        field.freeText ? 'request-text' : 'request-field',
+        field.channel,
+        field.meaning ? { field: field.meaning } : undefined,
       );
+      if (result.findings.length === 0) continue;
+      this.attempts.report(result.findings, originOf(request, field));
       for (const finding of result.findings) {
         const recorded = { ...finding, location: field.location, field: field.field };
         if (finding.action === 'block') {
@@ -70,7 +78,6 @@ export class RequestSecurityGuard implements CanActivate {
     if (flags.length > 0) details.securityFlags = flags.slice(0, MAX_RECORDED);
     if (!offending) return true;
     details.securityFindings = blocked.slice(0, MAX_RECORDED);
-    this.report(request, offending, blocked);
     throw new DomainError(
       'security-pattern-blocked',
       403,
@@ -79,35 +86,27 @@ export class RequestSecurityGuard implements CanActivate {
       { extensions: { fields: blockedFields(blocked) } },
     );
   }
+}
 
-  private report(request: FastifyRequest, field: ScannedField, findings: RequestFinding[]): void {
-    const first = findings[0];
-    const principal = request.state.principal;
-    this.events.report({
-      eventType: 'SUSPICIOUS_ACTIVITY',
-      severity: eventSeverityOf(findings),
-      violationType: violationTypeOf(first),
-      blocked: true,
-      source: 'request',
-      payload: field.value,
-      requestId: request.state.requestId,
-      principalId: principal?.id,
-      sessionId: principal?.sessionId,
-      ip: request.ip,
-      userAgent: headerValue(request.headers['user-agent']),
-      details: {
-        method: request.method,
-        route: request.routeOptions?.url,
-        findings: findings.slice(0, MAX_RECORDED).map((f) => ({
-          location: f.location,
-          field: f.field,
-          rule: f.rule,
-          category: f.category,
-          violation_type: violationTypeOf(f),
-        })),
-      },
-    });
-  }
+/** What a request's security events say of it: who sent it, where, which field. */
+function originOf(request: FastifyRequest, field: ScannedField): AttemptOrigin {
+  const principal = request.state.principal;
+  return {
+    channel: field.channel,
+    eventType: 'SUSPICIOUS_ACTIVITY',
+    payload: field.value,
+    requestId: request.state.requestId,
+    principalId: principal?.id,
+    sessionId: principal?.sessionId,
+    ip: request.ip,
+    userAgent: headerValue(request.headers['user-agent']),
+    details: {
+      method: request.method,
+      route: request.routeOptions?.url,
+      location: field.location,
+      field: field.field,
+    },
+  };
 }
 
 /** Which fields were refused and why (categories only: the rules stay in the audit trail). */
@@ -151,19 +150,23 @@ function bodyTypeOf(context: ExecutionContext): unknown {
 
 function collectFields(request: FastifyRequest, bodyType: unknown): ScannedField[] {
   const fields: ScannedField[] = [];
-  const add = (location: FieldLocation, field: string, value: string, freeText = false): void => {
+  const add = (location: FieldLocation, field: string, value: string, reading?: FieldReading) => {
     if (fields.length < MAX_FIELDS && value.length > 0) {
-      fields.push({ location, field, value, freeText });
+      fields.push(
+        reading === 'free-text'
+          ? { location, field, value, channel: 'request-text' }
+          : { location, field, value, channel: 'request-field', meaning: reading },
+      );
     }
   };
-  walk(request.params, '', undefined, false, 0, (field, value) => add('path', field, value));
-  walk(request.query, '', undefined, false, 0, (field, value) => add('query', field, value));
+  walk(request.params, '', undefined, undefined, 0, (field, value) => add('path', field, value));
+  walk(request.query, '', undefined, undefined, 0, (field, value) => add('query', field, value));
   for (const name of SCANNED_HEADERS) {
     const value = headerValue(request.headers[name]);
     if (value) add('header', name, value);
   }
-  walk(request.body, '', bodyType, false, 0, (field, value, freeText) =>
-    add('body', field, value, freeText),
+  walk(request.body, '', bodyType, undefined, 0, (field, value, reading) =>
+    add('body', field, value, reading),
   );
   return fields;
 }
@@ -171,35 +174,36 @@ function collectFields(request: FastifyRequest, bodyType: unknown): ScannedField
 const PLAIN_TYPES: unknown[] = [String, Number, Boolean, Array, Object, Date];
 
 /**
- * Visits every string in a JSON value (object keys as structured fields too; the values of
- * secret-named properties are skipped: they are credentials, not content). A property
- * marked @FreeText() makes everything beneath it free text; nested DTO classes are found
- * through their design:type metadata.
+ * Visits every string in a JSON value (object keys as strict structured fields too; the
+ * values of secret-named properties are skipped: they are credentials, not content). A
+ * property's declared reading (@FreeText(), @FieldMeaning()) holds for everything beneath it,
+ * and nothing beneath free text reads otherwise; nested DTO classes are found through their
+ * design:type metadata.
  */
 function walk(
   value: unknown,
   path: string,
   type: unknown,
-  freeText: boolean,
+  reading: FieldReading | undefined,
   depth: number,
-  visit: (field: string, value: string, freeText: boolean) => void,
+  visit: (field: string, value: string, reading: FieldReading | undefined) => void,
 ): void {
   if (typeof value === 'string') {
-    visit(path || '(value)', value, freeText);
+    visit(path || '(value)', value, reading);
     return;
   }
   if (value === null || typeof value !== 'object' || depth >= MAX_DEPTH) return;
   if (Array.isArray(value)) {
     value.forEach((item, index) =>
-      walk(item, `${path}[${index}]`, type, freeText, depth + 1, visit),
+      walk(item, `${path}[${index}]`, type, reading, depth + 1, visit),
     );
     return;
   }
-  const free = freeTextFields(type);
+  const declared = fieldReadings(type);
   const prototype = typeof type === 'function' ? (type.prototype as object) : undefined;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const field = path ? `${path}.${key}` : key;
-    visit(field, key, false);
+    visit(field, key, undefined);
     // Passwords and tokens are only hashed or compared, never stored, shown or run.
     if (isSensitiveName(key)) continue;
     const childType: unknown = prototype
@@ -209,7 +213,7 @@ function walk(
       child,
       field,
       PLAIN_TYPES.includes(childType) ? undefined : childType,
-      freeText || free.has(key),
+      reading === 'free-text' ? reading : (declared.get(key) ?? reading),
       depth + 1,
       visit,
     );

@@ -3,6 +3,7 @@
  * result), the store and queue (which keep and move it) and the REST layer (which shows it).
  */
 import type { ProblemDocument } from '@techsapo/core';
+import type { Kind } from '@techsapo/detector';
 import type { StructuredBy } from '../providers/provider.types';
 
 export const ANALYSIS_MODES = ['parallel', 'sequential', 'council'] as const;
@@ -137,6 +138,11 @@ export interface CouncilReport {
 
 export interface SecurityFlag {
   rule: string;
+  /**
+   * What the finding is: `attempt` (on TechSapo itself, or an injection into a field it
+   * interprets), `risk` (a risky pattern in the code under review, informational) or `secret`.
+   */
+  kind: Kind;
   category: string;
   severity: string;
   action: string;
@@ -238,6 +244,15 @@ export interface RunContext {
   spentUsd?: number;
   /** The most this analysis may cost in all (its maxCostUsd, or less when a daily budget leaves less). */
   capUsd?: number;
+  /** Which analysis this is and who asked: named in the security events of its answers. */
+  trace?: RunTrace;
+}
+
+export interface RunTrace {
+  analysisId: string;
+  /** The request that created the analysis. */
+  requestId?: string;
+  ownerId?: string;
 }
 
 /**

@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ContentDetector } from '@techsapo/detector';
+import { AttemptReporter } from '@techsapo/security';
 import {
   AnalysisEngine,
   AnalysisRequest,
   AnalysisResult,
   AnalysisTask,
   RunContext,
+  RunTrace,
 } from '../analysis/analysis.types';
 import { wallBounceEngineConfig } from '../config/wall-bounce-engine.config';
 import { AggregationFailedError } from '../errors/aggregation-failed.error';
@@ -28,7 +30,7 @@ import { SequentialMode } from './modes/sequential.mode';
 import { exceedsBudget } from './prompts/fit-budget';
 import { aggregatePrompt } from './prompts/prompts';
 import { measureOutcome, type Outcome } from './outcome';
-import { Screener } from './screening/screener';
+import { type AttemptSink, Screener } from './screening/screener';
 import { decideTask } from './task/decide-task';
 
 /** At least this many peers must give a usable answer (seed: "at least 2 providers"). */
@@ -46,6 +48,7 @@ export class WallBounceEngine extends AnalysisEngine {
     // Explicit tokens: the engine also runs where no decorator metadata is emitted (tsx bench).
     @Inject(ProviderRegistry) private readonly registry: ProviderRegistry,
     @Inject(ContentDetector) private readonly detector: ContentDetector,
+    @Inject(AttemptReporter) private readonly attempts: AttemptReporter,
     @Inject(wallBounceEngineConfig.factory.KEY)
     private readonly config: ConfigType<typeof wallBounceEngineConfig.factory>,
   ) {
@@ -55,7 +58,8 @@ export class WallBounceEngine extends AnalysisEngine {
   async run(request: AnalysisRequest, context: RunContext): Promise<AnalysisResult> {
     // The service passes the cap (maxCostUsd less what the daily budgets leave); the request's
     // own maxCostUsd holds when it does not.
-    const run = new AnalysisRun(new Screener(this.detector, request.content), {
+    const screener = new Screener(this.detector, request.content, this.sinkFor(context.trace));
+    const run = new AnalysisRun(screener, {
       ...context,
       capUsd: context.capUsd ?? request.maxCostUsd,
     });
@@ -63,7 +67,7 @@ export class WallBounceEngine extends AnalysisEngine {
     const peers = this.registry.peersFor(request.providers);
     const aggregators = this.aggregatorsFor(request.aggregator);
     const task = decideTask(request.content, request.task);
-    run.screener.screen(request.content, 'request-text', 'request');
+    run.screener.noteRequest(request.content);
     if (exceedsBudget([request.content])) {
       run.degrade('the content was cut to fit the 1 MiB provider request limit');
     }
@@ -145,6 +149,23 @@ export class WallBounceEngine extends AnalysisEngine {
         : {}),
       confidenceSignals: outcome.confidence.signals,
       ...(outcome.council ? { council: outcome.council } : {}),
+    };
+  }
+
+  /** A model's attempts become security events naming the analysis, request and provider. */
+  private sinkFor(trace: RunTrace | undefined): AttemptSink {
+    return (findings, reply) => {
+      this.attempts.report(findings, {
+        channel: reply.channel,
+        eventType: 'SUSPICIOUS_LLM_ANSWER',
+        payload: reply.text,
+        requestId: trace?.requestId,
+        principalId: trace?.ownerId,
+        details: {
+          analysisId: trace?.analysisId,
+          provider: reply.source.replace(/^provider:/, ''),
+        },
+      });
     };
   }
 

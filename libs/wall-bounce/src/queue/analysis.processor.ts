@@ -122,6 +122,7 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
           onUsage: recorder.record,
           spentUsd,
           capUsd,
+          trace: { analysisId: id, requestId: request.requestId, ownerId: record.ownerId },
         },
       );
       await Promise.all([progress.settled(), recorder.settled()]);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { KINDS, type Kind } from '@techsapo/detector';
 import {
   ANALYSIS_MODES,
   ANALYSIS_STATUSES,
@@ -138,7 +139,16 @@ export class CouncilReportDto {
 }
 
 export class SecurityFlagDto {
-  @ApiProperty() rule!: string;
+  @ApiProperty({
+    description: 'The detector rule, e.g. `self-modification.write-own-code`, `risk.eval`.',
+  })
+  rule!: string;
+  @ApiProperty({
+    enum: KINDS,
+    description:
+      '`attempt`: content that tries to change or subvert TechSapo itself, or to inject into a field it interprets (blocked or flagged, and reported as a security event). `risk`: a risky pattern in the code under review, informational only. `secret`: a credential (redacted in answers).',
+  })
+  kind!: Kind;
   @ApiProperty() category!: string;
   @ApiProperty() severity!: string;
   @ApiProperty() action!: string;

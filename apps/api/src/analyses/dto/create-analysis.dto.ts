@@ -19,7 +19,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { FreeText } from '@techsapo/security';
+import { FieldMeaning, FreeText } from '@techsapo/security';
 import {
   ANALYSIS_MODES,
   ANALYSIS_TASKS,
@@ -47,7 +47,12 @@ function MaxBytes(max: number): PropertyDecorator {
 }
 
 export class AnalysisMetadataDto {
-  @ApiPropertyOptional({ description: 'Where the content comes from (e.g. a repository).' })
+  @ApiPropertyOptional({
+    description:
+      'Where the content comes from: a path relative to the repository root (a file or a folder, e.g. `src/db.ts`; `..` may be used as long as the path stays inside the root). A path that leaves the root, an absolute path, or one with encoded or look-alike dots and separators is refused (403 `security-pattern-blocked`).',
+    example: 'libs/wall-bounce/src/engine',
+  })
+  @FieldMeaning('repository-path')
   @IsOptional()
   @IsString()
   @MaxLength(200)
