@@ -151,7 +151,7 @@ describe('attempts: security events, metrics and the security report count the s
       const results = (JSON.parse(stdout) as { runs: { results: SarifResult[] }[] }).runs[0]
         .results;
       // The code holds risky patterns (fs writes, a SQL string built by concatenation, …):
-      // informational notes, never errors or warnings, never attempts.
+      // notes without security severity, never errors or warnings, never attempts.
       const detector = results.filter((r) => r.ruleId !== 'techsapo/analysis');
       expect(detector.length).toBeGreaterThan(0);
       process.stdout.write(
@@ -164,7 +164,7 @@ describe('attempts: security events, metrics and the security report count the s
         expect([r.ruleId.startsWith('risk.'), r.level, r.kind, r.properties?.kind]).toEqual([
           true,
           'note',
-          'informational',
+          'fail',
           'risk',
         ]);
       }

@@ -221,7 +221,7 @@ describe('output formats', () => {
       ]);
     });
 
-    it('keeps the two questions apart: risks are informational notes, attempts and secrets security results', () => {
+    it('keeps the two questions apart: risks are notes without security severity, attempts and secrets security results', () => {
       const rule = (id: string) => run.tool.driver.rules?.find((r) => r.id === id);
       const results = (id: string) => run.results?.filter((r) => r.ruleId === id) ?? [];
       // A risky pattern in the code under review: a note, never a security alert.
@@ -229,7 +229,7 @@ describe('output formats', () => {
       expect(rule('risk.eval')?.properties).not.toHaveProperty('security-severity');
       expect(rule('risk.eval')?.properties?.tags).not.toContain('security');
       for (const r of results('risk.eval')) {
-        expect([r.level, r.kind, r.properties?.kind]).toEqual(['note', 'informational', 'risk']);
+        expect([r.level, r.kind, r.properties?.kind]).toEqual(['note', 'fail', 'risk']);
       }
       // Attempts: error when high or critical, warning below, with a security severity.
       expect(results('prompt-injection.override').map((r) => [r.level, r.kind])).toEqual([

@@ -37,10 +37,11 @@ interface Reporting {
  * The two questions stay apart in code scanning. An attempt on TechSapo (or an injection into a
  * field it interprets) is an `error` (critical, high) or a `warning`, with a security
  * severity; a secret is rated as the detector rates it; a risky pattern in the code under
- * review is an informational note with no security severity, never an alert to triage.
+ * review is a note with no security tag or severity, never an alert to triage.
  */
 function reportingOf(flag: SecurityFlag): Reporting {
-  if (flag.kind === 'risk') return { level: 'note', kind: 'informational', security: false };
+  // `fail` with level `note`: SARIF (§3.27.9) gives a result of any other kind the level `none`.
+  if (flag.kind === 'risk') return { level: 'note', kind: 'fail', security: false };
   const serious = flag.severity === 'critical' || flag.severity === 'high';
   if (flag.kind === 'secret') {
     const level = serious ? 'error' : flag.severity === 'medium' ? 'warning' : 'note';
