@@ -342,7 +342,7 @@ withAnalyses('techsapo analyze against the running service (simulated providers)
     const evalResult = log.runs[0].results.find(
       (r: { ruleId: string }) => r.ruleId === 'risk.eval',
     );
-    expect([evalResult.level, evalResult.kind]).toEqual(['note', 'informational']);
+    expect([evalResult.level, evalResult.kind]).toEqual(['note', 'fail']);
     expect(
       log.runs[0].results.filter((r: { level?: string }) =>
         ['error', 'warning'].includes(r.level ?? ''),

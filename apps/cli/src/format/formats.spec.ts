@@ -47,7 +47,10 @@ const analysis: Analysis = {
       level: 'strong',
       method: 'measured-peer-agreement',
       independent: true,
-      signals: [],
+      signals: [
+        { name: 'verdict-agreement', value: 0.75, weight: 0.5 },
+        { name: 'findings-overlap', value: null, weight: 0.3 },
+      ],
     },
     degraded: true,
     degradedReasons: ['provider gemini timed out'],
@@ -59,6 +62,13 @@ const analysis: Analysis = {
         latencyMs: 812.2,
         usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
         roles: ['peer', 'aggregator'],
+        answer: {
+          text: 'It writes to src/ at run time.',
+          verdict: 'serious-issues',
+          findings: [{ title: 'Writes its own source', severity: 'high', location: 'src/a.ts:3' }],
+          confidence: 0.8,
+          structured: 'native',
+        },
       },
       {
         name: 'gemini',
@@ -112,7 +122,9 @@ const analysis: Analysis = {
     usage: { inputTokens: 100, outputTokens: 50, costUsd: 0.0012 },
     task: 'review',
     verdict: 'serious-issues',
-    confidenceSignals: [],
+    confidenceSignals: [{ name: 'answered-share', value: 0.667, weight: 1 }],
+    aggregator: { provider: 'openai', fallback: false, structured: 'native' },
+    aggregatorClaims: { agreement: 0.95, confidence: 0.9, verdict: 'no-issues', dissent: [] },
   },
 };
 
@@ -137,10 +149,19 @@ describe('output formats', () => {
     const md = toMarkdown(analysis);
     expect(md).toContain('Analysis `an_1` · mode **council** · status **completed**');
     expect(md).toContain('The patch writes to src/ at run time | and calls eval.');
-    expect(md).toContain('| 0.81 | strong | measured-peer-agreement | 0.74 | yes |');
-    expect(md).toContain('| openai | gpt-x | ok | 812 | 100 / 50 | 0.0012 |');
     expect(md).toContain(
-      '| gemini | gemini-y | timeout: no answer within 30 s | 30000 | 0 / 0 | 0.0000 |',
+      '| serious-issues (review) | 0.81 | strong | measured-peer-agreement | 0.74 | yes |',
+    );
+    // Every measured signal, and what the aggregator said kept apart as its claims.
+    expect(md).toContain('| verdict-agreement | 0.750 | 0.5 |');
+    expect(md).toContain('| findings-overlap | not measured | 0.3 |');
+    expect(md).toContain('| answered-share | 0.667 | 1 |');
+    expect(md).toContain(
+      'Written by openai; it claimed agreement 0.95, confidence 0.90, verdict no-issues (claims, not measurements).',
+    );
+    expect(md).toContain('| openai | gpt-x | ok | serious-issues | 1 | 812 | 100 / 50 | 0.0012 |');
+    expect(md).toContain(
+      '| gemini | gemini-y | timeout: no answer within 30 s | — | — | 30000 | 0 / 0 | 0.0000 |',
     );
     expect(md).toContain('- provider gemini timed out');
     expect(md).toContain('- anthropic doubts the eval is reachable');

@@ -46,9 +46,10 @@ export function toMarkdown(analysis: Analysis): string {
     '## Consensus',
     '',
     ...table(
-      ['consensus', 'level', 'method', 'confidence', 'degraded'],
+      ['verdict', 'consensus', 'level', 'method', 'confidence', 'degraded'],
       [
         [
+          `${result.verdict} (${result.task})`,
           fixed(result.consensus.score),
           result.consensus.level,
           result.consensus.method,
@@ -58,6 +59,32 @@ export function toMarkdown(analysis: Analysis): string {
       ],
     ),
   );
+  const signals = [...result.consensus.signals, ...result.confidenceSignals];
+  if (signals.length > 0) {
+    lines.push(
+      '',
+      'Measured from the peers’ own answers:',
+      '',
+      ...table(
+        ['signal', 'value', 'weight'],
+        signals.map((s) => [
+          s.name,
+          s.value === null ? 'not measured' : fixed(s.value, 3),
+          s.weight,
+        ]),
+      ),
+    );
+  }
+  const claims = result.aggregatorClaims;
+  if (result.aggregator) {
+    const said = claims
+      ? `; it claimed agreement ${fixed(claims.agreement)}, confidence ${fixed(claims.confidence)}, verdict ${claims.verdict ?? '—'} (claims, not measurements)`
+      : '';
+    lines.push(
+      '',
+      `Written by ${result.aggregator.provider}${result.aggregator.fallback ? ' (fallback)' : ''}${said}.`,
+    );
+  }
   if (result.degraded || result.degradedReasons.length > 0) {
     lines.push('', '### Degraded', '', ...result.degradedReasons.map((r) => `- ${cell(r)}`));
   }
@@ -66,11 +93,27 @@ export function toMarkdown(analysis: Analysis): string {
     '## Providers',
     '',
     ...table(
-      ['provider', 'model', 'status', 'latency (ms)', 'tokens in / out', 'cost (USD)'],
+      [
+        'provider',
+        'model',
+        'status',
+        'verdict',
+        'findings',
+        'latency (ms)',
+        'tokens in / out',
+        'cost (USD)',
+      ],
       result.providers.map((p) => [
         p.name,
         p.model,
-        p.error ? `${p.status}: ${p.error}` : p.status,
+        [
+          p.error ? `${p.status}: ${p.error}` : p.status,
+          p.excluded ? `excluded: ${p.excluded}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+        p.answer?.verdict,
+        p.answer?.findings.length,
         Math.round(p.latencyMs),
         `${p.usage.inputTokens} / ${p.usage.outputTokens}`,
         fixed(p.usage.costUsd, 4),
