@@ -1,4 +1,4 @@
-import { AuditEntry, AuditStore, AuditWriter } from '@techsapo/audit';
+import { AuditEntry, AuditStore, AuditTrailService, AuditWriter } from '@techsapo/audit';
 import type { TestApp } from './test-app';
 
 /**
@@ -19,6 +19,26 @@ export async function auditEntries(
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`fewer than ${count} audit entries were written`);
+}
+
+/**
+ * Checks that every response the app sent so far (refusals by the body parser and the router
+ * included) has exactly one entry of its request id in the trail, apart from the paths that
+ * are not audited, and that the chain verifies.
+ */
+export async function expectEveryResponseAudited(t: TestApp): Promise<void> {
+  const excluded = ['/metrics', '/health/', '/docs'];
+  const sent = t.responses.filter((r) => !excluded.some((p) => r.url.startsWith(p)));
+  const entries = await auditEntries(t, sent.length);
+  const counts = new Map<string, number>();
+  for (const e of entries) {
+    if (e.type !== 'security') counts.set(e.request.id, (counts.get(e.request.id) ?? 0) + 1);
+  }
+  const wrong = sent
+    .filter((r) => counts.get(r.requestId) !== 1)
+    .map((r) => `${r.method} ${r.url} → ${r.status}: ${counts.get(r.requestId) ?? 0} entries`);
+  expect(wrong).toEqual([]);
+  expect(await t.app.get(AuditTrailService).verify()).toMatchObject({ ok: true });
 }
 
 /** Rewrites the stream as an attacker with Redis access would: same ids, `edit` applied. */

@@ -7,12 +7,21 @@ import { createApp } from '../../apps/api/src/bootstrap/create-app';
 import { buildOpenApiDocument } from '../../apps/api/src/bootstrap/swagger';
 import { ContractChecker } from './contract';
 
+export interface SentResponse {
+  requestId: string;
+  method: string;
+  url: string;
+  status: number;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   server: Server;
   prefix: string;
   redis: RedisService;
   contract: ContractChecker;
+  /** Every response the app sent, in order (support/audit.ts checks each has its entry). */
+  responses: SentResponse[];
   /** The bootstrap admin (ADMIN_USERNAME/ADMIN_PASSWORD); see support/auth.ts for tokens. */
   admin: { username: string; password: string };
   close(): Promise<void>;
@@ -60,6 +69,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     );
     done(null, payload);
   });
+  const responses: SentResponse[] = [];
+  fastify.addHook('onResponse', (request, reply, done) => {
+    responses.push({
+      requestId: request.state?.requestId ?? String(request.id),
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+    });
+    done();
+  });
   await fastify.ready();
   const redis = app.get(RedisService);
   return {
@@ -68,6 +87,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     prefix,
     redis,
     contract,
+    responses,
     admin,
     async close() {
       await redis.deleteMatching(`${prefix}*`);

@@ -6,7 +6,7 @@ import { RetentionRegistry } from './retention/retention.registry';
 import { SecurityEventsModule } from './security-events/security-events.module';
 import { AuditChain } from './trail/audit-chain';
 import { auditTrailProviders } from './trail/audit-chain.provider';
-import { AuditRecorder } from './trail/audit-recorder';
+import { AUDIT_ENTRIES_FAILED, AuditRecorder } from './trail/audit-recorder';
 import { AuditStore } from './trail/audit-store';
 import { AuditTrailService } from './trail/audit-trail.service';
 import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-writer';
@@ -23,6 +23,10 @@ import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-
       name: AUDIT_WRITE_FAILURES,
       help: 'Audit entries that could not be written to Redis (written to stderr instead)',
       labelNames: ['reason'],
+    }),
+    makeCounterProvider({
+      name: AUDIT_ENTRIES_FAILED,
+      help: 'Audit entries that could not be built in full (a minimal entry was written instead)',
     }),
     makeCounterProvider({
       name: AUDIT_ENTRIES,

@@ -8,6 +8,7 @@ import { CONFIG_NAMESPACES } from '../config';
 import { BODY_LIMIT_BYTES } from './body-limit';
 import { closeIdleConnectionsWhileClosing } from './drain';
 import { generateRequestId, installHttpHooks } from './http-hooks';
+import { limitJsonBodies } from './json-body-parser';
 import { acceptOnlyJsonBodies } from './json-only';
 import { setupSwagger } from './swagger';
 
@@ -55,5 +56,6 @@ export async function createApp(): Promise<NestFastifyApplication> {
   setupSwagger(app);
   await app.init();
   acceptOnlyJsonBodies(app.getHttpAdapter().getInstance());
+  limitJsonBodies(app.getHttpAdapter().getInstance(), config.bodyMaxDepth);
   return app;
 }

@@ -1,8 +1,9 @@
-import { isSensitiveName, maskIp, maskUserAgent, redactDeep, redactText } from '@techsapo/core';
+import { maskIp, maskUserAgent, redactDeep, redactText, RequestState } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { SecurityEventInput, SecurityLogLine } from '../security-events/security-event';
 import { AUDIT_ENTRY_TYPES, AuditDraft, AuditEntryType } from './audit-entry';
+import { bodyDigest, BodyDigest } from './body-digest';
 
 const MAX_PATH = 512;
 
@@ -68,33 +69,56 @@ export function httpDraft(request: FastifyRequest, reply: FastifyReply): AuditDr
   };
 }
 
-/**
- * Size, and a SHA-256 of the parsed body: it identifies a payload without storing it. A body
- * with secret-named fields (a login, a new user) is hashed with those fields redacted, so
- * nobody can test guesses of a password against the log; other bodies are hashed as they are
- * (scanning a 1 MiB analysis for secret shapes would cost more than the request).
- */
-function bodyFacts(request: FastifyRequest): { bytes: number; sha256?: string } | undefined {
+/** The body's size and digest; a request without a body has none (or only its declared size). */
+function bodyFacts(request: FastifyRequest): BodyDigest | { bytes: number } | undefined {
   const length = Number(request.headers['content-length']);
+  const declared = Number.isFinite(length) ? length : undefined;
   const body = request.body;
-  if (body === undefined || body === null) {
-    return Number.isFinite(length) && length > 0 ? { bytes: length } : undefined;
-  }
-  const serialised =
-    typeof body === 'string'
-      ? redactText(body)
-      : JSON.stringify(hasSecretField(body) ? redactDeep(body) : body);
-  return {
-    bytes: Number.isFinite(length) ? length : Buffer.byteLength(serialised),
-    sha256: createHash('sha256').update(serialised).digest('hex'),
-  };
+  if (body === undefined || body === null) return declared ? { bytes: declared } : undefined;
+  return bodyDigest(body, declared);
 }
 
-/** Walks the keys only (never the string values), so it is cheap for large bodies. */
-function hasSecretField(value: unknown, depth = 0): boolean {
-  if (value === null || typeof value !== 'object' || depth > 8) return false;
-  if (Array.isArray(value)) return value.some((v) => hasSecretField(v, depth + 1));
-  return Object.entries(value).some(([k, v]) => isSensitiveName(k) || hasSecretField(v, depth + 1));
+/**
+ * The entry written when the full one could not be built: what the response was and who
+ * asked, from fields that cannot fail, and why the full entry is missing.
+ */
+export function minimalHttpDraft(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  failure: unknown,
+): AuditDraft {
+  const state = request.state as Partial<RequestState> | null | undefined;
+  const principal = state?.principal;
+  const status = reply.statusCode;
+  let path = '-';
+  try {
+    path = auditPath(request.url);
+  } catch {
+    // the path stays unknown
+  }
+  return {
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    type: 'http',
+    actor: principal ? { id: principal.id, username: principal.username } : {},
+    request: {
+      id: String(state?.requestId ?? request.id),
+      method: String(request.method),
+      path,
+      route: typeof state?.route === 'string' ? state.route : undefined,
+      ip: '***',
+      userAgent: '***',
+    },
+    outcome: {
+      status,
+      decision: status >= 400 && status < 500 ? 'denied' : 'allowed',
+      reason: typeof state?.reason === 'string' ? state.reason : undefined,
+    },
+    details: {
+      minimal: true,
+      failure: failure instanceof Error ? failure.name : typeof failure,
+    },
+  };
 }
 
 /** A security event (AL2) as a `type: security` entry; the line is already masked and sanitised. */

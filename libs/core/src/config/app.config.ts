@@ -27,6 +27,8 @@ class AppEnv {
   @IsString() DATA_DIR: string = '.data';
   @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS: number = 25000;
   @IsString() PUBLIC_URL: string = '';
+  /** How deeply a JSON body may nest objects and arrays; deeper bodies are refused with 400. */
+  @IsInt() @Min(1) @Max(1000) BODY_MAX_DEPTH: number = 64;
 }
 
 export interface AppConfig {
@@ -42,6 +44,7 @@ export interface AppConfig {
   dataDir: string;
   shutdownTimeoutMs: number;
   publicUrl: string;
+  bodyMaxDepth: number;
 }
 
 export const appConfig = defineConfig('app', AppEnv, (e): AppConfig => ({
@@ -57,6 +60,7 @@ export const appConfig = defineConfig('app', AppEnv, (e): AppConfig => ({
   dataDir: e.DATA_DIR,
   shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   publicUrl: e.PUBLIC_URL,
+  bodyMaxDepth: e.BODY_MAX_DEPTH,
 }));
 
 function parseTrustProxy(value: string): boolean | number | string[] {

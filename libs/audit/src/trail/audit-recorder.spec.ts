@@ -1,0 +1,53 @@
+import { RequestLifecycle, RequestState } from '@techsapo/core';
+import Fastify from 'fastify';
+import { Counter, Registry } from 'prom-client';
+import type { AuditConfig } from '../config/audit.config';
+import type { SecurityEventService } from '../security-events/security-event.service';
+import type { AuditDraft } from './audit-entry';
+import { AuditRecorder } from './audit-recorder';
+import type { AuditWriter } from './audit-writer';
+
+describe('audit recorder', () => {
+  it('writes a minimal entry, and counts it, when the full one cannot be built', async () => {
+    const recorded: AuditDraft[] = [];
+    const writer = {
+      record: (draft: AuditDraft) => recorded.push(draft),
+    } as unknown as AuditWriter;
+    const failed = new Counter({ name: 'failed', help: 'h', registers: [new Registry()] });
+    const lifecycle = new RequestLifecycle();
+    const events = { onEvent: () => undefined } as unknown as SecurityEventService;
+    const config = { excludePaths: ['/metrics'] } as AuditConfig;
+    new AuditRecorder(lifecycle, events, writer, config, failed).onModuleInit();
+
+    const fastify = Fastify();
+    fastify.decorateRequest('state', null as unknown as RequestState);
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      const details: Record<string, unknown> = { count: 1n };
+      request.state = {
+        requestId: 'r-1',
+        startedAt: process.hrtime.bigint(),
+        upstreamMs: 0,
+        details,
+        principal: { id: 'u1', username: 'alice', roles: ['viewer'], method: 'jwt' },
+        reason: 'forbidden',
+      };
+      done();
+    });
+    fastify.addHook('onResponse', (request, reply, done) => {
+      lifecycle.completed(request, reply);
+      done();
+    });
+    fastify.get('/x', (_request, reply) => reply.status(403).send());
+    await fastify.inject({ method: 'GET', url: '/x?token=secret' });
+    await fastify.close();
+
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      actor: { id: 'u1', username: 'alice' },
+      request: { id: 'r-1', method: 'GET', path: '/x' },
+      outcome: { status: 403, decision: 'denied', reason: 'forbidden' },
+      details: { minimal: true, failure: 'TypeError' },
+    });
+    expect((await failed.get()).values[0].value).toBe(1);
+  });
+});
