@@ -138,6 +138,29 @@ describe('authentication (API.md "Authentication")', () => {
       expect(after.body.items[0].expiresAt).toBe(before.body.items[0].expiresAt);
     });
 
+    it('lets exactly one of parallel refreshes with one token win; the others are 401 session-ended', async () => {
+      for (let trial = 0; trial < 5; trial += 1) {
+        const user = await signIn(t, 'analyst');
+        const answers = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            request(t.server).post('/api/v1/auth/refresh').set(user.auth),
+          ),
+        );
+        const winners = answers.filter((r) => r.status === 200);
+        expect(answers.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401, 401]);
+        for (const loser of answers.filter((r) => r.status === 401)) {
+          expect(loser.body.type).toBe('https://techsapo.dev/problems/unauthenticated');
+          expect(loser.headers['www-authenticate']).toMatch(/session of this token has ended/);
+        }
+        const sessions = await request(t.server)
+          .get(`/api/v1/admin/sessions?userId=${user.userId}`)
+          .set(await adminAuth(t));
+        expect(sessions.body.items.map((s: { id: string }) => s.id)).toEqual([
+          winners[0].body.sessionId,
+        ]);
+      }
+    });
+
     it('is refused for an API key (no session) and without credentials', async () => {
       const key = await issueApiKey(t, 'ci');
       expectProblem(await request(t.server).post('/api/v1/auth/refresh').set(key.auth), 403);

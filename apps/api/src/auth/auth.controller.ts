@@ -37,7 +37,11 @@ export class AuthController {
   @Post('refresh')
   @Secured()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Rotate the session: a new session and token; the old ones end' })
+  @ApiOperation({
+    summary: 'Rotate the session: a new session and token; the old ones end',
+    description:
+      'The old session is claimed atomically: of parallel refreshes with one token exactly one gets a new session; the others, like any later use of the old token, get 401 (`error="invalid_token"`, the session has ended).',
+  })
   @ApiOkResponse({ type: TokenDto })
   refresh(
     @CurrentPrincipal() principal: Principal,

@@ -2,7 +2,8 @@ import { ForbiddenError, Principal } from '@techsapo/core';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Session } from '../sessions/session';
-import { SessionOwner, SessionsService } from '../sessions/sessions.service';
+import { SessionsService } from '../sessions/sessions.service';
+import { InvalidTokenError } from '../tokens/invalid-token.error';
 import { TokenService } from '../tokens/token.service';
 import { UsersService } from '../users/users.service';
 import { PasswordLogin } from './password-login';
@@ -31,23 +32,25 @@ export class AuthService {
       this.sessions.create(user, contextOf(request)),
       this.users.recordLogin(user.id, now),
     ]);
-    return this.grant(user, session);
+    return this.grant(session);
   }
 
-  /** A new session and token; the old ones stop working. The absolute end is kept. */
+  /**
+   * A new session and token; the old ones stop working. The absolute end is kept. The old
+   * session is claimed atomically: of parallel refreshes with one token exactly one wins, the
+   * others are answered 401 `session-ended`, as any later use of the old token is.
+   */
   async refresh(principal: Principal, request: FastifyRequest): Promise<TokenGrant> {
-    const old = principal.sessionId ? await this.sessions.get(principal.sessionId) : undefined;
-    if (!principal.sessionId || !old) {
+    if (!principal.sessionId) {
       throw new ForbiddenError('Only a session (a login token) can be refreshed.', 'not-a-session');
     }
-    const owner: SessionOwner = { id: principal.id, username: old.username, roles: old.roles };
-    const session = await this.sessions.create(
-      owner,
+    const session = await this.sessions.rotate(
+      principal.id,
+      principal.sessionId,
       contextOf(request),
-      Date.parse(old.expiresAt),
     );
-    await this.sessions.end(old.id, principal.id);
-    return this.grant(owner, session);
+    if (!session) throw new InvalidTokenError('session-ended');
+    return this.grant(session);
   }
 
   async logout(principal: Principal): Promise<void> {
@@ -57,9 +60,9 @@ export class AuthService {
     await this.sessions.end(principal.sessionId, principal.id);
   }
 
-  private grant(owner: SessionOwner, session: Session): TokenGrant {
+  private grant(session: Session): TokenGrant {
     const { accessToken, expiresIn } = this.tokens.issue(
-      { sub: owner.id, sid: session.id, roles: owner.roles, name: owner.username },
+      { sub: session.userId, sid: session.id, roles: session.roles, name: session.username },
       Date.parse(session.expiresAt),
     );
     return { accessToken, tokenType: 'Bearer', expiresIn, sessionId: session.id };

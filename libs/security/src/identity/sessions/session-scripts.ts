@@ -6,18 +6,11 @@ import { RedisScript } from '../../common/redis-script';
  */
 
 /**
- * Creates a session and keeps the user's set to the limit: members whose session already
- * ended are dropped, then the oldest are ended until at most `max` remain.
- * KEYS: session, user set. ARGV: sid, now, key ttl ms, max, session-key base, set ttl ms, fields…
- * Returns the ids of sessions that were ended or found gone.
+ * Lua shared by the scripts that start a session (KEYS[2] is the user set): members whose
+ * session already ended are dropped, the new one is added, then the oldest are ended until at
+ * most `max` remain. Appends the ids of sessions ended or found gone to the table `gone`.
  */
-export const CREATE_SESSION = new RedisScript<string[]>(`
-local sid, now, pttl, max, base, setTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
-local fields = {}
-for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('PEXPIRE', KEYS[1], pttl)
-local gone = {}
+const ADMIT_TO_USER_SET = `
 for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   if redis.call('EXISTS', base .. m) == 0 then
     redis.call('ZREM', KEYS[2], m)
@@ -31,8 +24,46 @@ while redis.call('ZCARD', KEYS[2]) > max do
   redis.call('DEL', base .. oldest)
   gone[#gone + 1] = oldest
 end
-if redis.call('PTTL', KEYS[2]) < setTtl then redis.call('PEXPIRE', KEYS[2], setTtl) end
+if redis.call('PTTL', KEYS[2]) < setTtl then redis.call('PEXPIRE', KEYS[2], setTtl) end`;
+
+/**
+ * Creates a session and keeps the user's set to the limit.
+ * KEYS: session, user set. ARGV: sid, now, key ttl ms, max, session-key base, set ttl ms, fields…
+ * Returns the ids of sessions that were ended or found gone.
+ */
+export const CREATE_SESSION = new RedisScript<string[]>(`
+local sid, now, pttl, max, base, setTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local fields = {}
+for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('PEXPIRE', KEYS[1], pttl)
+local gone = {}
+${ADMIT_TO_USER_SET}
 return gone`);
+
+/**
+ * Refresh: claims the old session and starts its successor in one step, so of any number of
+ * refreshes with one token exactly one finds the old session and the others find it gone. The
+ * successor keeps the old session's user, roles, permissions and absolute end.
+ * KEYS: new session, user set, old session. ARGV: sid, now, idle ms, max, session-key base,
+ * set ttl ms, old sid, user id, fields… (those that are new: id, times, ip, agent).
+ * Returns nil when the old session is gone, else [expiresAt, username, roles json, gone…].
+ */
+export const ROTATE_SESSION = new RedisScript<string[] | null>(`
+local sid, now, idle, max, base, setTtl = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+local old = redis.call('HMGET', KEYS[3], 'userId', 'username', 'roles', 'permissions', 'securityLevel', 'expiresAt')
+if not old[1] or old[1] ~= ARGV[8] or tonumber(old[6]) <= now then return nil end
+redis.call('DEL', KEYS[3])
+redis.call('ZREM', KEYS[2], ARGV[7])
+local fields = { 'userId', old[1], 'username', old[2], 'roles', old[3], 'permissions', old[4], 'securityLevel', old[5], 'expiresAt', old[6] }
+for i = 9, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('PEXPIRE', KEYS[1], math.min(idle, tonumber(old[6]) - now))
+local gone = { ARGV[7] }
+${ADMIT_TO_USER_SET}
+local result = { old[6], old[2], old[3] }
+for _, g in ipairs(gone) do result[#result + 1] = g end
+return result`);
 
 /**
  * The per-request check: the session exists, belongs to the token's subject and has not

@@ -11,6 +11,7 @@ import {
   CREATE_SESSION,
   END_SESSION,
   END_USER_SESSIONS,
+  ROTATE_SESSION,
   SET_SESSION_ROLES,
 } from './session-scripts';
 import { ActiveSession, Session, SESSION_PERMISSIONS, SESSION_SECURITY_LEVEL } from './session';
@@ -58,11 +59,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.pruneTimer);
   }
 
-  /** Starts a session; `expiresAt` is carried over on rotation so refresh never extends it. */
-  async create(owner: SessionOwner, context: SessionContext, expiresAt?: number): Promise<Session> {
+  /** Starts a session. */
+  async create(owner: SessionOwner, context: SessionContext): Promise<Session> {
     const now = Date.now();
     const limits = this.config.sessions;
-    const end = expiresAt ?? now + limits.ttlSeconds * 1000;
+    const end = now + limits.ttlSeconds * 1000;
     const id = randomBytes(18).toString('base64url');
     const session: Session = {
       id,
@@ -111,6 +112,62 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     ]);
     void this.publishCount();
     return session;
+  }
+
+  /**
+   * Ends `oldSessionId` and starts its successor atomically (one script): of parallel
+   * rotations of one session exactly one gets a successor; the others get undefined. The
+   * successor keeps the user, roles and absolute end of the old session.
+   */
+  async rotate(
+    userId: string,
+    oldSessionId: string,
+    context: SessionContext,
+  ): Promise<Session | undefined> {
+    const now = Date.now();
+    const limits = this.config.sessions;
+    const id = randomBytes(18).toString('base64url');
+    const ip = maskIp(context.ip);
+    const userAgent = maskUserAgent(context.userAgent);
+    const fields = { id, createdAt: now, lastSeenAt: now, ip, userAgent };
+    const result = await ROTATE_SESSION.run(
+      this.redis.client,
+      [this.sessionKey(userId, id), this.userSetKey(userId), this.sessionKey(userId, oldSessionId)],
+      [
+        id,
+        now,
+        limits.idleSeconds * 1000,
+        limits.maxPerUser,
+        this.sessionKey(userId, ''),
+        limits.ttlSeconds * 1000,
+        oldSessionId,
+        userId,
+        ...Object.entries(fields).flat(),
+      ],
+    );
+    if (!result) return undefined;
+    const [expiresAt, username, roles, ...gone] = result;
+    const end = Number(expiresAt);
+    const [index, owners] = this.indexKeys();
+    await Promise.all([
+      this.redis.client.zadd(index, end, id),
+      this.redis.client.hset(owners, id, userId),
+      ...this.forget(gone),
+    ]);
+    void this.publishCount();
+    return {
+      id,
+      userId,
+      username,
+      roles: JSON.parse(roles) as Role[],
+      permissions: [...SESSION_PERMISSIONS],
+      securityLevel: SESSION_SECURITY_LEVEL,
+      createdAt: new Date(now).toISOString(),
+      lastSeenAt: new Date(now).toISOString(),
+      expiresAt: new Date(end).toISOString(),
+      ip,
+      userAgent,
+    };
   }
 
   /** The per-request check: one script call that also records the request as activity. */
