@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { adminAuth, issueApiKey, login, signIn } from './support/auth';
+import { auditEntries } from './support/audit';
+import { adminAuth, issueApiKey, login, signIn, SignedIn } from './support/auth';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ME = '/api/v1/auth/me';
@@ -223,6 +224,82 @@ describe('administration (API.md "Administration")', () => {
       expect(
         (await request(t.server).delete(`/api/v1/admin/api-keys/${key.id}`).set(admin)).status,
       ).toBe(404);
+    });
+  });
+
+  describe('API keys belong to their creator', () => {
+    /** A second admin and a key of `role` created with that admin's own token. */
+    async function keyOfSecondAdmin(
+      role: string,
+    ): Promise<{ admin2: SignedIn; key: { id: string; key: string } }> {
+      const admin2 = await signIn(t, 'admin');
+      const res = await request(t.server)
+        .post('/api/v1/admin/api-keys')
+        .set(admin2.auth)
+        .send({ name: 'admin', role });
+      expect(res.status).toBe(201);
+      expect(res.body.createdBy).toBe(admin2.userId);
+      return { admin2, key: res.body };
+    }
+    const asKey = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+    it('acts as api-key:<name> with its id, never as a bare name', async () => {
+      const { key } = await keyOfSecondAdmin('admin');
+      const me = await request(t.server).get(ME).set(asKey(key.key));
+      expect(me.body).toMatchObject({ id: key.id, username: 'api-key:admin', apiKeyId: key.id });
+      const entries = await auditEntries(t);
+      const entry = entries.find((e) => e.request.id === me.headers['x-request-id']);
+      expect(entry?.actor).toMatchObject({
+        id: key.id,
+        username: 'api-key:admin',
+        apiKeyId: key.id,
+      });
+    });
+
+    it('is revoked when its creator is deleted or disabled', async () => {
+      const deleted = await keyOfSecondAdmin('admin');
+      expect((await request(t.server).get(ME).set(asKey(deleted.key.key))).status).toBe(200);
+      expect(
+        (await request(t.server).delete(`/api/v1/admin/users/${deleted.admin2.userId}`).set(admin))
+          .status,
+      ).toBe(204);
+      expect((await request(t.server).get(ME).set(asKey(deleted.key.key))).status).toBe(401);
+      const disabled = await keyOfSecondAdmin('ci');
+      await request(t.server)
+        .patch(`/api/v1/admin/users/${disabled.admin2.userId}`)
+        .set(admin)
+        .send({ disabled: true })
+        .expect(200);
+      expect((await request(t.server).get(ME).set(asKey(disabled.key.key))).status).toBe(401);
+      const list = await request(t.server).get('/api/v1/admin/api-keys').set(admin);
+      const ids = list.body.items.map((k: { id: string }) => k.id);
+      expect(ids).not.toContain(deleted.key.id);
+      expect(ids).not.toContain(disabled.key.id);
+    });
+
+    it('is suspended while its creator lacks its role, and reinstated when they regain it', async () => {
+      const { admin2, key } = await keyOfSecondAdmin('admin');
+      const analystKey = await request(t.server)
+        .post('/api/v1/admin/api-keys')
+        .set(admin2.auth)
+        .send({ name: 'analyst-of-admin2', role: 'analyst' });
+      expect(analystKey.status).toBe(201);
+      const demote = (roles: string[]) =>
+        request(t.server)
+          .patch(`/api/v1/admin/users/${admin2.userId}`)
+          .set(admin)
+          .send({ roles })
+          .expect(200);
+      await demote(['analyst']);
+      const refused = await request(t.server).get(ME).set(asKey(key.key));
+      expect(refused.status).toBe(401);
+      expect((await request(t.server).get(ME).set(asKey(analystKey.body.key))).status).toBe(200);
+      const listed = (await request(t.server).get('/api/v1/admin/api-keys').set(admin)).body.items;
+      expect(listed.find((k: { id: string }) => k.id === key.id)).toMatchObject({
+        suspended: true,
+      });
+      await demote(['admin']);
+      expect((await request(t.server).get(ME).set(asKey(key.key))).status).toBe(200);
     });
   });
 

@@ -52,6 +52,14 @@ describe('permission review', () => {
     ids.expired = expired.id;
     await age('api-keys:records', expired.id, { expiresAt: daysAgo(2) });
     await t.app.get(ApiKeysService).flushLastUse();
+    // A key whose creator vanished without the admin API (a record removed from Redis).
+    const admin2 = await signIn(t, 'admin');
+    const orphan = await request(t.server)
+      .post('/api/v1/admin/api-keys')
+      .set(admin2.auth)
+      .send({ name: 'orphan', role: 'ci', expiresInDays: 90 });
+    ids.orphan = orphan.body.id;
+    await t.redis.client.hdel(t.redis.key(t.redis.hashTag('users'), 'records'), admin2.userId);
   });
   afterAll(() => t.close());
 
@@ -78,11 +86,12 @@ describe('permission review', () => {
     expect(key(ids.adminKey)).toEqual(['admin', 'never-used']);
     expect(key(ids.oldUse)).toEqual(['unused-30-days']);
     expect(key(ids.expired)).toEqual(['never-used', 'expired']);
+    expect(key(ids.orphan)).toEqual(['creator-gone', 'never-used']);
     expect(res.body.summary).toEqual({
       users: 3,
-      apiKeys: 6,
+      apiKeys: 7,
       flaggedUsers: 2,
-      flaggedApiKeys: 5,
+      flaggedApiKeys: 6,
     });
     expect(JSON.stringify(res.body)).not.toMatch(/tsk_|password|hash/i);
   });
@@ -113,7 +122,7 @@ describe('permission review', () => {
       );
     const text = run([]);
     // The admin test above added an analyst without findings.
-    expect(text).toContain('4 users (2 flagged), 6 API keys (5 flagged)');
+    expect(text).toContain('4 users (2 flagged), 7 API keys (6 flagged)');
     const line = (needle: string) => text.split('\n').find((l) => l.includes(needle)) ?? '';
     expect(line(`${t.admin.username} `)).toMatch(/admin\s+no\s+\d{4}-\d\d-\d\d\s+1\s+admin$/);
     const json = JSON.parse(run(['--json']));

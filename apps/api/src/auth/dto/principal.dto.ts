@@ -3,7 +3,10 @@ import { ROLES, Role } from '@techsapo/core';
 
 export class PrincipalDto {
   @ApiProperty() id!: string;
-  @ApiProperty() username!: string;
+  @ApiProperty({
+    description: 'The user name; for an API key `api-key:<name>` (its `id` is the key id).',
+  })
+  username!: string;
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
   @ApiPropertyOptional() sessionId?: string;
   @ApiPropertyOptional() apiKeyId?: string;

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { NotFoundError, RedisService, Role, describeError } from '@techsapo/core';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { API_KEY_PREFIX, API_KEY_SHAPE, ApiKey, StoredApiKey } from './api-key';
+import { API_KEY_PREFIX, API_KEY_SHAPE, ApiKey, rolesCover, StoredApiKey } from './api-key';
 
 const DAY_MS = 86_400_000;
 const LAST_USE_FLUSH_MS = 5_000;
@@ -11,6 +11,19 @@ export interface ValidApiKey {
   id: string;
   name: string;
   role: Role;
+}
+
+/** What the per-request lookup key holds. */
+interface KeyLookup extends ValidApiKey {
+  expiresAt: number | null;
+  suspended?: boolean;
+}
+
+/** The user a key belongs to, as far as keys care. */
+export interface KeyOwner {
+  id: string;
+  roles: readonly Role[];
+  disabled: boolean;
 }
 
 /**
@@ -55,7 +68,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       createdBy: input.createdBy,
       hash: sha256(key),
     };
-    const lookup: ValidApiKey & { expiresAt: number | null } = {
+    const lookup: KeyLookup = {
       id: stored.id,
       name: stored.name,
       role: stored.role,
@@ -77,11 +90,10 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
 
   async list(): Promise<ApiKey[]> {
     const [records, used] = await Promise.all([
-      this.redis.client.hvals(this.recordsKey()),
+      this.storedKeys(),
       this.redis.client.hgetall(this.lastUsedKey()),
     ]);
     return records
-      .map((r) => JSON.parse(r) as StoredApiKey)
       .map((k) => this.view(k, this.lastUse.get(k.id) ?? used[k.id] ?? null))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
@@ -90,7 +102,61 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   async revoke(id: string): Promise<void> {
     const record = await this.redis.client.hget(this.recordsKey(), id);
     if (!record) throw new NotFoundError('API key', 'api-key-not-found');
-    const stored = JSON.parse(record) as StoredApiKey;
+    await this.remove(JSON.parse(record) as StoredApiKey);
+  }
+
+  /**
+   * Keys live within their creator's rights: a deleted or disabled creator's keys are revoked;
+   * a key whose role the creator no longer holds is suspended (refused) until they hold it
+   * again. `owner` undefined means the user is gone. Returns what changed.
+   */
+  async alignWithCreator(
+    userId: string,
+    owner: KeyOwner | undefined,
+  ): Promise<{ revoked: string[]; suspended: string[]; reinstated: string[] }> {
+    const keys = (await this.storedKeys()).filter((k) => k.createdBy === userId);
+    const changed = {
+      revoked: [] as string[],
+      suspended: [] as string[],
+      reinstated: [] as string[],
+    };
+    for (const key of keys) {
+      if (!owner || owner.disabled) {
+        await this.remove(key);
+        changed.revoked.push(key.id);
+        continue;
+      }
+      const suspended = !rolesCover(owner.roles, key.role);
+      if (suspended === (key.suspended ?? false)) continue;
+      await this.setSuspended(key, suspended);
+      (suspended ? changed.suspended : changed.reinstated).push(key.id);
+    }
+    return changed;
+  }
+
+  private async setSuspended(key: StoredApiKey, suspended: boolean): Promise<void> {
+    const lookupKey = this.lookupKey(key.hash);
+    const value = await this.redis.client.get(lookupKey);
+    await Promise.all([
+      this.redis.client.hset(this.recordsKey(), key.id, JSON.stringify({ ...key, suspended })),
+      value
+        ? this.redis.client.set(
+            lookupKey,
+            JSON.stringify({ ...(JSON.parse(value) as KeyLookup), suspended }),
+            'KEEPTTL',
+          )
+        : Promise.resolve(),
+    ]);
+  }
+
+  private async storedKeys(): Promise<StoredApiKey[]> {
+    return (await this.redis.client.hvals(this.recordsKey())).map(
+      (r) => JSON.parse(r) as StoredApiKey,
+    );
+  }
+
+  private async remove(stored: StoredApiKey): Promise<void> {
+    const id = stored.id;
     await Promise.all([
       this.redis.client.del(this.lookupKey(stored.hash)),
       this.redis.client.hdel(this.recordsKey(), id),
@@ -99,13 +165,14 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     this.lastUse.delete(id);
   }
 
-  /** One GET; undefined for a malformed, unknown, revoked or expired key. */
+  /** One GET; undefined for a malformed, unknown, revoked, suspended or expired key. */
   async validate(key: string): Promise<ValidApiKey | undefined> {
     if (!API_KEY_SHAPE.test(key)) return undefined;
     const value = await this.redis.client.get(this.lookupKey(sha256(key)));
     if (!value) return undefined;
-    const found = JSON.parse(value) as ValidApiKey & { expiresAt: number | null };
-    if (found.expiresAt !== null && found.expiresAt <= Date.now()) return undefined;
+    const found = JSON.parse(value) as KeyLookup;
+    if (found.suspended || (found.expiresAt !== null && found.expiresAt <= Date.now()))
+      return undefined;
     this.lastUse.set(found.id, new Date().toISOString());
     return { id: found.id, name: found.name, role: found.role };
   }
@@ -123,8 +190,8 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   private view(stored: StoredApiKey, lastUsedAt: string | null): ApiKey {
-    const { hash: _hash, ...rest } = stored;
-    return { ...rest, lastUsedAt };
+    const { hash: _hash, suspended, ...rest } = stored;
+    return { ...rest, lastUsedAt, suspended: suspended ?? false };
   }
 
   private recordsKey(): string {

@@ -14,6 +14,7 @@ import { BlockedError } from '../../blocks/blocked.error';
 import { BlocksService } from '../../blocks/blocks.service';
 import { securityConfig } from '../../config/security.config';
 import { Authenticator } from '../../pipeline/authenticator';
+import { apiKeyActorName } from '../api-keys/api-key';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { PasswordLogin } from '../auth/password-login';
 import { readCredential } from '../credentials/credential';
@@ -98,7 +99,7 @@ export class IdentityAuthenticator extends Authenticator {
     if (!found) throw this.challenge('The API key is unknown, revoked or expired.');
     return {
       id: found.id,
-      username: found.name,
+      username: apiKeyActorName(found.name),
       roles: [found.role],
       apiKeyId: found.id,
       method: 'api-key',

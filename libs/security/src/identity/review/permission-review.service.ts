@@ -37,7 +37,8 @@ export class PermissionReviewService {
     const perUser = new Map<string, number>();
     for (const s of sessions) perUser.set(s.userId, (perUser.get(s.userId) ?? 0) + 1);
     const reviewedUsers = users.map((u) => reviewUser(u, perUser.get(u.id) ?? 0, now));
-    const reviewedKeys = keys.map((k) => reviewApiKey(k, now));
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const reviewedKeys = keys.map((k) => reviewApiKey(k, byId.get(k.createdBy), now));
     return {
       generatedAt: now.toISOString(),
       users: reviewedUsers,
@@ -74,9 +75,12 @@ function reviewUser(user: User, activeSessions: number, now: Date): ReviewedUser
   };
 }
 
-function reviewApiKey(key: ApiKey, now: Date): ReviewedApiKey {
+function reviewApiKey(key: ApiKey, creator: User | undefined, now: Date): ReviewedApiKey {
   const flags: ApiKeyFlag[] = [];
   if (key.role === 'admin') flags.push('admin');
+  if (!creator) flags.push('creator-gone');
+  else if (creator.disabled) flags.push('creator-disabled');
+  if (key.suspended) flags.push('suspended');
   if (!key.lastUsedAt) flags.push('never-used');
   else if (olderThan(key.lastUsedAt, REVIEW_INACTIVE_DAYS, now)) flags.push('unused-30-days');
   if (!key.expiresAt) flags.push('no-expiry');
@@ -88,6 +92,7 @@ function reviewApiKey(key: ApiKey, now: Date): ReviewedApiKey {
     createdAt: key.createdAt,
     expiresAt: key.expiresAt,
     lastUsedAt: key.lastUsedAt,
+    createdBy: key.createdBy,
     flags,
   };
 }

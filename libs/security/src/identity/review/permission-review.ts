@@ -3,7 +3,15 @@ import type { Role } from '@techsapo/core';
 export const REVIEW_INACTIVE_DAYS = 30;
 
 export type UserFlag = 'admin' | 'inactive-30-days';
-export type ApiKeyFlag = 'admin' | 'never-used' | 'unused-30-days' | 'no-expiry' | 'expired';
+export type ApiKeyFlag =
+  | 'admin'
+  | 'never-used'
+  | 'unused-30-days'
+  | 'no-expiry'
+  | 'expired'
+  | 'creator-gone'
+  | 'creator-disabled'
+  | 'suspended';
 
 export interface ReviewedUser {
   id: string;
@@ -23,6 +31,7 @@ export interface ReviewedApiKey {
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
+  createdBy: string;
   flags: ApiKeyFlag[];
 }
 

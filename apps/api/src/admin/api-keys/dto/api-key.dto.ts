@@ -8,8 +8,16 @@ export class ApiKeyDto {
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
-  @ApiProperty({ description: 'The admin who created it.' }) createdBy!: string;
+  @ApiProperty({
+    description:
+      'The id of the admin who created it. The key acts only within that user’s rights: it is revoked when they are deleted or disabled, and suspended while they lack its role.',
+  })
+  createdBy!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
+  @ApiProperty({
+    description: 'True while its creator lacks the key’s role: the key is refused (401).',
+  })
+  suspended!: boolean;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {

@@ -9,6 +9,9 @@ const API_KEY_FLAGS: ApiKeyFlag[] = [
   'unused-30-days',
   'no-expiry',
   'expired',
+  'creator-gone',
+  'creator-disabled',
+  'suspended',
 ];
 
 export class ReviewedUserDto {
@@ -30,6 +33,7 @@ export class ReviewedApiKeyDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
+  @ApiProperty({ description: 'The id of the user who created it.' }) createdBy!: string;
   @ApiProperty({ enum: API_KEY_FLAGS, isArray: true, description: 'What to look at.' })
   flags!: ApiKeyFlag[];
 }
