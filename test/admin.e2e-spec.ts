@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { auditEntries } from './support/audit';
+import { auditEntries, expectEveryResponseAudited } from './support/audit';
 import { adminAuth, issueApiKey, login, signIn, SignedIn } from './support/auth';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -31,7 +31,10 @@ describe('administration (API.md "Administration")', () => {
     t = await startTestApp({ TRUST_PROXY: 'true' });
     admin = await adminAuth(t);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await expectEveryResponseAudited(t);
+    await t.close();
+  });
 
   describe('users', () => {
     it('POST creates a user: 201 { id, username, roles, createdAt }, never password data', async () => {

@@ -36,7 +36,7 @@ describe('audit trail over HTTP', () => {
   afterAll(() => t.close());
 
   const entriesOf = (all: AuditEntry[], requestId: string): AuditEntry[] =>
-    all.filter((e) => e.type !== 'security' && e.request.id === requestId);
+    all.filter((e) => e.type !== 'security' && e.request.clientRequestId === requestId);
 
   it('records every call exactly once with who, what and the right decision', async () => {
     const forged = `eyJhbGciOiJIUzI1NiJ9.${Buffer.from('{"sub":"x"}').toString('base64url')}.c2lnbmF0dXJlLXNpZ25hdHVyZQ`;
@@ -132,10 +132,12 @@ describe('audit trail over HTTP', () => {
     secrets.push('wrong-password-guess');
     const before = (await auditEntries(t)).length;
     const ids: string[] = [];
+    const serverIds: string[] = [];
     for (const call of calls) {
       const id = `mixed-${randomBytes(6).toString('hex')}`;
       ids.push(id);
       const res = await call.send(id);
+      serverIds.push(String(res.headers['x-request-id']));
       expect({ call: call.name, status: res.status }).toEqual({
         call: call.name,
         status: call.status,
@@ -151,6 +153,9 @@ describe('audit trail over HTTP', () => {
         ...(call.reason ? { reason: call.reason } : {}),
       });
       expect(found[0].request.ip).toBe('127.0.0.***');
+      // The id the trail stores is the server's, answered in X-Request-Id; the client's is apart.
+      expect(found[0].request.id).toBe(serverIds[i]);
+      expect(serverIds[i]).not.toBe(ids[i]);
     });
     const [adminCall] = entriesOf(all, ids[0]);
     expect(adminCall).toMatchObject({

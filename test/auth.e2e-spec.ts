@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { expectEveryResponseAudited } from './support/audit';
 import { adminAuth, issueApiKey, login, signIn } from './support/auth';
 import { decodePayload, forgeToken } from './support/forge-token';
 import { startTestApp, TestApp } from './support/test-app';
@@ -22,7 +23,10 @@ describe('authentication (API.md "Authentication")', () => {
   beforeAll(async () => {
     t = await startTestApp({ JWT_SECRET: SECRET });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await expectEveryResponseAudited(t);
+    await t.close();
+  });
 
   describe('POST /api/v1/auth/login', () => {
     it('answers 200 with accessToken, tokenType, expiresIn and sessionId', async () => {
@@ -58,6 +62,28 @@ describe('authentication (API.md "Authentication")', () => {
       expectProblem(wrong, 401);
       expectProblem(unknown, 401);
       expect(wrong.body.detail).toBe(unknown.body.detail);
+    });
+
+    it('answers 403 with the reason to a blocked user, and ends none of their sessions', async () => {
+      const user = await signIn(t, 'analyst');
+      const block = await request(t.server)
+        .post('/api/v1/admin/blocks')
+        .set(await adminAuth(t))
+        .send({ kind: 'user', value: user.userId, reason: 'under investigation', ttlSeconds: 600 });
+      expect(block.status).toBe(201);
+      const res = await request(t.server)
+        .post('/api/v1/auth/login')
+        .send({ username: user.username, password: user.password });
+      expectProblem(res, 403);
+      expect(res.body).toMatchObject({
+        type: 'https://techsapo.dev/problems/blocked',
+        block: { kind: 'user', reason: 'under investigation' },
+      });
+      expect(res.body.detail).toContain('under investigation');
+      const sessions = await request(t.server)
+        .get(`/api/v1/admin/sessions?userId=${user.userId}`)
+        .set(await adminAuth(t));
+      expect(sessions.body.items.map((s: { id: string }) => s.id)).toEqual([user.sessionId]);
     });
 
     it('answers 401 for a disabled user with the right password', async () => {
@@ -210,6 +236,18 @@ describe('authentication (API.md "Authentication")', () => {
       expect(header.body.apiKeyId).toBe(key.id);
     });
 
+    it('refuses two credentials at once, even when one of them is valid', async () => {
+      const key = await issueApiKey(t, 'ci');
+      const user = await signIn(t, 'viewer');
+      const invalidBearer = await request(t.server)
+        .get(ME)
+        .set('Authorization', 'Bearer not-a-token')
+        .set('X-API-Key', key.key);
+      expect401(invalidBearer);
+      const bothValid = await request(t.server).get(ME).set(user.auth).set('X-API-Key', key.key);
+      expect401(bothValid);
+    });
+
     it('answers 401 with WWW-Authenticate without credentials or with malformed ones', async () => {
       expect401(await request(t.server).get(ME));
       expect401(await request(t.server).get(ME).set('Authorization', 'Bearer'));
@@ -319,6 +357,13 @@ describe('authentication (API.md "Authentication")', () => {
       expect401(res);
       expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
       expect(res.body.detail).toMatch(/expired/);
+    });
+
+    it('refuses a well-signed token without an expiry', async () => {
+      const { exp: _exp, ...forever } = claims;
+      const res = await send(forgeToken({ alg: 'HS256', typ: 'JWT' }, forever, SECRET));
+      expect401(res);
+      expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
     });
 
     it('refuses a token that is not valid yet', async () => {

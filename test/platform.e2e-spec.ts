@@ -26,11 +26,11 @@ describe('HTTP platform', () => {
     expect(refused.headers['x-techsapo-overhead-ms']).toMatch(/^\d+\.\d{2}$/);
   });
 
-  it('echoes a safe incoming X-Request-Id and replaces an unsafe one', async () => {
+  it('answers with a request id of its own, whatever X-Request-Id the client sent', async () => {
     const safe = await request(t.server)
       .get('/health/live')
       .set('X-Request-Id', 'ci-run.42:step-7');
-    expect(safe.headers['x-request-id']).toBe('ci-run.42:step-7');
+    expect(safe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const unsafe = await request(t.server)
       .get('/health/live')
       .set('X-Request-Id', '<script>alert(1)</script>');

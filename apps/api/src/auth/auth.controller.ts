@@ -28,7 +28,10 @@ export class AuthController {
   @ApiOkResponse({ type: TokenDto })
   @ApiUnauthorizedResponse({ description: 'Wrong credentials (problem+json).' })
   @ApiTooManyRequestsResponse({ description: 'Temporarily banned or rate limited (Retry-After).' })
-  @ApiForbiddenResponse({ description: 'The client address is blocked.' })
+  @ApiForbiddenResponse({
+    description:
+      'The client address or the user is blocked (`blocked`, the block’s kind, reason and end named).',
+  })
   @ApiServiceUnavailableResponse({ description: 'Rate limiting or storage unavailable.' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<TokenDto> {
     return this.auth.login(body.username, body.password, request);

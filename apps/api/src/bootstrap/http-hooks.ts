@@ -1,5 +1,6 @@
-import { RequestLifecycle, requestIdFrom, RequestState } from '@techsapo/core';
+import { clientRequestIdFrom, RequestLifecycle, RequestState } from '@techsapo/core';
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 export const OVERHEAD_HEADER = 'X-TechSapo-Overhead-Ms';
@@ -9,9 +10,12 @@ export function gatewayOverheadMs(state: RequestState): number {
   return Math.max(0, totalMs - state.upstreamMs);
 }
 
-/** Fastify's request id: a safe incoming X-Request-Id, else a new UUID; pino-http reuses it. */
+/**
+ * Fastify's request id, always a new UUID (a client's X-Request-Id is kept apart as
+ * `clientRequestId`, so no client chooses the id the audit trail stores); pino-http reuses it.
+ */
 export function generateRequestId(raw: IncomingMessage): string {
-  const id = requestIdFrom(raw.headers['x-request-id']);
+  const id = randomUUID();
   (raw as IncomingMessage & { id?: string }).id = id;
   return id;
 }
@@ -25,6 +29,7 @@ export function installHttpHooks(fastify: FastifyInstance, lifecycle: RequestLif
   fastify.addHook('onRequest', (request, reply, done) => {
     request.state = {
       requestId: String(request.id),
+      clientRequestId: clientRequestIdFrom(request.headers['x-request-id']),
       startedAt: process.hrtime.bigint(),
       upstreamMs: 0,
       details: {},

@@ -50,6 +50,7 @@ export function httpDraft(request: FastifyRequest, reply: FastifyReply): AuditDr
       : {},
     request: {
       id: state?.requestId ?? String(request.id),
+      clientRequestId: state?.clientRequestId && redactText(state.clientRequestId),
       method: request.method,
       path,
       route: state?.route,

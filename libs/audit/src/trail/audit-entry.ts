@@ -11,7 +11,10 @@ export interface AuditActor {
 }
 
 export interface AuditRequest {
+  /** The server's id of the request (the X-Request-Id it answered with). */
   id: string;
+  /** The X-Request-Id the client sent, when it was safe to keep: the client's claim. */
+  clientRequestId?: string;
   method: string;
   /** The path as called, without the query string, secret shapes redacted. */
   path: string;

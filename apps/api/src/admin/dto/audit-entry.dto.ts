@@ -10,7 +10,15 @@ export class AuditActorDto {
 }
 
 export class AuditRequestDto {
-  @ApiProperty({ description: 'The request id (X-Request-Id).' }) id!: string;
+  @ApiProperty({
+    description: 'The server’s request id (the X-Request-Id header of its response).',
+  })
+  id!: string;
+  @ApiPropertyOptional({
+    description:
+      'The X-Request-Id the client sent, when short and of safe characters: the client’s claim, kept apart.',
+  })
+  clientRequestId?: string;
   @ApiProperty({ description: 'HTTP method; "-" for security events.' }) method!: string;
   @ApiProperty({ description: 'Path without query string; "-" for security events.' })
   path!: string;

@@ -1,6 +1,8 @@
 import { ForbiddenError, Principal } from '@techsapo/core';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { BlockedError } from '../../blocks/blocked.error';
+import { BlocksService } from '../../blocks/blocks.service';
 import { Session } from '../sessions/session';
 import { SessionsService } from '../sessions/sessions.service';
 import { InvalidTokenError } from '../tokens/invalid-token.error';
@@ -23,10 +25,17 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
+    private readonly blocks: BlocksService,
   ) {}
 
+  /**
+   * A blocked user is refused (403 `blocked`, with the block's reason) after the password
+   * check and before any session starts, so a login can never push out older sessions.
+   */
   async login(username: string, password: string, request: FastifyRequest): Promise<TokenGrant> {
     const user = await this.passwords.check(username, password, request, 'login');
+    const block = await this.blocks.find({ userId: user.id });
+    if (block) throw new BlockedError(block);
     const now = new Date();
     const [session] = await Promise.all([
       this.sessions.create(user, contextOf(request)),

@@ -10,16 +10,19 @@ export type Credential =
 
 /**
  * What the request presents, without checking it: `X-API-Key: tsk_…`, `Authorization: Bearer
- * tsk_…` (API key), `Authorization: Bearer <jwt>`, or `Authorization: Basic …`.
+ * tsk_…` (API key), `Authorization: Bearer <jwt>`, or `Authorization: Basic …`. Exactly one:
+ * a request presenting both headers is malformed (401), so an invalid credential can never
+ * ride beside a valid one.
  */
 export function readCredential(request: FastifyRequest): Credential {
   const xApi = request.headers['x-api-key'];
+  const header = request.headers.authorization;
   if (xApi !== undefined) {
+    if (header !== undefined) return { kind: 'malformed' };
     return typeof xApi === 'string' && xApi.startsWith(API_KEY_PREFIX)
       ? { kind: 'api-key', key: xApi }
       : { kind: 'malformed' };
   }
-  const header = request.headers.authorization;
   if (header === undefined || header === '') return { kind: 'none' };
   const space = header.indexOf(' ');
   const scheme = header.slice(0, space).toLowerCase();

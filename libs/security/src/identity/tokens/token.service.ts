@@ -23,8 +23,8 @@ export interface IssuedToken {
 
 /**
  * Signs access tokens and verifies them through passport-jwt: one algorithm only (so `none`
- * and HS/RS confusion are refused), issuer and audience checked, expiry and not-before
- * enforced without tolerance.
+ * and HS/RS confusion are refused), issuer and audience checked, an expiry required, expiry
+ * and not-before enforced without tolerance.
  */
 @Injectable()
 export class TokenService {
@@ -89,7 +89,8 @@ export class TokenService {
       attempt.error = reject;
       attempt.authenticate({ token }, {});
     }).then((payload) => {
-      if (!isAccessClaims(payload)) throw new InvalidTokenError('invalid');
+      // jsonwebtoken checks `exp` only when present: a token without one would never end.
+      if (!isAccessClaims(payload) || !hasExpiry(payload)) throw new InvalidTokenError('invalid');
       return payload;
     });
   }
@@ -100,6 +101,11 @@ function reasonOf(info: unknown): 'expired' | 'not-yet-valid' | 'invalid' {
   if (name === 'TokenExpiredError') return 'expired';
   if (name === 'NotBeforeError') return 'not-yet-valid';
   return 'invalid';
+}
+
+function hasExpiry(payload: object): boolean {
+  const { exp } = payload as { exp?: unknown };
+  return typeof exp === 'number' && Number.isFinite(exp);
 }
 
 function isAccessClaims(value: unknown): value is AccessClaims {
