@@ -1,4 +1,4 @@
-import { SecurityEventService } from '@techsapo/audit';
+import { AuditCheckpointer, AuditStore, SecurityEventService } from '@techsapo/audit';
 import { ContentDetector } from '@techsapo/detector';
 import { AttemptReporter } from '@techsapo/security';
 import { join } from 'node:path';
@@ -110,6 +110,19 @@ describe('npm run security:report', () => {
     expect(out).toContain('_No audit entries in this period._');
     expect(out).toMatch(/\| self-modification attempts \| 0 \|/);
     expect(out).toMatch(/## Attempts by type and source\n\n.*\n\n_None\._/);
+  });
+
+  it('reports a chain wiped after a checkpoint, with the first missing seq', async () => {
+    await auditEntries(t, 10);
+    const checkpoint = await t.app.get(AuditCheckpointer).checkpoint();
+    expect(checkpoint?.seq).toBeGreaterThanOrEqual(10);
+    const store = t.app.get(AuditStore);
+    await t.redis.client.del(store.streamKey);
+    await t.redis.client.del(store.headKey);
+    const { code, out } = await report(t.prefix, '--since', '24h');
+    expect(code).toBe(0);
+    expect(out).toContain('Audit chain: **TRUNCATED: entries from seq 1 are missing**');
+    expect(out).toContain(`The latest checkpoint outside Redis saw seq ${checkpoint?.seq}`);
   });
 
   it('refuses a bad --since with a clear message', async () => {

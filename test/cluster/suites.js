@@ -21,6 +21,8 @@ module.exports = [
   'test/audit-chain.e2e-spec.ts',
   'test/audit-writer.e2e-spec.ts',
   'test/audit-logs.e2e-spec.ts',
+  'test/audit-checkpoints.e2e-spec.ts',
+  'test/audit-completeness.e2e-spec.ts',
   'test/security-report.e2e-spec.ts',
   // Two API processes sharing the cluster (needs `npm run build`).
   'test/multi-instance.e2e-spec.ts',

@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CheckpointFile } from '@techsapo/audit';
 import { RedisService } from '@techsapo/core';
+import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { register } from 'prom-client';
@@ -33,7 +35,8 @@ export interface TestApp {
  * process.env for the app's lifetime.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const prefix = `t${randomBytes(4).toString('hex')}`;
+  // A test that restarts the app on the same data passes its REDIS_KEY_PREFIX (and DATA_DIR).
+  const prefix = env.REDIS_KEY_PREFIX ?? `t${randomBytes(4).toString('hex')}`;
   const previous = { ...process.env };
   // A bootstrap admin and a fixed signing secret unless the test chooses its own; rate limits
   // and login bans high enough that only tests about them meet them; the bundled provider
@@ -90,8 +93,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     responses,
     admin,
     async close() {
+      const checkpoints = app.get(CheckpointFile).path;
       await redis.deleteMatching(`${prefix}*`);
       await app.close();
+      // The audit checkpoints of this prefix, unless the test keeps a DATA_DIR of its own.
+      if (env.DATA_DIR === undefined) await rm(checkpoints, { force: true });
       process.env = previous;
       if (contract.violations.length > 0) {
         throw new Error(

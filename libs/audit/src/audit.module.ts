@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import { AuditCheckpointer } from './checkpoints/audit-checkpointer';
+import { CheckpointFile } from './checkpoints/checkpoint-file';
 import { EncryptionService } from './encryption/encryption.service';
 import { RetentionJob } from './retention/retention.job';
 import { RetentionRegistry } from './retention/retention.registry';
@@ -37,6 +39,7 @@ import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-
     AuditWriter,
     AuditRecorder,
     AuditTrailService,
+    AuditCheckpointer,
     RetentionRegistry,
     RetentionJob,
   ],
@@ -47,6 +50,8 @@ import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-
     AuditStore,
     AuditWriter,
     AuditTrailService,
+    AuditCheckpointer,
+    CheckpointFile,
     RetentionRegistry,
     RetentionJob,
   ],

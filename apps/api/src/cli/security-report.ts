@@ -7,15 +7,16 @@ import {
   AuditStore,
   AuditTrailService,
   buildSecurityReport,
+  CheckpointFile,
   DEVELOPMENT_AUDIT_KEY,
   parseSince,
 } from '@techsapo/audit';
-import { describeError, redisConfig, RedisService } from '@techsapo/core';
+import { appConfig, describeError, redisConfig, RedisService } from '@techsapo/core';
 
 const USAGE = `Usage: npm run security:report -- [--since 24h] [--until <ISO time>] [--top 10] [--no-verify]
 
 Prints a Markdown security report from the audit stream (REDIS_URL or REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX;
-AUDIT_HMAC_KEY to verify the chain). --since takes 30m, 24h, 7d or an ISO 8601 time.
+AUDIT_HMAC_KEY to verify the chain; DATA_DIR for the checkpoints it is compared with). --since takes 30m, 24h, 7d or an ISO 8601 time.
 `;
 
 /** AL4: `npm run security:report` — reads the audit stream through the same library code. */
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
     const chain = new AuditChain(
       audit.hmacKey ? Buffer.from(audit.hmacKey, 'utf8') : DEVELOPMENT_AUDIT_KEY,
     );
-    const trail = new AuditTrailService(new AuditStore(redis), chain, audit);
+    const checkpoints = new CheckpointFile(appConfig.read(process.env).dataDir, redis.key());
+    const trail = new AuditTrailService(new AuditStore(redis), chain, audit, checkpoints);
     const verification = values['no-verify'] ? undefined : await trail.verify();
     const report = await buildSecurityReport(trail.entries(since, until), {
       since,

@@ -67,6 +67,9 @@ class AuditEnv {
   /** How long a failing write is retried before the entry goes to stderr instead. */
   @IsInt() @Min(0) AUDIT_WRITE_RETRY_MS: number = 30000;
 
+  /** How often each instance writes a signed checkpoint of the chain's head outside Redis. */
+  @IsInt() @Min(1000) AUDIT_CHECKPOINT_INTERVAL_MS: number = 60000;
+
   @IsInt() @Min(1) @Max(MAX_RETENTION_DAYS) RETENTION_DAYS: number = MAX_RETENTION_DAYS;
   @IsInt() @Min(1000) RETENTION_INTERVAL_MS: number = 3600000;
 }
@@ -86,6 +89,7 @@ export interface AuditConfig {
   batchSize: number;
   queueLimit: number;
   writeRetryMs: number;
+  checkpointIntervalMs: number;
   retentionDays: number;
   retentionIntervalMs: number;
 }
@@ -105,6 +109,7 @@ export const auditConfig = defineConfig('audit', AuditEnv, (e): AuditConfig => (
   batchSize: e.AUDIT_BATCH_SIZE,
   queueLimit: e.AUDIT_QUEUE_LIMIT,
   writeRetryMs: e.AUDIT_WRITE_RETRY_MS,
+  checkpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS,
   retentionDays: e.RETENTION_DAYS,
   retentionIntervalMs: e.RETENTION_INTERVAL_MS,
 }));

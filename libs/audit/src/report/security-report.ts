@@ -119,12 +119,7 @@ export async function buildSecurityReport(
   out.push(`Period: ${options.since.toISOString()} — ${options.until.toISOString()}`, '');
   if (options.verification) {
     const v = options.verification;
-    out.push(
-      v.ok
-        ? `Audit chain: **intact** (${v.checked} entries checked${v.anchoredAt ? `, anchored after seq ${v.anchoredAt}` : ''}).`
-        : `Audit chain: **BROKEN at seq ${v.firstBrokenSeq}** (${v.checked} entries checked) — investigate before trusting this report.`,
-      '',
-    );
+    out.push(chainVerdict(v), '');
   }
   out.push('## Summary', '');
   out.push(
@@ -253,4 +248,17 @@ export function parseSince(value: string, now = new Date()): Date {
   if (Number.isNaN(at.getTime()))
     throw new Error(`not a duration (24h, 7d) or an ISO 8601 time: ${value}`);
   return at;
+}
+
+function chainVerdict(v: VerifyResult): string {
+  const seen = v.checkpoint
+    ? ` The latest checkpoint outside Redis saw seq ${v.checkpoint.seq} at ${v.checkpoint.time}.`
+    : '';
+  if (v.ok)
+    return `Audit chain: **intact** (${v.checked} entries checked${v.anchoredAt ? `, anchored after seq ${v.anchoredAt}` : ''}).${seen}`;
+  if (v.checkpoint && !v.checkpoint.authentic)
+    return `Audit chain: **UNVERIFIED**: the latest checkpoint outside Redis (seq ${v.checkpoint.seq}) is not authentic — investigate before trusting this report.`;
+  if (v.truncated)
+    return `Audit chain: **TRUNCATED: entries from seq ${v.firstBrokenSeq} are missing** (${v.checked} entries checked).${seen} Investigate before trusting this report.`;
+  return `Audit chain: **BROKEN at seq ${v.firstBrokenSeq}** (${v.checked} entries checked) — investigate before trusting this report.`;
 }

@@ -1,6 +1,7 @@
 import { Logger, Provider } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { RedisService } from '@techsapo/core';
+import { appConfig, RedisService } from '@techsapo/core';
+import { CheckpointFile } from '../checkpoints/checkpoint-file';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain, DEVELOPMENT_AUDIT_KEY } from './audit-chain';
 import { AuditStore } from './audit-store';
@@ -26,5 +27,11 @@ export const auditTrailProviders: Provider[] = [
     provide: AuditStore,
     inject: [RedisService],
     useFactory: (redis: RedisService) => new AuditStore(redis),
+  },
+  {
+    provide: CheckpointFile,
+    inject: [appConfig.factory.KEY, RedisService],
+    useFactory: (app: ConfigType<typeof appConfig.factory>, redis: RedisService) =>
+      new CheckpointFile(app.dataDir, redis.key()),
   },
 ];

@@ -50,6 +50,16 @@ export class AuditChain {
     return timingSafeEqual(Buffer.from(this.hashOf(entry), 'hex'), Buffer.from(entry.hash, 'hex'));
   }
 
+  /** A signature over a checkpoint of the head, kept outside Redis. */
+  signCheckpoint(
+    checkpoint: ChainLink & { time: string; epoch: string; anchoredAt?: number },
+  ): string {
+    const { seq, hash, time, epoch, anchoredAt } = checkpoint;
+    return createHmac('sha256', this.key)
+      .update(`checkpoint:${seq}:${hash}:${time}:${epoch}:${anchoredAt ?? ''}`)
+      .digest('hex');
+  }
+
   /** A signature over a stored link (the retention anchor), so it cannot be moved unnoticed. */
   signLink(link: ChainLink): string {
     return createHmac('sha256', this.key).update(`link:${link.seq}:${link.hash}`).digest('hex');

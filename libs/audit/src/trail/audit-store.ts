@@ -1,4 +1,5 @@
 import type { RedisConnection, RedisService } from '@techsapo/core';
+import { randomUUID } from 'node:crypto';
 import { GENESIS_HASH, ChainLink, CHAIN_START } from './audit-chain';
 import type { AuditEntry } from './audit-entry';
 
@@ -6,6 +7,8 @@ import type { AuditEntry } from './audit-entry';
  * Compare-and-append: the batch is appended only if the chain head is still the one its hashes
  * were computed from; otherwise nothing is written and the current head is returned, so the
  * writer re-seals and tries again. One script, one slot: atomic on a single node and a cluster.
+ * The head also keeps the chain's epoch, a random id set by the first append it sees: a chain
+ * begun again after Redis was emptied has another epoch than the checkpoints of the old one.
  */
 const APPEND = `
 local head = redis.call('HMGET', KEYS[2], 'seq', 'hash')
@@ -13,8 +16,9 @@ local seq = head[1] or '0'
 local hash = head[2] or ARGV[3]
 if seq ~= ARGV[1] or hash ~= ARGV[2] then return {0, seq, hash} end
 local ids = {}
-for i = 6, #ARGV do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'e', ARGV[i]) end
+for i = 7, #ARGV do ids[#ids + 1] = redis.call('XADD', KEYS[1], '*', 'e', ARGV[i]) end
 redis.call('HSET', KEYS[2], 'seq', ARGV[4], 'hash', ARGV[5])
+redis.call('HSETNX', KEYS[2], 'epoch', ARGV[6])
 return {1, ids[1], ids[#ids]}
 `;
 
@@ -88,10 +92,16 @@ export class AuditStore {
       GENESIS_HASH,
       String(last.seq),
       last.hash,
+      randomUUID(),
       ...entries.map((e) => JSON.stringify(e)),
     );
     if (Number(result[0]) === 1) return { ok: true };
     return { ok: false, head: { seq: Number(result[1]), hash: String(result[2]) } };
+  }
+
+  /** The epoch of the chain in Redis (undefined before its first append). */
+  async epoch(): Promise<string | undefined> {
+    return (await this.client.hget(this.headKey, 'epoch')) ?? undefined;
   }
 
   async anchor(): Promise<Anchor | undefined> {

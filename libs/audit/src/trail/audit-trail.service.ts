@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ValidationFailedError } from '@techsapo/core';
 import { auditConfig } from '../config/audit.config';
+import type { CheckpointCheck } from '../checkpoints/audit-checkpoint';
+import { CheckpointFile } from '../checkpoints/checkpoint-file';
 import { AuditChain, ChainLink, CHAIN_START } from './audit-chain';
 import type { AuditEntry, AuditEntryType } from './audit-entry';
 import { AuditStore, StoredEntry } from './audit-store';
@@ -32,6 +34,13 @@ export interface VerifyResult {
   firstBrokenSeq?: number;
   /** The seq the kept chain starts after, when retention removed older entries. */
   anchoredAt?: number;
+  /**
+   * Set when entries a checkpoint saw are gone (the stream truncated, or wiped and begun
+   * again): `firstBrokenSeq` is then the first missing seq.
+   */
+  truncated?: boolean;
+  /** The latest checkpoint outside Redis that the chain was compared with. */
+  checkpoint?: CheckpointCheck;
 }
 
 /** Reading the audit trail: filtered pages, the chain verification, and exports. */
@@ -42,6 +51,7 @@ export class AuditTrailService {
     private readonly chain: AuditChain,
     @Inject(auditConfig.factory.KEY)
     private readonly config: ConfigType<typeof auditConfig.factory>,
+    @Optional() private readonly checkpoints?: CheckpointFile,
   ) {}
 
   /** Newest first. The cursor is the position of the last entry seen, opaque to clients. */
@@ -74,8 +84,10 @@ export class AuditTrailService {
 
   /**
    * Walks the chain from its anchor (or the genesis) to the head and names the first seq that
-   * is missing, out of order, altered, or not linked to its predecessor. A failure is checked
-   * a second time, so an append or a retention run during the walk is not taken for tampering.
+   * is missing, out of order, altered, or not linked to its predecessor; then compares it with
+   * the latest checkpoint kept outside Redis, so a stream truncated or wiped (head and anchor
+   * included) is reported with its first missing seq. A failure is checked a second time, so
+   * an append or a retention run during the walk is not taken for tampering.
    */
   async verify(): Promise<VerifyResult> {
     const first = await this.verifyOnce();
@@ -83,6 +95,27 @@ export class AuditTrailService {
   }
 
   private async verifyOnce(): Promise<VerifyResult> {
+    const checkpoint = await this.checkpoints?.highest();
+    const check: CheckpointCheck | undefined = checkpoint && {
+      seq: checkpoint.seq,
+      hash: checkpoint.hash,
+      time: checkpoint.time,
+      authentic: this.chain.signCheckpoint(checkpoint) === checkpoint.sig,
+    };
+    const result =
+      checkpoint && check?.authentic && checkpoint.epoch !== (await this.store.epoch())
+        ? // The chain in Redis was begun again: everything the checkpoint saw is gone.
+          {
+            ok: false,
+            checked: 0,
+            firstBrokenSeq: (checkpoint.anchoredAt ?? 0) + 1,
+            truncated: true,
+          }
+        : await this.walk(check);
+    return check ? { ...result, checkpoint: check } : result;
+  }
+
+  private async walk(checkpoint: CheckpointCheck | undefined): Promise<VerifyResult> {
     const anchor = await this.store.anchor();
     const head = await this.store.head();
     let expected: ChainLink = anchor ? { seq: anchor.seq, hash: anchor.hash } : CHAIN_START;
@@ -95,15 +128,21 @@ export class AuditTrailService {
       anchoredAt,
     });
     if (anchor && this.chain.signLink(anchor) !== anchor.sig) return broken(anchor.seq + 1);
+    if (checkpoint && !checkpoint.authentic) return { ok: false, checked, anchoredAt };
     for await (const { entry, unreadable } of this.store.scan()) {
       checked += 1;
       if (unreadable || entry.seq !== expected.seq + 1) return broken(expected.seq + 1);
       if (entry.prevHash !== expected.hash || !this.chain.isAuthentic(entry))
         return broken(entry.seq);
+      if (checkpoint && entry.seq === checkpoint.seq && entry.hash !== checkpoint.hash)
+        return broken(entry.seq);
       expected = { seq: entry.seq, hash: entry.hash };
     }
     // Entries removed from the end leave the head pointing past the last one.
     if (head.seq > expected.seq) return broken(expected.seq + 1);
+    // ...and a checkpoint past the last one, when the head went with them.
+    if (checkpoint && checkpoint.seq > expected.seq)
+      return { ...broken(expected.seq + 1), truncated: true };
     return { ok: true, checked, anchoredAt };
   }
 

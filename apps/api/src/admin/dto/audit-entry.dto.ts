@@ -66,6 +66,17 @@ export class AuditPageDto {
   nextCursor!: string | null;
 }
 
+export class AuditCheckpointCheckDto {
+  @ApiProperty({ description: 'The head seq the checkpoint saw.' }) seq!: number;
+  @ApiProperty({ description: 'The hash of that entry.' }) hash!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the checkpoint was taken.' })
+  time!: string;
+  @ApiProperty({
+    description: 'False when its signature does not match (the checkpoint was altered).',
+  })
+  authentic!: boolean;
+}
+
 export class AuditVerifyDto {
   @ApiProperty() ok!: boolean;
   @ApiProperty({ description: 'Entries checked.' }) checked!: number;
@@ -73,4 +84,15 @@ export class AuditVerifyDto {
   firstBrokenSeq?: number;
   @ApiPropertyOptional({ description: 'The seq the kept chain starts after (retention).' })
   anchoredAt?: number;
+  @ApiPropertyOptional({
+    description:
+      'True when entries a checkpoint saw are gone (the stream truncated, or wiped and begun again); `firstBrokenSeq` is then the first missing seq.',
+  })
+  truncated?: boolean;
+  @ApiPropertyOptional({
+    type: () => AuditCheckpointCheckDto,
+    description:
+      'The latest signed checkpoint kept outside Redis that the chain was compared with.',
+  })
+  checkpoint?: AuditCheckpointCheckDto;
 }
