@@ -551,7 +551,9 @@ describe('analyses API (real engine, fake providers, real Redis)', () => {
   });
 
   it('reports the queue and the providers in /health/ready and the queue metrics', async () => {
-    const ready = await request(t.server).get('/health/ready');
+    const ready = await request(t.server)
+      .get('/health/ready')
+      .set(await adminAuth(t));
     expect(ready.body.checks.queue.status).toBe('up');
     expect(ready.body.checks.providers.status).toBe('up');
     const metrics = await request(t.server).get('/metrics');

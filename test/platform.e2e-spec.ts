@@ -1,5 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
+import { adminAuth, signIn } from './support/auth';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('HTTP platform', () => {
@@ -71,7 +72,16 @@ describe('HTTP platform', () => {
     expect((await request(t.server).get('/health/live')).body).toEqual({ status: 'ok' });
     const ready = await request(t.server).get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', checks: { redis: { status: 'up' } } });
+    // Anonymous callers learn only whether it is ready; an admin sees the checks.
+    expect(ready.body).toEqual({ status: 'ok' });
+    const detailed = await request(t.server)
+      .get('/health/ready')
+      .set(await adminAuth(t));
+    expect(detailed.body).toMatchObject({ status: 'ok', checks: { redis: { status: 'up' } } });
+    const viewer = await signIn(t, 'viewer');
+    expect((await request(t.server).get('/health/ready').set(viewer.auth)).body).toEqual({
+      status: 'ok',
+    });
   });
 
   it('exposes process metrics and the HTTP duration histogram', async () => {

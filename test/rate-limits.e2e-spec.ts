@@ -250,10 +250,16 @@ describeSingleNode('Redis outage', () => {
     const refused = await request(t.server).get(ME).set(user.auth);
     expect(refused.status).toBe(503);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.headers['retry-after']).toMatch(/^[1-9]\d*$/);
     const login = await request(t.server)
       .post('/api/v1/auth/login')
       .send({ username: user.username, password: user.password });
     expect(login.status).toBe(503);
+    expect(login.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    // Anonymous readiness says only that it is not ready.
+    const ready = await request(t.server).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'error' });
     proxy = await openProxy();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i += 1) {

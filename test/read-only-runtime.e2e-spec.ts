@@ -44,6 +44,9 @@ async function poll<T>(probe: () => Promise<T | undefined>, deadlineMs: number):
   }
 }
 
+/** The metrics token of the spawned service, which also reads readiness details. */
+const OPERATOR_TOKEN = 'operator-token-0123456789abcdef';
+
 describe('read-only runtime', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
@@ -122,13 +125,17 @@ describe('read-only runtime', () => {
         PORT: String(port),
         NODE_ENV: 'development',
         INTEGRITY_CHECK_INTERVAL: '1',
+        METRICS_TOKEN: OPERATOR_TOKEN,
         DATA_DIR: join(copy.dir, 'data'),
         REDIS_KEY_PREFIX: `t${randomBytes(4).toString('hex')}`,
       },
       [copy.main],
     );
     cleanup.push(() => stop(service));
-    const ready = await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+    await waitForHttp(`http://127.0.0.1:${port}/health/ready`);
+    // The checks are for operators: the metrics token reads them.
+    const operator = { headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } };
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`, operator);
     expect(((await ready.json()) as { checks: Record<string, unknown> }).checks.integrity).toEqual({
       status: 'up',
       verified: true,
@@ -136,14 +143,14 @@ describe('read-only runtime', () => {
 
     appendFileSync(join(copy.dist, 'libs', 'core', 'src', 'index.js'), '\n// tampered\n');
     const body = await poll(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`, operator);
       return res.status === 503
         ? ((await res.json()) as { checks: Record<string, { status: string; changed?: string[] }> })
         : undefined;
     }, 15000);
     expect(body.checks.integrity.status).toBe('down');
     expect(body.checks.integrity.changed).toEqual(['libs/core/src/index.js']);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`, operator)).text();
     expect(metrics).toMatch(/^techsapo_integrity_violations_total 1$/m);
     expect(service.output()).toMatch(
       /"event_type":"INTEGRITY_VIOLATION".*"violation_type":"CODE_INTEGRITY"/,

@@ -1,8 +1,10 @@
 import { SkipThrottle } from '@nestjs/throttler';
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Optional, Req, Res } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import {
   ApiExtraModels,
   ApiOkResponse,
+  ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -11,9 +13,10 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { ReadinessRegistry, ReadinessResult, describeError } from '@techsapo/core';
-import { Public } from '@techsapo/security';
-import type { FastifyReply } from 'fastify';
+import { appConfig, ReadinessRegistry, ReadinessResult, describeError } from '@techsapo/core';
+import { Authenticator, Public } from '@techsapo/security';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bearerMatches } from '../observability/metrics-token';
 import { CheckDto, LivenessDto, ReadinessDto } from './health.dto';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -29,6 +32,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
     private readonly readiness: ReadinessRegistry,
+    @Inject(appConfig.factory.KEY) private readonly app: ConfigType<typeof appConfig.factory>,
+    @Optional() private readonly authenticator?: Authenticator,
   ) {}
 
   @Get('live')
@@ -38,12 +43,20 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness',
+    description:
+      'Anonymous callers learn only `status`; an admin (any credential) or the metrics token (`Authorization: Bearer $METRICS_TOKEN`) also gets `checks`, one per capability, with their details.',
+  })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({
     type: ReadinessDto,
-    description: 'Not ready: the report marks the checks that are down',
+    description: 'Not ready (for an admin or the metrics token, the checks that are down)',
   })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
+  async ready(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReadinessDto> {
     const indicators = this.readiness.entries().map(
       ([name, check]) =>
         () =>
@@ -58,7 +71,25 @@ export class HealthController {
       });
     const ok = result.status === 'ok';
     reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'error', checks: result.details as ReadinessDto['checks'] };
+    const status = ok ? 'ok' : 'error';
+    if (!(await this.mayReadDetails(request))) return { status };
+    return { status, checks: result.details as ReadinessDto['checks'] };
+  }
+
+  /**
+   * Provider names, models, circuit states and queue counts are for operators: the metrics
+   * token, or an admin's credential (which cannot be checked while Redis is away).
+   */
+  private async mayReadDetails(request: FastifyRequest): Promise<boolean> {
+    const header = request.headers.authorization;
+    if (this.app.metricsToken && bearerMatches(header, this.app.metricsToken)) return true;
+    if (!this.authenticator || (!header && request.headers['x-api-key'] === undefined))
+      return false;
+    try {
+      return (await this.authenticator.authenticate(request)).roles.includes('admin');
+    } catch {
+      return false;
+    }
   }
 
   private async run(

@@ -1,4 +1,4 @@
-import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
 export class LivenessDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
@@ -10,10 +10,11 @@ export class CheckDto {
 
 export class ReadinessDto {
   @ApiProperty({ enum: ['ok', 'error'] }) status!: 'ok' | 'error';
-  @ApiProperty({
-    description: 'One entry per check: redis, queue, integrity, providers (as configured).',
+  @ApiPropertyOptional({
+    description:
+      'One entry per check: redis, queue, integrity, providers (as configured). Only for an admin or the metrics token.',
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(CheckDto) },
   })
-  checks!: Record<string, CheckDto>;
+  checks?: Record<string, CheckDto>;
 }

@@ -8,7 +8,7 @@ import { Public } from '@techsapo/security';
 import type { FastifyReply } from 'fastify';
 import { Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
+import { bearerMatches } from './metrics-token';
 
 /** Prometheus text; open unless METRICS_TOKEN is set, then that bearer token is required. */
 @ApiExcludeController()
@@ -36,10 +36,4 @@ export class MetricsController extends PrometheusController {
     }
     return super.index(reply);
   }
-}
-
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -73,8 +73,15 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/** 503 with Retry-After: a client (and a load balancer) learns when to come back. */
 export class ServiceUnavailableError extends DomainError {
-  constructor(detail = 'The service is temporarily unavailable.', code = 'service-unavailable') {
-    super(code, 503, 'Service unavailable', detail);
+  constructor(
+    detail = 'The service is temporarily unavailable.',
+    code = 'service-unavailable',
+    retryAfterSeconds = 5,
+  ) {
+    super(code, 503, 'Service unavailable', detail, {
+      headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    });
   }
 }

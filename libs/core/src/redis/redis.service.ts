@@ -22,6 +22,14 @@ export class RedisService implements OnApplicationShutdown {
     this.client = this.createConnection('commands');
   }
 
+  /**
+   * Whether the command connection is up now. Request paths refuse at once when it is not,
+   * rather than queueing commands until a deadline while Redis is away.
+   */
+  get connected(): boolean {
+    return this.client.status === 'ready';
+  }
+
   get isCluster(): boolean {
     return this.config.clusterNodes.length > 0;
   }

@@ -9,6 +9,7 @@ import {
 import { SecurityEventService } from '@techsapo/audit';
 import {
   DomainError,
+  RedisService,
   ServiceUnavailableError,
   TooManyRequestsError,
   describeError,
@@ -27,7 +28,9 @@ const REDIS_DEADLINE_MS = 2_000;
  * The first stage (RL1, RL2): every window of the subject's quota is checked and counted in
  * one Redis script, run together with the client-address block check (auto-pipelined, one
  * round trip). 429 with Retry-After and RateLimit-* headers; passing the hourly limit blocks
- * the session; when Redis cannot answer, 503 — the gate never opens by failing.
+ * the session; when Redis cannot answer, 503 with Retry-After — the gate never opens by
+ * failing. While the connection is down the refusal is immediate; a Redis that is connected
+ * but silent is waited for at most REDIS_DEADLINE_MS.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -39,6 +42,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     reflector: Reflector,
     private readonly blocks: BlocksService,
     private readonly events: SecurityEventService,
+    private readonly redis: RedisService,
     @Optional() private readonly trackerSource?: RateLimitTracker,
   ) {
     super(options, counters, reflector);
@@ -61,6 +65,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const subject = this.trackerSource
       ? await this.trackerSource.subjectOf(request)
       : addressSubject(request);
+    if (!this.redis.connected) throw unavailable();
     const [result, block] = await withDeadline(
       Promise.all([
         this.counters.hit(subject.tracker, windows),
@@ -141,11 +146,15 @@ async function withDeadline<T>(work: Promise<T>, log: Logger): Promise<T> {
   } catch (error) {
     if (error instanceof DomainError) throw error;
     log.warn(`rate limit unavailable, refusing: ${describeError(error)}`);
-    throw new ServiceUnavailableError(
-      'Rate limiting is unavailable; the request was refused.',
-      'rate-limit-unavailable',
-    );
+    throw unavailable();
   } finally {
     clearTimeout(timer);
   }
+}
+
+function unavailable(): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'Rate limiting is unavailable; the request was refused.',
+    'rate-limit-unavailable',
+  );
 }

@@ -5,6 +5,7 @@ import { SecurityEventService } from '@techsapo/audit';
 import {
   DomainError,
   Principal,
+  RedisService,
   ServiceUnavailableError,
   UnauthenticatedError,
 } from '@techsapo/core';
@@ -43,12 +44,15 @@ export class IdentityAuthenticator extends Authenticator {
     private readonly blocks: BlocksService,
     private readonly events: SecurityEventService,
     @InjectMetric(AUTH_ATTEMPTS) private readonly attempts: Counter<string>,
+    private readonly redis: RedisService,
   ) {
     super();
   }
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
     try {
+      // Every credential is checked against Redis: while it is away, refuse at once.
+      if (!this.redis.connected) throw new Error('redis is not connected');
       return await this.identify(request);
     } catch (error) {
       if (error instanceof DomainError) throw error;
