@@ -280,6 +280,7 @@ export interface components {
     };
     PrincipalDto: {
       id: string;
+      /** @description The user name; for an API key `api-key:<name>` (its `id` is the key id). */
       username: string;
       roles: ('admin' | 'analyst' | 'ci' | 'viewer')[];
       sessionId?: string;
