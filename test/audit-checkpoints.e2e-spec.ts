@@ -118,6 +118,8 @@ describe('audit checkpoints outside Redis', () => {
     await first.app.close();
     const redis = new RedisService(redisConfig.read({ ...process.env, ...env }));
     try {
+      // A cluster client knows its masters once connected.
+      await redis.ping();
       await redis.deleteMatching(`${env.REDIS_KEY_PREFIX}*`);
     } finally {
       await redis.onApplicationShutdown();
