@@ -5,7 +5,9 @@ import { Action, AbilityFactory, AppAbility, record } from '@techsapo/security';
 import { Observable, ReplaySubject, Subscription, takeUntil } from 'rxjs';
 import type {
   AnalysisEvent,
+  AnalysisGates,
   AnalysisMode,
+  AnswerFormat,
   AnalysisTask,
   SecurityFlag,
   TaskType,
@@ -35,6 +37,8 @@ export interface CreateAnalysisInput {
   maxCostUsd?: number;
   cache?: boolean;
   metadata?: { source?: string; ref?: string };
+  gates?: AnalysisGates;
+  answerFormat?: AnswerFormat;
 }
 
 export interface ListAnalysesInput {
@@ -108,6 +112,8 @@ export class AnalysesService implements BeforeApplicationShutdown {
       task: input.task,
       language: input.language,
       maxCostUsd: input.maxCostUsd,
+      gates: input.gates,
+      answerFormat: input.answerFormat,
       ownerKind: owner.kind,
       metadata: input.metadata,
       flags: context.flags ?? [],
