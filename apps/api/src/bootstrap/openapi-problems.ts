@@ -35,6 +35,35 @@ const problemSchema = {
   additionalProperties: true,
 };
 
+export const OPENAI_ERROR_SCHEMA = 'OpenAiError';
+
+const openAiErrorSchema = {
+  type: 'object',
+  description:
+    'OpenAI’s error shape, answered by the OpenAI-compatible routes (/v1/…) instead of problem details.',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['message', 'type', 'param', 'code'],
+      properties: {
+        message: { type: 'string' },
+        type: { type: 'string', example: 'invalid_request_error' },
+        param: { type: 'string', nullable: true },
+        code: { type: 'string', nullable: true, example: 'model_not_found' },
+      },
+    },
+    techsapo: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'The request id and the problem’s own details (e.g. a spent budget).',
+    },
+  },
+};
+
+/** The routes that speak OpenAI's API, errors included. */
+const OPENAI_PATHS = /^\/v1\//;
+
 const DESCRIPTIONS: Record<string, string> = {
   '400': 'Invalid input (field errors listed)',
   '401': 'Not authenticated (WWW-Authenticate)',
@@ -56,10 +85,15 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas[PROBLEM_SCHEMA] = problemSchema;
-  const content = {
+  document.components.schemas[OPENAI_ERROR_SCHEMA] = openAiErrorSchema;
+  const problems = {
     'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } },
   };
+  const openAiErrors = {
+    'application/json': { schema: { $ref: `#/components/schemas/${OPENAI_ERROR_SCHEMA}` } },
+  };
   for (const [path, item] of Object.entries(document.paths)) {
+    const content = OPENAI_PATHS.test(path) ? openAiErrors : problems;
     for (const operation of Object.values(item) as Operation[]) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       // Content security may refuse any request (query, path, headers read): 403 everywhere.
