@@ -22,6 +22,8 @@ class McpEnv {
   /** MCP5: per MCP session (or REST principal), file reads and network-reaching calls. */
   @IsInt() @Min(0) MCP_SESSION_FILE_READS: number = 50;
   @IsInt() @Min(0) MCP_SESSION_NETWORK_CALLS: number = 25;
+  /** Per MCP session: analyses started through the `techsapo__analyze` tool. */
+  @IsInt() @Min(0) MCP_SESSION_ANALYSES: number = 10;
 
   /** Idle MCP sessions are closed after this many seconds. */
   @IsInt() @Min(10) MCP_SESSION_IDLE_SECONDS: number = 900;
@@ -43,7 +45,7 @@ export interface McpConfig {
   production: boolean;
   configFile?: string;
   callTimeoutMs: number;
-  quotas: { fileReads: number; networkCalls: number };
+  quotas: { fileReads: number; networkCalls: number; analyses: number };
   sessionIdleSeconds: number;
   resultMaxBytes: number;
   allowedHosts: string[];
@@ -64,7 +66,11 @@ export const mcpConfig = defineConfig('mcp', McpEnv, (e): McpConfig => {
     production: e.NODE_ENV === 'production',
     configFile: e.MCP_CONFIG,
     callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
-    quotas: { fileReads: e.MCP_SESSION_FILE_READS, networkCalls: e.MCP_SESSION_NETWORK_CALLS },
+    quotas: {
+      fileReads: e.MCP_SESSION_FILE_READS,
+      networkCalls: e.MCP_SESSION_NETWORK_CALLS,
+      analyses: e.MCP_SESSION_ANALYSES,
+    },
     sessionIdleSeconds: e.MCP_SESSION_IDLE_SECONDS,
     resultMaxBytes: e.MCP_RESULT_MAX_BYTES,
     allowedHosts: (e.MCP_ALLOWED_HOSTS?.length

@@ -1,4 +1,5 @@
 import { DomainError, FieldError } from '@techsapo/core';
+import type { QuotaKind } from '../session/mcp-quotas';
 
 /** MCP_CONFIG cannot be used: the process refuses to start. */
 export class McpConfigError extends Error {
@@ -66,16 +67,22 @@ export class McpArgumentsRejectedError extends DomainError {
   }
 }
 
+const QUOTA_NAMES: Record<QuotaKind, string> = {
+  'file-reads': 'file reads',
+  'network-calls': 'network-reaching calls',
+  analyses: 'analyses',
+};
+
 export class McpQuotaExceededError extends DomainError {
   constructor(
-    readonly quota: 'file-reads' | 'network-calls',
+    readonly quota: QuotaKind,
     limit: number,
   ) {
     super(
       'mcp-quota-exceeded',
       429,
       'Quota exceeded',
-      `This session has used its ${limit} ${quota === 'file-reads' ? 'file reads' : 'network-reaching calls'}.`,
+      `This session has used its ${limit} ${QUOTA_NAMES[quota]}.`,
       { headers: { 'Retry-After': '900' }, extensions: { quota, limit } },
     );
   }

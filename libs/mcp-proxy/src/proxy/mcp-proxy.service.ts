@@ -207,6 +207,24 @@ export class McpProxyService {
     return { server, tool, previous, pin };
   }
 
+  /** A call of a tool TechSapo serves itself (LocalTools), audited and timed like the others. */
+  recordLocalCall(
+    ctx: CallContext,
+    started: bigint,
+    name: string,
+    args: Record<string, unknown>,
+    outcome: { check: string; result: 'allowed' | 'error' | 'denied'; reason?: string },
+  ): void {
+    const at = name.indexOf(TOOL_SEPARATOR);
+    this.recordCall(ctx, started, name.slice(0, at), name.slice(at + TOOL_SEPARATOR.length), args, {
+      decision: outcome.result === 'denied' ? 'denied' : 'allowed',
+      check: outcome.check,
+      result: outcome.result,
+      reason: outcome.reason,
+      facts: { local: true },
+    });
+  }
+
   private recordList(
     ctx: CallContext,
     started: bigint,

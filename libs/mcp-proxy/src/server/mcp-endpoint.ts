@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { mcpConfig } from '../config/mcp.config';
 import { McpRequestRefusedError, McpSessionNotFoundError } from '../errors/mcp.errors';
 import type { CallContext } from '../proxy/call-context';
+import { LocalTools } from '../local/local-tools';
 import { McpProxyService } from '../proxy/mcp-proxy.service';
 import type { LocalQuota } from '../session/mcp-quotas';
 import { McpSessionRegistry } from '../session/mcp-session-registry';
@@ -49,6 +50,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
 
   constructor(
     private readonly proxy: McpProxyService,
+    private readonly local: LocalTools,
     private readonly registry: McpSessionRegistry,
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
   ) {}
@@ -132,7 +134,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   }
 
   private async open(principal: Principal): Promise<LiveSession> {
-    const server = createToolServer(this.proxy);
+    const server = createToolServer(this.proxy, this.local);
     const live = {
       principalId: principal.id,
       server,

@@ -9,6 +9,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError } from '@techsapo/core';
 import { McpOperationForbiddenError } from '../errors/mcp.errors';
+import type { LocalTools } from '../local/local-tools';
 import type { CallContext } from '../proxy/call-context';
 import { McpProxyService, TOOL_SEPARATOR } from '../proxy/mcp-proxy.service';
 
@@ -28,9 +29,10 @@ const ERROR_CODES: Record<number, number> = {
 
 /**
  * The MCP server one client session talks to: tools only (no resources, prompts, sampling),
- * named `<server>__<tool>`, each list and call decided by the proxy service.
+ * named `<server>__<tool>`: TechSapo's own (local) tools first, then the upstreams', each list
+ * and call decided by the proxy service.
  */
-export function createToolServer(proxy: McpProxyService): Server {
+export function createToolServer(proxy: McpProxyService, local: LocalTools): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: { listChanged: false } },
     instructions:
@@ -46,7 +48,7 @@ export function createToolServer(proxy: McpProxyService): Server {
       inputSchema: e.tool.inputSchema,
       annotations: { ...(e.tool.annotations ?? {}), readOnlyHint: true, destructiveHint: false },
     }));
-    return { tools };
+    return { tools: [...local.list(), ...tools] };
   });
   server.setRequestHandler(
     CallToolRequestSchema,
@@ -55,6 +57,25 @@ export function createToolServer(proxy: McpProxyService): Server {
       const name = request.params.name;
       const at = name.indexOf(TOOL_SEPARATOR);
       try {
+        if (local.has(name)) {
+          // The client's handle for this call's progress notifications, if it wants them.
+          const progressId = request.params._meta?.progressToken;
+          return await local.call(name, {
+            ctx,
+            arguments: request.params.arguments ?? {},
+            signal: extra.signal,
+            // On the session's standing stream: this endpoint answers requests as plain JSON.
+            progress: (update) => {
+              if (progressId === undefined) return;
+              void server
+                .notification({
+                  method: 'notifications/progress',
+                  params: { progressToken: progressId, ...update },
+                })
+                .catch(() => undefined);
+            },
+          });
+        }
         if (at <= 0)
           throw new McpOperationForbiddenError('(none)', name.slice(0, 80), 'unknown-tool');
         const result = await proxy.callTool(
