@@ -55,6 +55,7 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
     fakes = await startFakeProviders();
     for (const p of PEERS)
       fakes.script(p.name, (call) => {
+        if (call.prompt.includes('ALL-FAIL')) return { error: 400, message: 'no' };
         const reply = answer(call);
         const asked = call.output?.schema?.properties as
           Record<string, { type?: unknown }> | undefined;
@@ -231,6 +232,63 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
     expect(last.techsapo.consensus.score).toBe(rest.body.result.consensus.score);
   });
 
+  it('streams an answer from cache whole, at no cost', async () => {
+    const ask = async () => {
+      const stream = await openai.chat.completions.create({
+        model: 'techsapo/parallel',
+        messages: [{ role: 'user', content: 'Ask twice: expire a key?' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+      for await (const c of stream) chunks.push(c);
+      return chunks;
+    };
+    await ask();
+    const again = await ask();
+    const text = again.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe(FINAL);
+    const last = again.find((c) => c.choices[0]?.finish_reason === 'stop') as unknown as {
+      techsapo: { cached: boolean; cost_usd: number };
+    };
+    expect(last.techsapo).toMatchObject({ cached: true, cost_usd: 0 });
+    expect(again[again.length - 1].usage).toEqual({
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      total_tokens: 0,
+    });
+  });
+
+  it('answers a failed analysis as an error, streamed or not, and tells the SDK not to retry', async () => {
+    const body = {
+      model: 'techsapo/parallel',
+      messages: [{ role: 'user' as const, content: `ALL-FAIL ${marker()}` }],
+    };
+    const failed = await openai.chat.completions.create(body).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(failed).toMatchObject({
+      status: 503,
+      code: 'insufficient_providers',
+      type: 'server_error',
+    });
+    const headers = (failed as InstanceType<typeof OpenAI.APIError>).headers;
+    expect(headers?.get('x-should-retry')).toBe('false');
+    expect(headers?.get('x-techsapo-analysis-id')).toMatch(/.+/);
+
+    const stream = await openai.chat.completions.create({
+      ...body,
+      messages: [{ role: 'user', content: `ALL-FAIL ${marker()}` }],
+      stream: true,
+    });
+    const seen: string[] = [];
+    const broken = await (async () => {
+      for await (const c of stream) seen.push(c.choices[0]?.delta.content ?? '');
+    })().catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(OpenAI.APIError);
+    expect(broken).toMatchObject({ code: 'insufficient_providers' });
+    expect(seen).toEqual(['']);
+  });
+
   it('sends progress as SSE comments and ends the raw stream with [DONE]', async () => {
     const res = await fetch(`${baseURL}/chat/completions`, {
       method: 'POST',
@@ -403,5 +461,6 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
     });
     const headers = (spent as InstanceType<typeof OpenAI.RateLimitError>).headers;
     expect(headers?.get('retry-after')).toMatch(/^\d+$/);
+    expect(headers?.get('x-should-retry')).toBe('false');
   });
 });

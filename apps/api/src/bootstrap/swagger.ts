@@ -7,7 +7,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const config = new DocumentBuilder()
     .setTitle('TechSapo')
     .setDescription(
-      'Secure multi-LLM analysis gateway. Errors are RFC 9457 problem details (application/problem+json); ' +
+      'Secure multi-LLM analysis gateway. Errors are RFC 9457 problem details (application/problem+json), ' +
+        'except on the OpenAI-compatible routes (/v1/…), which answer OpenAI’s error shape; ' +
         'every response carries X-Request-Id.',
     )
     .setVersion('1')

@@ -65,6 +65,12 @@ export function problemAsOpenAiError(
   return toOpenAiError({ code, status: body.status, body });
 }
 
+/**
+ * Failures a retry cannot mend before tomorrow: the OpenAI SDKs honour `x-should-retry`, so
+ * they neither hammer a spent budget nor start (and pay for) a failed analysis again.
+ */
+const NOT_RETRIED = new Set(['budget-exceeded']);
+
 /** Sends a failure of an OpenAI-compatible route in OpenAI's shape; audited like any other. */
 export function sendOpenAiError(
   request: FastifyRequest,
@@ -76,6 +82,7 @@ export function sendOpenAiError(
   if (problem.unexpected) ProblemDetailsFilter.log(exception, requestId);
   if (request.state) request.state.reason = problem.code;
   if (reply.sent || reply.raw.headersSent) return;
+  if (NOT_RETRIED.has(problem.code)) reply.header('x-should-retry', 'false');
   reply
     .status(problem.status)
     .headers(problem.headers)
