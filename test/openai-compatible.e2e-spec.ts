@@ -394,6 +394,26 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
     expect(loose.message).toMatch(/additionalProperties/);
     const invalid = await refused({ messages: [] });
     expect(invalid.param).toBe('messages');
+
+    // Refused before any route runs (the body parser, the router): the same shape.
+    const auth = { Authorization: `Bearer ${key.key}` };
+    const malformed = await request(t.server)
+      .post('/v1/chat/completions')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send('{"model":');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers['content-type']).toMatch(/^application\/json/);
+    expect(malformed.body.error).toMatchObject({ type: 'invalid_request_error', param: null });
+    const embeddings = await request(t.server)
+      .post('/v1/embeddings')
+      .set(auth)
+      .send({ model: 'x', input: 'y' });
+    expect(embeddings.status).toBe(404);
+    expect(embeddings.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'not_found',
+    });
   });
 
   it('answers an unknown model 404 and a bad key 401, both in OpenAI’s error shape', async () => {

@@ -9,6 +9,7 @@ import { BODY_LIMIT_BYTES } from './body-limit';
 import { closeIdleConnectionsWhileClosing } from './drain';
 import { generateRequestId, installHttpHooks } from './http-hooks';
 import { acceptOnlyJsonBodies } from './json-only';
+import { answerOpenAiErrors } from './openai-errors';
 import { setupSwagger } from './swagger';
 
 /**
@@ -40,6 +41,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.useLogger(app.get(Logger));
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(RequestLifecycle));
   closeIdleConnectionsWhileClosing(app.getHttpAdapter().getInstance());
+  answerOpenAiErrors(app.getHttpAdapter().getInstance());
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

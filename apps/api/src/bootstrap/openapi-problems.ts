@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { OPENAI_BASE } from '../openai/openai-error';
 
 type Operation = {
   responses?: Record<string, unknown>;
@@ -61,9 +62,6 @@ const openAiErrorSchema = {
   },
 };
 
-/** The routes that speak OpenAI's API, errors included. */
-const OPENAI_PATHS = /^\/v1\//;
-
 const DESCRIPTIONS: Record<string, string> = {
   '400': 'Invalid input (field errors listed)',
   '401': 'Not authenticated (WWW-Authenticate)',
@@ -93,7 +91,7 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
     'application/json': { schema: { $ref: `#/components/schemas/${OPENAI_ERROR_SCHEMA}` } },
   };
   for (const [path, item] of Object.entries(document.paths)) {
-    const content = OPENAI_PATHS.test(path) ? openAiErrors : problems;
+    const content = path.startsWith(`${OPENAI_BASE}/`) ? openAiErrors : problems;
     for (const operation of Object.values(item) as Operation[]) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       // Content security may refuse any request (query, path, headers read): 403 everywhere.

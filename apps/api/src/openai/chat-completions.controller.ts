@@ -1,4 +1,4 @@
-import { Body, Controller, HttpStatus, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiExtraModels,
@@ -25,8 +25,7 @@ import { chatAnalysisRequest } from './chat-request';
 import { pending, streamChatCompletion } from './chat-stream';
 import { ChatCompletionChunkDto, ChatCompletionDto } from './dto/chat-completion.dto';
 import { CreateChatCompletionDto } from './dto/create-chat-completion.dto';
-import { problemAsOpenAiError } from './openai-error';
-import { OpenAiErrorFilter } from './openai-error.filter';
+import { problemAsOpenAiError, problemCode } from './openai-error';
 
 /** As long as OpenAI's SDKs wait by default (10 minutes). */
 const MAX_WAIT_SECONDS = 600;
@@ -43,7 +42,6 @@ const ABOUT = [
 
 @ApiTags('openai')
 @Controller('v1')
-@UseFilters(OpenAiErrorFilter)
 @ApiExtraModels(ChatCompletionDto, ChatCompletionChunkDto)
 export class ChatCompletionsController {
   constructor(
@@ -95,12 +93,13 @@ export class ChatCompletionsController {
 
     const final = await this.analyses.waitFor(principal, analysis.id, MAX_WAIT_SECONDS);
     if (!isFinal(final.status)) {
+      request.state.reason = 'analysis-still-running';
       reply.status(HttpStatus.SERVICE_UNAVAILABLE).header('x-should-retry', 'false');
       return void reply.send(pending(final.id));
     }
     if (final.status !== 'completed' || !final.result) {
       const failure = final.error ? problemAsOpenAiError(final.error) : pending(final.id);
-      request.state.reason = failure.error.code ?? 'analysis-failed';
+      request.state.reason = final.error ? problemCode(final.error) : 'analysis-failed';
       reply.status(final.error?.status ?? HttpStatus.BAD_GATEWAY).header('x-should-retry', 'false');
       return void reply.send(failure);
     }

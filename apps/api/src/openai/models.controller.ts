@@ -1,9 +1,8 @@
-import { Controller, Get, Param, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Secured } from '@techsapo/security';
 import { type AnalysisProfile, AnalysisProfiles } from '@techsapo/wall-bounce';
 import { ModelDto, ModelListDto } from './dto/chat-completion.dto';
-import { OpenAiErrorFilter } from './openai-error.filter';
 
 /** When the profiles came to be: they are configuration, so the process start stands in. */
 const STARTED = Math.floor(Date.now() / 1000);
@@ -11,7 +10,6 @@ const STARTED = Math.floor(Date.now() / 1000);
 /** The analysis profiles as OpenAI's model list (any authenticated caller may read it). */
 @ApiTags('openai')
 @Controller('v1/models')
-@UseFilters(OpenAiErrorFilter)
 export class ModelsController {
   constructor(private readonly profiles: AnalysisProfiles) {}
 

@@ -1,11 +1,7 @@
-import {
-  type Problem,
-  PROBLEM_TYPE_BASE,
-  type ProblemDocument,
-  ProblemDetailsFilter,
-  toProblem,
-} from '@techsapo/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Problem, PROBLEM_TYPE_BASE, type ProblemDocument } from '@techsapo/core';
+
+/** Where OpenAI's API is served: its routes answer OpenAI's error shape. */
+export const OPENAI_BASE = '/v1';
 
 /** OpenAI's error body: what its SDKs read into `APIError` (message, type, param, code). */
 export interface OpenAiError {
@@ -31,8 +27,8 @@ const CODES: Record<string, { type: string; code: string }> = {
 };
 
 /**
- * The problem a failure maps to (the same mapping every route uses, so the audit reason and
- * status are the same), written as OpenAI's error: `code` is our problem code with
+ * A problem (the one the failure maps to on every route, so the status, headers and audit
+ * reason are the same) written as OpenAI's error: `code` is our problem code with
  * underscores unless OpenAI has a name for it, `param` the first field at fault. The
  * request id and the problem's own extensions (e.g. a spent budget) go along as `techsapo`.
  */
@@ -55,37 +51,22 @@ export function toOpenAiError(problem: Pick<Problem, 'code' | 'status' | 'body'>
   };
 }
 
+/** The stable code of a stored problem (the end of its type). */
+export function problemCode(body: ProblemDocument): string {
+  return body.type.startsWith(PROBLEM_TYPE_BASE)
+    ? body.type.slice(PROBLEM_TYPE_BASE.length)
+    : 'analysis-failed';
+}
+
 /** A stored problem (a failed analysis's) as OpenAI's error. */
 export function problemAsOpenAiError(
   body: ProblemDocument,
 ): OpenAiError & { techsapo: Record<string, unknown> } {
-  const code = body.type.startsWith(PROBLEM_TYPE_BASE)
-    ? body.type.slice(PROBLEM_TYPE_BASE.length)
-    : 'analysis-failed';
-  return toOpenAiError({ code, status: body.status, body });
+  return toOpenAiError({ code: problemCode(body), status: body.status, body });
 }
 
 /**
  * Failures a retry cannot mend before tomorrow: the OpenAI SDKs honour `x-should-retry`, so
  * they neither hammer a spent budget nor start (and pay for) a failed analysis again.
  */
-const NOT_RETRIED = new Set(['budget-exceeded']);
-
-/** Sends a failure of an OpenAI-compatible route in OpenAI's shape; audited like any other. */
-export function sendOpenAiError(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  exception: unknown,
-): void {
-  const requestId = request.state?.requestId ?? String(request.id);
-  const problem = toProblem(exception, request.url.split('?')[0], requestId);
-  if (problem.unexpected) ProblemDetailsFilter.log(exception, requestId);
-  if (request.state) request.state.reason = problem.code;
-  if (reply.sent || reply.raw.headersSent) return;
-  if (NOT_RETRIED.has(problem.code)) reply.header('x-should-retry', 'false');
-  reply
-    .status(problem.status)
-    .headers(problem.headers)
-    .type('application/json; charset=utf-8')
-    .send(toOpenAiError(problem));
-}
+export const NOT_RETRIED: ReadonlySet<string> = new Set(['budget-exceeded']);
