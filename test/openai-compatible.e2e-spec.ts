@@ -57,6 +57,13 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
       fakes.script(p.name, (call) => {
         if (call.prompt.includes('ALL-FAIL')) return { error: 400, message: 'no' };
         const reply = answer(call);
+        // peer-a breaks off while writing the final answer; the fallback peer-b writes it.
+        if (
+          call.prompt.includes('AGG-BREAK') &&
+          call.model === 'peer-a' &&
+          call.system.includes('task: aggregate')
+        )
+          return { ...reply, chunkDelayMs: 2, interrupt: { afterChunks: 8, then: 'close' } };
         const asked = call.output?.schema?.properties as
           Record<string, { type?: unknown }> | undefined;
         // An aggregator asked for an object answer writes one of the client's shape.
@@ -78,6 +85,7 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
       fakes.env(PEERS, {
         ROLE: 'all',
         WALL_BOUNCE_AGGREGATOR: 'peer-a',
+        WALL_BOUNCE_FALLBACK_AGGREGATOR: 'peer-b',
         WALL_BOUNCE_PROFILES: JSON.stringify([
           {
             name: 'strict-pair',
@@ -230,6 +238,27 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
     expect(rest.body.mode).toBe('council');
     expect(usageChunk.usage?.prompt_tokens).toBe(rest.body.usage.inputTokens);
     expect(last.techsapo.consensus.score).toBe(rest.body.result.consensus.score);
+  });
+
+  it('says so in the stream when a fallback aggregator starts over, and marks the result degraded', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'techsapo/parallel',
+      messages: [{ role: 'user', content: `AGG-BREAK expire a key? ${marker()}` }],
+      stream: true,
+    });
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const c of stream) chunks.push(c);
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    const [before, after] = text.split(
+      '\n\n[TechSapo: aggregator peer-a failed while writing; peer-b writes the answer instead.]\n\n',
+    );
+    expect(FINAL.startsWith(before) && before.length > 0).toBe(true);
+    expect(after.startsWith(`${FINAL}\n\n---\n[TechSapo: degraded result — `)).toBe(true);
+    expect(after).toMatch(/fallback aggregator peer-b wrote the answer/);
+    const last = chunks.find((c) => c.choices[0]?.finish_reason === 'stop') as unknown as {
+      techsapo: { degraded: boolean };
+    };
+    expect(last.techsapo.degraded).toBe(true);
   });
 
   it('streams an answer from cache whole, at no cost', async () => {
