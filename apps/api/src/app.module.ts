@@ -17,16 +17,16 @@ import { OpenAiApiModule } from './openai/openai-api.module';
  * endpoint, `all` (development default) everything.
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
-  api: [ApiModule, OpenAiApiModule, AuditAdminModule, WallBounceEngineModule],
+  api: [ApiModule, AuditAdminModule, WallBounceEngineModule, OpenAiApiModule],
   worker: [WallBounceEngineModule, AnalysisWorkerModule],
   mcp: [McpApiModule],
   all: [
     ApiModule,
-    OpenAiApiModule,
     AuditAdminModule,
     WallBounceEngineModule,
     AnalysisWorkerModule,
     McpApiModule,
+    OpenAiApiModule,
   ],
 };
 
