@@ -52,6 +52,8 @@ export interface CliService {
   url: string;
   /** An API key of role `ci`. */
   key: string;
+  /** The first admin's credentials. */
+  admin: { username: string; password: string };
   service: RunningProcess;
   stop(): Promise<void>;
 }
@@ -88,7 +90,7 @@ export async function startCliService(env: Record<string, string> = {}): Promise
   };
   try {
     await waitForHttp(`${url}/health/ready`, 30000);
-    return { url, key: await issueKey(url, admin, 'ci'), service, stop };
+    return { url, key: await issueKey(url, admin, 'ci'), admin, service, stop };
   } catch (error) {
     await stop();
     throw new Error(`${String(error)}\n${service.output()}`);

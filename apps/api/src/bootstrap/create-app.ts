@@ -10,6 +10,7 @@ import { closeIdleConnectionsWhileClosing } from './drain';
 import { generateRequestId, installHttpHooks } from './http-hooks';
 import { acceptOnlyJsonBodies } from './json-only';
 import { setupSwagger } from './swagger';
+import { installTransportSecurity } from './transport-security';
 
 /**
  * Builds the application exactly as it runs, for main.ts and for the e2e tests alike.
@@ -47,9 +48,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Added with HSTS on requests that came over TLS only (transport-security.ts).
+        upgradeInsecureRequests: null,
       },
     },
+    hsts: false,
   });
+  installTransportSecurity(app.getHttpAdapter().getInstance());
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });
   setupSwagger(app);
