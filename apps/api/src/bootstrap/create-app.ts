@@ -5,6 +5,7 @@ import { appConfig, AppConfig, RequestLifecycle, validateEnvironment } from '@te
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
+import { quietStartUp } from './app-logger';
 import { BODY_LIMIT_BYTES } from './body-limit';
 import { closeIdleConnectionsWhileClosing } from './drain';
 import { generateRequestId, installHttpHooks } from './http-hooks';
@@ -38,7 +39,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       abortOnError: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietStartUp(app.get(Logger)));
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(RequestLifecycle));
   closeIdleConnectionsWhileClosing(app.getHttpAdapter().getInstance());
   await app.register(helmet, {
