@@ -4,6 +4,7 @@
 // Then bundles the command line into apps/cli/dist/techsapo.js, the @techsapo/cli package.
 import { transformFile } from '@swc/core';
 import { build as bundle } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -71,6 +72,7 @@ async function build() {
       }
     }
   }
+  await writeBuildInfo();
   await writeManifest();
   await bundleCli();
   process.stdout.write(`built ${compiled} modules into dist/ and the CLI into apps/cli/dist/\n`);
@@ -95,6 +97,24 @@ async function bundleCli() {
     logLevel: 'warning',
   });
   await chmod(outfile, EXECUTABLE);
+}
+
+/** dist/build-info.json: what techsapo_build_info{version,commit} reports at run time. */
+async function writeBuildInfo() {
+  const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  let commit = process.env.SOURCE_COMMIT;
+  if (!commit) {
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      commit = 'unknown'; // no git (a container build): pass SOURCE_COMMIT
+    }
+  }
+  await writeFile(join(out, 'build-info.json'), `${JSON.stringify({ version, commit })}\n`);
 }
 
 async function writeManifest() {
