@@ -97,30 +97,39 @@ export async function startCliService(env: Record<string, string> = {}): Promise
   }
 }
 
-/**
- * `npm pack apps/cli` and `npm install -g` of the tarball into `prefix`, as a CI job installs
- * the command; returns the tarball and the installed `techsapo`.
- */
-export function packAndInstallCli(dir: string): { tarball: string; bin: string; prefix: string } {
-  const env = {
+/** npm without this repository's settings, its cache in `dir`. */
+function npmEnv(dir: string): Record<string, string> {
+  return {
     PATH: process.env.PATH ?? '',
     HOME: dir,
     npm_config_cache: join(dir, 'npm-cache'),
     npm_config_update_notifier: 'false',
   };
+}
+
+/** `npm pack apps/cli` into `dir`: the tarball a release would publish. */
+export function packCli(dir: string): string {
   const packed = JSON.parse(
     execFileSync('npm', ['pack', CLI_PACKAGE_DIR, '--json', '--pack-destination', dir], {
       cwd: dir,
-      env,
+      env: npmEnv(dir),
       encoding: 'utf8',
     }),
   ) as { filename: string }[];
-  const tarball = join(dir, packed[0].filename);
+  return join(dir, packed[0].filename);
+}
+
+/**
+ * `npm pack apps/cli` and `npm install -g` of the tarball into `prefix`, as a CI job installs
+ * the command; returns the tarball and the installed `techsapo`.
+ */
+export function packAndInstallCli(dir: string): { tarball: string; bin: string; prefix: string } {
+  const tarball = packCli(dir);
   const prefix = join(dir, 'prefix');
   execFileSync(
     'npm',
     ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball],
-    { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, env: npmEnv(dir), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return { tarball, bin: join(prefix, 'bin', 'techsapo'), prefix };
 }
