@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueKey, removeKeys } from './support/cli-service';
+import { issueKey } from './support/cli-service';
+import { removeKeys } from './support/redis-cleanup';
 import { freePort, startService, waitForHttp, type RunningProcess } from './support/processes';
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeKeys } from './support/cli-service';
+import { removeKeys } from './support/redis-cleanup';
 import { freePort, startService, waitForHttp } from './support/processes';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'SECURITY'];

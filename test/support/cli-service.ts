@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { freePort, ROOT, startService, waitForHttp, type RunningProcess } from './processes';
+import { removeKeys } from './redis-cleanup';
 
 /** The CLI package's folder and its manifest. */
 export const CLI_PACKAGE_DIR = join(ROOT, 'apps', 'cli');
@@ -34,18 +34,6 @@ export async function issueKey(
   });
   if (created.status !== 201) throw new Error(`api key: ${created.status} ${await created.text()}`);
   return ((await created.json()) as { key: string }).key;
-}
-
-/** Deletes every key under a test's prefix, so a run leaves nothing behind. */
-export async function removeKeys(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
-      if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export interface CliService {
