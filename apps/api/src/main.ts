@@ -2,24 +2,31 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { ConfigurationError, appConfig, describeError, type AppConfig } from '@techsapo/core';
-import { Logger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import { createApp } from './bootstrap/create-app';
 
-/** The `context` of the process's own records (start, stop). */
-const CONTEXT = 'TechSapo';
+/**
+ * The process's own records (start, stop): at info, and shown at any LOG_LEVEL but silent,
+ * as an operator needs them whatever else is filtered out.
+ */
+type Lifecycle = PinoLogger['logger'];
+function lifecycleLogger(config: AppConfig): Lifecycle {
+  const level = config.logLevel === 'silent' ? 'silent' : 'info';
+  return PinoLogger.root.child({ context: 'TechSapo' }, { level });
+}
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const app = await createApp();
   const config = appConfig.read(process.env);
   await app.listen({ port: config.port, host: config.host });
-  const logger = app.get(Logger);
+  const logger = lifecycleLogger(config);
   stopOnSignals(app, logger, config.shutdownTimeoutMs);
   announce(logger, config);
 }
 
 /** The start banner: one record with every address; one readable line too on a terminal. */
-function announce(logger: Logger, config: AppConfig): void {
+function announce(logger: Lifecycle, config: AppConfig): void {
   const base = config.publicUrl || `http://localhost:${config.port}`;
   const urls = {
     api: `${base}/api/v1`,
@@ -28,11 +35,7 @@ function announce(logger: Logger, config: AppConfig): void {
     health: `${base}/health/ready`,
   };
   const summary = `TechSapo (${config.env}, role ${config.role}) is listening on ${base}`;
-  logger.log(
-    { event: 'started', env: config.env, role: config.role, url: base, urls },
-    summary,
-    CONTEXT,
-  );
+  logger.info({ event: 'started', env: config.env, role: config.role, url: base, urls }, summary);
   if (process.stdout.isTTY && config.logFormat === 'json')
     process.stdout.write(`${summary} — docs ${urls.docs}, health ${urls.health}\n`);
 }
@@ -41,12 +44,12 @@ function announce(logger: Logger, config: AppConfig): void {
  * SIGTERM/SIGINT: stop accepting connections, let in-flight requests and running jobs finish
  * (every module's shutdown hook), close Redis, then exit 0; exit 1 if that takes too long.
  */
-function stopOnSignals(app: INestApplication, logger: Logger, timeoutMs: number): void {
+function stopOnSignals(app: INestApplication, logger: Lifecycle, timeoutMs: number): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    logger.log({ event: 'stopping', signal }, `${signal} received: shutting down`, CONTEXT);
+    logger.info({ event: 'stopping', signal }, `${signal} received: shutting down`);
     const force = setTimeout(() => {
       logger.fatal(
         { event: 'stop-timeout', timeoutMs },
@@ -57,11 +60,11 @@ function stopOnSignals(app: INestApplication, logger: Logger, timeoutMs: number)
     force.unref();
     app.close().then(
       () => {
-        logger.log({ event: 'stopped' }, 'shutdown complete', CONTEXT);
+        logger.info({ event: 'stopped' }, 'shutdown complete');
         process.exit(0);
       },
       (error: unknown) => {
-        logger.fatal({ event: 'stop-failed' }, `shutdown failed: ${describeError(error)}`, CONTEXT);
+        logger.fatal({ event: 'stop-failed' }, `shutdown failed: ${describeError(error)}`);
         process.exit(1);
       },
     );
