@@ -29,6 +29,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // Deletes the Redis keys of the services a file started (test/support/processes.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/remove-service-keys.ts'],
     },
   ],
 };

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RedisService } from '@techsapo/core';
+import { removeKeys } from './redis-cleanup';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { register } from 'prom-client';
@@ -70,8 +71,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     contract,
     admin,
     async close() {
-      await redis.deleteMatching(`${prefix}*`);
       await app.close();
+      // After the app: its shutdown hooks still write (the audit flush, last-used times).
+      await removeKeys(prefix);
       process.env = previous;
       if (contract.violations.length > 0) {
         throw new Error(

@@ -15,6 +15,7 @@ export * from './http/request-state';
 export * from './http/request-id';
 export * from './logging/redact';
 export * from './logging/logger-options';
+export * from './logging/log-shape';
 export * from './lifecycle/readiness.registry';
 export * from './lifecycle/request-lifecycle';
 export * from './core.module';

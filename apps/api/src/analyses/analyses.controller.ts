@@ -71,7 +71,11 @@ export class AnalysesController {
     description:
       '202 with the queued analysis and its Location. With `?wait=N` (N ≤ 60 s): 200 with the final analysis if it finishes in time, else 202.',
   })
-  @ApiAcceptedResponse({ type: AnalysisDto, description: 'Accepted (Location names it).' })
+  @ApiAcceptedResponse({
+    type: AnalysisDto,
+    description: 'Accepted (Location names it).',
+    headers: { Location: { $ref: '#/components/headers/Location' } },
+  })
   @ApiOkResponse({ type: AnalysisDto, description: 'Finished within `wait` seconds.' })
   @ApiTooManyRequestsResponse({
     description:

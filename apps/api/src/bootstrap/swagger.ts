@@ -33,5 +33,7 @@ export function setupSwagger(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
+    // The token entered under Authorize survives a reload of the page.
+    swaggerOptions: { persistAuthorization: true },
   });
 }
