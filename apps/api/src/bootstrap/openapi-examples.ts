@@ -28,6 +28,13 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'PUT /api/v1/admin/budgets/users/{id}': { dailyUsd: 5 },
   'PUT /api/v1/admin/budgets/api-keys/{id}': { dailyUsd: 20 },
   'POST /api/v1/mcp/servers/{name}/tools/{tool}/call': { arguments: { path: 'README.md' } },
+  'POST /v1/chat/completions': {
+    model: 'techsapo/parallel',
+    messages: [
+      { role: 'system', content: 'Review for correctness and security.' },
+      { role: 'user', content: 'export const ttl = 60; // how long should Redis keep this?' },
+    ],
+  },
 };
 
 type Example = { summary: string; value: Record<string, unknown> };
