@@ -16,6 +16,7 @@ export type DenialReason =
   | 'write-like-name'
   | 'write-like-schema'
   | 'definition-changed'
+  | 'pending-approval'
   | 'poisoned-description'
   | 'invalid-schema';
 
@@ -70,13 +71,31 @@ export class McpQuotaExceededError extends DomainError {
   constructor(
     readonly quota: 'file-reads' | 'network-calls',
     limit: number,
+    windowSeconds: number,
+    retryAfterSeconds: number,
   ) {
     super(
       'mcp-quota-exceeded',
       429,
       'Quota exceeded',
-      `This session has used its ${limit} ${quota === 'file-reads' ? 'file reads' : 'network-reaching calls'}.`,
-      { headers: { 'Retry-After': '900' }, extensions: { quota, limit } },
+      `You have used your ${limit} ${quota === 'file-reads' ? 'file reads' : 'network-reaching calls'} of this ${windowSeconds}-second window; try again in ${retryAfterSeconds} s.`,
+      {
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+        extensions: { quota, limit, windowSeconds, retryAfterSeconds },
+      },
+    );
+  }
+}
+
+/** An approval names the definition it approves: another one is refused (409). */
+export class McpApprovalMismatchError extends DomainError {
+  constructor(server: string, tool: string, expectedHash: string, currentHash: string) {
+    super(
+      'mcp-approval-mismatch',
+      409,
+      'Definition changed',
+      `The tool "${tool}" of "${server}" is not the definition you reviewed: its hash is ${currentHash}. Review it again and approve that hash.`,
+      { extensions: { expectedHash, currentHash } },
     );
   }
 }

@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResult,
@@ -14,7 +17,11 @@ import type { UpstreamServer } from '../config/mcp-file';
 import { guardedFetch, HostLists, redactUrl } from './host-policy';
 import { StdioLauncher } from './stdio-launcher';
 
-export type UpstreamStatus = 'connecting' | 'connected' | 'error' | 'closed';
+/** `unresponsive`: connected but not answering; it is being restarted. */
+export type UpstreamStatus = 'connecting' | 'connected' | 'unresponsive' | 'error' | 'closed';
+
+/** Why the proxy ended a connection and opened it again. */
+export type RestartReason = 'unresponsive' | 'session-lost' | 'closed';
 
 const CONNECT_TIMEOUT_MS = 15_000;
 const RETRY_MIN_MS = 1000;
@@ -22,19 +29,38 @@ const RETRY_MAX_MS = 30_000;
 
 export class UpstreamTimeoutError extends Error {}
 
+export interface UpstreamHealth {
+  /** How often the upstream is pinged, and how long it has to answer. */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+
+export interface UpstreamEvents {
+  toolsChanged(connection: UpstreamConnection): void;
+  statusChanged(connection: UpstreamConnection): void;
+  restarted(connection: UpstreamConnection, reason: RestartReason): void;
+}
+
 /**
  * One upstream MCP server through the SDK Client: connected at start, reconnected with
  * backoff when it fails, its tool list kept fresh (on `tools/list_changed` and on demand).
- * The Client declares no capabilities (no roots, sampling or elicitation), so an upstream
- * can never ask the proxy's clients for anything.
+ * Its liveness is checked by a ping every interval and after a call that timed out: a stdio
+ * child that does not answer is killed and started again, an HTTP upstream that lost our
+ * session (it restarted: 404, or 400 for an id it does not know) is initialised again. The
+ * Client declares no capabilities (no roots, sampling or elicitation), so an upstream can
+ * never ask the proxy's clients for anything.
  */
 export class UpstreamConnection {
-  status: UpstreamStatus = 'connecting';
+  private state: UpstreamStatus = 'connecting';
   lastError?: string;
   tools: Tool[] = [];
+  /** How many times the proxy restarted this upstream. */
+  restarts = 0;
   private client?: Client;
   private retryMs = RETRY_MIN_MS;
   private retryTimer?: NodeJS.Timeout;
+  private pingTimer?: NodeJS.Timeout;
+  private checking?: Promise<boolean>;
   private closing = false;
   private readonly logger: Logger;
 
@@ -42,7 +68,8 @@ export class UpstreamConnection {
     readonly server: UpstreamServer,
     private readonly hosts: HostLists,
     private readonly production: boolean,
-    private readonly onToolsChanged: (connection: UpstreamConnection) => void,
+    private readonly health: UpstreamHealth,
+    private readonly events: UpstreamEvents,
   ) {
     this.logger = new Logger(`McpUpstream:${server.name}`);
   }
@@ -51,7 +78,18 @@ export class UpstreamConnection {
     return this.server.transport;
   }
 
+  get status(): UpstreamStatus {
+    return this.state;
+  }
+
+  private set status(next: UpstreamStatus) {
+    if (next === this.state) return;
+    this.state = next;
+    this.events.statusChanged(this);
+  }
+
   async connect(): Promise<void> {
+    if (this.closing) return;
     this.status = 'connecting';
     const client = new Client(
       { name: 'techsapo-mcp-proxy', version: '1.0.0' },
@@ -63,23 +101,22 @@ export class UpstreamConnection {
     client.onerror = (error) => this.logger.debug(`transport: ${error.message}`);
     client.onclose = () => {
       if (this.client !== client || this.closing) return;
-      this.status = 'error';
-      this.lastError = 'connection closed';
       this.client = undefined;
+      this.fail('connection closed');
+      this.events.restarted(this, 'closed');
       this.scheduleRetry();
     };
     try {
       await client.connect(this.createTransport(), { timeout: CONNECT_TIMEOUT_MS });
       this.client = client;
       await this.refresh();
-      this.status = 'connected';
       this.lastError = undefined;
-      this.retryMs = RETRY_MIN_MS;
+      this.status = 'connected';
       this.logger.log(`connected (${this.describe()}), ${this.tools.length} tools`);
+      this.schedulePing();
     } catch (error) {
-      this.status = 'error';
-      this.lastError = describeError(error).slice(0, 200);
       this.client = undefined;
+      this.fail(describeError(error));
       await client.close().catch(() => undefined);
       this.logger.warn(`cannot connect (${this.describe()}): ${this.lastError}`);
       this.scheduleRetry();
@@ -101,11 +138,45 @@ export class UpstreamConnection {
     } while (cursor && tools.length < 10_000);
     const changed = JSON.stringify(tools) !== JSON.stringify(this.tools);
     this.tools = tools;
-    if (changed) this.onToolsChanged(this);
+    if (changed) this.events.toolsChanged(this);
     return tools;
   }
 
   async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    timeoutMs: number,
+  ): Promise<CallToolResult> {
+    try {
+      return await this.callOnce(name, args, timeoutMs);
+    } catch (error) {
+      if (!isSessionLost(error)) throw error;
+      // The upstream restarted and forgot our session: initialise again, then try once more.
+      await this.restart('session-lost');
+      return this.callOnce(name, args, timeoutMs);
+    }
+  }
+
+  /**
+   * Pings the upstream; one that does not answer in time is restarted. Concurrent callers
+   * share one check. Resolves to whether it answered.
+   */
+  checkLiveness(): Promise<boolean> {
+    this.checking ??= this.ping().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.pingTimer);
+    this.status = 'closed';
+    const client = this.client;
+    this.client = undefined;
+    await client?.close().catch(() => undefined);
+  }
+
+  private async callOnce(
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
@@ -118,18 +189,63 @@ export class UpstreamConnection {
         maxTotalTimeout: timeoutMs,
       })) as CallToolResult;
     } catch (error) {
-      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout)
+      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+        // A call that timed out may mean a hung upstream: check now, not at the next ping.
+        void this.checkLiveness();
         throw new UpstreamTimeoutError(error.message);
+      }
       throw error;
     }
   }
 
-  async close(): Promise<void> {
-    this.closing = true;
-    clearTimeout(this.retryTimer);
-    this.status = 'closed';
-    await this.client?.close().catch(() => undefined);
+  private async ping(): Promise<boolean> {
+    const client = this.client;
+    if (!client || this.status !== 'connected') return false;
+    try {
+      await client.ping({ timeout: this.health.pingTimeoutMs });
+      this.retryMs = RETRY_MIN_MS;
+      return true;
+    } catch (error) {
+      if (this.client !== client) return false;
+      const lost = isSessionLost(error);
+      this.logger.warn(
+        lost
+          ? 'the upstream lost our session: initialising again'
+          : `no answer to a ping within ${this.health.pingTimeoutMs} ms: restarting`,
+      );
+      await this.restart(lost ? 'session-lost' : 'unresponsive');
+      return false;
+    }
+  }
+
+  /** Ends the current connection (a stdio child is killed) and connects again. */
+  private async restart(reason: RestartReason): Promise<void> {
+    const client = this.client;
     this.client = undefined;
+    clearTimeout(this.pingTimer);
+    this.status = reason === 'unresponsive' ? 'unresponsive' : 'connecting';
+    this.lastError = reason === 'unresponsive' ? 'did not answer a liveness ping' : reason;
+    this.restarts += 1;
+    this.events.restarted(this, reason);
+    await client?.close().catch(() => undefined);
+    if (reason === 'session-lost') await this.connect();
+    else this.scheduleRetry();
+  }
+
+  private fail(message: string): void {
+    this.lastError = message.slice(0, 200);
+    this.status = 'error';
+  }
+
+  private schedulePing(): void {
+    clearTimeout(this.pingTimer);
+    if (this.closing) return;
+    this.pingTimer = setTimeout(() => {
+      void this.checkLiveness().finally(() => {
+        if (this.client) this.schedulePing();
+      });
+    }, this.health.pingIntervalMs);
+    this.pingTimer.unref();
   }
 
   private scheduleRetry(): void {
@@ -158,4 +274,9 @@ export class UpstreamConnection {
       ? `stdio ${this.server.command}`
       : `streamable-http ${redactUrl(this.server.url)}`;
   }
+}
+
+/** A Streamable HTTP upstream that no longer knows our session id answers 404 (or 400). */
+function isSessionLost(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && (error.code === 404 || error.code === 400);
 }
