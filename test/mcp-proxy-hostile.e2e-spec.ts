@@ -102,9 +102,9 @@ describe('MCP proxy against hostile and broken upstreams', () => {
     });
     t = await startTestApp({
       MCP_CONFIG: config,
-      MCP_CALL_TIMEOUT_MS: '1000',
+      MCP_CALL_TIMEOUT_MS: '2000',
       MCP_UPSTREAM_PING_INTERVAL_MS: '500',
-      MCP_UPSTREAM_PING_TIMEOUT_MS: '500',
+      MCP_UPSTREAM_PING_TIMEOUT_MS: '1500',
     });
     await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}/mcp`;
@@ -303,17 +303,21 @@ describe('MCP proxy against hostile and broken upstreams', () => {
   it('kills and restarts a hung stdio child, and keeps listing tools meanwhile', async () => {
     const c = await client();
     const analyst = (await signIn(t, 'analyst')).auth;
+    const status = async () =>
+      (await request(t.server).get('/api/v1/mcp/servers').set(analyst)).body.items.find(
+        (s: { name: string }) => s.name === 'hostile',
+      ) as { status: string; restarts: number };
+    const before = await eventually(async () => {
+      const s = await status();
+      return s.status === 'connected' ? s.restarts : undefined;
+    });
     const hung = await c.callTool({ name: 'hostile__spin', arguments: {} });
     expect(hung.isError).toBe(true);
     expect(text(hung)).toMatch(/mcp-upstream-timeout/);
     // The list comes from the catalogue, whatever the hung child does.
     const listed = await c.listTools(undefined, { timeout: 3000 });
     expect(listed.tools.map((x) => x.name)).toContain('hostile__echo');
-    const status = async () =>
-      (await request(t.server).get('/api/v1/mcp/servers').set(analyst)).body.items.find(
-        (s: { name: string }) => s.name === 'hostile',
-      ) as { status: string; restarts: number };
-    await eventually(async () => ((await status()).restarts >= 1 ? true : undefined));
+    await eventually(async () => ((await status()).restarts > before ? true : undefined));
     await eventually(async () => ((await status()).status === 'connected' ? true : undefined));
     const after = await c.callTool({ name: 'hostile__echo', arguments: { message: 'back' } });
     expect(text(after)).toBe('back');

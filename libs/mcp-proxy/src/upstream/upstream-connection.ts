@@ -194,6 +194,9 @@ export class UpstreamConnection {
         void this.checkLiveness();
         throw new UpstreamTimeoutError(error.message);
       }
+      // The call was cut short because the upstream stopped answering and is being restarted.
+      if (this.client !== client && this.status === 'unresponsive')
+        throw new UpstreamTimeoutError('the upstream stopped answering and is being restarted');
       throw error;
     }
   }
