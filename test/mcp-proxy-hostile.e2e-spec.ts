@@ -1,5 +1,9 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResult,
+  Tool,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -266,16 +270,34 @@ describe('MCP proxy against hostile and broken upstreams', () => {
     expect(mismatch.body).toMatchObject({ currentHash: pending.hash });
     expect(mismatch.body.type).toMatch(/mcp-approval-mismatch$/);
 
+    let told = 0;
+    c.setNotificationHandler(ToolListChangedNotificationSchema, () => void (told += 1));
     const approved = await approve('sidenote', pending.hash);
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ callable: true, pin: { hash: pending.hash } });
     expect((await c.listTools()).tools.map((x) => x.name)).toContain('hostile__sidenote');
+    // The session heard that the exposed tools changed.
+    await eventually(async () => (told > 0 ? true : undefined));
 
     // Approving a write tool pins it, and says why it stays withheld.
     const wipeHash = (await adminTools('hostile')).find((x) => x.name === 'wipe_notes')?.hash;
     const write = await approve('wipe_notes', wipeHash);
     expect(write.status).toBe(200);
     expect(write.body).toMatchObject({ callable: false, reason: 'not-read-only' });
+  });
+
+  it('forwards progress of a call, as numbers', async () => {
+    const c = await client();
+    const seen: { progress: number; total?: number; message?: string }[] = [];
+    const result = await c.callTool({ name: 'hostile__count_slowly', arguments: {} }, undefined, {
+      onprogress: (p) => seen.push(p),
+    });
+    expect(text(result)).toBe('three');
+    expect(seen).toEqual([
+      { progress: 1, total: 3 },
+      { progress: 2, total: 3 },
+      { progress: 3, total: 3 },
+    ]);
   });
 
   it('re-initialises an HTTP upstream that restarted and forgot the session', async () => {

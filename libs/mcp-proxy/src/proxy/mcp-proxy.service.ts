@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { AuditWriter, SecurityEventService } from '@techsapo/audit';
@@ -147,6 +148,7 @@ export class McpProxyService {
     server: string,
     tool: string,
     input: Record<string, unknown> | undefined,
+    onProgress?: (progress: Progress) => void,
   ): Promise<CallOutcome> {
     const started = process.hrtime.bigint();
     const args = input ?? {};
@@ -185,7 +187,12 @@ export class McpProxyService {
       const upstreamStarted = process.hrtime.bigint();
       let raw;
       try {
-        raw = await connection.callTool(tool, checked.args, this.config.callTimeoutMs);
+        raw = await connection.callTool(
+          tool,
+          checked.args,
+          this.config.callTimeoutMs,
+          onProgress,
+        );
       } catch (error) {
         if (error instanceof UpstreamTimeoutError)
           throw new McpUpstreamTimeoutError(server, this.config.callTimeoutMs);

@@ -4,6 +4,7 @@ import {
   CallToolResult,
   ErrorCode,
   ListToolsRequestSchema,
+  Progress,
   Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { DomainError } from '@techsapo/core';
@@ -36,7 +37,8 @@ export class RpcError extends Error {
 }
 
 /**
- * The MCP server one client session talks to: tools only (no resources, prompts, sampling),
+ * The MCP server one client session talks to: tools only (no resources or prompts; sampling
+ * and elicitation are never asked of clients, see UpstreamConnection),
  * listed from the proxy's catalogue under their client names, with their annotations as the
  * upstream declared them and the proxy's decision in `_meta`. A refused call is a tool result
  * with `isError` and the reason, which a host shows the model; only an unknown tool or a
@@ -60,12 +62,26 @@ export function createToolServer(proxy: McpProxyService): Server {
       const target = proxy.resolve(name);
       if (!target)
         throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 80)}`);
+      const token = request.params._meta?.progressToken;
+      // Progress travels on as numbers only (an upstream's message text is not passed on),
+      // on the session's SSE stream: JSON responses carry no notifications.
+      const onProgress =
+        token === undefined
+          ? undefined
+          : ({ progress, total }: Progress) =>
+              void server
+                .notification({
+                  method: 'notifications/progress',
+                  params: { progressToken: token, progress, ...(total ? { total } : {}) },
+                })
+                .catch(() => undefined);
       try {
         const result = await proxy.callTool(
           ctx,
           target.server,
           target.tool,
           request.params.arguments,
+          onProgress,
         );
         return clientResult(result);
       } catch (error) {

@@ -9,6 +9,7 @@ import {
   CallToolResult,
   ErrorCode,
   McpError,
+  Progress,
   Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -146,14 +147,15 @@ export class UpstreamConnection {
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
+    onProgress?: (progress: Progress) => void,
   ): Promise<CallToolResult> {
     try {
-      return await this.callOnce(name, args, timeoutMs);
+      return await this.callOnce(name, args, timeoutMs, onProgress);
     } catch (error) {
       if (!isSessionLost(error)) throw error;
       // The upstream restarted and forgot our session: initialise again, then try once more.
       await this.restart('session-lost');
-      return this.callOnce(name, args, timeoutMs);
+      return this.callOnce(name, args, timeoutMs, onProgress);
     }
   }
 
@@ -180,6 +182,7 @@ export class UpstreamConnection {
     name: string,
     args: Record<string, unknown>,
     timeoutMs: number,
+    onProgress?: (progress: Progress) => void,
   ): Promise<CallToolResult> {
     const client = this.client;
     if (!client || this.status !== 'connected') throw new Error('not connected');
@@ -187,6 +190,7 @@ export class UpstreamConnection {
       return (await client.callTool({ name, arguments: args }, undefined, {
         timeout: timeoutMs,
         maxTotalTimeout: timeoutMs,
+        ...(onProgress ? { onprogress: onProgress } : {}),
       })) as CallToolResult;
     } catch (error) {
       if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
@@ -195,7 +199,7 @@ export class UpstreamConnection {
         throw new UpstreamTimeoutError(error.message);
       }
       // The call was cut short because the upstream stopped answering and is being restarted.
-      if (this.client !== client && this.status === 'unresponsive')
+      if (this.client !== client && this.state === 'unresponsive')
         throw new UpstreamTimeoutError('the upstream stopped answering and is being restarted');
       throw error;
     }
