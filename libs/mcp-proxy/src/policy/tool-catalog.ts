@@ -18,6 +18,8 @@ import { UpstreamConnection } from '../upstream/upstream-connection';
 import { classifyTool } from './tool-classifier';
 import { clientToolName, TOOL_SEPARATOR } from './tool-names';
 
+const REFRESH_MIN_INTERVAL_MS = 1000;
+
 export interface CatalogEntry {
   server: string;
   /** The definition as the upstream serves it (hashed and pinned as it is). */
@@ -54,6 +56,8 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
   private readonly byClientName = new Map<string, CatalogEntry>();
   private readonly rebuilding = new Map<string, Promise<void>>();
   private readonly refreshing = new Map<string, Promise<void>>();
+  /** When each server's last background refresh ended. */
+  private readonly refreshed = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   /** Events already raised, so that a changed tool is reported once per definition. */
   private readonly reported = new Set<string>();
@@ -171,7 +175,12 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
    */
   refreshInBackground(name: string): void {
     if (this.refreshing.has(name)) return;
-    const run = this.refresh(name).finally(() => this.refreshing.delete(name));
+    // A client listing in a loop does not make the proxy list the upstream in a loop.
+    if (Date.now() - (this.refreshed.get(name) ?? 0) < REFRESH_MIN_INTERVAL_MS) return;
+    const run = this.refresh(name).finally(() => {
+      this.refreshing.delete(name);
+      this.refreshed.set(name, Date.now());
+    });
     this.refreshing.set(name, run);
   }
 

@@ -187,12 +187,7 @@ export class McpProxyService {
       const upstreamStarted = process.hrtime.bigint();
       let raw;
       try {
-        raw = await connection.callTool(
-          tool,
-          checked.args,
-          this.config.callTimeoutMs,
-          onProgress,
-        );
+        raw = await connection.callTool(tool, checked.args, this.config.callTimeoutMs, onProgress);
       } catch (error) {
         if (error instanceof UpstreamTimeoutError)
           throw new McpUpstreamTimeoutError(server, this.config.callTimeoutMs);

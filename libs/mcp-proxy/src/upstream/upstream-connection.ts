@@ -62,6 +62,8 @@ export class UpstreamConnection {
   private retryTimer?: NodeJS.Timeout;
   private pingTimer?: NodeJS.Timeout;
   private checking?: Promise<boolean>;
+  /** The connection being opened, if one is (calls wait for it rather than fail). */
+  private opening?: Promise<void>;
   private closing = false;
   private readonly logger: Logger;
 
@@ -89,7 +91,13 @@ export class UpstreamConnection {
     this.events.statusChanged(this);
   }
 
-  async connect(): Promise<void> {
+  /** Opens the connection; concurrent callers share one attempt. */
+  connect(): Promise<void> {
+    this.opening ??= this.open().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async open(): Promise<void> {
     if (this.closing) return;
     this.status = 'connecting';
     const client = new Client(
@@ -149,6 +157,8 @@ export class UpstreamConnection {
     timeoutMs: number,
     onProgress?: (progress: Progress) => void,
   ): Promise<CallToolResult> {
+    // A reconnection in progress (after a lost session) is waited for, within the timeout.
+    if (this.opening) await withTimeout(this.opening, timeoutMs);
     try {
       return await this.callOnce(name, args, timeoutMs, onProgress);
     } catch (error) {
@@ -228,15 +238,22 @@ export class UpstreamConnection {
   /** Ends the current connection (a stdio child is killed) and connects again. */
   private async restart(reason: RestartReason): Promise<void> {
     const client = this.client;
+    // Already being restarted (a ping and a call both noticed): wait for that one.
+    if (!client) return this.opening;
     this.client = undefined;
     clearTimeout(this.pingTimer);
     this.status = reason === 'unresponsive' ? 'unresponsive' : 'connecting';
     this.lastError = reason === 'unresponsive' ? 'did not answer a liveness ping' : reason;
     this.restarts += 1;
     this.events.restarted(this, reason);
-    await client?.close().catch(() => undefined);
-    if (reason === 'session-lost') await this.connect();
-    else this.scheduleRetry();
+    if (reason === 'session-lost') {
+      // Open the new session at once (calls wait for it) while the old client closes.
+      const reopening = this.connect();
+      await client.close().catch(() => undefined);
+      return reopening;
+    }
+    await client.close().catch(() => undefined);
+    this.scheduleRetry();
   }
 
   private fail(message: string): void {
@@ -281,6 +298,16 @@ export class UpstreamConnection {
       ? `stdio ${this.server.command}`
       : `streamable-http ${redactUrl(this.server.url)}`;
   }
+}
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** A Streamable HTTP upstream that no longer knows our session id answers 404 (or 400). */
