@@ -88,7 +88,7 @@ describe('MCP proxy against hostile and broken upstreams', () => {
     writeFileSync(join(root, 'readme.md'), 'inside the root\n');
     writeFileSync(join(outside, 'secret.txt'), 'outside the root\n');
     sessions = await startSessionUpstream();
-    const env = { STATE: stateFile, CALLS: callsFile };
+    const env = { STATE: stateFile, CALLS: callsFile, ROOT_DIR: root, OUTSIDE_DIR: outside };
     const config = writeMcpConfig(tempDir('techsapo-mcp-hostile-config-'), {
       servers: [
         {
@@ -102,7 +102,9 @@ describe('MCP proxy against hostile and broken upstreams', () => {
         { name: 'bare', transport: 'stdio', command: 'node', args: [HOSTILE_SERVER], env },
         { name: 'sessions', transport: 'streamable-http', url: sessions.url },
       ],
-      policy: { servers: { hostile: { allow: { purge_cache: 'read' } } } },
+      policy: {
+        servers: { hostile: { allow: { purge_cache: 'read' }, resources: true, prompts: true } },
+      },
     });
     t = await startTestApp({
       MCP_CONFIG: config,
@@ -284,6 +286,39 @@ describe('MCP proxy against hostile and broken upstreams', () => {
     const write = await approve('wipe_notes', wipeHash);
     expect(write.status).toBe(200);
     expect(write.body).toMatchObject({ callable: false, reason: 'not-read-only' });
+  });
+
+  it('serves resources and prompts read-only, through the same policy and scanning', async () => {
+    const c = await client();
+    const resources = (await c.listResources()).resources;
+    // Only the server that enables them, only file: URIs inside its roots.
+    expect(resources.map((r) => r.uri).sort()).toEqual(
+      [`file://${join(root, 'readme.md')}`, 'memo://notes'].sort(),
+    );
+    expect(resources.find((r) => r.uri === 'memo://notes')?.description).toBe('Team notes.');
+    const readme = await c.readResource({ uri: `file://${join(root, 'readme.md')}` });
+    expect(readme.contents).toEqual([
+      { uri: `file://${join(root, 'readme.md')}`, text: 'inside the root\n' },
+    ]);
+    const notes = await c.readResource({ uri: 'memo://notes' });
+    const notesText = (notes.contents[0] as { text: string }).text;
+    expect(notesText).not.toContain('sk-proj');
+    expect(notesText).toBe('token [REDACTED:secret.openai-key] in the notes');
+    await expect(c.readResource({ uri: `file://${join(outside, 'secret.txt')}` })).rejects.toThrow(
+      /^MCP error -32602: Refused by the proxy \(mcp-operation-forbidden\)/,
+    );
+    expect((await c.listResourceTemplates()).resourceTemplates).toEqual([]);
+
+    const prompts = (await c.listPrompts()).prompts;
+    expect(prompts.map((p) => p.name)).toEqual(['hostile__review']);
+    const review = await c.getPrompt({ name: 'hostile__review', arguments: { file: 'a.ts' } });
+    expect(review.messages).toEqual([
+      { role: 'user', content: { type: 'text', text: 'Review a.ts carefully.' } },
+    ]);
+    await expect(
+      c.getPrompt({ name: 'hostile__review', arguments: { file: join(outside, 'secret.txt') } }),
+    ).rejects.toThrow(/mcp-arguments-rejected/);
+    await expect(c.getPrompt({ name: 'hostile__exfil' })).rejects.toThrow(/poisoned-description/);
   });
 
   it('forwards progress of a call, as numbers', async () => {

@@ -17,6 +17,8 @@ export type DenialReason =
   | 'write-like-schema'
   | 'definition-changed'
   | 'pending-approval'
+  | 'not-enabled'
+  | 'outside-roots'
   | 'poisoned-description'
   | 'invalid-schema';
 

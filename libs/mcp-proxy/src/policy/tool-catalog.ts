@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { SecurityEventService } from '@techsapo/audit';
 import { ReadinessRegistry, describeError } from '@techsapo/core';
@@ -11,14 +11,18 @@ import { loadMcpFile, McpFile, ToolOperation, UpstreamServer } from '../config/m
 import { mcpConfig } from '../config/mcp.config';
 import { DenialReason, McpServerNotFoundError } from '../errors/mcp.errors';
 import { MCP_UPSTREAM_RESTARTS, MCP_UPSTREAM_UP } from '../mcp.metrics';
-import { definitionHash } from '../pinning/tool-definition';
-import { ToolPinsService } from '../pinning/tool-pins.service';
+import { pathProblem } from '../arguments/path-check';
+import { definitionHash, promptHash } from '../pinning/tool-definition';
+import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
 import { InvisibleKind, stripInvisibleDeep } from '../text/invisible-text';
 import { UpstreamConnection } from '../upstream/upstream-connection';
-import { classifyTool } from './tool-classifier';
+import { classifyTool, globMatches } from './tool-classifier';
 import { clientToolName, TOOL_SEPARATOR } from './tool-names';
 
 const REFRESH_MIN_INTERVAL_MS = 1000;
+
+/** Prompts are pinned beside tools, under `prompt:<name>`. */
+export const PROMPT_PIN = 'prompt:';
 
 export interface CatalogEntry {
   server: string;
@@ -39,6 +43,28 @@ export interface CatalogEntry {
   hiddenText: InvisibleKind[];
 }
 
+/** A prompt of an upstream and the verdict on it (pinned like a tool). */
+export interface PromptEntry {
+  server: string;
+  prompt: Prompt;
+  exposed: Prompt;
+  clientName: string;
+  hash: string;
+  allowed: boolean;
+  deniedReason?: DenialReason;
+  hiddenText: InvisibleKind[];
+}
+
+/** A resource of an upstream and the verdict on it. */
+export interface ResourceEntry {
+  server: string;
+  resource: Resource;
+  exposed: Resource;
+  allowed: boolean;
+  deniedReason?: DenialReason;
+  hiddenText: InvisibleKind[];
+}
+
 /**
  * Every upstream from MCP_CONFIG and the verdict on each of its tools: policy (MCP1),
  * poisoned descriptions (`mcp-description`), hidden characters, and the pinned definition.
@@ -52,6 +78,8 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
   readonly file: McpFile;
   private readonly connections = new Map<string, UpstreamConnection>();
   private readonly entries = new Map<string, Map<string, CatalogEntry>>();
+  private readonly promptEntries = new Map<string, PromptEntry[]>();
+  private readonly resourceEntries = new Map<string, ResourceEntry[]>();
   /** Client tool name → entry, across servers. */
   private readonly byClientName = new Map<string, CatalogEntry>();
   private readonly rebuilding = new Map<string, Promise<void>>();
@@ -154,6 +182,31 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
   /** The entry a client's tool name stands for. */
   byName(clientName: string): CatalogEntry | undefined {
     return this.byClientName.get(clientName);
+  }
+
+  /** Every prompt and resource clients may use, across servers. */
+  allowedPrompts(): PromptEntry[] {
+    return [...this.promptEntries.values()].flat().filter((e) => e.allowed);
+  }
+
+  allowedResources(): ResourceEntry[] {
+    return [...this.resourceEntries.values()].flat().filter((e) => e.allowed);
+  }
+
+  /** A prompt by its client name, allowed or not. */
+  prompt(clientName: string): PromptEntry | undefined {
+    return [...this.promptEntries.values()].flat().find((e) => e.clientName === clientName);
+  }
+
+  /** A prompt by server and upstream name. */
+  promptOf(server: string, name: string): PromptEntry | undefined {
+    return this.promptEntries.get(server)?.find((e) => e.prompt.name === name);
+  }
+
+  /** A resource by its URI: the first server that may serve it, else any that lists it. */
+  resource(uri: string): ResourceEntry | undefined {
+    const all = [...this.resourceEntries.values()].flat().filter((e) => e.resource.uri === uri);
+    return all.find((e) => e.allowed) ?? all[0];
   }
 
   /** The configured server a client's tool name starts with, when none of its tools is known. */
@@ -281,9 +334,13 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
         entry.allowed = true;
       }),
     );
+    const prompts = await this.decidePrompts(name, pinned, baseline);
+    const resources = this.decideResources(name);
     const before = this.exposedSet(name);
     this.name(name, next);
     this.entries.set(name, next);
+    this.promptEntries.set(name, prompts);
+    this.resourceEntries.set(name, resources);
     if (this.exposedSet(name) !== before) for (const listener of this.listeners) listener();
   }
 
@@ -300,11 +357,104 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
   }
 
   private exposedSet(server: string): string {
-    return [...(this.entries.get(server)?.values() ?? [])]
-      .filter((e) => e.allowed)
-      .map((e) => `${e.clientName}:${e.hash}`)
+    return [
+      ...[...(this.entries.get(server)?.values() ?? [])]
+        .filter((e) => e.allowed)
+        .map((e) => `${e.clientName}:${e.hash}`),
+      ...(this.promptEntries.get(server) ?? [])
+        .filter((e) => e.allowed)
+        .map((e) => `p:${e.clientName}:${e.hash}`),
+      ...(this.resourceEntries.get(server) ?? [])
+        .filter((e) => e.allowed)
+        .map((e) => `r:${e.resource.uri}`),
+    ]
       .sort()
       .join(',');
+  }
+
+  /**
+   * Prompts reach clients when the server's policy enables them (`prompts: true`), no deny
+   * pattern names them, their text is not poisoned, and their definition is pinned: new and
+   * changed prompts wait for an admin as tools do (pins `prompt:<name>`).
+   */
+  private async decidePrompts(
+    name: string,
+    pinned: Map<string, { hash: string }>,
+    baseline: boolean,
+  ): Promise<PromptEntry[]> {
+    const policy = this.file.policy.servers[name];
+    return Promise.all(
+      this.connection(name).prompts.map(async (prompt) => {
+        const found = new Set<InvisibleKind>();
+        const exposed = stripInvisibleDeep(prompt, found);
+        const hash = promptHash(prompt);
+        const entry: PromptEntry = {
+          server: name,
+          prompt,
+          exposed,
+          clientName: clientToolName(name, prompt.name),
+          hash,
+          allowed: false,
+          hiddenText: [...found],
+        };
+        if (!policy?.prompts) entry.deniedReason = 'not-enabled';
+        else if (policy.deny.some((p) => globMatches(p, prompt.name)))
+          entry.deniedReason = 'explicit-deny';
+        else if (
+          this.poisonedText(name, prompt.name, hash, [
+            prompt.title,
+            prompt.description,
+            JSON.stringify(prompt.arguments ?? []),
+          ])
+        )
+          entry.deniedReason = 'poisoned-description';
+        else {
+          const key = `${PROMPT_PIN}${prompt.name}`;
+          const { state } = await this.pins.check(
+            name,
+            key,
+            hash,
+            pinned.get(key) as ToolPin | undefined,
+            baseline,
+          );
+          if (state === 'new') entry.deniedReason = 'pending-approval';
+          else if (state === 'changed') entry.deniedReason = 'definition-changed';
+          else entry.allowed = true;
+        }
+        return entry;
+      }),
+    );
+  }
+
+  /**
+   * Resources reach clients when the server's policy enables them (`resources: true`), no
+   * deny pattern names their URI, a `file:` URI lies inside the server's roots (a server
+   * without roots exposes none), and their description is not poisoned.
+   */
+  private decideResources(name: string): ResourceEntry[] {
+    const connection = this.connection(name);
+    const policy = this.file.policy.servers[name];
+    return connection.resources.map((resource) => {
+      const found = new Set<InvisibleKind>();
+      const exposed = stripInvisibleDeep(resource, found);
+      const entry: ResourceEntry = {
+        server: name,
+        resource,
+        exposed,
+        allowed: false,
+        hiddenText: [...found],
+      };
+      const uri = String(resource.uri);
+      if (!policy?.resources) entry.deniedReason = 'not-enabled';
+      else if (policy.deny.some((p) => globMatches(p, uri) || globMatches(p, resource.name)))
+        entry.deniedReason = 'explicit-deny';
+      else if (/^file:/i.test(uri) && pathProblem(uri, connection.server.roots))
+        entry.deniedReason = 'outside-roots';
+      else if (this.poisonedText(name, uri, uri, [resource.title, resource.description]))
+        entry.deniedReason = 'poisoned-description';
+      else entry.allowed = true;
+      return entry;
+    });
   }
 
   /**
@@ -313,17 +463,28 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
    * reported once per definition (each rebuild scans the tools again).
    */
   private poisoned(server: string, tool: Tool, hash: string): boolean {
-    const text = [tool.title, tool.description, JSON.stringify(tool.inputSchema ?? {})]
-      .filter(Boolean)
-      .join('\n');
+    return this.poisonedText(server, tool.name, hash, [
+      tool.title,
+      tool.description,
+      JSON.stringify(tool.inputSchema ?? {}),
+    ]);
+  }
+
+  private poisonedText(
+    server: string,
+    name: string,
+    version: string,
+    parts: (string | undefined)[],
+  ): boolean {
+    const text = parts.filter(Boolean).join('\n');
     const scan = this.detector.scan(text, 'mcp-description');
     if (scan.verdict !== 'block') return false;
-    this.once(`poisoned:${server}:${tool.name}:${hash}`, () =>
+    this.once(`poisoned:${server}:${name}:${version}`, () =>
       this.attempts.report(scan.findings, {
         channel: 'mcp-description',
         eventType: 'MCP_TOOL_POISONING',
         payload: text,
-        details: { server, tool: tool.name },
+        details: { server, tool: name },
       }),
     );
     return true;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Progress, PromptMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { AuditWriter, SecurityEventService } from '@techsapo/audit';
@@ -22,7 +22,13 @@ import {
 } from '../errors/mcp.errors';
 import { MCP_OPERATION_DURATION } from '../mcp.metrics';
 import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
-import { CatalogEntry, ToolCatalog } from '../policy/tool-catalog';
+import {
+  CatalogEntry,
+  PROMPT_PIN,
+  PromptEntry,
+  ResourceEntry,
+  ToolCatalog,
+} from '../policy/tool-catalog';
 import { TOOL_SEPARATOR } from '../policy/tool-names';
 import { ResultSanitizer, SanitizedResult } from '../results/result-sanitizer';
 import { McpQuotas } from '../session/mcp-quotas';
@@ -240,7 +246,10 @@ export class McpProxyService {
   ): Promise<ApprovalOutcome> {
     const started = process.hrtime.bigint();
     await this.catalog.refresh(server);
-    const entry = this.catalog.entry(server, tool);
+    // A prompt is approved as `prompt:<name>` (its pin's field).
+    const entry = tool.startsWith(PROMPT_PIN)
+      ? this.catalog.promptOf(server, tool.slice(PROMPT_PIN.length))
+      : this.catalog.entry(server, tool);
     if (!entry) throw new McpOperationForbiddenError(server, tool, 'unknown-tool');
     if (entry.hash !== expectedHash) {
       this.write(ctx, 'tools/approve', 'denied', 409, 'mcp-approval-mismatch', {
@@ -255,7 +264,9 @@ export class McpProxyService {
     const previous = await this.pins.get(server, tool);
     const pin = await this.pins.approve(server, tool, entry.hash, ctx.principal.username);
     await this.catalog.rebuild(server);
-    const now = this.catalog.entry(server, tool);
+    const now = tool.startsWith(PROMPT_PIN)
+      ? this.catalog.promptOf(server, tool.slice(PROMPT_PIN.length))
+      : this.catalog.entry(server, tool);
     const callable = now?.allowed === true && now.hash === pin.hash;
     const reason = callable ? undefined : (now?.deniedReason ?? 'definition-changed');
     this.write(ctx, 'tools/approve', 'allowed', 200, undefined, {
@@ -268,6 +279,186 @@ export class McpProxyService {
     });
     this.observe('approve_tool', 'passed', 'allowed', started);
     return { server, tool, previous, pin, callable, ...(reason ? { reason } : {}) };
+  }
+
+  /** Prompts and resources clients may use (from the catalogue at once, refreshed behind). */
+  listPrompts(ctx: CallContext): PromptEntry[] {
+    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
+    const entries = this.catalog.allowedPrompts();
+    this.write(ctx, 'prompts/list', 'allowed', 200, undefined, {
+      allowed: entries.map((e) => e.clientName).slice(0, 200),
+    });
+    return entries;
+  }
+
+  listResources(ctx: CallContext): ResourceEntry[] {
+    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
+    const entries = this.catalog.allowedResources();
+    this.write(ctx, 'resources/list', 'allowed', 200, undefined, {
+      allowed: entries.map((e) => String(e.resource.uri).slice(0, 200)).slice(0, 200),
+    });
+    return entries;
+  }
+
+  /**
+   * A prompt with its arguments: the same checks as tool arguments (size, paths by value,
+   * credentials, self-modification), then its messages as inert, scanned, redacted text.
+   */
+  async getPrompt(
+    ctx: CallContext,
+    clientName: string,
+    input: Record<string, string> | undefined,
+  ): Promise<{ entry: PromptEntry; messages: PromptMessage[]; flags: SanitizedResult['flags'] }> {
+    const entry = this.catalog.prompt(clientName);
+    const server = entry?.server ?? '(none)';
+    const name = entry?.prompt.name ?? clientName.slice(0, 80);
+    return this.read(ctx, 'prompts/get', server, name, input ?? {}, async () => {
+      if (!entry) throw new McpOperationForbiddenError(server, name, 'unknown-tool');
+      if (!entry.allowed)
+        throw new McpOperationForbiddenError(server, name, entry.deniedReason ?? 'not-enabled');
+      const connection = this.catalog.connection(server);
+      const origin = callOrigin(ctx, server, name);
+      const properties = Object.fromEntries(
+        (entry.prompt.arguments ?? []).map((a) => [
+          a.name,
+          { type: 'string', description: a.description },
+        ]),
+      );
+      const checked = this.args.check(
+        input ?? {},
+        {
+          schema: {
+            type: 'object',
+            properties,
+            required: (entry.prompt.arguments ?? []).filter((a) => a.required).map((a) => a.name),
+          },
+          schemaKey: `${server}\u0000prompt\u0000${entry.hash}`,
+          roots: connection.server.roots,
+          secrets: this.config.argumentSecrets,
+        },
+        origin,
+      );
+      const raw = await this.upstream(server, () =>
+        connection.getPrompt(
+          name,
+          checked.args as Record<string, string>,
+          this.config.callTimeoutMs,
+        ),
+      );
+      const flags: SanitizedResult['flags'] = [];
+      const messages: PromptMessage[] = [];
+      for (const message of raw.messages.slice(0, 100)) {
+        const clean = this.results.sanitize(
+          { content: [message.content] } as CallToolResult,
+          this.config.resultMaxBytes,
+          origin,
+        );
+        flags.push(...clean.flags);
+        for (const content of clean.content) messages.push({ role: message.role, content });
+      }
+      return { entry, messages, flags: flags.slice(0, 50) };
+    });
+  }
+
+  /**
+   * A resource by URI: only one an allowed server lists (a `file:` URI inside its roots),
+   * counted against the quotas, its text contents scanned and redacted like tool results;
+   * binary contents are dropped.
+   */
+  async readResource(
+    ctx: CallContext,
+    uri: string,
+  ): Promise<{
+    contents: { uri: string; mimeType?: string; text: string }[];
+    flags: SanitizedResult['flags'];
+  }> {
+    const entry = this.catalog.resource(uri);
+    const server = entry?.server ?? '(none)';
+    return this.read(ctx, 'resources/read', server, uri.slice(0, 200), {}, async () => {
+      if (!entry) throw new McpOperationForbiddenError(server, uri.slice(0, 80), 'unknown-tool');
+      if (!entry.allowed)
+        throw new McpOperationForbiddenError(
+          server,
+          uri.slice(0, 80),
+          entry.deniedReason ?? 'not-enabled',
+        );
+      const connection = this.catalog.connection(server);
+      if (/^file:/i.test(uri) || connection.server.roots.length > 0)
+        await this.quotas.consume(ctx.principal.id, 'file-reads');
+      if (connection.server.network) await this.quotas.consume(ctx.principal.id, 'network-calls');
+      const raw = await this.upstream(server, () =>
+        connection.readResource(uri, this.config.callTimeoutMs),
+      );
+      const origin = callOrigin(ctx, server, uri.slice(0, 200));
+      const flags: SanitizedResult['flags'] = [];
+      const contents: { uri: string; mimeType?: string; text: string }[] = [];
+      for (const item of raw.contents.slice(0, 100)) {
+        if (!('text' in item) || typeof item.text !== 'string') continue;
+        const clean = this.results.sanitize(
+          { content: [{ type: 'text', text: item.text }] },
+          this.config.resultMaxBytes,
+          origin,
+        );
+        flags.push(...clean.flags);
+        const text = clean.content.map((c) => ('text' in c ? c.text : '')).join('\n');
+        contents.push({
+          uri: String(item.uri),
+          ...(item.mimeType ? { mimeType: item.mimeType } : {}),
+          text,
+        });
+      }
+      return { contents, flags: flags.slice(0, 50) };
+    });
+  }
+
+  /** A read-only request to an upstream other than a tool call, audited and timed alike. */
+  private async read<T>(
+    ctx: CallContext,
+    operation: 'prompts/get' | 'resources/read',
+    server: string,
+    target: string,
+    args: Record<string, unknown>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const started = process.hrtime.bigint();
+    const metric = operation === 'prompts/get' ? 'get_prompt' : 'read_resource';
+    try {
+      const result = await work();
+      this.write(ctx, operation, 'allowed', 200, undefined, {
+        server,
+        target,
+        arguments: argumentShape(args),
+      });
+      this.observe(metric, 'passed', 'allowed', started);
+      return result;
+    } catch (error) {
+      const denied = error instanceof DomainError && error.status < 500;
+      this.write(
+        ctx,
+        operation,
+        denied ? 'denied' : 'allowed',
+        denied ? 403 : 200,
+        error instanceof DomainError ? reasonOf(error) : 'upstream-error',
+        {
+          server,
+          target,
+          arguments: argumentShape(args),
+        },
+      );
+      this.observe(metric, 'policy', denied ? 'denied' : 'error', started);
+      if (!(error instanceof DomainError)) throw new McpUpstreamUnavailableError(server);
+      throw error;
+    }
+  }
+
+  private async upstream<T>(server: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof UpstreamTimeoutError)
+        throw new McpUpstreamTimeoutError(server, this.config.callTimeoutMs);
+      throw error;
+    }
   }
 
   private recordList(

@@ -67,10 +67,13 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
     ]);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
-    // Clients that keep the session's SSE stream open hear when the exposed tools change.
+    // Clients that keep the session's SSE stream open hear when what is exposed changes.
     this.unsubscribe = this.catalog.onChange(() => {
-      for (const live of this.sessions.values())
+      for (const live of this.sessions.values()) {
         void live.server.sendToolListChanged().catch(() => undefined);
+        void live.server.sendResourceListChanged().catch(() => undefined);
+        void live.server.sendPromptListChanged().catch(() => undefined);
+      }
     });
   }
 

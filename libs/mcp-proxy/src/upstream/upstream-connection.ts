@@ -8,8 +8,14 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResult,
   ErrorCode,
+  GetPromptResult,
   McpError,
   Progress,
+  Prompt,
+  PromptListChangedNotificationSchema,
+  ReadResourceResult,
+  Resource,
+  ResourceListChangedNotificationSchema,
   Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -55,6 +61,9 @@ export class UpstreamConnection {
   private state: UpstreamStatus = 'connecting';
   lastError?: string;
   tools: Tool[] = [];
+  /** Its resources and prompts, when it offers them (read with the tools). */
+  resources: Resource[] = [];
+  prompts: Prompt[] = [];
   /** How many times the proxy restarted this upstream. */
   restarts = 0;
   private client?: Client;
@@ -104,9 +113,12 @@ export class UpstreamConnection {
       { name: 'techsapo-mcp-proxy', version: '1.0.0' },
       { capabilities: {} },
     );
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      void this.refresh().catch(() => undefined);
-    });
+    for (const schema of [
+      ToolListChangedNotificationSchema,
+      ResourceListChangedNotificationSchema,
+      PromptListChangedNotificationSchema,
+    ])
+      client.setNotificationHandler(schema, () => void this.refresh().catch(() => undefined));
     client.onerror = (error) => this.logger.debug(`transport: ${error.message}`);
     client.onclose = () => {
       if (this.client !== client || this.closing) return;
@@ -132,23 +144,51 @@ export class UpstreamConnection {
     }
   }
 
-  /** Reads the upstream's tools again (every page). */
+  /** Reads the upstream's tools again, and its resources and prompts when it has them. */
   async refresh(): Promise<Tool[]> {
     const client = this.client;
     if (!client) return this.tools;
-    const tools: Tool[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : undefined, {
-        timeout: CONNECT_TIMEOUT_MS,
-      });
-      tools.push(...page.tools);
-      cursor = page.nextCursor;
-    } while (cursor && tools.length < 10_000);
-    const changed = JSON.stringify(tools) !== JSON.stringify(this.tools);
+    const options = { timeout: CONNECT_TIMEOUT_MS };
+    const offers = client.getServerCapabilities() ?? {};
+    const tools = await allPages((cursor) =>
+      client.listTools(cursor, options).then((p) => [p.tools, p.nextCursor] as const),
+    );
+    const resources = offers.resources
+      ? await allPages((cursor) =>
+          client.listResources(cursor, options).then((p) => [p.resources, p.nextCursor] as const),
+        )
+      : [];
+    const prompts = offers.prompts
+      ? await allPages((cursor) =>
+          client.listPrompts(cursor, options).then((p) => [p.prompts, p.nextCursor] as const),
+        )
+      : [];
+    const changed =
+      JSON.stringify([tools, resources, prompts]) !==
+      JSON.stringify([this.tools, this.resources, this.prompts]);
     this.tools = tools;
+    this.resources = resources;
+    this.prompts = prompts;
     if (changed) this.events.toolsChanged(this);
     return tools;
+  }
+
+  async readResource(uri: string, timeoutMs: number): Promise<ReadResourceResult> {
+    return this.request(
+      (client) => client.readResource({ uri }, { timeout: timeoutMs }),
+      timeoutMs,
+    );
+  }
+
+  async getPrompt(
+    name: string,
+    args: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<GetPromptResult> {
+    return this.request(
+      (client) => client.getPrompt({ name, arguments: args }, { timeout: timeoutMs }),
+      timeoutMs,
+    );
   }
 
   async callTool(
@@ -186,6 +226,22 @@ export class UpstreamConnection {
     const client = this.client;
     this.client = undefined;
     await client?.close().catch(() => undefined);
+  }
+
+  /** One request other than a tool call, with the same timeout and restart rules. */
+  private async request<T>(send: (client: Client) => Promise<T>, timeoutMs: number): Promise<T> {
+    if (this.opening) await withTimeout(this.opening, timeoutMs);
+    const client = this.client;
+    if (!client || this.status !== 'connected') throw new Error('not connected');
+    try {
+      return await send(client);
+    } catch (error) {
+      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+        void this.checkLiveness();
+        throw new UpstreamTimeoutError(error.message);
+      }
+      throw error;
+    }
   }
 
   private async callOnce(
@@ -298,6 +354,20 @@ export class UpstreamConnection {
       ? `stdio ${this.server.command}`
       : `streamable-http ${redactUrl(this.server.url)}`;
   }
+}
+
+/** Every page of a paginated list (at most 10 000 items). */
+async function allPages<T>(
+  page: (cursor: { cursor: string } | undefined) => Promise<readonly [T[], string | undefined]>,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const [batch, next] = await page(cursor ? { cursor } : undefined);
+    items.push(...batch);
+    cursor = next;
+  } while (cursor && items.length < 10_000);
+  return items;
 }
 
 function withTimeout(work: Promise<void>, ms: number): Promise<void> {
