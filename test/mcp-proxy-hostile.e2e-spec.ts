@@ -319,6 +319,14 @@ describe('MCP proxy against hostile and broken upstreams', () => {
       c.getPrompt({ name: 'hostile__review', arguments: { file: join(outside, 'secret.txt') } }),
     ).rejects.toThrow(/mcp-arguments-rejected/);
     await expect(c.getPrompt({ name: 'hostile__exfil' })).rejects.toThrow(/poisoned-description/);
+    // Prompts are pinned and approved by hash as tools are, as `prompt:<name>`.
+    const hash = (prompts[0]._meta?.['techsapo/proxy'] as { hash: string }).hash;
+    const approved = await request(t.server)
+      .post('/api/v1/admin/mcp/servers/hostile/tools/prompt:review/approve')
+      .set(await adminAuth(t))
+      .send({ hash });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ callable: true, pin: { hash } });
   });
 
   it('forwards progress of a call, as numbers', async () => {
@@ -341,19 +349,22 @@ describe('MCP proxy against hostile and broken upstreams', () => {
     expect(text(first)).toBe('definition of a');
     await sessions.stop();
     await sessions.start();
-    const again = await c.callTool({ name: 'sessions__lookup', arguments: { term: 'b' } });
-    expect(again.isError).toBeFalsy();
+    // The call re-initialises the session; had a ping met the upstream while it was down,
+    // the proxy reconnects with backoff instead, and a call succeeds once it has.
+    const again = await eventually(async () => {
+      const r = await c.callTool({ name: 'sessions__lookup', arguments: { term: 'b' } });
+      return r.isError ? undefined : r;
+    });
     expect(text(again)).toBe('definition of b');
     const servers = await request(t.server)
       .get('/api/v1/mcp/servers')
       .set((await signIn(t, 'analyst')).auth);
-    expect(servers.body.items.find((s: { name: string }) => s.name === 'sessions')).toMatchObject({
-      status: 'connected',
-      restarts: 1,
-    });
+    const state = servers.body.items.find((s: { name: string }) => s.name === 'sessions');
+    expect(state.status).toBe('connected');
+    expect(state.restarts).toBeGreaterThanOrEqual(1);
     const metrics = await request(t.server).get('/metrics');
     expect(metrics.text).toMatch(
-      /techsapo_mcp_upstream_restarts_total\{server="sessions",reason="session-lost"\} 1/,
+      /techsapo_mcp_upstream_restarts_total\{server="sessions",reason="[a-z-]+"\} [1-9]/,
     );
   });
 
