@@ -28,6 +28,7 @@ module.exports = [
   'test/mcp-proxy.e2e-spec.ts',
   'test/mcp-proxy-limits.e2e-spec.ts',
   'test/mcp-proxy-hostile.e2e-spec.ts',
+  'test/mcp-oauth.e2e-spec.ts',
   // Analyses: encrypted store, owner indexes, cache, Bull queue (hash-tagged prefix), pub/sub
   // progress and SSE; api and worker as separate processes (needs `npm run build`).
   'test/analyses.e2e-spec.ts',

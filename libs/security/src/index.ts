@@ -15,6 +15,7 @@ export * from './operations/read-only-operation';
 export * from './decorators/free-text.decorator';
 export * from './decorators/field-meaning.decorator';
 export * from './decorators/body-scanned-by-handler.decorator';
+export * from './decorators/protected-resource.decorator';
 export * from './pipeline/request-security.guard';
 export * from './runtime';
 export * from './blocks/block';

@@ -3,6 +3,7 @@ import { McpProxyModule } from '@techsapo/mcp-proxy';
 import { AdminMcpController } from './admin-mcp.controller';
 import { McpServersController } from './mcp-servers.controller';
 import { McpController } from './mcp.controller';
+import { ProtectedResourceController } from './protected-resource.controller';
 
 /**
  * The MCP proxy's HTTP surface, in the process roles `mcp` and `all`: the /mcp endpoint, its
@@ -11,6 +12,11 @@ import { McpController } from './mcp.controller';
  */
 @Module({
   imports: [McpProxyModule],
-  controllers: [McpController, McpServersController, AdminMcpController],
+  controllers: [
+    McpController,
+    McpServersController,
+    AdminMcpController,
+    ProtectedResourceController,
+  ],
 })
 export class McpApiModule {}

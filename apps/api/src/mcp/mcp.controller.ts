@@ -12,6 +12,7 @@ import {
   Action,
   BodyScannedByHandler,
   CurrentPrincipal,
+  ProtectedResource,
   RateLimitProfile,
   Secured,
 } from '@techsapo/security';
@@ -27,6 +28,7 @@ const ABOUT =
 @ApiTags('mcp')
 @Controller('mcp')
 @RateLimitProfile(MCP_RATE_LIMIT_PROFILE)
+@ProtectedResource('/.well-known/oauth-protected-resource/mcp')
 export class McpController {
   constructor(private readonly endpoint: McpEndpoint) {}
 
