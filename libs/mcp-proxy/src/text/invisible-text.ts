@@ -5,26 +5,38 @@
  */
 export type InvisibleKind = 'tag' | 'bidi' | 'zero-width';
 
-const PATTERNS: [InvisibleKind, RegExp][] = [
-  ['tag', /[\u{E0000}-\u{E007F}]/gu],
-  ['bidi', /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g],
-  ['zero-width', /[\u180E\u200B-\u200D\u2060\uFEFF]/g],
-];
+const BIDI = new Set([
+  0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
+]);
+const ZERO_WIDTH = new Set([0x180e, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]);
+
+function kindOf(cp: number): InvisibleKind | undefined {
+  if (cp >= 0xe0000 && cp <= 0xe007f) return 'tag';
+  if (BIDI.has(cp)) return 'bidi';
+  if (ZERO_WIDTH.has(cp)) return 'zero-width';
+  return undefined;
+}
+
+/** Any character of the three kinds (tag characters by their lead surrogate, U+DB40). */
+const ANY_INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\udb40]/;
 
 export interface StrippedText {
   text: string;
-  /** Which kinds were found (empty when the text was clean). */
+  /** Which kinds were found (empty when the text was clean), in the order tag, bidi, zero-width. */
   found: InvisibleKind[];
 }
 
 export function stripInvisible(text: string): StrippedText {
-  const found: InvisibleKind[] = [];
-  let out = text;
-  for (const [kind, pattern] of PATTERNS) {
-    const next = out.replace(pattern, '');
-    if (next !== out) found.push(kind);
-    out = next;
+  // A clean text, by far the most common, is passed over at once.
+  if (!ANY_INVISIBLE.test(text)) return { text, found: [] };
+  const seen = new Set<InvisibleKind>();
+  let out = '';
+  for (const char of text) {
+    const kind = kindOf(char.codePointAt(0) as number);
+    if (kind) seen.add(kind);
+    else out += char;
   }
+  const found = (['tag', 'bidi', 'zero-width'] as const).filter((k) => seen.has(k));
   return { text: out, found };
 }
 
