@@ -3,6 +3,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -52,7 +53,11 @@ class SecurityEnv {
    * An OpenID Connect issuer whose access tokens are accepted too (beside our own JWTs and API
    * keys): its JWKS is found through its discovery document. Unset: none.
    */
-  @IsOptional() @IsString() OIDC_ISSUER?: string;
+  @IsOptional()
+  @IsString()
+  @ValidateIf((e: { NODE_ENV?: string }) => e.NODE_ENV === 'production')
+  @Matches(/^https:\/\//, { message: 'OIDC_ISSUER must be an https URL in production' })
+  OIDC_ISSUER?: string;
   /** The audience those tokens must carry: this resource (default: PUBLIC_URL + /mcp). */
   @IsOptional() @IsString() OIDC_AUDIENCE?: string;
   /** The claim that lists the roles (admin, analyst, ci, viewer); none of them: viewer. */
