@@ -1,4 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
@@ -6,6 +7,7 @@ import { adminAuth, signIn } from './support/auth';
 import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
 import {
   connectClient,
+  resultText,
   filesystemUpstream,
   tempDir,
   writeMcpConfig,
@@ -154,35 +156,43 @@ describe('MCP tool techsapo__analyze (the MCP SDK client over HTTP, real engine,
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
   });
 
-  it('counts analyses against the session’s own quota', async () => {
-    const c = await client((await signIn(t, 'analyst')).auth);
-    const analyze = () =>
-      c.callTool({ name: 'techsapo__analyze', arguments: { content: `Quota ${marker()}` } });
-    await analyze();
-    await analyze();
-    await expect(analyze()).rejects.toThrow(
-      /mcp-quota-exceeded: This session has used its 2 analyses/,
-    );
+  it('counts analyses against the user’s own quota, whatever the session', async () => {
+    const { auth } = await signIn(t, 'analyst');
+    const c = await client(auth);
+    const analyze = (on: Client) =>
+      on.callTool({ name: 'techsapo__analyze', arguments: { content: `Quota ${marker()}` } });
+    expect((await analyze(c)).isError).toBeFalsy();
+    expect((await analyze(c)).isError).toBeFalsy();
+    const refused = (await analyze(c)) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(resultText(refused)).toMatch(/mcp-quota-exceeded\): You have used your 2 analyses/);
+    // A new session of the same user does not reset the count.
+    const again = (await analyze(await client(auth))) as CallToolResult;
+    expect(again.isError).toBe(true);
+    expect(resultText(again)).toMatch(/mcp-quota-exceeded/);
   });
 
   it('refuses invalid arguments and a spent budget, and audits every call', async () => {
     const user = await signIn(t, 'analyst');
     const c = await client(user.auth);
-    await expect(
-      c.callTool({
-        name: 'techsapo__analyze',
-        arguments: { content: 'x', mode: 'solo', extra: 1 },
-      }),
-    ).rejects.toThrow(/validation-failed/);
+    const invalid = (await c.callTool({
+      name: 'techsapo__analyze',
+      arguments: { content: 'x', mode: 'solo', extra: 1 },
+    })) as CallToolResult;
+    expect(invalid.isError).toBe(true);
+    expect(resultText(invalid)).toMatch(/validation-failed/);
     const set = await request(t.server)
       .put(`/api/v1/admin/budgets/users/${user.userId}`)
       .set(await adminAuth(t))
       .send({ dailyUsd: 0 });
     expect(set.status).toBe(200);
     const before = PEERS.reduce((n, p) => n + fakes.calls(p.name).length, 0);
-    await expect(
-      c.callTool({ name: 'techsapo__analyze', arguments: { content: `Spent ${marker()}` } }),
-    ).rejects.toThrow(/budget-exceeded/);
+    const spent = (await c.callTool({
+      name: 'techsapo__analyze',
+      arguments: { content: `Spent ${marker()}` },
+    })) as CallToolResult;
+    expect(spent.isError).toBe(true);
+    expect(resultText(spent)).toMatch(/budget-exceeded/);
     expect(PEERS.reduce((n, p) => n + fakes.calls(p.name).length, 0)).toBe(before);
 
     const calls = (await auditEntries(t)).filter(

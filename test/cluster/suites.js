@@ -24,9 +24,11 @@ module.exports = [
   'test/security-report.e2e-spec.ts',
   // Two API processes sharing the cluster (needs `npm run build`).
   'test/multi-instance.e2e-spec.ts',
-  // MCP proxy: pins, sessions, quotas.
+  // MCP proxy: pins and baselines, sessions, per-user quotas, its own rate-limit profile.
   'test/mcp-proxy.e2e-spec.ts',
   'test/mcp-proxy-limits.e2e-spec.ts',
+  'test/mcp-proxy-hostile.e2e-spec.ts',
+  'test/mcp-oauth.e2e-spec.ts',
   // Analyses: encrypted store, owner indexes, cache, Bull queue (hash-tagged prefix), pub/sub
   // progress and SSE; api and worker as separate processes (needs `npm run build`).
   'test/analyses.e2e-spec.ts',

@@ -28,6 +28,9 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'PUT /api/v1/admin/budgets/users/{id}': { dailyUsd: 5 },
   'PUT /api/v1/admin/budgets/api-keys/{id}': { dailyUsd: 20 },
   'POST /api/v1/mcp/servers/{name}/tools/{tool}/call': { arguments: { path: 'README.md' } },
+  'POST /api/v1/admin/mcp/servers/{name}/tools/{tool}/approve': {
+    hash: '9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a0c2e4b6d8f0a2c4e6b8d0f',
+  },
   'POST /v1/chat/completions': {
     model: 'techsapo/parallel',
     messages: [

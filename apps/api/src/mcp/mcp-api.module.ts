@@ -5,6 +5,7 @@ import { AdminMcpController } from './admin-mcp.controller';
 import { AnalyzeTool } from './analyze.tool';
 import { McpServersController } from './mcp-servers.controller';
 import { McpController } from './mcp.controller';
+import { ProtectedResourceController } from './protected-resource.controller';
 
 /**
  * The MCP proxy's HTTP surface, in the process roles `mcp` and `all`: the /mcp endpoint, its
@@ -14,7 +15,12 @@ import { McpController } from './mcp.controller';
  */
 @Module({
   imports: [McpProxyModule, AnalysesModule],
-  controllers: [McpController, McpServersController, AdminMcpController],
+  controllers: [
+    McpController,
+    McpServersController,
+    AdminMcpController,
+    ProtectedResourceController,
+  ],
   providers: [AnalyzeTool],
 })
 export class McpApiModule {}

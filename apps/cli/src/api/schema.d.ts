@@ -285,10 +285,10 @@ export interface components {
       sessionId?: string;
       apiKeyId?: string;
       /**
-       * @description How the caller authenticated.
+       * @description How the caller authenticated (oidc: a token of the configured OpenID issuer).
        * @enum {string}
        */
-      method: 'jwt' | 'basic' | 'api-key';
+      method: 'jwt' | 'basic' | 'api-key' | 'oidc';
     };
     /** @description RFC 9457 problem details (application/problem+json). */
     ProblemDetails: {

@@ -24,12 +24,12 @@ export interface LocalToolCall {
 /**
  * A tool TechSapo serves itself on /mcp beside the proxied upstream tools (e.g.
  * `techsapo__analyze`): listed first, called without an upstream, counted against its own
- * session quota and audited like every call. A refusal is a DomainError.
+ * quota (per principal and window) and audited like every call. A refusal is a DomainError.
  */
 export interface LocalTool {
   /** As MCP clients see it; the name carries the `techsapo__` prefix. */
   readonly definition: Tool;
-  /** The session quota one call consumes. */
+  /** The quota one call consumes. */
   readonly quota: QuotaKind;
   call(call: LocalToolCall): Promise<CallToolResult>;
 }
@@ -61,7 +61,7 @@ export class LocalTools {
     const started = process.hrtime.bigint();
     let check = 'quota';
     try {
-      await this.quotas.consume(call.ctx.quotaScope, tool.quota, call.ctx.localQuota);
+      await this.quotas.consume(call.ctx.principal.id, tool.quota);
       check = 'local';
       const result = await tool.call(call);
       this.proxy.recordLocalCall(call.ctx, started, name, call.arguments, {
