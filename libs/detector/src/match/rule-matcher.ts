@@ -34,6 +34,10 @@ const SEARCH_STEP = 4096;
 /** Limits up to this are caps on reported places; larger ones mean every match counts. */
 const MAX_BOUNDED = 1000;
 const MAX_WORD_EXTENSION = 64;
+const EITHER = 0;
+const AFTER = 1;
+const BEFORE = 2;
+const ORDER_CODES = { either: EITHER, after: AFTER, before: BEFORE } as const;
 
 /** Occurrences of a searched constraint, found only where some region needed them. */
 class SearchedSpans {
@@ -104,6 +108,9 @@ export class RuleState {
  */
 export class RuleMatcher implements HitSink {
   private readonly states: RuleState[];
+  /** Per rule, its cluster window and order (see CompiledRule), read per hit. */
+  private readonly clusterWindows: Int32Array;
+  private readonly clusterOrders: Uint8Array;
   private readonly nearFound: SpanList[];
   private readonly regions = new TextRegions();
   private readonly region: Region = { start: 0, end: 0, latestStart: 0, earliestEnd: 0 };
@@ -134,6 +141,8 @@ export class RuleMatcher implements HitSink {
 
   constructor(private readonly compiled: CompiledPolicy) {
     this.states = compiled.rules.map((rule) => new RuleState(rule));
+    this.clusterWindows = Int32Array.from(compiled.rules, (rule) => rule.clusterWindow);
+    this.clusterOrders = Uint8Array.from(compiled.rules, (rule) => ORDER_CODES[rule.clusterOrder]);
     this.nearFound = compiled.nearLists.map(() => new SpanList());
   }
 
@@ -167,6 +176,9 @@ export class RuleMatcher implements HitSink {
       return;
     }
     const { actionStart, actionTarget, actionToken, tokenFlags, lengths, limits, states } = this;
+    const { clusterWindows, clusterOrders } = this;
+    let extendedFrom = -1;
+    let extendedTo = -1;
     for (let k = 0; k < count; k += 1) {
       const pattern = patterns[k];
       const end = ends[k];
@@ -183,7 +195,8 @@ export class RuleMatcher implements HitSink {
           if (limit === 0) continue;
           state = states[target];
           // Hits inside a shape's failed run cannot start a longer match.
-          if (start < state.scannedUntil || state.done(limit)) continue;
+          if (start < state.scannedUntil) continue;
+          if (state.found.length !== 0 && state.done(limit)) continue;
         }
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
@@ -192,7 +205,14 @@ export class RuleMatcher implements HitSink {
           stop = end;
           if (flags !== 0) {
             const spec = this.tokens[checked];
-            if ((flags & EXTENDS) !== 0) stop = this.wordEnd(end);
+            if ((flags & EXTENDS) !== 0) {
+              // Open-ended tokens of one hit (`fs.write*`, `writefile*`) share the word's end.
+              if (end !== extendedFrom) {
+                extendedFrom = end;
+                extendedTo = this.wordEnd(end);
+              }
+              stop = extendedTo;
+            }
             fits =
               ((flags & EDGES) === 0 || this.edgesFit(spec, start, end)) &&
               ((flags & CONDITIONAL) === 0 || this.anchorFits(spec, start, stop));
@@ -203,26 +223,30 @@ export class RuleMatcher implements HitSink {
           this.nearFound[-1 - target].push(start, stop);
           continue;
         }
-        const rule = this.compiled.rules[target];
         // Most hits of a dense run join the cluster before them.
-        if (rule.clusterWindow < 0 || !this.joinCluster(rule, state, start, stop)) {
-          this.anchor(rule, state, start, end, stop);
+        const window = clusterWindows[target];
+        if (window < 0 || !this.joinCluster(window, clusterOrders[target], state, start, stop)) {
+          this.anchor(this.compiled.rules[target], state, start, end, stop);
         }
       }
     }
   }
 
   /** Joins an anchor to the rule's last cluster if their windows overlap. */
-  private joinCluster(rule: CompiledRule, state: RuleState, start: number, end: number): boolean {
+  private joinCluster(
+    window: number,
+    order: number,
+    state: RuleState,
+    start: number,
+    end: number,
+  ): boolean {
     const { anchors } = state;
     const last = anchors.length - 1;
     if (last < 0) return false;
-    const window = rule.clusterWindow;
-    const order = rule.clusterOrder;
     const joins =
-      order === 'after'
+      order === AFTER
         ? end <= anchors.ends[last] + window
-        : order === 'before'
+        : order === BEFORE
           ? start - window <= state.inner.starts[last]
           : start - window <= anchors.ends[last] + window;
     if (!joins) return false;
