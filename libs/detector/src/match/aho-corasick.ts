@@ -114,7 +114,8 @@ export class AhoCorasick {
         rows.push(inherited < 0 ? 0 : rows[inherited + column]);
       }
       for (const unit of own) {
-        rows[row * wideCount + this.wideColumn[unit]] = id[trie.children[state].get(unit) as number];
+        rows[row * wideCount + this.wideColumn[unit]] =
+          id[trie.children[state].get(unit) as number];
       }
       this.wideRowOf[id[state]] = row;
     }
