@@ -15,7 +15,9 @@ import { TOKEN_UNITS } from './token';
 
 // Read once: a module's exports are property lookups, too slow for the per-hit path.
 const { isWordUnit, isPathUnit } = TOKEN_UNITS;
-const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
+const { EDGES, EXTENDS, CONDITIONAL, WORD_START, WORD_END, PATH_START, PATH_END } = TOKEN_FLAGS;
+const STARTS = WORD_START | PATH_START;
+const ENDS = WORD_END | PATH_END;
 
 /**
  * Hits a rule looks at once it has matched: its verdict is known, and the places reported are
@@ -204,7 +206,6 @@ export class RuleMatcher implements HitSink {
           fits = true;
           stop = end;
           if (flags !== 0) {
-            const spec = this.tokens[checked];
             if ((flags & EXTENDS) !== 0) {
               // Open-ended tokens of one hit (`fs.write*`, `writefile*`) share the word's end.
               if (end !== extendedFrom) {
@@ -214,8 +215,8 @@ export class RuleMatcher implements HitSink {
               stop = extendedTo;
             }
             fits =
-              ((flags & EDGES) === 0 || this.edgesFit(spec, start, end)) &&
-              ((flags & CONDITIONAL) === 0 || this.anchorFits(spec, start, stop));
+              ((flags & EDGES) === 0 || this.edgesFit(flags, start, end)) &&
+              ((flags & CONDITIONAL) === 0 || this.anchorFits(this.tokens[checked], start, stop));
           }
         }
         if (!fits) continue;
@@ -259,7 +260,7 @@ export class RuleMatcher implements HitSink {
   private searched(tokens: TokenSpec[], end: number): void {
     for (const token of tokens) {
       const start = end - token.units.length;
-      if (this.edgesFit(token, start, end)) {
+      if (this.edgesFit(token.edges, start, end)) {
         this.searchFound.push(start, token.extendWord ? this.wordEnd(end) : end);
       }
     }
@@ -294,18 +295,18 @@ export class RuleMatcher implements HitSink {
     }
   }
 
-  /** Word and path boundaries at both ends of a token found at [start, end). */
-  private edgesFit(token: TokenSpec, start: number, end: number): boolean {
+  /** Word and path boundaries at both ends of a token found at [start, end) (`edges`: its bits). */
+  private edgesFit(edges: number, start: number, end: number): boolean {
     const { units, length } = this.text;
-    if (start > 0 && (token.wordStart || token.pathStart)) {
+    if (start > 0 && (edges & STARTS) !== 0) {
       const before = units[start - 1];
-      if (token.wordStart && isWordUnit(before)) return false;
-      if (token.pathStart && (isPathUnit(before) || before === 46)) return false;
+      if ((edges & WORD_START) !== 0 && isWordUnit(before)) return false;
+      if ((edges & PATH_START) !== 0 && (isPathUnit(before) || before === 46)) return false;
     }
-    if (end < length && (token.wordEnd || token.pathEnd)) {
+    if (end < length && (edges & ENDS) !== 0) {
       const after = units[end];
-      if (token.wordEnd && isWordUnit(after)) return false;
-      if (token.pathEnd) {
+      if ((edges & WORD_END) !== 0 && isWordUnit(after)) return false;
+      if ((edges & PATH_END) !== 0) {
         if (isPathUnit(after)) return false;
         // `.bak` continues the name; a full stop ending a sentence does not.
         if (after === 46 && end + 1 < length && isWordUnit(units[end + 1])) return false;
