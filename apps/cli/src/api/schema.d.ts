@@ -447,7 +447,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           [name: string]: unknown;
@@ -559,7 +559,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           [name: string]: unknown;
@@ -643,7 +643,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           [name: string]: unknown;
@@ -726,7 +726,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           [name: string]: unknown;
@@ -814,7 +814,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           [name: string]: unknown;
@@ -878,7 +878,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           [name: string]: unknown;
