@@ -146,12 +146,15 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
    * if it is still in the stream, only the acknowledgement is awaited again.
    */
   private async appendReplicated(batch: Pending[]): Promise<void> {
-    const earlier = batch[0].appended;
-    if (!earlier || !(await this.holds(earlier))) {
-      const appended = await this.append(batch.map((p) => p.draft));
+    let appended = batch[0].appended;
+    if (!appended || !(await this.holds(appended))) {
+      appended = await this.append(batch.map((p) => p.draft));
       for (const p of batch) p.appended = appended;
     }
     await this.replicated.confirm(this.store.headKey);
+    // A failover between the append and the WAIT confirms the promoted master, which may not
+    // have the batch: it is written only if it is still there.
+    if (!(await this.holds(appended))) throw new Error('the batch was lost in a failover');
   }
 
   private async holds({ streamId, hash }: Appended): Promise<boolean> {
