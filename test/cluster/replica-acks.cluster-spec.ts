@@ -4,7 +4,7 @@ import { register } from 'prom-client';
 import request from 'supertest';
 import { auditEntries } from '../support/audit';
 import { signIn, SignedIn } from '../support/auth';
-import { pairFor, pidOf, until } from '../support/redis-cluster';
+import { ask, pairFor, pidOf, topology, until } from '../support/redis-cluster';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -118,5 +118,24 @@ describe('writes that must reach a replica', () => {
     );
     const entries = await auditEntries(t);
     expect(entries.filter((e) => e.request.id === requestId)).toHaveLength(1);
+  });
+
+  it('follows a failover it has not seen yet instead of refusing the acceptance', async () => {
+    const queueKey = `${t.prefix}:{wall-bounce-analysis}:id`;
+    const analyse = (): request.Test =>
+      request(t.server)
+        .post('/api/v1/analyses')
+        .set(analyst.auth)
+        .send({ content: 'Accepted across a failover?', cache: false });
+    await analyse().expect(202);
+    // A manual failover: the replica takes the queue's slots over, the old master follows it.
+    const { replica } = await pairFor(queueKey);
+    await ask((n) => n.cluster('FAILOVER'), [replica.port]);
+    await until(
+      'the replica is promoted',
+      async () => (await topology()).some((n) => n.id === replica.id && n.master),
+      10_000,
+    );
+    await analyse().expect(202);
   });
 });

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
+import type { Cluster } from 'ioredis';
 import type { Counter } from 'prom-client';
 import { redisConfig } from '../config/redis.config';
 import type { RedisConnection } from './redis-connection.factory';
-import { RedisUnavailableError } from './redis-unavailable.error';
+import { isRedisUnavailable, RedisUnavailableError } from './redis-unavailable.error';
 import { RedisService } from './redis.service';
 
 export const REDIS_REPLICA_ACKS = 'techsapo_redis_replica_acks_total';
@@ -19,6 +20,8 @@ export type ReplicaAck = 'acked' | 'no-replica';
 
 /** How long the mark written before each WAIT lives: it only has to outlast the WAIT. */
 const MARK_TTL_MS = 10_000;
+/** Pause before a confirmation that met a failing cluster runs again. */
+const RETRY_DELAY_MS = 200;
 
 /**
  * "Acknowledged means replicated" for the writes that must survive a lost master (audit
@@ -47,6 +50,23 @@ export class ReplicatedWrites {
    * Throws RedisUnavailableError (503) when no replica acknowledged within the timeout.
    */
   async confirm(key: string): Promise<ReplicaAck> {
+    // The last attempt's WAIT must still end within the deadline.
+    const giveUpAt = Date.now() + this.config.deadlineMs - this.config.replicaAckTimeoutMs;
+    for (;;) {
+      try {
+        return await this.confirmOnce(key);
+      } catch (error) {
+        // ioredis does not redirect a pipeline whose keyless command (ROLE, WAIT) succeeded
+        // where its keyed one was MOVED: after a failover this connection has not seen yet,
+        // its slot map is refreshed here and the confirmation runs again, within the deadline.
+        if (error instanceof RedisUnavailableError || !isRedisUnavailable(error)) throw error;
+        if (Date.now() >= giveUpAt) throw error;
+        await this.refreshSlots();
+      }
+    }
+  }
+
+  private async confirmOnce(key: string): Promise<ReplicaAck> {
     const mark = this.markKey(key);
     const client = this.client();
     // ROLE lists the master's connected replicas; the key routes it to that master.
@@ -68,12 +88,25 @@ export class ReplicatedWrites {
     return 'acked';
   }
 
-  /** A key in the same slot as `key`: the hash tag decides the slot on a cluster. */
+  /**
+   * A key in the same slot as `key`. On a cluster the hash tag decides the slot, as Redis finds
+   * it: between the first `{` and the next `}`, when not empty.
+   */
   private markKey(key: string): string {
-    const tag = /\{([^}]+)\}/.exec(key)?.[1];
+    const open = key.indexOf('{');
+    const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+    const tag = close > open + 1 ? key.slice(open + 1, close) : undefined;
     if (tag) return this.redis.key(this.redis.hashTag(tag), 'replicated');
     if (this.redis.isCluster) throw new Error(`${key} has no hash tag: its slot is unknown`);
     return this.redis.key('replicated');
+  }
+
+  private async refreshSlots(): Promise<void> {
+    await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
+    const client = this.client();
+    if (this.redis.isCluster) {
+      await new Promise<void>((resolve) => (client as Cluster).refreshSlotsCache(() => resolve()));
+    }
   }
 
   /** Made on first use; RedisService closes it with the others. */
