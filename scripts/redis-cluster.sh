@@ -92,7 +92,8 @@ start() {
   ports=$(free_ports $((MASTERS * (REPLICAS + 1)))) || die "no free loopback ports"
   for port in $ports; do
     start_node "$port" &
-    if [ "$DAEMONIZE" = yes ]; then wait $! || die "redis-server on $port did not start"; fi
+    # `run` keeps the servers as children but not as jobs: a node a test kills is no news.
+    if [ "$DAEMONIZE" = yes ]; then wait $! || die "redis-server on $port did not start"; else disown $!; fi
     nodes+=("127.0.0.1:$port")
   done
   for node in "${nodes[@]}"; do
