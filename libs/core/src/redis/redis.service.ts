@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { redisConfig } from '../config/redis.config';
+import { liveReplicas } from './live-replicas';
 import { createRedisConnection, RedisConnection } from './redis-connection.factory';
 
 /**
@@ -141,8 +142,7 @@ export class RedisService implements OnApplicationShutdown {
   }
 }
 
-/** The replicas connected to a master now (ROLE: `master`, offset, one entry per replica). */
+/** The live replicas of a master now (see liveReplicas). */
 async function connectedReplicas(node: Redis): Promise<number> {
-  const role = (await node.role()) as unknown[];
-  return role[0] === 'master' && Array.isArray(role[2]) ? role[2].length : 0;
+  return liveReplicas(await node.info('replication'));
 }

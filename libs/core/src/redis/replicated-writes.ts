@@ -5,6 +5,7 @@ import type { Cluster } from 'ioredis';
 import type { Counter } from 'prom-client';
 import { redisConfig } from '../config/redis.config';
 import type { RedisConnection } from './redis-connection.factory';
+import { liveReplicas } from './live-replicas';
 import { isRedisUnavailable, RedisUnavailableError } from './redis-unavailable.error';
 import { RedisService } from './redis.service';
 
@@ -31,8 +32,8 @@ const RETRY_DELAY_MS = 200;
  * WAIT counts the writes of the connection that sends it, and blocks that connection while it
  * waits. So it runs on a connection of its own, after a small write (a mark in the same slot)
  * that comes after the writes to confirm in the master's replication stream. A master with no
- * connected replica (a single Redis, or a master whose replica is lost) is not waited on: the
- * write is as safe as that deployment allows, and the outcome `no-replica` is counted.
+ * live replica (a single Redis, or a master whose replica is lost; see liveReplicas) is not
+ * waited on: the write is as safe as that deployment allows, and `no-replica` is counted.
  */
 @Injectable()
 export class ReplicatedWrites {
@@ -56,7 +57,7 @@ export class ReplicatedWrites {
       try {
         return await this.confirmOnce(key);
       } catch (error) {
-        // ioredis does not redirect a pipeline whose keyless command (ROLE, WAIT) succeeded
+        // ioredis does not redirect a pipeline whose keyless command (INFO, WAIT) succeeded
         // where its keyed one was MOVED: after a failover this connection has not seen yet,
         // its slot map is refreshed here and the confirmation runs again, within the deadline.
         if (error instanceof RedisUnavailableError || !isRedisUnavailable(error)) throw error;
@@ -69,10 +70,9 @@ export class ReplicatedWrites {
   private async confirmOnce(key: string): Promise<ReplicaAck> {
     const mark = this.markKey(key);
     const client = this.client();
-    // ROLE lists the master's connected replicas; the key routes it to that master.
-    const [, role] = await exec(client.pipeline().exists(mark).role());
-    const replicas = Array.isArray(role) && Array.isArray(role[2]) ? role[2].length : 0;
-    if (replicas === 0) {
+    // INFO replication lists the master's replicas; the key routes it to that master.
+    const [, info] = await exec(client.pipeline().exists(mark).info('replication'));
+    if (liveReplicas(String(info)) === 0) {
       this.acks.inc({ outcome: 'no-replica' });
       return 'no-replica';
     }
