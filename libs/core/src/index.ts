@@ -6,6 +6,8 @@ export * from './config/redis.config';
 export * from './redis/redis-connection.factory';
 export * from './redis/redis.service';
 export * from './redis/redis.module';
+export * from './redis/redis-unavailable.error';
+export * from './redis/replicated-writes';
 export * from './errors/domain.error';
 export * from './errors/describe-error';
 export * from './errors/problem';

@@ -117,13 +117,14 @@ const DESCRIPTIONS: Record<string, string> = {
   '415': 'Unsupported media type',
   '429': 'Rate limited or temporarily banned (Retry-After)',
   '500': 'Unexpected error (no internals shown)',
-  '503': 'Not ready',
+  '503': 'Storage failing over, or not ready (Retry-After)',
 };
 
 /**
  * Every operation documents the problems it can answer with, in one place rather than on each
- * route: all may fail with 500 and 403 (a blocked security pattern); protected ones with 401/429; ones with a body with
- * 400/413/415; ones with a path parameter with 404.
+ * route: all may fail with 500, 403 (a blocked security pattern) and 503 (Redis failing over:
+ * rate limits, sessions and audit live there); protected ones with 401/429; ones with a body
+ * with 400/413/415; ones with a path parameter with 404.
  */
 export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
   document.components ??= {};
@@ -141,9 +142,9 @@ export function addProblemResponses(document: OpenAPIObject): OpenAPIObject {
       const operation = value as Operation;
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       // Content security may refuse any request (query, path, headers read): 403 everywhere.
-      const codes = ['500', '403'];
-      // Protected routes also depend on Redis for sessions and rate limits: 503 when it fails.
-      if (operation.security?.length) codes.push('401', '403', '429', '503');
+      // Every route depends on Redis (rate limits, sessions, audit): 503 while it fails over.
+      const codes = ['500', '403', '503'];
+      if (operation.security?.length) codes.push('401', '403', '429');
       if (operation.requestBody) codes.push('400', '413', '415');
       if (path.includes('{')) codes.push('404', '400');
       const responses = (operation.responses ??= {});

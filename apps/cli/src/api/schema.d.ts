@@ -489,7 +489,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -645,7 +645,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -763,7 +763,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -880,7 +880,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -1002,7 +1002,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -1092,7 +1092,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description Not ready */
+      /** @description Storage failing over, or not ready (Retry-After) */
       503: {
         headers: {
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];

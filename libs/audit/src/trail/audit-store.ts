@@ -78,7 +78,7 @@ export class AuditStore {
   async append(
     entries: readonly AuditEntry[],
     after: ChainLink,
-  ): Promise<{ ok: true } | { ok: false; head: ChainLink }> {
+  ): Promise<{ ok: true; lastId: string } | { ok: false; head: ChainLink }> {
     const last = entries[entries.length - 1];
     const result = await this.client.auditAppend(
       this.streamKey,
@@ -90,7 +90,7 @@ export class AuditStore {
       last.hash,
       ...entries.map((e) => JSON.stringify(e)),
     );
-    if (Number(result[0]) === 1) return { ok: true };
+    if (Number(result[0]) === 1) return { ok: true, lastId: String(result[2]) };
     return { ok: false, head: { seq: Number(result[1]), hash: String(result[2]) } };
   }
 
