@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Counter, Gauge } from 'prom-client';
-import { describeError, redisConfig, RedisService } from '@techsapo/core';
+import { describeError, redisConfig, RedisService, ReplicatedWrites } from '@techsapo/core';
 import { auditChainFor, auditConfig, AuditStore, AuditWriter } from '@techsapo/audit';
 import {
   PasswordHasher,
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(USAGE);
   if (!values.username) throw new Error('--username is required');
-  const redis = new RedisService(redisConfig.read(process.env));
+  const redisSettings = redisConfig.read(process.env);
+  const redis = new RedisService(redisSettings);
   try {
     const unregistered = { registers: [] };
     const sessions = new SessionsService(
@@ -49,6 +50,12 @@ async function main(): Promise<void> {
     const writer = new AuditWriter(
       new AuditStore(redis),
       auditChainFor(audit.hmacKey),
+      // Acknowledged means replicated here too, as in the service.
+      new ReplicatedWrites(
+        redis,
+        redisSettings,
+        new Counter({ name: 'a', help: '-', labelNames: ['outcome'], ...unregistered }),
+      ),
       audit,
       failures,
       new Counter({ name: 'w', help: '-', ...unregistered }),
