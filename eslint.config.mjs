@@ -30,7 +30,7 @@ const forbiddenModules = [
 export default tseslint.config(
   {
     ignores: [
-      'dist/**',
+      '**/dist/**',
       'node_modules/**',
       'coverage/**',
       '.data/**',

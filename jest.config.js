@@ -15,7 +15,7 @@ const swc = [
 const shared = {
   transform: { '^.+\\.ts$': swc, '^.+\\.js$': swc },
   // ESM-only dependencies (loaded natively by Node 20's require, not by Jest) are compiled too.
-  transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
+  transformIgnorePatterns: ['^(?!.*/node_modules/(content-disposition|jose)/).*/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@techsapo/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
@@ -29,6 +29,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // Deletes the Redis keys of the services a file started (test/support/processes.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/remove-service-keys.ts'],
     },
   ],
 };

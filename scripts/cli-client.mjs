@@ -47,6 +47,8 @@ export function prune(document) {
       ...(document.components?.securitySchemes
         ? { securitySchemes: document.components.securitySchemes }
         : {}),
+      // Declared response headers (Retry-After, RateLimit-*, …) the responses refer to.
+      ...(document.components?.headers ? { headers: document.components.headers } : {}),
       schemas: Object.fromEntries([...kept].sort().map((name) => [name, schemas[name]])),
     },
   };

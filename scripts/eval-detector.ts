@@ -1,5 +1,5 @@
 // `npm run eval:detector`: the content detector's quality, measured on the labelled corpora of
-// test/fixtures/detector (tuning set and held-out set, per attack class and per language), on
+// test/fixtures/detector (tuning set and held-out sets, per attack class and per language), on
 // benign text (false blocks), on ordinary code (what a CI review of real files would report)
 // and on the attack corpus in structured fields. Exits 1 when a goal is missed.
 import { readdirSync, readFileSync } from 'node:fs';

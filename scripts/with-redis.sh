@@ -16,6 +16,7 @@ trap cleanup EXIT INT TERM
 if [ -z "${REDIS_URL:-}" ] && [ -z "${REDIS_CLUSTER_NODES:-}" ]; then
   if answers 127.0.0.1 6379; then
     export REDIS_URL="redis://127.0.0.1:6379"
+    echo "using the Redis on 127.0.0.1:6379, database 0, keys under ${REDIS_KEY_PREFIX:-techsapo} (set REDIS_URL to choose another)" >&2
   else
     if ! command -v redis-server >/dev/null 2>&1; then
       echo "TechSapo needs Redis. Set REDIS_URL, or install redis-server (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis)." >&2

@@ -1,22 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Ajv from 'ajv-draft-04';
-import Redis from 'ioredis';
 import addFormats from 'ajv-formats';
-import {
-  freePort,
-  ROOT,
-  startService,
-  waitForHttp,
-  type RunningProcess,
-} from './support/processes';
+import { cliPackage, startCliService, type CliService } from './support/cli-service';
+import { freePort, ROOT } from './support/processes';
 
 const CLI = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
 /** openapi.json is kept equal to the app's document by a test: it says whether analyses exist. */
@@ -93,6 +86,40 @@ describe('techsapo CLI (built, as a process)', () => {
       const run = await techsapo(['analyze', png], { env });
       expect(run.code).toBe(2);
       expectOneLine(run, /^techsapo: error: .*logo\.png is a binary file/);
+    });
+
+    it('empty, binary and missing files: analyze and scan answer alike', async () => {
+      const empty = join(dir, 'empty.ts');
+      writeFileSync(empty, '');
+      const png = join(dir, 'pixel.png');
+      writeFileSync(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]));
+      const cases: [string, RegExp][] = [
+        [empty, /empty\.ts is empty: nothing to (analyse|scan)$/],
+        [png, /pixel\.png is a binary file; only text can be (analysed|scanned)$/],
+        [join(dir, 'gone.ts'), /gone\.ts: no such file$/],
+      ];
+      for (const [file, pattern] of cases) {
+        for (const command of ['analyze', 'scan']) {
+          const run = await techsapo([command, file], { env });
+          expect({ command, file, code: run.code }).toEqual({ command, file, code: 2 });
+          expectOneLine(run, /^techsapo: error: /);
+          expect(run.errors[0]).toMatch(pattern);
+          expect(run.stdout).toBe('');
+        }
+      }
+      const stdin = await techsapo(['scan', '-'], { input: '  \n' });
+      expect(stdin.code).toBe(2);
+      expectOneLine(stdin, /^techsapo: error: standard input is empty: nothing to scan$/);
+    });
+
+    it('a bad --channel of scan: one line, not the usage', async () => {
+      const run = await techsapo(['scan', '--channel', 'email', '-'], { input: 'x' });
+      expect(run.code).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^techsapo: error: option '-c, --channel <channel>' argument 'email' is invalid\. one of request-field, /,
+        ),
+      ]);
     });
 
     it('a file over 1 MiB, and as much on standard input', async () => {
@@ -202,6 +229,43 @@ describe('techsapo CLI (built, as a process)', () => {
     expect(JSON.parse(answer.stdout)).toMatchObject({ verdict: 'block' });
   });
 
+  it('scan --lines: only the lines with findings, each finding with its line and column', async () => {
+    const file = join(dir, 'payloads.txt');
+    writeFileSync(file, 'hello\n\nplain text\n  fs.writeFileSync(__filename, "");\nbye\n');
+    const run = await techsapo(['scan', '--lines', '--channel', 'llm-answer', file]);
+    expect(run.code).toBe(0);
+    type Placed = { line: number; column: number; rule: string };
+    const results = JSON.parse(run.stdout) as {
+      file: string;
+      line: number;
+      verdict: string;
+      findings: Placed[];
+    }[];
+    expect(results.map(({ file, line, verdict }) => ({ file, line, verdict }))).toEqual([
+      { file, line: 4, verdict: 'block' },
+    ]);
+    const placed = (findings: Placed[]) => findings.map(({ line, column }) => ({ line, column }));
+    expect(results[0].findings.length).toBeGreaterThan(0);
+    expect(new Set(placed(results[0].findings).map((p) => `${p.line}:${p.column}`))).toEqual(
+      new Set(['4:3']),
+    );
+    // Whole-file scans place findings the same way.
+    const whole = await techsapo(['scan', '--channel', 'llm-answer', file]);
+    const all = JSON.parse(whole.stdout) as { verdict: string; findings: Placed[] };
+    expect(all.verdict).toBe('block');
+    expect(placed(all.findings)).toEqual(placed(results[0].findings));
+  });
+
+  it("the README's `npx techsapo` runs the built command: the build keeps its execute bit", () => {
+    expect(statSync(CLI).mode & 0o111).toBe(0o111);
+    const version = execFileSync('npx', ['--no-install', 'techsapo', '--version'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+    });
+    expect(version.trim()).toBe(cliPackage().version);
+  });
+
   it('scan and analyze load the detector library only: no Nest, Redis, CASL or metrics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'techsapo-cli-modules-'));
     try {
@@ -245,47 +309,20 @@ describe('techsapo CLI (built, as a process)', () => {
 });
 
 withAnalyses('techsapo analyze against the running service (simulated providers)', () => {
-  let service: RunningProcess;
+  let running: CliService;
   let url: string;
   let key: string;
   let dir: string;
-  let prefix: string;
-  const admin = { username: 'admin', password: `admin-${randomBytes(12).toString('hex')}` };
   const env = () => ({ TECHSAPO_URL: url, TECHSAPO_API_KEY: key });
 
   beforeAll(async () => {
-    const port = await freePort();
     dir = mkdtempSync(join(tmpdir(), 'techsapo-cli-e2e-'));
-    service = startService({
-      PORT: String(port),
-      NODE_ENV: 'development',
-      REDIS_KEY_PREFIX: (prefix = `cli${port}`),
-      DATA_DIR: join(dir, 'data'),
-      ADMIN_USERNAME: admin.username,
-      ADMIN_PASSWORD: admin.password,
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      WALL_BOUNCE_SIMULATOR: 'on',
-      WALL_BOUNCE_SIMULATOR_LATENCY_MS: '5',
-      RATE_LIMIT_BURST: '10000',
-      RATE_LIMIT_PER_MINUTE: '100000',
-      RATE_LIMIT_PER_HOUR: '1000000',
-    });
-    url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/health/ready`, 30000);
-    key = await issueKey(url, admin, 'ci');
+    running = await startCliService();
+    ({ url, key } = running);
   });
   afterAll(async () => {
-    service.child.kill('SIGTERM');
-    await service.exited;
+    await running?.stop();
     rmSync(dir, { recursive: true, force: true });
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
-        if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
-      }
-    } finally {
-      redis.disconnect();
-    }
   });
 
   it('json: the completed Analysis on stdout, live progress on stderr, exit 0', async () => {
@@ -460,28 +497,6 @@ async function listen(server: Server): Promise<{ url: string; close(): Promise<v
       return new Promise((r) => server.close(() => r()));
     },
   };
-}
-
-/** A `ci` API key through the admin API of the running service. */
-async function issueKey(
-  url: string,
-  admin: { username: string; password: string },
-  role: string,
-): Promise<string> {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(admin),
-  });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const created = await fetch(`${url}/api/v1/admin/api-keys`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ name: `cli-e2e-${role}`, role }),
-  });
-  if (created.status !== 201) throw new Error(`api key: ${created.status} ${await created.text()}`);
-  return ((await created.json()) as { key: string }).key;
 }
 
 const sarifValidator = (() => {

@@ -252,6 +252,51 @@ function scalingFindings(objects: K8sObject[]): string[] {
   return findings;
 }
 
+/**
+ * The Redis Cluster survives any one lost pod or node: 3 masters each with a replica, one Redis
+ * pod per Kubernetes node (so a master and its replica never share one), a PodDisruptionBudget
+ * letting one pod go at a time, and AOF kept.
+ */
+function redisFindings(objects: K8sObject[]): string[] {
+  const findings: string[] = [];
+  const set = objects.find((o) => id(o) === 'StatefulSet/redis-cluster');
+  const init = objects.find((o) => id(o) === 'Job/redis-cluster-init');
+  if (!set || !init) return ['no Redis StatefulSet or init Job'];
+  const pods = Number(spec(set).replicas);
+  const script: string = (podSpecOf(init)!.containers[0].command as string[]).join(' ');
+  const replicasPerMaster = Number(/--cluster-replicas (\d+)/.exec(script)?.[1] ?? 0);
+  if (replicasPerMaster < 1) findings.push(`${id(init)}: masters without replicas`);
+  const masters = pods / (replicasPerMaster + 1);
+  if (!Number.isInteger(masters) || masters < 3) {
+    findings.push(`${id(set)}: ${pods} pods make no 3+ masters with ${replicasPerMaster} replicas`);
+  }
+  const awaited = (/for i in ([\d ]+); do/.exec(script)?.[1] ?? '').trim().split(/\s+/).length;
+  if (awaited !== pods) findings.push(`${id(init)}: waits for ${awaited} of ${pods} nodes`);
+  const antiAffinity: Any[] =
+    (podSpecOf(set)!.affinity as Any | undefined)?.podAntiAffinity
+      ?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const onePerNode = antiAffinity.some(
+    (term) =>
+      term.topologyKey === 'kubernetes.io/hostname' &&
+      selects(term.labelSelector, templateLabels(set)),
+  );
+  if (!onePerNode) findings.push(`${id(set)}: Redis pods may share a Kubernetes node`);
+  const pdb = objects.find(
+    (o) => o.kind === 'PodDisruptionBudget' && selects(spec(o).selector, templateLabels(set)),
+  );
+  const budget: Any = pdb ? spec(pdb) : {};
+  const allowed =
+    budget.maxUnavailable ?? (budget.minAvailable === undefined ? 0 : pods - budget.minAvailable);
+  if (allowed !== 1) findings.push(`${id(set)}: disruptions allow ${allowed} pods down, not 1`);
+  const conf = String(
+    (objects.find((o) => id(o) === 'ConfigMap/redis-cluster-config')?.data as Any | undefined)?.[
+      'redis.conf'
+    ] ?? '',
+  );
+  if (!/^appendonly yes$/m.test(conf)) findings.push('redis.conf: AOF is off');
+  return findings;
+}
+
 function networkFindings(objects: K8sObject[]): string[] {
   const findings: string[] = [];
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
@@ -403,6 +448,13 @@ describe('Kubernetes manifests (k8s/)', () => {
     expect(scalingFindings(rendered[target as keyof typeof TARGETS])).toEqual([]);
   });
 
+  it.each(Object.keys(TARGETS))('%s: the Redis Cluster survives one lost node', (target) => {
+    const objects = rendered[target as keyof typeof TARGETS];
+    expect(redisFindings(objects)).toEqual([]);
+    const set = objects.find((o) => id(o) === 'StatefulSet/redis-cluster')!;
+    expect(spec(set).replicas).toBe(6);
+  });
+
   it.each(Object.keys(TARGETS))('%s: NetworkPolicies deny by default', (target) => {
     expect(networkFindings(rendered[target as keyof typeof TARGETS])).toEqual([]);
   });
@@ -496,6 +548,38 @@ describe('Kubernetes manifests (k8s/)', () => {
       ]);
       expect(findings.every((f) => f.includes('SESSION_MAX_PER_USER'))).toBe(true);
       expect(findings[1]).toContain('the key variable OPENAI_API_KEY is not set');
+    });
+
+    it('redis', () => {
+      const objects = broken((o) => {
+        const set = o.find((x) => id(x) === 'StatefulSet/redis-cluster')!;
+        spec(set).replicas = 3;
+        const pod = podSpecOf(set)! as Any;
+        pod.affinity.podAntiAffinity = {
+          preferredDuringSchedulingIgnoredDuringExecution:
+            pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.map(
+              (podAffinityTerm: Any) => ({ weight: 100, podAffinityTerm }),
+            ),
+        };
+        const init = podSpecOf(o.find((x) => id(x) === 'Job/redis-cluster-init')!)!;
+        init.containers[0].command = (init.containers[0].command as string[]).map((part) =>
+          part.replace('--cluster-replicas 1', '--cluster-replicas 0'),
+        );
+        const pdb = o.find((x) => id(x) === 'PodDisruptionBudget/redis-cluster')!;
+        spec(pdb).maxUnavailable = 2;
+        const conf = o.find((x) => id(x) === 'ConfigMap/redis-cluster-config')!;
+        (conf.data as Any)['redis.conf'] = (conf.data as Any)['redis.conf'].replace(
+          'appendonly yes',
+          'appendonly no',
+        );
+      });
+      expect(redisFindings(objects)).toEqual([
+        'Job/redis-cluster-init: masters without replicas',
+        'Job/redis-cluster-init: waits for 6 of 3 nodes',
+        'StatefulSet/redis-cluster: Redis pods may share a Kubernetes node',
+        'StatefulSet/redis-cluster: disruptions allow 2 pods down, not 1',
+        'redis.conf: AOF is off',
+      ]);
     });
 
     it('scaling, network and stickiness', () => {

@@ -47,6 +47,7 @@ describe('MCP proxy limits', () => {
     t = await startTestApp({
       MCP_CONFIG: config,
       MCP_SESSION_FILE_READS: '2',
+      MCP_SESSION_MAX_PER_USER: '5',
       MCP_CALL_TIMEOUT_MS: '300',
     });
     await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
@@ -59,7 +60,7 @@ describe('MCP proxy limits', () => {
     await scripted?.close();
   });
 
-  it('ends the oldest MCP session of a user when a sixth opens (AU2)', async () => {
+  it('ends the least recently used MCP session past the cap with 404; its client opens a new one', async () => {
     const analyst = await signIn(t, 'analyst');
     const opened: Client[] = [];
     for (let i = 0; i < 6; i += 1) opened.push(await client(analyst.auth));
@@ -67,6 +68,19 @@ describe('MCP proxy limits', () => {
     for (const c of opened.slice(1)) await expect(c.listTools()).resolves.toBeDefined();
     const key = `${t.prefix}:mcp:u:{${analyst.userId}}:sessions`;
     expect(await t.redis.client.zcard(key)).toBe(5);
+    // What a client does on 404: initialise again.
+    const again = await client(analyst.auth);
+    expect((await again.listTools()).tools.length).toBeGreaterThan(0);
+  });
+
+  it("takes an agent's burst of parallel calls without 429 (its own limits on /mcp)", async () => {
+    const c = await client((await signIn(t, 'analyst')).auth);
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        c.callTool({ name: 'scripted__lookup', arguments: { term: `t${i}` } }),
+      ),
+    );
+    expect(results.filter((r) => r.isError)).toEqual([]);
   });
 
   it('ends a session after 15 idle minutes', async () => {
@@ -80,25 +94,32 @@ describe('MCP proxy limits', () => {
     await expect(c.listTools()).rejects.toThrow(/404/);
   });
 
-  it('counts file reads per session (MCP5)', async () => {
-    const c = await client((await signIn(t, 'analyst')).auth);
-    const read = (): Promise<unknown> =>
-      c.callTool({ name: 'fs__read_text_file', arguments: { path: join(root, 'a.txt') } });
-    await read();
-    await read();
-    await expect(read()).rejects.toThrow(/mcp-quota-exceeded/);
-    // A new session starts with a fresh quota.
-    const fresh = await client((await signIn(t, 'analyst')).auth);
-    await expect(
-      fresh.callTool({ name: 'fs__read_text_file', arguments: { path: join(root, 'a.txt') } }),
-    ).resolves.toBeDefined();
+  it('counts file reads per principal over the window, whatever the session (MCP5)', async () => {
+    const analyst = await signIn(t, 'analyst');
+    const c = await client(analyst.auth);
+    const read = (on: Client) =>
+      on.callTool({ name: 'fs__read_text_file', arguments: { path: join(root, 'a.txt') } });
+    expect((await read(c)).isError).toBeFalsy();
+    expect((await read(c)).isError).toBeFalsy();
+    const third = await read(c);
+    expect(third.isError).toBe(true);
+    expect(JSON.stringify(third.content)).toMatch(/mcp-quota-exceeded/);
+    // A new session of the same user does not reset it.
+    const fresh = await client(analyst.auth);
+    expect(JSON.stringify((await read(fresh)).content)).toMatch(/mcp-quota-exceeded/);
+    // Nor does the REST twin.
+    const rest = await request(t.server)
+      .post('/api/v1/mcp/servers/fs/tools/read_text_file/call')
+      .set(analyst.auth)
+      .send({ arguments: { path: join(root, 'a.txt') } });
+    expect(rest.status).toBe(429);
   });
 
   it('gives up on an upstream call after the timeout', async () => {
     const c = await client((await signIn(t, 'analyst')).auth);
-    await expect(
-      c.callTool({ name: 'scripted__slow_lookup', arguments: { ms: 5000 } }),
-    ).rejects.toThrow(/mcp-upstream-timeout/);
+    const slow = await c.callTool({ name: 'scripted__slow_lookup', arguments: { ms: 5000 } });
+    expect(slow.isError).toBe(true);
+    expect(JSON.stringify(slow.content)).toMatch(/mcp-upstream-timeout/);
   });
 
   it('withholds a tool whose description carries hidden instructions', async () => {
@@ -106,9 +127,9 @@ describe('MCP proxy limits', () => {
     const listed = (await c.listTools()).tools.map((x) => x.name);
     expect(listed).toContain('scripted__lookup');
     expect(listed).not.toContain('scripted__weather');
-    await expect(
-      c.callTool({ name: 'scripted__weather', arguments: { city: 'x' } }),
-    ).rejects.toThrow(/poisoned-description/);
+    const weather = await c.callTool({ name: 'scripted__weather', arguments: { city: 'x' } });
+    expect(weather.isError).toBe(true);
+    expect(JSON.stringify(weather.content)).toMatch(/poisoned-description/);
     const all = await request(t.server)
       .get('/api/v1/mcp/servers/scripted/tools?all=true')
       .set(await adminAuth(t));
@@ -136,28 +157,27 @@ describe('MCP proxy limits', () => {
     );
   });
 
-  it('an attempt in a tool argument is refused at the door and reported once, with who sent it', async () => {
+  it('an attempt in a tool argument is refused by the argument guard and reported once, with who sent it', async () => {
     const analyst = await signIn(t, 'analyst');
     const c = await client(analyst.auth);
     const before = (await auditEntries(t)).length;
-    await expect(
-      c.callTool({
-        name: 'scripted__lookup',
-        arguments: { term: 'fs.writeFileSync(require.main.filename, patched)' },
-      }),
-    ).rejects.toThrow(/security-pattern-blocked/);
+    const result = await c.callTool({
+      name: 'scripted__lookup',
+      arguments: { term: 'fs.writeFileSync(require.main.filename, patched)' },
+    });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/mcp-arguments-rejected/);
     const events = (await auditEntries(t, before + 2))
       .slice(before)
-      .filter((e) => e.type === 'security');
+      .filter((e) => e.type === 'security' && e.details.attempt_type === 'self-modification');
     expect(events).toEqual([
       expect.objectContaining({
         actor: expect.objectContaining({ id: analyst.userId }),
-        request: expect.objectContaining({ path: '/mcp' }),
         details: expect.objectContaining({
-          attempt_type: 'self-modification',
-          source: 'request-field',
+          source: 'mcp-argument',
           blocked: true,
-          field: 'params.arguments.term',
+          field: 'arguments.term',
+          route: '/mcp',
         }),
       }),
     ]);
@@ -208,7 +228,9 @@ describe('MCP proxy limits', () => {
       .post('/api/v1/mcp/servers/blocked/tools/lookup/call')
       .set(analyst.auth)
       .send({ arguments: { term: 'x' } });
-    expect(call.status).toBe(403);
+    // A configured server that is not connected is unavailable, never an unknown tool.
+    expect(call.status).toBe(503);
+    expect(call.body.type).toMatch(/mcp-upstream-unavailable$/);
     const origin = await request(t.server)
       .post('/mcp')
       .set(analyst.auth)

@@ -106,9 +106,10 @@ describe('MCP proxy (real upstreams, real client)', () => {
       ['fs__move_file', { source: join(root, 'notes.txt'), destination: join(root, 'moved.txt') }],
     ];
     for (const [name, args] of attempts) {
-      await expect(c.callTool({ name, arguments: args })).rejects.toThrow(
-        /mcp-operation-forbidden/,
-      );
+      // Refusals are tool results the host shows the model, with the reason.
+      const result = await c.callTool({ name, arguments: args });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/mcp-operation-forbidden/);
     }
     expect(readdirSync(root).sort()).toEqual(before);
     expect(existsSync(join(root, 'new.txt'))).toBe(false);
@@ -136,20 +137,26 @@ describe('MCP proxy (real upstreams, real client)', () => {
       '/etc/passwd',
       join(root, '.env'),
     ]) {
-      await expect(
-        c.callTool({ name: 'fs__read_text_file', arguments: { path } }),
-      ).rejects.toThrow();
+      const result = await c.callTool({ name: 'fs__read_text_file', arguments: { path } });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(/mcp-arguments-rejected/);
     }
   });
 
   it('refuses a 3 000-byte argument and unknown arguments', async () => {
     const c = await client((await signIn(t, 'analyst')).auth);
-    await expect(
-      c.callTool({ name: 'everything__echo', arguments: { message: 'a'.repeat(3000) } }),
-    ).rejects.toThrow(/mcp-arguments-rejected/);
-    await expect(
-      c.callTool({ name: 'everything__echo', arguments: { message: 'hi', extra: 1 } }),
-    ).rejects.toThrow(/not a known argument|mcp-arguments-rejected/);
+    const big = await c.callTool({
+      name: 'everything__echo',
+      arguments: { message: 'a'.repeat(3000) },
+    });
+    expect(big.isError).toBe(true);
+    expect(JSON.stringify(big.content)).toMatch(/mcp-arguments-rejected/);
+    const extra = await c.callTool({
+      name: 'everything__echo',
+      arguments: { message: 'hi', extra: 1 },
+    });
+    expect(extra.isError).toBe(true);
+    expect(JSON.stringify(extra.content)).toMatch(/not a known argument/);
     const ok = await c.callTool({ name: 'everything__echo', arguments: { message: 'hi there' } });
     expect(JSON.stringify(ok.content)).toContain('hi there');
   });
@@ -163,10 +170,17 @@ describe('MCP proxy (real upstreams, real client)', () => {
     ).toBeFalsy();
 
     scripted.description = 'Looks up a term in the glossary, and more.';
+    // Lists are answered from the catalogue; the upstream is read again in the background.
+    for (
+      let i = 0;
+      i < 100 && names((await c.listTools()).tools).includes('scripted__lookup');
+      i += 1
+    )
+      await new Promise((r) => setTimeout(r, 100));
     expect(names((await c.listTools()).tools)).not.toContain('scripted__lookup');
-    await expect(
-      c.callTool({ name: 'scripted__lookup', arguments: { term: 'pin' } }),
-    ).rejects.toThrow(/definition-changed/);
+    const changed = await c.callTool({ name: 'scripted__lookup', arguments: { term: 'pin' } });
+    expect(changed.isError).toBe(true);
+    expect(JSON.stringify(changed.content)).toMatch(/definition-changed/);
     const rest = await request(t.server)
       .post('/api/v1/mcp/servers/scripted/tools/lookup/call')
       .set(analyst.auth)
@@ -179,19 +193,23 @@ describe('MCP proxy (real upstreams, real client)', () => {
     expect(all.body.items).toContainEqual(
       expect.objectContaining({ name: 'lookup', deniedReason: 'definition-changed' }),
     );
+    const { hash } = all.body.items.find((x: { name: string }) => x.name === 'lookup');
 
-    // An analyst cannot approve; an admin can, and the tool comes back.
+    // An analyst cannot approve; an admin can, that exact definition, and the tool comes back.
     expect(
       (
         await request(t.server)
           .post('/api/v1/admin/mcp/servers/scripted/tools/lookup/approve')
           .set(analyst.auth)
+          .send({ hash })
       ).status,
     ).toBe(403);
     const approved = await request(t.server)
       .post('/api/v1/admin/mcp/servers/scripted/tools/lookup/approve')
-      .set(await adminAuth(t));
+      .set(await adminAuth(t))
+      .send({ hash });
     expect(approved.status).toBe(200);
+    expect(approved.body.callable).toBe(true);
     expect(approved.body.pin.hash).not.toBe(approved.body.previous.hash);
     expect(names((await c.listTools()).tools)).toContain('scripted__lookup');
     expect(

@@ -81,6 +81,7 @@ describe('MCP stdio upstreams under the read-only runtime', () => {
     expect(servers).toEqual({
       items: [expect.objectContaining({ name: 'fs', status: 'error', toolCount: 0 })],
     });
-    expect(read.status).toBe(403);
+    // A configured upstream that could not start is unavailable, not an unknown tool.
+    expect(read.status).toBe(503);
   });
 });

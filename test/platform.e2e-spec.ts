@@ -64,7 +64,8 @@ describe('HTTP platform', () => {
     const res = await request(t.server).get('/health/live').set('Origin', 'https://evil.example');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(res.headers['strict-transport-security']).toBeDefined();
+    // Plain HTTP: HSTS only behind TLS (test/api-docs.e2e-spec.ts).
+    expect(res.headers['strict-transport-security']).toBeUndefined();
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 

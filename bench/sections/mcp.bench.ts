@@ -114,6 +114,10 @@ export default async function mcp(): Promise<BenchSection> {
     // The quotas would stop a benchmark session long before it ends.
     MCP_SESSION_FILE_READS: '1000000',
     MCP_SESSION_NETWORK_CALLS: '1000000',
+    // As would /mcp's own rate limits.
+    MCP_RATE_LIMIT_BURST: '1000000',
+    MCP_RATE_LIMIT_PER_MINUTE: '10000000',
+    MCP_RATE_LIMIT_PER_HOUR: '100000000',
   });
   const clients: Client[] = [];
   try {

@@ -5,7 +5,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Runs only under `npm run test:cluster` (REDIS_CLUSTER_NODES from scripts/redis-cluster.sh):
- * the core Redis layer on a real 3-master Redis Cluster.
+ * the core Redis layer on a real Redis Cluster (3 masters, 3 replicas).
  */
 describe('Redis Cluster', () => {
   let t: TestApp;

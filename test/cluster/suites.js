@@ -1,8 +1,8 @@
-// The suites `npm run test:cluster` runs against a real 3-master Redis Cluster
-// (scripts/redis-cluster.sh). Every capability that keeps state in Redis (sessions, rate
-// limits, bans, audit, Bull queues, pins, caches, pub/sub progress) adds its e2e file here,
-// so that a cross-slot multi-key command fails CI instead of production. Paths are relative
-// to the repository root; test/cluster/*.cluster-spec.ts always run.
+// The suites `npm run test:cluster` runs against a real Redis Cluster of 3 masters and 3
+// replicas (scripts/redis-cluster.sh). Every capability that keeps state in Redis (sessions,
+// rate limits, bans, audit, Bull queues, pins, caches, pub/sub progress) adds its e2e file
+// here, so that a cross-slot multi-key command fails CI instead of production. Paths are
+// relative to the repository root; test/cluster/*.cluster-spec.ts always run.
 module.exports = [
   'test/platform.e2e-spec.ts',
   'test/process.e2e-spec.ts',
@@ -26,9 +26,11 @@ module.exports = [
   'test/security-report.e2e-spec.ts',
   // Two API processes sharing the cluster (needs `npm run build`).
   'test/multi-instance.e2e-spec.ts',
-  // MCP proxy: pins, sessions, quotas.
+  // MCP proxy: pins and baselines, sessions, per-user quotas, its own rate-limit profile.
   'test/mcp-proxy.e2e-spec.ts',
   'test/mcp-proxy-limits.e2e-spec.ts',
+  'test/mcp-proxy-hostile.e2e-spec.ts',
+  'test/mcp-oauth.e2e-spec.ts',
   // Analyses: encrypted store, owner indexes, cache, Bull queue (hash-tagged prefix), pub/sub
   // progress and SSE; api and worker as separate processes (needs `npm run build`).
   'test/analyses.e2e-spec.ts',

@@ -1,9 +1,11 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,10 +156,85 @@ export function writeMcpConfig(dir: string, config: unknown): string {
 }
 
 /** The SDK's Client over Streamable HTTP, as any MCP client would connect to /mcp. */
+/** The text parts of a tool result, joined by lines. */
+export function resultText(result: unknown): string {
+  return ((result as CallToolResult).content as { type: string; text?: string }[])
+    .map((c) => c.text ?? '')
+    .join('\n');
+}
+
 export async function connectClient(url: string, headers: Record<string, string>): Promise<Client> {
   const client = new Client({ name: 'e2e-client', version: '1.0.0' });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
   );
   return client;
+}
+
+/** The hostile or broken stdio server of test/fixtures/mcp (see the file for its tools). */
+export const HOSTILE_SERVER = join(ROOT, 'test/fixtures/mcp/hostile-server.mjs');
+
+export interface SessionUpstream {
+  url: string;
+  /** Stops the server, dropping every session it knew (as a restart does). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, knowing no session. */
+  start(): Promise<void>;
+}
+
+/**
+ * An upstream with sessions (the SDK's Streamable HTTP transport with session ids), whose one
+ * tool `lookup` answers `definition of <term>`. After `stop()` and `start()` it no longer
+ * knows the proxy's session and answers 404, as a restarted server does.
+ */
+export async function startSessionUpstream(): Promise<SessionUpstream> {
+  const port = await freePort();
+  let transports = new Map<string, StreamableHTTPServerTransport>();
+  let server: Server | undefined;
+  const handle = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
+    const sid = req.headers['mcp-session-id'];
+    const known = typeof sid === 'string' ? transports.get(sid) : undefined;
+    if (known) return known.handleRequest(req, res, body);
+    if (sid) return void res.writeHead(404).end('{"error":"Session not found"}');
+    const mcp = new McpServer({ name: 'sessions', version: '1.0.0' });
+    mcp.registerTool(
+      'lookup',
+      {
+        description: 'Looks up a term.',
+        inputSchema: { term: z.string() },
+        annotations: { readOnlyHint: true },
+      },
+      async ({ term }) => ({ content: [{ type: 'text', text: `definition of ${term}` }] }),
+    );
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: true,
+      onsessioninitialized: (id) => void transports.set(id, transport),
+    });
+    await mcp.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+  const start = async () => {
+    transports = new Map();
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
+        handle(req, res, body).catch(() => {
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      });
+    });
+    await new Promise<void>((r) => server?.listen(port, '127.0.0.1', r));
+  };
+  const stop = async () => {
+    const s = server;
+    server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  };
+  await start();
+  return { url: `http://127.0.0.1:${port}/mcp`, stop, start };
 }

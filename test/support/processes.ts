@@ -37,6 +37,9 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
+/** Every service this test file started with its REDIS_KEY_PREFIX, for remove-service-keys.ts. */
+export const startedServices: { prefix: string; process: RunningProcess }[] = [];
+
 /**
  * Starts the built service (dist/) as a separate process, the way `npm start` runs it; or
  * another `command` (e.g. `sh scripts/container-start.sh`, the container's command).
@@ -61,7 +64,10 @@ export function startService(
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, output: () => output, exited };
+  const running = { child, output: () => output, exited };
+  if (env.REDIS_KEY_PREFIX)
+    startedServices.push({ prefix: env.REDIS_KEY_PREFIX, process: running });
+  return running;
 }
 
 export async function waitForHttp(url: string, timeoutMs = 20000): Promise<Response> {

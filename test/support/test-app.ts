@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CheckpointFile } from '@techsapo/audit';
 import { RedisService } from '@techsapo/core';
 import { rm } from 'node:fs/promises';
+import { removeKeys } from './redis-cleanup';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { register } from 'prom-client';
@@ -94,8 +95,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     admin,
     async close() {
       const checkpoints = app.get(CheckpointFile).path;
-      await redis.deleteMatching(`${prefix}*`);
       await app.close();
+      // After the app: its shutdown hooks still write (the audit flush, last-used times).
+      await removeKeys(prefix);
       // The audit checkpoints of this prefix, unless the test keeps a DATA_DIR of its own.
       if (env.DATA_DIR === undefined) await rm(checkpoints, { force: true });
       process.env = previous;

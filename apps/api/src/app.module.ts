@@ -9,17 +9,25 @@ import { CONFIG_NAMESPACES } from './config';
 import { HealthModule } from './health/health.module';
 import { McpApiModule } from './mcp/mcp-api.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { OpenAiApiModule } from './openai/openai-api.module';
 
 /**
  * What each process role runs. Every role serves /health and /metrics so that Kubernetes can
- * probe and scrape it; `api` adds the REST API, `worker` the queue processors, `mcp` the MCP
+ * probe and scrape it; `api` adds the REST API (and its OpenAI-compatible door), `worker` the queue processors, `mcp` the MCP
  * endpoint, `all` (development default) everything.
  */
 const ROLE_MODULES: Record<ProcessRole, Type[]> = {
-  api: [ApiModule, AuditAdminModule, WallBounceEngineModule],
+  api: [ApiModule, AuditAdminModule, WallBounceEngineModule, OpenAiApiModule],
   worker: [WallBounceEngineModule, AnalysisWorkerModule],
   mcp: [McpApiModule],
-  all: [ApiModule, AuditAdminModule, WallBounceEngineModule, AnalysisWorkerModule, McpApiModule],
+  all: [
+    ApiModule,
+    AuditAdminModule,
+    WallBounceEngineModule,
+    AnalysisWorkerModule,
+    McpApiModule,
+    OpenAiApiModule,
+  ],
 };
 
 @Module({})

@@ -10,17 +10,12 @@ export function program(): Command {
   const root = new Command('techsapo')
     .description('TechSapo command line')
     .version(cliVersion())
-    .showHelpAfterError()
+    // A bad flag is ONE line on stderr (CI logs), not the help after it; `--help` shows that.
+    .configureOutput({ outputError: (text, write) => write(`techsapo: ${text}`) })
     // Usage errors exit 2, so exit 1 keeps meaning "the gate failed" (--fail-on, --min-consensus).
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
   root.addCommand(scanCommand().copyInheritedSettings(root));
-  // A bad flag of analyze is ONE line on stderr (CI logs), not the help after it.
-  root.addCommand(
-    analyzeCommand()
-      .copyInheritedSettings(root)
-      .showHelpAfterError(false)
-      .configureOutput({ outputError: (text, write) => write(`techsapo: ${text}`) }),
-  );
+  root.addCommand(analyzeCommand().copyInheritedSettings(root));
   return root;
 }
 
@@ -28,7 +23,7 @@ if (require.main === module) {
   program()
     .parseAsync(process.argv)
     .catch((error: unknown) => {
-      process.stderr.write(`techsapo: ${messageOf(error)}\n`);
+      process.stderr.write(`techsapo: error: ${messageOf(error)}\n`);
       process.exitCode = 2;
     });
 }

@@ -14,4 +14,5 @@ export * from './results/result-sanitizer';
 export * from './proxy/call-context';
 export * from './proxy/mcp-proxy.service';
 export * from './server/mcp-endpoint';
+export * from './local/local-tools';
 export * from './mcp-proxy.module';

@@ -3,6 +3,7 @@ import { ArgumentGuard } from './arguments/argument-guard';
 import { mcpMetricProviders } from './mcp.metrics';
 import { ToolPinsService } from './pinning/tool-pins.service';
 import { ToolCatalog } from './policy/tool-catalog';
+import { LocalTools } from './local/local-tools';
 import { McpProxyService } from './proxy/mcp-proxy.service';
 import { ResultSanitizer } from './results/result-sanitizer';
 import { McpEndpoint } from './server/mcp-endpoint';
@@ -24,8 +25,9 @@ import { McpSessionRegistry } from './session/mcp-session-registry';
     McpQuotas,
     McpSessionRegistry,
     McpProxyService,
+    LocalTools,
     McpEndpoint,
   ],
-  exports: [McpProxyService, McpEndpoint, ToolCatalog],
+  exports: [McpProxyService, McpEndpoint, ToolCatalog, LocalTools],
 })
 export class McpProxyModule {}

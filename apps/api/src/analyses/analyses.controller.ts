@@ -29,7 +29,6 @@ import {
   AnalysesService,
   AnalysisRecord,
   isFinal,
-  SecurityFlag,
   StreamItem,
   toAnalysis,
 } from '@techsapo/wall-bounce';
@@ -37,6 +36,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AnalysisDto, AnalysisListDto } from './dto/analysis.dto';
 import { CreateAnalysisDto, CreateAnalysisQueryDto } from './dto/create-analysis.dto';
 import { ListAnalysesQueryDto } from './dto/list-analyses.query';
+import { requestFlags } from './request-flags';
 
 const BASE = '/api/v1/analyses';
 
@@ -71,7 +71,11 @@ export class AnalysesController {
     description:
       '202 with the queued analysis and its Location. With `?wait=N` (N ≤ 60 s): 200 with the final analysis if it finishes in time, else 202.',
   })
-  @ApiAcceptedResponse({ type: AnalysisDto, description: 'Accepted (Location names it).' })
+  @ApiAcceptedResponse({
+    type: AnalysisDto,
+    description: 'Accepted (Location names it).',
+    headers: { Location: { $ref: '#/components/headers/Location' } },
+  })
   @ApiOkResponse({ type: AnalysisDto, description: 'Finished within `wait` seconds.' })
   @ApiTooManyRequestsResponse({
     description:
@@ -186,18 +190,4 @@ function formatSse(item: StreamItem): string {
   if ('heartbeat' in item) return `: heartbeat ${item.heartbeat}\n\n`;
   const { event } = item;
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-}
-
-/** The request guard's findings on the free-text content, as result flags. */
-function requestFlags(request: FastifyRequest): SecurityFlag[] {
-  const findings = request.state.details.securityFlags;
-  if (!Array.isArray(findings)) return [];
-  return (findings as Omit<SecurityFlag, 'source'>[]).map((f) => ({
-    rule: f.rule,
-    kind: f.kind,
-    category: f.category,
-    severity: f.severity,
-    action: f.action,
-    source: 'request',
-  }));
 }

@@ -5,12 +5,15 @@ import { appConfig, AppConfig, RequestLifecycle, validateEnvironment } from '@te
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
+import { quietStartUp } from './app-logger';
 import { BODY_LIMIT_BYTES } from './body-limit';
 import { closeIdleConnectionsWhileClosing } from './drain';
 import { generateRequestId, installHttpHooks } from './http-hooks';
 import { limitJsonBodies } from './json-body-parser';
 import { acceptOnlyJsonBodies } from './json-only';
+import { answerOpenAiErrors } from './openai-errors';
 import { setupSwagger } from './swagger';
+import { installTransportSecurity } from './transport-security';
 
 /**
  * Builds the application exactly as it runs, for main.ts and for the e2e tests alike.
@@ -38,9 +41,10 @@ export async function createApp(): Promise<NestFastifyApplication> {
       abortOnError: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietStartUp(app.get(Logger)));
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(RequestLifecycle));
   closeIdleConnectionsWhileClosing(app.getHttpAdapter().getInstance());
+  answerOpenAiErrors(app.getHttpAdapter().getInstance());
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -48,9 +52,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Added with HSTS on requests that came over TLS only (transport-security.ts).
+        upgradeInsecureRequests: null,
       },
     },
+    hsts: false,
   });
+  installTransportSecurity(app.getHttpAdapter().getInstance());
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });
   setupSwagger(app);

@@ -1,10 +1,16 @@
-import { Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Principal } from '@techsapo/core';
 import { McpProxyService } from '@techsapo/mcp-proxy';
 import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
 import type { FastifyRequest } from 'fastify';
-import { ApproveToolResultDto } from './dto/call-tool.dto';
+import { ApproveToolDto, ApproveToolResultDto } from './dto/call-tool.dto';
 import { restContext } from './mcp-context';
 
 @ApiTags('admin')
@@ -16,22 +22,28 @@ export class AdminMcpController {
   @Secured(Action.Approve, 'McpTool')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
-    summary: "Approve a tool's current definition (after it changed since it was pinned)",
+    summary: 'Approve the definition of a tool you reviewed (a new tool, or a changed one)',
+    description:
+      'The body names the hash of the reviewed definition; the upstream is read again and a different definition is refused with 409. The answer says whether the tool is callable now and, if not, why.',
   })
   @ApiOkResponse({ type: ApproveToolResultDto })
   @ApiNotFoundResponse({ description: 'No such server (problem+json).' })
+  @ApiConflictResponse({
+    description: 'The definition is not the one reviewed: mcp-approval-mismatch (problem+json).',
+  })
   async approve(
     @Param('name') name: string,
     @Param('tool') tool: string,
+    @Body() body: ApproveToolDto,
     @Req() request: FastifyRequest,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ApproveToolResultDto> {
-    const {
-      server,
-      tool: approved,
-      pin,
-      previous,
-    } = await this.proxy.approve(restContext(request, principal), name, tool);
-    return { server, tool: approved, pin, ...(previous ? { previous } : {}) };
+    const outcome = await this.proxy.approve(
+      restContext(request, principal),
+      name,
+      tool,
+      body.hash,
+    );
+    return outcome;
   }
 }

@@ -1,8 +1,8 @@
 import type { Principal } from '@techsapo/core';
-import { CallContext, restQuotaScope } from '@techsapo/mcp-proxy';
+import type { CallContext } from '@techsapo/mcp-proxy';
 import type { FastifyRequest } from 'fastify';
 
-/** The audit and quota context of a REST call to the proxy. */
+/** The audit context of a REST call to the proxy. */
 export function restContext(request: FastifyRequest, principal: Principal): CallContext {
   const ua = request.headers['user-agent'];
   return {
@@ -12,7 +12,6 @@ export function restContext(request: FastifyRequest, principal: Principal): Call
     userAgent: Array.isArray(ua) ? ua[0] : ua,
     method: request.method,
     path: request.routeOptions?.url ?? request.url.split('?')[0],
-    quotaScope: restQuotaScope(principal),
     via: 'rest',
     upstreamMs: 0,
   };

@@ -20,7 +20,7 @@ import {
 } from '@nestjs/swagger';
 import type { Principal } from '@techsapo/core';
 import { McpProxyService } from '@techsapo/mcp-proxy';
-import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
+import { Action, BodyScannedByHandler, CurrentPrincipal, Secured } from '@techsapo/security';
 import type { FastifyRequest } from 'fastify';
 import { CallToolDto, CallToolResultDto } from './dto/call-tool.dto';
 import { McpServerListDto } from './dto/mcp-server.dto';
@@ -50,21 +50,24 @@ export class McpServersController {
   })
   @ApiOkResponse({ type: McpToolListDto })
   @ApiNotFoundResponse({ description: 'No such server (problem+json).' })
-  async tools(
+  tools(
     @Param('name') name: string,
     @Query() query: ListToolsQuery,
     @Req() request: FastifyRequest,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<McpToolListDto> {
+  ): McpToolListDto {
     const all = query.all === true && principal.roles.includes('admin');
-    return { items: await this.proxy.listTools(restContext(request, principal), name, all) };
+    return { items: this.proxy.listTools(restContext(request, principal), name, all) };
   }
 
   @Post(':name/tools/:tool/call')
   @Secured(Action.Call, 'McpTool')
+  @BodyScannedByHandler()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Call an allowed tool; a forbidden one is 403 mcp-operation-forbidden',
+    description:
+      'The arguments are judged by the MCP argument guard (schema-aware paths, credentials, self-modification), not by the request scan of other routes.',
   })
   @ApiOkResponse({ type: CallToolResultDto })
   @ApiBadRequestResponse({ description: 'Arguments refused (problem+json with field errors).' })

@@ -7,12 +7,19 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Principal } from '@techsapo/core';
-import { McpEndpoint } from '@techsapo/mcp-proxy';
-import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
+import { MCP_RATE_LIMIT_PROFILE, McpEndpoint } from '@techsapo/mcp-proxy';
+import {
+  Action,
+  BodyScannedByHandler,
+  CurrentPrincipal,
+  ProtectedResource,
+  RateLimitProfile,
+  Secured,
+} from '@techsapo/security';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const ABOUT =
-  'MCP Streamable HTTP endpoint (JSON-RPC; see the MCP specification). Tools of every upstream appear as `<server>__<tool>`, only those the policy allows. Sessions are bound to the principal that opened them.';
+  'MCP Streamable HTTP endpoint (JSON-RPC; see the MCP specification). Tools of every upstream appear as `<server>__<tool>` (normalised to `^[a-zA-Z0-9_-]{1,64}$`), only those the policy allows; refusals are tool results with `isError`. Sessions are bound to the principal that opened them. Its rate limits are its own (MCP_RATE_LIMIT_*).';
 
 /**
  * The MCP endpoint for any MCP client. The pipeline (authentication, CASL, content scan,
@@ -20,11 +27,14 @@ const ABOUT =
  */
 @ApiTags('mcp')
 @Controller('mcp')
+@RateLimitProfile(MCP_RATE_LIMIT_PROFILE)
+@ProtectedResource('/.well-known/oauth-protected-resource/mcp')
 export class McpController {
   constructor(private readonly endpoint: McpEndpoint) {}
 
   @Post()
   @Secured(Action.Call, 'McpTool')
+  @BodyScannedByHandler()
   @ApiOperation({
     summary: 'Send MCP JSON-RPC messages (initialize opens a session)',
     description: ABOUT,

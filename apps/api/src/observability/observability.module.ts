@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { BuildInfoMetric, buildInfoProvider } from './build-info';
 import { gatewayOverheadProvider, HttpMetrics, httpDurationProvider } from './http-metrics';
 import { MetricsController } from './metrics.controller';
 
@@ -11,6 +12,12 @@ import { MetricsController } from './metrics.controller';
       defaultMetrics: { enabled: true },
     }),
   ],
-  providers: [httpDurationProvider, gatewayOverheadProvider, HttpMetrics],
+  providers: [
+    httpDurationProvider,
+    gatewayOverheadProvider,
+    HttpMetrics,
+    buildInfoProvider,
+    BuildInfoMetric,
+  ],
 })
 export class ObservabilityModule {}

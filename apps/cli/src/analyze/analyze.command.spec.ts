@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -295,6 +295,40 @@ describe('techsapo analyze', () => {
     expect((await run(['a.ts'], { minConsensus: 0.4, quiet: true })).code).toBe(ExitCode.Ok);
   });
 
+  it('--output FILE: the result written there only when there is one, an old one removed', async () => {
+    const out = join(dir, 'techsapo.sarif');
+    fake.final = completed(0.4, true);
+    const gate = await run(['a.ts'], {
+      format: 'sarif',
+      minConsensus: 0.5,
+      quiet: true,
+      output: 'techsapo.sarif',
+    });
+    expect(gate.code).toBe(ExitCode.GateFailed);
+    expect(gate.stdout).toBe('');
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ version: '2.1.0' });
+    // No result (the server cannot be reached): no file, not even the last run's.
+    const down = await run(
+      ['a.ts'],
+      { quiet: true, output: 'techsapo.sarif' },
+      {
+        TECHSAPO_URL: 'http://127.0.0.1:9',
+      },
+    );
+    expect(down.code).toBe(ExitCode.Server);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('files all excluded: nothing to analyse, exit 0, no call and no output', async () => {
+    writeFileSync(join(dir, 'b.lock'), 'lock\n');
+    const r = await run(['b.lock'], { exclude: ['*.lock'], output: 'out.json' });
+    expect(r.code).toBe(ExitCode.Ok);
+    expect(r.stdout).toBe('');
+    expect(r.lines).toEqual(['techsapo: every file is excluded: nothing to analyse, no result']);
+    expect(fake.requests).toEqual([]);
+    expect(existsSync(join(dir, 'out.json'))).toBe(false);
+  });
+
   it('exits 1 when the analysis failed', async () => {
     fake.final = {
       ...completed(),
@@ -494,7 +528,13 @@ describe('techsapo analyze arguments', () => {
   it('has defaults: parallel, json, 300 s, cache on, no gates', () => {
     expect(parse(['a.ts', 'b.ts'])).toEqual({
       files: ['a.ts', 'b.ts'],
-      options: { mode: 'parallel', format: 'json', wait: DEFAULT_WAIT_SECONDS, cache: true },
+      options: {
+        mode: 'parallel',
+        format: 'json',
+        wait: DEFAULT_WAIT_SECONDS,
+        cache: true,
+        exclude: [],
+      },
     });
   });
 
@@ -514,6 +554,12 @@ describe('techsapo analyze arguments', () => {
         '--fail-on-degraded',
         '--no-cache',
         '-q',
+        '--exclude',
+        '*.lock',
+        '--exclude',
+        'dist/**',
+        '-o',
+        'techsapo.sarif',
         'src/x.ts',
       ]).options,
     ).toEqual({
@@ -525,6 +571,8 @@ describe('techsapo analyze arguments', () => {
       failOnDegraded: true,
       cache: false,
       quiet: true,
+      exclude: ['*.lock', 'dist/**'],
+      output: 'techsapo.sarif',
     });
     expect(parse(['-']).files).toEqual(['-']);
   });

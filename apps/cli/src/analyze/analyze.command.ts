@@ -1,5 +1,7 @@
 import { ContentDetector } from '@techsapo/detector';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { AnalysesApi, createApiClient } from '../api/client';
 import { isTerminal, type Analysis } from '../api/types';
 import { describe, ExitCode, ServerError, UsageError } from '../errors';
@@ -8,8 +10,9 @@ import { locateFindings, type LocatedFinding } from '../format/locate';
 import { toMarkdown } from '../format/markdown';
 import { toSarif } from '../format/sarif';
 import { cliVersion } from '../version';
-import { assembleContent, type AssembledContent, type ContentFile } from './content';
+import { assembleContent, isNothing, type AssembledContent, type ContentFile } from './content';
 import { evaluateGate } from './gate';
+import { writeResult } from './output';
 import { sourcePath } from './source-path';
 import { watchAnalysis } from './watch';
 
@@ -27,6 +30,10 @@ export interface AnalyzeOptions {
   failOnDegraded?: boolean;
   cache: boolean;
   quiet?: boolean;
+  /** `--exclude GLOB`, repeatable. */
+  exclude?: string[];
+  /** `--output FILE`: the result goes there, written only when there is one. */
+  output?: string;
 }
 
 /** Where the command reads and writes; the real process by default, buffers in tests. */
@@ -115,12 +122,25 @@ export async function runAnalyze(
       throw new UsageError('nothing to analyse: name FILES, use --diff REF, or pipe text into -');
     }
     const { baseUrl, apiKey } = endpoint(io.env);
+    const output = options.output ? resolve(io.cwd ?? process.cwd(), options.output) : undefined;
+    // A report left from an earlier run must not pass for this run's.
+    if (output) await rm(output, { force: true });
     const content = await assembleContent({
       files,
       diff: options.diff,
       readStdin: io.readStdin,
       cwd: io.cwd,
+      exclude: options.exclude,
     });
+    if (isNothing(content)) {
+      // A pull request that changes nothing (or only excluded files) passes: no result, no file.
+      const what =
+        content.source === 'diff'
+          ? `git diff ${content.ref} is empty${options.exclude?.length ? ' after --exclude' : ''}`
+          : 'every file is excluded';
+      io.stderr.write(`techsapo: ${what}: nothing to analyse, no result\n`);
+      return ExitCode.Ok;
+    }
     const api = new AnalysesApi(
       createApiClient({
         baseUrl,
@@ -161,7 +181,9 @@ export async function runAnalyze(
         );
       }
     }
-    io.stdout.write(render(analysis, options.format, content, io.cwd));
+    const rendered = render(analysis, options.format, content, io.cwd);
+    if (output) await writeResult(output, rendered);
+    else io.stdout.write(rendered);
     const gate = evaluateGate(analysis, options);
     if (gate) {
       io.stderr.write(`techsapo: ${gate}\n`);
@@ -207,6 +229,16 @@ export function analyzeCommand(): Command {
       ).argParser(parseFraction),
     )
     .option('--fail-on-degraded', 'exit 1 when the result is degraded (a provider missing, …)')
+    .option(
+      '--exclude <glob>',
+      'leave out files matching GLOB (repeatable; without a slash it matches the name in any folder)',
+      (glob: string, globs: string[]) => [...globs, glob],
+      [] as string[],
+    )
+    .option(
+      '-o, --output <file>',
+      'write the result to FILE instead of stdout, only when there is a result (exit 0 or 1)',
+    )
     .option('--no-cache', 'do not answer from an identical earlier analysis')
     .option('-q, --quiet', 'no progress on stderr (errors still are)')
     .addHelpText(

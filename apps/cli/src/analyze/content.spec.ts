@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UsageError } from '../errors';
-import { assembleContent, decodeText, fileHeader, MAX_CONTENT_BYTES, readStdin } from './content';
+import { decodeText, readStdin } from '../input/text-input';
+import { assembleContent, fileHeader, isNothing, MAX_CONTENT_BYTES } from './content';
 
 describe('content assembly', () => {
   let dir: string;
@@ -17,10 +18,14 @@ describe('content assembly', () => {
     writeFileSync(join(dir, name), data);
     return name;
   };
-  const assemble = (files: string[], extra: { diff?: string; stdin?: Buffer } = {}) =>
+  const assemble = (
+    files: string[],
+    extra: { diff?: string; stdin?: Buffer; exclude?: string[] } = {},
+  ) =>
     assembleContent({
       files,
       diff: extra.diff,
+      exclude: extra.exclude,
       cwd: dir,
       readStdin: async () => extra.stdin ?? Buffer.alloc(0),
     });
@@ -85,7 +90,7 @@ describe('content assembly', () => {
       /^the content of the 2 files is 1\.00 MiB \(\d+ bytes\); the limit is 1 MiB/,
     );
     const stream = Readable.from([Buffer.alloc(700_000, 97), Buffer.alloc(700_000, 97)]);
-    expect((await refusal(readStdin(stream))).message).toBe(
+    expect((await refusal(readStdin(stream, MAX_CONTENT_BYTES))).message).toBe(
       'standard input is 1.34 MiB (1400000 bytes); the limit is 1 MiB (1048576 bytes)',
     );
   });
@@ -99,14 +104,33 @@ describe('content assembly', () => {
     expect((await refusal(assemble(['over.txt']))).message).toMatch(/^over\.txt is 1\.14 MiB/);
   });
 
-  it('refuses empty input: nothing to analyse', async () => {
+  it('refuses empty input, a named empty file as standard input: nothing to analyse', async () => {
     write('empty.txt', '');
+    write('blank.txt', ' \n\n');
+    write('a.ts', 'const a = 1;\n');
+    expect((await refusal(assemble(['empty.txt']))).message).toBe(
+      'empty.txt is empty: nothing to analyse',
+    );
+    expect((await refusal(assemble(['a.ts', 'blank.txt']))).message).toBe(
+      'blank.txt is empty: nothing to analyse',
+    );
     expect((await refusal(assemble(['-'], { stdin: Buffer.from('  \n') }))).message).toBe(
       'standard input is empty: nothing to analyse',
     );
     expect((await refusal(assemble([], { stdin: Buffer.alloc(0) }))).message).toContain(
       'nothing to analyse',
     );
+  });
+
+  it('--exclude leaves named files out by name in any folder, or by path with a slash', async () => {
+    mkdirSync(join(dir, 'gen'));
+    write('a.ts', 'const a = 1;\n');
+    write('gen/b.ts', 'const b = 2;\n');
+    write('a.snap', 'snapshot\n');
+    const some = await assemble(['a.ts', 'gen/b.ts', 'a.snap'], { exclude: ['*.snap', 'gen/**'] });
+    expect(some.files.map((f) => f.path)).toEqual(['a.ts']);
+    const none = await assemble(['a.snap'], { exclude: ['*.snap'] });
+    expect(isNothing(none)).toBe(true);
   });
 
   describe('--diff REF', () => {
@@ -151,10 +175,26 @@ describe('content assembly', () => {
       expect(result.content).not.toContain('app.ts');
     });
 
-    it('refuses an empty diff, a bad revision, an option as revision, and - with --diff', async () => {
-      expect((await refusal(assemble([], { diff: 'HEAD' }))).message).toBe(
-        'git diff HEAD is empty: nothing to analyse',
-      );
+    it('an empty diff is nothing to analyse, not an error', async () => {
+      const result = await assemble([], { diff: 'HEAD' });
+      expect(result).toMatchObject({ source: 'diff', ref: 'HEAD', content: '', files: [] });
+      expect(isNothing(result)).toBe(true);
+    });
+
+    it('--exclude leaves files out before git diff runs: an excluded diff over 1 MiB passes', async () => {
+      mkdirSync(join(dir, 'web'));
+      write('web/package-lock.json', 'z'.repeat(MAX_CONTENT_BYTES + 10));
+      write('app.ts', 'line1\nline2 kept\nline3\n');
+      git('add', 'web/package-lock.json');
+      await refusal(assemble([], { diff: 'HEAD' }));
+      const kept = await assemble([], { diff: 'HEAD', exclude: ['package-lock.json'] });
+      expect(kept.files.map((f) => f.path)).toEqual(['app.ts']);
+      expect(kept.content).not.toContain('package-lock');
+      const onlyLock = await assemble([], { diff: 'HEAD', exclude: ['*.ts', 'web/**'] });
+      expect(isNothing(onlyLock)).toBe(true);
+    });
+
+    it('refuses a bad revision, an option as revision, and - with --diff', async () => {
       expect((await refusal(assemble([], { diff: 'no-such-branch' }))).message).toMatch(
         /^git diff no-such-branch failed: fatal: /,
       );

@@ -1,8 +1,16 @@
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { UsageError } from '../errors';
+import { excluder } from '../input/exclude';
+import {
+  decodeText,
+  readStdin,
+  readStdinText,
+  readTextFile,
+  tooLarge,
+  type ReadLimits,
+} from '../input/text-input';
 import { filesOfDiff } from './diff';
-import { gitDiff } from './git-diff';
+import { gitChangedFiles, gitDiff } from './git-diff';
 
 /** The server accepts 1 B … 1 MiB of text (API.md, create body). */
 export const MAX_CONTENT_BYTES = 1024 * 1024;
@@ -23,6 +31,11 @@ export interface AssembledContent {
   files: ContentFile[];
 }
 
+/** A diff with no change, or files all excluded: a pull request with nothing for us, not an error. */
+export function isNothing(content: AssembledContent): boolean {
+  return content.content.trim() === '';
+}
+
 export interface ContentInput {
   files: string[];
   diff?: string;
@@ -30,71 +43,15 @@ export interface ContentInput {
   readStdin?: () => Promise<Buffer>;
   /** Where relative paths and `git diff` run; the working directory by default. */
   cwd?: string;
+  /** `--exclude GLOB`s: files and diff paths left out (see excluder). */
+  exclude?: string[];
 }
+
+const LIMITS: ReadLimits = { maxBytes: MAX_CONTENT_BYTES, purpose: 'analyse' };
 
 /** One header line per file, so the providers (and the reader) know which text is which. */
 export function fileHeader(path: string): string {
   return `==> ${path} <==`;
-}
-
-function sizeText(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(2)} MiB (${bytes} bytes)`
-    : `${bytes} bytes`;
-}
-
-function tooLarge(what: string, bytes: number): UsageError {
-  return new UsageError(
-    `${what} is ${sizeText(bytes)}; the limit is 1 MiB (${MAX_CONTENT_BYTES} bytes)`,
-  );
-}
-
-/**
- * Decodes text the way git decides a file is binary (a NUL byte) plus strict UTF-8: the
- * server takes text only, and sending a PNG as mojibake helps nobody.
- */
-export function decodeText(what: string, bytes: Buffer): string {
-  if (bytes.includes(0))
-    throw new UsageError(`${what} is a binary file; only text can be analysed`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new UsageError(`${what} is a binary file (not UTF-8 text); only text can be analysed`);
-  }
-}
-
-async function readTextFile(path: string, cwd: string): Promise<string> {
-  let size: number;
-  const absolute = resolve(cwd, path);
-  try {
-    const info = await stat(absolute);
-    if (info.isDirectory()) throw new UsageError(`${path} is a directory; name files`);
-    size = info.size;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? 'error'})`,
-    );
-  }
-  if (size > MAX_CONTENT_BYTES) throw tooLarge(path, size);
-  const bytes = await readFile(absolute).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`${path}: cannot read (${error.code ?? 'error'})`);
-  });
-  return decodeText(path, bytes);
-}
-
-/** Reads standard input to its end, giving up as soon as it passes the limit. */
-export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    total += buffer.length;
-    if (total > MAX_CONTENT_BYTES) throw tooLarge('standard input', total);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function checked(result: AssembledContent): AssembledContent {
@@ -102,18 +59,26 @@ function checked(result: AssembledContent): AssembledContent {
   if (bytes > MAX_CONTENT_BYTES) {
     const what =
       result.source === 'files' ? `the content of the ${result.files.length} files` : 'the content';
-    throw tooLarge(what, bytes);
-  }
-  if (result.content.trim() === '') {
-    const what =
-      result.source === 'diff'
-        ? `git diff ${result.ref} is empty`
-        : result.source === 'stdin'
-          ? 'standard input is empty'
-          : 'the files are empty';
-    throw new UsageError(`${what}: nothing to analyse`);
+    throw tooLarge(what, bytes, MAX_CONTENT_BYTES);
   }
   return result;
+}
+
+async function diffContent(input: ContentInput, ref: string): Promise<AssembledContent> {
+  if (input.files.includes('-'))
+    throw new UsageError('--diff and - (standard input) exclude each other');
+  const excluded = excluder(input.exclude ?? []);
+  // With exclusions, git is asked for the kept files only: an excluded lock file never
+  // counts against the size limit.
+  const kept = input.exclude?.length
+    ? (await gitChangedFiles(ref, input.files, input.cwd)).filter((f) => !excluded(f))
+    : undefined;
+  const bytes =
+    kept?.length === 0
+      ? Buffer.alloc(0)
+      : await gitDiff(ref, input.files, MAX_CONTENT_BYTES + 1, input.cwd, kept);
+  const diff = decodeText(`git diff ${ref}`, bytes);
+  return checked({ content: diff, source: 'diff', ref, files: filesOfDiff(diff) });
 }
 
 /**
@@ -121,29 +86,21 @@ function checked(result: AssembledContent): AssembledContent {
  * `git diff REF` (restricted to FILES when some are named), or standard input (`-`).
  */
 export async function assembleContent(input: ContentInput): Promise<AssembledContent> {
-  const stdin = input.readStdin ?? (() => readStdin());
-  if (input.diff !== undefined) {
-    if (input.files.includes('-'))
-      throw new UsageError('--diff and - (standard input) exclude each other');
-    const diff = decodeText(
-      `git diff ${input.diff}`,
-      await gitDiff(input.diff, input.files, MAX_CONTENT_BYTES + 1, input.cwd),
-    );
-    return checked({ content: diff, source: 'diff', ref: input.diff, files: filesOfDiff(diff) });
-  }
+  if (input.diff !== undefined) return diffContent(input, input.diff);
   if (input.files.length === 0 || (input.files.length === 1 && input.files[0] === '-')) {
-    return checked({
-      content: decodeText('standard input', await stdin()),
-      source: 'stdin',
-      files: [],
-    });
+    const read = input.readStdin ?? (() => readStdin(process.stdin, MAX_CONTENT_BYTES));
+    return checked({ content: await readStdinText(read, LIMITS), source: 'stdin', files: [] });
   }
   if (input.files.includes('-')) {
     throw new UsageError('- (standard input) cannot be combined with files');
   }
+  const cwd = input.cwd ?? process.cwd();
+  const excluded = excluder(input.exclude ?? []);
   const files: ContentFile[] = [];
-  for (const path of input.files)
-    files.push({ path, text: await readTextFile(path, input.cwd ?? process.cwd()) });
+  for (const path of input.files) {
+    if (excluded(relative(cwd, resolve(cwd, path)))) continue;
+    files.push({ path, text: await readTextFile(path, cwd, LIMITS) });
+  }
   const content = files
     .map((f) => `${fileHeader(f.path)}\n${f.text}${f.text.endsWith('\n') ? '' : '\n'}`)
     .join('\n');

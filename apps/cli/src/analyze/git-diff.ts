@@ -3,20 +3,20 @@
 import { execFile } from 'node:child_process';
 import { UsageError } from '../errors';
 
-/** `git diff --no-color --no-ext-diff REF -- [PATHS…]` in the working directory. */
-export function gitDiff(
-  ref: string,
-  paths: string[],
-  maxBytes: number,
-  cwd?: string,
-): Promise<Buffer> {
+/** Names of changed files are small; this bounds a runaway listing. */
+const MAX_NAME_LIST_BYTES = 16 * 1024 * 1024;
+
+function checkedRef(ref: string): void {
   if (ref.startsWith('-') || ref.trim() === '') {
-    return Promise.reject(new UsageError(`--diff needs a revision, got "${ref}"`));
+    throw new UsageError(`--diff needs a revision, got "${ref}"`);
   }
+}
+
+function runGitDiff(ref: string, args: string[], maxBytes: number, cwd?: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      ['diff', '--no-color', '--no-ext-diff', '--no-textconv', ref, '--', ...paths],
+      ['diff', '--no-color', '--no-ext-diff', '--no-textconv', ...args],
       { encoding: 'buffer', maxBuffer: maxBytes, windowsHide: true, cwd },
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
@@ -25,7 +25,9 @@ export function gitDiff(
           return reject(new UsageError('--diff needs git, which is not installed'));
         if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
           return reject(
-            new UsageError(`git diff ${ref} is larger than ${maxBytes} bytes; the limit is 1 MiB`),
+            new UsageError(
+              `git diff ${ref} is larger than ${maxBytes - 1} bytes; the limit is 1 MiB (exclude paths with --exclude)`,
+            ),
           );
         }
         const first =
@@ -37,4 +39,36 @@ export function gitDiff(
       },
     );
   });
+}
+
+/** The paths (relative to the repository root) that `git diff REF -- [PATHS…]` touches. */
+export async function gitChangedFiles(
+  ref: string,
+  paths: string[],
+  cwd?: string,
+): Promise<string[]> {
+  checkedRef(ref);
+  const out = await runGitDiff(
+    ref,
+    ['--name-only', '-z', ref, '--', ...paths],
+    MAX_NAME_LIST_BYTES,
+    cwd,
+  );
+  return out.toString('utf8').split('\0').filter(Boolean);
+}
+
+/**
+ * `git diff --no-color --no-ext-diff REF -- [PATHS…]` in the working directory. `topFiles`
+ * (paths from the repository root, as gitChangedFiles gives them) replace PATHS when given.
+ */
+export async function gitDiff(
+  ref: string,
+  paths: string[],
+  maxBytes: number,
+  cwd?: string,
+  topFiles?: string[],
+): Promise<Buffer> {
+  checkedRef(ref);
+  const pathspecs = topFiles ? topFiles.map((f) => `:(top,literal)${f}`) : paths;
+  return runGitDiff(ref, [ref, '--', ...pathspecs], maxBytes, cwd);
 }

@@ -16,7 +16,15 @@ export interface OffsetFinding {
   end: number;
 }
 
-function position(starts: number[], offset: number): { index: number; column: number } {
+/** Where each line of `text` starts (offsets), for position(). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i += 1) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based line index and 1-based UTF-16 column of an offset. */
+export function position(starts: number[], offset: number): { index: number; column: number } {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
@@ -37,8 +45,7 @@ export function locateFindings(
 ): LocatedFinding[] {
   const located: LocatedFinding[] = [];
   for (const file of files) {
-    const starts = [0];
-    for (let i = 0; i < file.text.length; i += 1) if (file.text[i] === '\n') starts.push(i + 1);
+    const starts = lineStarts(file.text);
     const line = (index: number) => file.lines?.[index] ?? index + 1;
     for (const finding of scan(file.text)) {
       const start = position(starts, finding.start);

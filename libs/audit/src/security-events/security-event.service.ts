@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { maskIp, maskUserAgent, redactDeep, redactText } from '@techsapo/core';
+import { logSecurityEvent, maskIp, maskUserAgent, redactDeep, redactText } from '@techsapo/core';
 import type { Counter } from 'prom-client';
 import type { SecurityEventInput, SecurityLogLine } from './security-event';
 
@@ -12,8 +12,8 @@ const PAYLOAD_EXCERPT = 120;
 export type SecurityEventListener = (line: SecurityLogLine, input: SecurityEventInput) => void;
 
 /**
- * The one service every capability reports security events through: a SECURITY line on
- * stdout in the seed's format, the violation counter, and its listeners (the audit trail).
+ * The one service every capability reports security events through: a SECURITY record of
+ * the app's logger with the seed's fields, the violation counter, and its listeners (the audit trail).
  * An attempt found by the content detector (an event with `attemptType`) is counted in the
  * attempt counter here too, with the event's own source and blocked values: the metric, the
  * log line and the audit entry are one event, counted the same way.
@@ -51,7 +51,7 @@ export class SecurityEventService {
         payload: sanitisePayload(input.payload),
       },
     };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    logSecurityEvent(line);
     // Prometheus label values are lower case (`sql_injection_attempt`, `high`); the SECURITY
     // line and the audit entry keep the documented upper-case vocabulary.
     this.violations.inc({

@@ -82,7 +82,7 @@ export class AuditStore {
   async append(
     entries: readonly AuditEntry[],
     after: ChainLink,
-  ): Promise<{ ok: true } | { ok: false; head: ChainLink }> {
+  ): Promise<{ ok: true; lastId: string } | { ok: false; head: ChainLink }> {
     const last = entries[entries.length - 1];
     const result = await this.client.auditAppend(
       this.streamKey,
@@ -95,7 +95,7 @@ export class AuditStore {
       randomUUID(),
       ...entries.map((e) => JSON.stringify(e)),
     );
-    if (Number(result[0]) === 1) return { ok: true };
+    if (Number(result[0]) === 1) return { ok: true, lastId: String(result[2]) };
     return { ok: false, head: { seq: Number(result[1]), hash: String(result[2]) } };
   }
 

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { describeError } from '@techsapo/core';
+import { describeError, ReplicatedWrites } from '@techsapo/core';
 import type { Counter } from 'prom-client';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from './audit-chain';
@@ -27,6 +27,13 @@ interface Pending {
   draft: AuditDraft;
   attempts: number;
   firstFailureAt?: number;
+  /** Appended as part of this batch (its last entry), but no replica acknowledged it yet. */
+  appended?: Appended;
+}
+
+interface Appended {
+  streamId: string;
+  hash: string;
 }
 
 /**
@@ -46,6 +53,7 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
   constructor(
     private readonly store: AuditStore,
     private readonly chain: AuditChain,
+    private readonly replicated: ReplicatedWrites,
     @Inject(auditConfig.factory.KEY)
     private readonly config: ConfigType<typeof auditConfig.factory>,
     @InjectMetric(AUDIT_WRITE_FAILURES) private readonly failures: Counter<string>,
@@ -96,9 +104,9 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.config.batchSize);
+      const batch = this.nextBatch();
       try {
-        await this.append(batch.map((p) => p.draft));
+        await this.appendReplicated(batch);
         this.written.inc(batch.length);
       } catch (error) {
         const now = Date.now();
@@ -124,11 +132,42 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
     }
   }
 
-  private async append(drafts: AuditDraft[]): Promise<void> {
+  /** The batch appended before but not yet acknowledged goes again as it was; else a new one. */
+  private nextBatch(): Pending[] {
+    const appended = this.queue[0]?.appended;
+    if (!appended) return this.queue.splice(0, this.config.batchSize);
+    const size = this.queue.findIndex((p) => p.appended !== appended);
+    return this.queue.splice(0, size < 0 ? this.queue.length : size);
+  }
+
+  /**
+   * A batch counts as written once a replica holds it (WAIT). When the acknowledgement failed,
+   * the retry appends the batch again only if the master that took it lost it in a failover;
+   * if it is still in the stream, only the acknowledgement is awaited again.
+   */
+  private async appendReplicated(batch: Pending[]): Promise<void> {
+    let appended = batch[0].appended;
+    if (!appended || !(await this.holds(appended))) {
+      appended = await this.append(batch.map((p) => p.draft));
+      for (const p of batch) p.appended = appended;
+    }
+    await this.replicated.confirm(this.store.headKey);
+    // A failover between the append and the WAIT confirms the promoted master, which may not
+    // have the batch: it is written only if it is still there.
+    if (!(await this.holds(appended))) throw new Error('the batch was lost in a failover');
+  }
+
+  private async holds({ streamId, hash }: Appended): Promise<boolean> {
+    const [stored] = await this.store.range(streamId, streamId, 1);
+    return stored?.entry.hash === hash;
+  }
+
+  private async append(drafts: AuditDraft[]): Promise<Appended> {
     let head = await this.store.head();
     for (let i = 0; i < MAX_CONFLICTS; i += 1) {
-      const result = await this.store.append(this.chain.seal(drafts, head), head);
-      if (result.ok) return;
+      const sealed = this.chain.seal(drafts, head);
+      const result = await this.store.append(sealed, head);
+      if (result.ok) return { streamId: result.lastId, hash: sealed[sealed.length - 1].hash };
       head = result.head;
     }
     throw new Error('the chain head kept moving');

@@ -20,6 +20,8 @@ class AppEnv {
   @IsString() HOST: string = '0.0.0.0';
   @IsIn(PROCESS_ROLES) ROLE: ProcessRole = 'all';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
+  /** json: one JSON record a line (for machines); pretty: pino-pretty's lines (for people). */
+  @IsIn(['json', 'pretty']) LOG_FORMAT: 'json' | 'pretty' = 'json';
   @IsOptional() @Transform(list) @IsString({ each: true }) CORS_ORIGINS?: string[];
   /** false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
   @IsString() TRUST_PROXY: string = 'false';
@@ -38,6 +40,7 @@ export interface AppConfig {
   host: string;
   role: ProcessRole;
   logLevel: string;
+  logFormat: 'json' | 'pretty';
   corsOrigins: string[];
   trustProxy: boolean | number | string[];
   metricsToken?: string;
@@ -54,6 +57,7 @@ export const appConfig = defineConfig('app', AppEnv, (e): AppConfig => ({
   host: e.HOST,
   role: e.ROLE,
   logLevel: e.LOG_LEVEL,
+  logFormat: e.LOG_FORMAT,
   corsOrigins: e.CORS_ORIGINS ?? [],
   trustProxy: parseTrustProxy(e.TRUST_PROXY),
   metricsToken: e.METRICS_TOKEN,

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { defineConfig } from './define-config';
 
 class RedisEnv {
@@ -15,6 +15,13 @@ class RedisEnv {
   @IsString() @Matches(/^[a-z0-9:_-]*$/i) REDIS_KEY_PREFIX: string = 'techsapo';
   /** Password of every node (cluster nodes, or overriding the one in REDIS_URL). */
   @IsOptional() @IsString() REDIS_PASSWORD?: string;
+  /**
+   * How long a command may retry a failing cluster (CLUSTERDOWN, TRYAGAIN, MOVED to a lost node)
+   * or wait for an answer before the request fails with 503 and Retry-After.
+   */
+  @IsInt() @Min(500) @Max(60000) REDIS_DEADLINE_MS: number = 3000;
+  /** How long a write that must reach a replica (WAIT 1) waits for its acknowledgement. */
+  @IsInt() @Min(50) @Max(30000) REDIS_REPLICA_ACK_TIMEOUT_MS: number = 1000;
 }
 
 export interface RedisConfig {
@@ -22,6 +29,8 @@ export interface RedisConfig {
   clusterNodes: { host: string; port: number }[];
   keyPrefix: string;
   password?: string;
+  deadlineMs: number;
+  replicaAckTimeoutMs: number;
 }
 
 export const redisConfig = defineConfig('redis', RedisEnv, (e): RedisConfig => ({
@@ -32,4 +41,10 @@ export const redisConfig = defineConfig('redis', RedisEnv, (e): RedisConfig => (
   }),
   keyPrefix: e.REDIS_KEY_PREFIX,
   password: e.REDIS_PASSWORD || undefined,
+  deadlineMs: e.REDIS_DEADLINE_MS,
+  // The acknowledgement is one command: it must end within the deadline of every command.
+  replicaAckTimeoutMs: Math.min(
+    e.REDIS_REPLICA_ACK_TIMEOUT_MS,
+    Math.floor(e.REDIS_DEADLINE_MS / 2),
+  ),
 }));

@@ -73,12 +73,15 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
-/** 503 with Retry-After: a client (and a load balancer) learns when to come back. */
+/** How long a client should wait before it retries a 503: about one Redis failover. */
+export const RETRY_UNAVAILABLE_SECONDS = 5;
+
+/** A dependency (Redis) cannot serve now: the request is refused, and may be retried later. */
 export class ServiceUnavailableError extends DomainError {
   constructor(
     detail = 'The service is temporarily unavailable.',
     code = 'service-unavailable',
-    retryAfterSeconds = 5,
+    retryAfterSeconds = RETRY_UNAVAILABLE_SECONDS,
   ) {
     super(code, 503, 'Service unavailable', detail, {
       headers: { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) },

@@ -22,6 +22,27 @@ describe('toProblem', () => {
     ).toMatch(/analysis-not-found$/);
   });
 
+  it('maps Redis failing over to 503 with Retry-After, and other Redis errors to 500', () => {
+    for (const message of [
+      'CLUSTERDOWN The cluster is down',
+      'TRYAGAIN Multiple keys request during rehashing of slot',
+      'Too many Cluster redirections. Last error: Error: Connection is closed.',
+      'Command timed out',
+      'connect ECONNREFUSED 127.0.0.1:7000',
+    ]) {
+      const p = toProblem(new Error(message), '/x', 'r');
+      expect([message, p.status, p.code, p.headers['Retry-After'], p.unexpected]).toEqual([
+        message,
+        503,
+        'storage-unavailable',
+        '5',
+        false,
+      ]);
+    }
+    const wrong = toProblem(new Error('WRONGTYPE Operation against a key'), '/x', 'r');
+    expect([wrong.status, wrong.unexpected]).toEqual([500, true]);
+  });
+
   it('never shows internal detail on 5xx', () => {
     const internal = toProblem(new Error('password=hunter2 at db.ts:12'), '/x', 'r');
     expect(internal.status).toBe(500);

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isRedisUnavailable, RedisUnavailableError } from '../redis/redis-unavailable.error';
 import { DomainError, FieldError } from './domain.error';
 
 export const PROBLEM_TYPE_BASE = 'https://techsapo.dev/problems/';
@@ -64,7 +65,12 @@ export function problemType(code: string): string {
 }
 
 /** Maps anything thrown to the problem the client sees. Internals never leak on 5xx. */
-export function toProblem(error: unknown, instance: string, requestId: string): Problem {
+export function toProblem(thrown: unknown, instance: string, requestId: string): Problem {
+  // Redis failing over is an expected outage: fail closed with 503, not an internal error.
+  const error =
+    isRedisUnavailable(thrown) && !(thrown instanceof DomainError)
+      ? new RedisUnavailableError()
+      : thrown;
   const build = (
     status: number,
     code: string,

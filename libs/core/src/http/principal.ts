@@ -8,6 +8,6 @@ export interface Principal {
   roles: Role[];
   sessionId?: string;
   apiKeyId?: string;
-  /** How the principal was established: jwt, basic, api-key. */
-  method: 'jwt' | 'basic' | 'api-key';
+  /** How the principal was established: jwt, basic, api-key, or an OpenID Connect issuer's token. */
+  method: 'jwt' | 'basic' | 'api-key' | 'oidc';
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../config/app.config';
-import { isSensitiveName, maskIp, maskUserAgent, REDACTED, redactDeep } from './redact';
+import { logShape } from './log-shape';
+import { isSensitiveName, maskIp, maskUserAgent, REDACTED } from './redact';
 
 type RawRequest = IncomingMessage & { originalUrl?: string };
 
@@ -11,7 +12,7 @@ const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
 export function loggerParams(app: AppConfig): Params {
   return {
     pinoHttp: {
-      level: app.logLevel,
+      ...logShape(app.logLevel, app.logFormat),
       // Fastify assigns the id first (see the HTTP hooks); pino-http reuses it.
       genReqId: (req: IncomingMessage) =>
         (req as IncomingMessage & { id?: string }).id ?? 'unassigned',
@@ -37,9 +38,6 @@ export function loggerParams(app: AppConfig): Params {
         res: (res: ServerResponse & { raw?: ServerResponse }) => ({
           statusCode: (res.raw ?? res).statusCode,
         }),
-      },
-      formatters: {
-        log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown>,
       },
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],

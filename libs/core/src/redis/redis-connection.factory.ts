@@ -3,10 +3,18 @@ import type { RedisConfig } from '../config/redis.config';
 
 export type RedisConnection = Redis | Cluster;
 
+/** Pause between retries of a cluster that is failing over (CLUSTERDOWN, TRYAGAIN, lost node). */
+const CLUSTER_RETRY_DELAY_MS = 200;
+
 /**
  * The one place connections are made: a single node from REDIS_URL, or a Redis Cluster from
  * REDIS_CLUSTER_NODES. Callers never know which. Keys are prefixed by RedisService.key(), not
  * by ioredis' keyPrefix (which Lua scripts and SCAN patterns would not see).
+ *
+ * A failover is retried, never waited out without bound: a cluster command retries
+ * CLUSTERDOWN, TRYAGAIN and redirections to a lost node every 200 ms for about
+ * REDIS_DEADLINE_MS, then fails (the request answers 503 with Retry-After). Connections that
+ * serve requests also pass `commandTimeout` (RedisService), so no single attempt hangs either.
  */
 export function createRedisConnection(
   config: RedisConfig,
@@ -14,6 +22,8 @@ export function createRedisConnection(
 ): RedisConnection {
   const base: RedisOptions = {
     lazyConnect: false,
+    // A node that is gone (no RST, e.g. a lost Kubernetes node) is given up on quickly.
+    connectTimeout: Math.min(config.deadlineMs, 2000),
     enableAutoPipelining: true,
     ...(config.password ? { password: config.password } : {}),
     ...options,
@@ -28,11 +38,11 @@ export function createRedisConnection(
       lazyConnect,
       // Reads and writes go to masters: sessions, bans and limits must never read stale.
       scaleReads: 'master',
-      maxRedirections: 16,
-      // A failover (node timeout 5000 ms) is waited out instead of failing the command.
-      retryDelayOnClusterDown: 300,
-      retryDelayOnFailover: 200,
-      retryDelayOnTryAgain: 100,
+      // Every retry (MOVED, CLUSTERDOWN, TRYAGAIN, a closed connection) spends one of these.
+      maxRedirections: Math.max(2, Math.ceil(config.deadlineMs / CLUSTER_RETRY_DELAY_MS)),
+      retryDelayOnClusterDown: CLUSTER_RETRY_DELAY_MS,
+      retryDelayOnFailover: CLUSTER_RETRY_DELAY_MS,
+      retryDelayOnTryAgain: CLUSTER_RETRY_DELAY_MS,
       slotsRefreshTimeout: 2000,
       slotsRefreshInterval: 5000,
     };

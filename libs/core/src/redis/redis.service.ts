@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { redisConfig } from '../config/redis.config';
+import { liveReplicas } from './live-replicas';
 import { createRedisConnection, RedisConnection } from './redis-connection.factory';
 
 /**
@@ -19,7 +20,8 @@ export class RedisService implements OnApplicationShutdown {
     @Inject(redisConfig.factory.KEY)
     private readonly config: ConfigType<typeof redisConfig.factory>,
   ) {
-    this.client = this.createConnection('commands');
+    // Commands on the request path end within the deadline, answered or not.
+    this.client = this.createConnection('commands', { commandTimeout: config.deadlineMs });
   }
 
   /**
@@ -72,7 +74,7 @@ export class RedisService implements OnApplicationShutdown {
     return this.createConnection(
       `bull-${type}`,
       type === 'client'
-        ? { enableAutoPipelining: false }
+        ? { enableAutoPipelining: false, commandTimeout: this.config.deadlineMs }
         : { enableAutoPipelining: false, enableReadyCheck: false, maxRetriesPerRequest: null },
     );
   }
@@ -86,19 +88,31 @@ export class RedisService implements OnApplicationShutdown {
     return (await this.check()).ok;
   }
 
-  /** Readiness: the node answers; on a cluster every master answers and the state is ok. */
+  /**
+   * Readiness: the node answers; on a cluster every master answers and the state is ok. The
+   * detail shows how many masters have a connected replica (a master without one survives no
+   * further loss, but serves).
+   */
   async check(): Promise<{ ok: boolean; detail: Record<string, unknown> }> {
     if (!this.isCluster) {
-      return { ok: (await this.client.ping()) === 'PONG', detail: { mode: 'single' } };
+      const node = this.client as Redis;
+      const [pong, replicas] = await Promise.all([node.ping(), connectedReplicas(node)]);
+      return { ok: pong === 'PONG', detail: { mode: 'single', replicas } };
     }
     const info = String(await (this.client as Cluster).cluster('INFO'));
     const state = /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown';
     const masters = this.dataNodes();
-    const answers = await Promise.all(masters.map((n) => n.ping().catch(() => 'down')));
-    const up = answers.filter((a) => a === 'PONG').length;
+    const replicas = await Promise.all(masters.map((n) => connectedReplicas(n).catch(() => -1)));
+    const up = replicas.filter((n) => n >= 0).length;
     return {
       ok: state === 'ok' && masters.length > 0 && up === masters.length,
-      detail: { mode: 'cluster', state, masters: masters.length, mastersUp: up },
+      detail: {
+        mode: 'cluster',
+        state,
+        masters: masters.length,
+        mastersUp: up,
+        mastersWithReplica: replicas.filter((n) => n > 0).length,
+      },
     };
   }
 
@@ -134,4 +148,9 @@ export class RedisService implements OnApplicationShutdown {
       ),
     );
   }
+}
+
+/** The live replicas of a master now (see liveReplicas). */
+async function connectedReplicas(node: Redis): Promise<number> {
+  return liveReplicas(await node.info('replication'));
 }

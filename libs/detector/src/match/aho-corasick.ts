@@ -26,7 +26,8 @@ export class AhoCorasick {
   readonly lengths: Int32Array;
   /** ASCII unit → its column (0: in no pattern). */
   private readonly asciiColumn = new Uint8Array(ASCII);
-  private readonly asciiCount: number;
+  /** log2 of the width of a row of ASCII transitions. */
+  private readonly asciiShift: number;
   private readonly ascii: Uint16Array;
   /** Non-ASCII unit → its column among the wide units, or -1. */
   private readonly wideColumn: Int16Array;
@@ -34,7 +35,8 @@ export class AhoCorasick {
   /** State → its row of wide transitions. */
   private readonly wideRowOf: Uint16Array;
   private readonly wideRows: Uint16Array;
-  private readonly accepting: Uint8Array;
+  /** States from this number on end at least one pattern. */
+  private readonly firstAccepting: number;
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
   /** Where a scan gathers its batch (a scan is not reentrant). */
@@ -62,17 +64,39 @@ export class AhoCorasick {
       }
     }
     if (wideCount > 0x7fff) throw new Error('too many distinct characters in patterns');
-    this.asciiCount = asciiCount;
     this.wideCount = wideCount;
+    // Rows of a power-of-two width: the next row is found by a shift, not a multiplication,
+    // on the one chain of dependent reads the scan runs per character.
+    let shift = 0;
+    while (1 << shift < asciiCount) shift += 1;
+    this.asciiShift = shift;
 
-    this.ascii = new Uint16Array(states * asciiCount);
+    const outputs = trie.outputs;
+    for (const state of order) {
+      if (state !== 0) outputs[state] = [...outputs[state], ...outputs[fail[state]]];
+    }
+    // States that end a pattern are numbered last, so the scan tells them by a comparison
+    // instead of another table read per character.
+    const id = new Int32Array(states);
+    const accepting = order.filter((state) => outputs[state].length > 0);
+    const quiet = order.filter((state) => outputs[state].length === 0);
+    [...quiet, ...accepting].forEach((state, index) => {
+      id[state] = index;
+    });
+    this.firstAccepting = quiet.length;
+
+    this.ascii = new Uint16Array(states << shift);
     const units = [...this.asciiColumn.keys()].filter((unit) => this.asciiColumn[unit] > 0);
     for (const state of order) {
       for (const unit of units) {
         const column = this.asciiColumn[unit];
         const child = trie.children[state].get(unit);
-        this.ascii[state * asciiCount + column] =
-          child ?? (state === 0 ? 0 : this.ascii[fail[state] * asciiCount + column]);
+        this.ascii[(id[state] << shift) + column] =
+          child !== undefined
+            ? id[child]
+            : state === 0
+              ? 0
+              : this.ascii[(id[fail[state]] << shift) + column];
       }
     }
 
@@ -81,31 +105,29 @@ export class AhoCorasick {
     for (const state of order) {
       const own = [...trie.children[state].keys()].filter((unit) => unit >= ASCII);
       if (state !== 0 && own.length === 0) {
-        this.wideRowOf[state] = this.wideRowOf[fail[state]];
+        this.wideRowOf[id[state]] = this.wideRowOf[id[fail[state]]];
         continue;
       }
       const row = rows.length / Math.max(1, wideCount);
-      const inherited = state === 0 ? -1 : this.wideRowOf[fail[state]] * wideCount;
+      const inherited = state === 0 ? -1 : this.wideRowOf[id[fail[state]]] * wideCount;
       for (let column = 0; column < wideCount; column += 1) {
         rows.push(inherited < 0 ? 0 : rows[inherited + column]);
       }
       for (const unit of own) {
-        rows[row * wideCount + this.wideColumn[unit]] = trie.children[state].get(unit) as number;
+        rows[row * wideCount + this.wideColumn[unit]] =
+          id[trie.children[state].get(unit) as number];
       }
-      this.wideRowOf[state] = row;
+      this.wideRowOf[id[state]] = row;
     }
     this.wideRows = Uint16Array.from(rows);
 
-    const outputs = trie.outputs;
-    for (const state of order) {
-      if (state !== 0) outputs[state] = [...outputs[state], ...outputs[fail[state]]];
-    }
-    this.accepting = Uint8Array.from(outputs, (out) => (out.length > 0 ? 1 : 0));
     this.outStart = new Int32Array(states + 1);
     const ids: number[] = [];
-    for (let state = 0; state < states; state += 1) {
-      this.outStart[state] = ids.length;
-      ids.push(...outputs[state]);
+    const byId = new Int32Array(states);
+    for (let state = 0; state < states; state += 1) byId[id[state]] = state;
+    for (let k = 0; k < states; k += 1) {
+      this.outStart[k] = ids.length;
+      ids.push(...outputs[byId[k]]);
     }
     this.outStart[states] = ids.length;
     this.outIds = Int32Array.from(ids);
@@ -135,19 +157,19 @@ export class AhoCorasick {
     reportAfter: number,
     sink: HitSink,
   ): void {
-    const { ascii, asciiColumn, asciiCount, wideColumn, wideRowOf, wideRows, wideCount } = this;
-    const { accepting, outStart, outIds, batchPatterns, batchEnds } = this;
+    const { ascii, asciiColumn, asciiShift, wideColumn, wideRowOf, wideRows, wideCount } = this;
+    const { firstAccepting, outStart, outIds, batchPatterns, batchEnds } = this;
     let state = 0;
     let count = 0;
     for (let i = from; i < to; i += 1) {
       const unit = units[i];
       if (unit < ASCII) {
-        state = ascii[state * asciiCount + asciiColumn[unit]];
+        state = ascii[(state << asciiShift) + asciiColumn[unit]];
       } else {
         const column = wideColumn[unit];
         state = column < 0 ? 0 : wideRows[wideRowOf[state] * wideCount + column];
       }
-      if (accepting[state] === 0 || i < reportAfter) continue;
+      if (state < firstAccepting || i < reportAfter) continue;
       for (let k = outStart[state]; k < outStart[state + 1]; k += 1) {
         batchPatterns[count] = outIds[k];
         batchEnds[count] = i + 1;

@@ -22,6 +22,8 @@ export interface TokenSpec extends Omit<Token, 'text'> {
   notPrecededBy: number[];
   /** Whether any of the three above applies (most anchors have none). */
   conditional: boolean;
+  /** Its edge bits (see edgeBits). */
+  edges: number;
 }
 
 /** The tokens of a constraint looked for around hits only: an automaton of their own. */
@@ -104,7 +106,25 @@ export const TOKEN_FLAGS = {
   EXTENDS: 2,
   /** An anchor with conditions of its rule (except, notFollowedBy, notPrecededBy). */
   CONDITIONAL: 4,
+  /** Which edges (see Token), read per hit as bits rather than from the token object. */
+  WORD_START: 8,
+  WORD_END: 16,
+  PATH_START: 32,
+  PATH_END: 64,
 } as const;
+
+/** A token's edge bits (TOKEN_FLAGS.WORD_START … PATH_END). */
+export function edgeBits(
+  token: Pick<Token, 'wordStart' | 'wordEnd' | 'pathStart' | 'pathEnd'>,
+): number {
+  const { WORD_START, WORD_END, PATH_START, PATH_END } = TOKEN_FLAGS;
+  return (
+    (token.wordStart ? WORD_START : 0) |
+    (token.wordEnd ? WORD_END : 0) |
+    (token.pathStart ? PATH_START : 0) |
+    (token.pathEnd ? PATH_END : 0)
+  );
+}
 
 /**
  * The automaton of one channel, over the anchors and near tokens of the rules active there,
@@ -152,6 +172,7 @@ function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
     notFollowedBy,
     notPrecededBy,
     conditional: except.length + notFollowedBy.length + notPrecededBy.length > 0,
+    edges: edgeBits(token),
   };
 }
 
@@ -366,7 +387,7 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
     tokenFlags: Uint8Array.from(
       tokens,
       (t) =>
-        (t.wordStart || t.wordEnd || t.pathStart || t.pathEnd ? EDGES : 0) |
+        (t.edges !== 0 ? EDGES | t.edges : 0) |
         (t.extendWord ? EXTENDS : 0) |
         (t.conditional ? CONDITIONAL : 0),
     ),

@@ -15,7 +15,9 @@ import { TOKEN_UNITS } from './token';
 
 // Read once: a module's exports are property lookups, too slow for the per-hit path.
 const { isWordUnit, isPathUnit } = TOKEN_UNITS;
-const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
+const { EDGES, EXTENDS, CONDITIONAL, WORD_START, WORD_END, PATH_START, PATH_END } = TOKEN_FLAGS;
+const STARTS = WORD_START | PATH_START;
+const ENDS = WORD_END | PATH_END;
 
 /**
  * Hits a rule looks at once it has matched: its verdict is known, and the places reported are
@@ -34,6 +36,10 @@ const SEARCH_STEP = 4096;
 /** Limits up to this are caps on reported places; larger ones mean every match counts. */
 const MAX_BOUNDED = 1000;
 const MAX_WORD_EXTENSION = 64;
+const EITHER = 0;
+const AFTER = 1;
+const BEFORE = 2;
+const ORDER_CODES = { either: EITHER, after: AFTER, before: BEFORE } as const;
 
 /** Occurrences of a searched constraint, found only where some region needed them. */
 class SearchedSpans {
@@ -104,6 +110,9 @@ export class RuleState {
  */
 export class RuleMatcher implements HitSink {
   private readonly states: RuleState[];
+  /** Per rule, its cluster window and order (see CompiledRule), read per hit. */
+  private readonly clusterWindows: Int32Array;
+  private readonly clusterOrders: Uint8Array;
   private readonly nearFound: SpanList[];
   private readonly regions = new TextRegions();
   private readonly region: Region = { start: 0, end: 0, latestStart: 0, earliestEnd: 0 };
@@ -134,6 +143,8 @@ export class RuleMatcher implements HitSink {
 
   constructor(private readonly compiled: CompiledPolicy) {
     this.states = compiled.rules.map((rule) => new RuleState(rule));
+    this.clusterWindows = Int32Array.from(compiled.rules, (rule) => rule.clusterWindow);
+    this.clusterOrders = Uint8Array.from(compiled.rules, (rule) => ORDER_CODES[rule.clusterOrder]);
     this.nearFound = compiled.nearLists.map(() => new SpanList());
   }
 
@@ -167,6 +178,9 @@ export class RuleMatcher implements HitSink {
       return;
     }
     const { actionStart, actionTarget, actionToken, tokenFlags, lengths, limits, states } = this;
+    const { clusterWindows, clusterOrders } = this;
+    let extendedFrom = -1;
+    let extendedTo = -1;
     for (let k = 0; k < count; k += 1) {
       const pattern = patterns[k];
       const end = ends[k];
@@ -183,7 +197,8 @@ export class RuleMatcher implements HitSink {
           if (limit === 0) continue;
           state = states[target];
           // Hits inside a shape's failed run cannot start a longer match.
-          if (start < state.scannedUntil || state.done(limit)) continue;
+          if (start < state.scannedUntil) continue;
+          if (state.found.length !== 0 && state.done(limit)) continue;
         }
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
@@ -191,11 +206,17 @@ export class RuleMatcher implements HitSink {
           fits = true;
           stop = end;
           if (flags !== 0) {
-            const spec = this.tokens[checked];
-            if ((flags & EXTENDS) !== 0) stop = this.wordEnd(end);
+            if ((flags & EXTENDS) !== 0) {
+              // Open-ended tokens of one hit (`fs.write*`, `writefile*`) share the word's end.
+              if (end !== extendedFrom) {
+                extendedFrom = end;
+                extendedTo = this.wordEnd(end);
+              }
+              stop = extendedTo;
+            }
             fits =
-              ((flags & EDGES) === 0 || this.edgesFit(spec, start, end)) &&
-              ((flags & CONDITIONAL) === 0 || this.anchorFits(spec, start, stop));
+              ((flags & EDGES) === 0 || this.edgesFit(flags, start, end)) &&
+              ((flags & CONDITIONAL) === 0 || this.anchorFits(this.tokens[checked], start, stop));
           }
         }
         if (!fits) continue;
@@ -203,26 +224,30 @@ export class RuleMatcher implements HitSink {
           this.nearFound[-1 - target].push(start, stop);
           continue;
         }
-        const rule = this.compiled.rules[target];
         // Most hits of a dense run join the cluster before them.
-        if (rule.clusterWindow < 0 || !this.joinCluster(rule, state, start, stop)) {
-          this.anchor(rule, state, start, end, stop);
+        const window = clusterWindows[target];
+        if (window < 0 || !this.joinCluster(window, clusterOrders[target], state, start, stop)) {
+          this.anchor(this.compiled.rules[target], state, start, end, stop);
         }
       }
     }
   }
 
   /** Joins an anchor to the rule's last cluster if their windows overlap. */
-  private joinCluster(rule: CompiledRule, state: RuleState, start: number, end: number): boolean {
+  private joinCluster(
+    window: number,
+    order: number,
+    state: RuleState,
+    start: number,
+    end: number,
+  ): boolean {
     const { anchors } = state;
     const last = anchors.length - 1;
     if (last < 0) return false;
-    const window = rule.clusterWindow;
-    const order = rule.clusterOrder;
     const joins =
-      order === 'after'
+      order === AFTER
         ? end <= anchors.ends[last] + window
-        : order === 'before'
+        : order === BEFORE
           ? start - window <= state.inner.starts[last]
           : start - window <= anchors.ends[last] + window;
     if (!joins) return false;
@@ -235,7 +260,7 @@ export class RuleMatcher implements HitSink {
   private searched(tokens: TokenSpec[], end: number): void {
     for (const token of tokens) {
       const start = end - token.units.length;
-      if (this.edgesFit(token, start, end)) {
+      if (this.edgesFit(token.edges, start, end)) {
         this.searchFound.push(start, token.extendWord ? this.wordEnd(end) : end);
       }
     }
@@ -270,18 +295,18 @@ export class RuleMatcher implements HitSink {
     }
   }
 
-  /** Word and path boundaries at both ends of a token found at [start, end). */
-  private edgesFit(token: TokenSpec, start: number, end: number): boolean {
+  /** Word and path boundaries at both ends of a token found at [start, end) (`edges`: its bits). */
+  private edgesFit(edges: number, start: number, end: number): boolean {
     const { units, length } = this.text;
-    if (start > 0 && (token.wordStart || token.pathStart)) {
+    if (start > 0 && (edges & STARTS) !== 0) {
       const before = units[start - 1];
-      if (token.wordStart && isWordUnit(before)) return false;
-      if (token.pathStart && (isPathUnit(before) || before === 46)) return false;
+      if ((edges & WORD_START) !== 0 && isWordUnit(before)) return false;
+      if ((edges & PATH_START) !== 0 && (isPathUnit(before) || before === 46)) return false;
     }
-    if (end < length && (token.wordEnd || token.pathEnd)) {
+    if (end < length && (edges & ENDS) !== 0) {
       const after = units[end];
-      if (token.wordEnd && isWordUnit(after)) return false;
-      if (token.pathEnd) {
+      if ((edges & WORD_END) !== 0 && isWordUnit(after)) return false;
+      if ((edges & PATH_END) !== 0) {
         if (isPathUnit(after)) return false;
         // `.bak` continues the name; a full stop ending a sentence does not.
         if (after === 46 && end + 1 < length && isWordUnit(units[end + 1])) return false;

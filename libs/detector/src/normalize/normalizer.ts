@@ -199,12 +199,31 @@ function foldChunk(
   while (i < to) {
     const unit = source[i];
     let entry = entries[unit];
-    if (entry >= 0 && entry < MULTI && spaceAt < 0) {
-      // The common case: one character, one unit, from the next index (no mark needed).
-      units[n] = entry;
-      n += 1;
-      i += 1;
-      continue;
+    if (entry >= 0 && entry < MULTI) {
+      if (spaceAt < 0) {
+        // The common case: one character, one unit, from the next index (no mark needed).
+        units[n] = entry;
+        n += 1;
+        i += 1;
+        continue;
+      }
+      if (
+        spaceAt === i - 1 &&
+        !newline &&
+        n > 0 &&
+        entry !== DOT &&
+        entry !== OPEN_PAREN &&
+        units[n - 1] !== DOT
+      ) {
+        // One blank between two words: a space in its place, so units and indexes stay in
+        // step and no mark is needed (prose has one every few characters).
+        units[n] = 32;
+        units[n + 1] = entry;
+        n += 2;
+        i += 1;
+        spaceAt = -1;
+        continue;
+      }
     }
     // A character not seen before (UNKNOWN) gets its entry once, then takes its path.
     if (entry === UNKNOWN) {

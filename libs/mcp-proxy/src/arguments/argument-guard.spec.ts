@@ -18,9 +18,7 @@ const check = (args: Record<string, unknown>, s: unknown = schema): string | und
   try {
     new ArgumentGuard(detection.detector, detection.attempts).check(
       args,
-      s,
-      JSON.stringify(s),
-      [],
+      { schema: s, schemaKey: JSON.stringify(s), roots: [], secrets: 'refuse' },
       origin,
     );
     return undefined;
@@ -67,12 +65,13 @@ describe('ArgumentGuard (MCP2, MCP3)', () => {
     expect(check({ query: "require('fs').writeFileSync(__dirname + '/main.js', x)" })).toBe(
       'content',
     );
-    // One event per blocking category; code execution is only flagged on this channel.
+    // One event per category; web injection and code execution are only flagged here.
     expect(events.map((e) => [e.attemptType, e.blocked])).toEqual([
+      ['code-execution', false],
       ['self-modification', true],
-      ['web-injection', true],
+      ['web-injection', false],
     ]);
-    expect(events[0]).toMatchObject({
+    expect(events[1]).toMatchObject({
       eventType: 'MCP_CALL_REFUSED',
       violationType: 'SELF_MODIFICATION',
       source: 'mcp-argument',
@@ -85,11 +84,41 @@ describe('ArgumentGuard (MCP2, MCP3)', () => {
     });
   });
 
-  it('leaves what it does not refuse to the door: a flagged argument raises no event here', () => {
-    // The request guard reported every argument of the request (as a request field) already.
+  it('judges tool arguments as tool arguments: SQL and relative paths in text pass, flagged', () => {
+    expect(check({ query: 'DROP TABLE users' })).toBeUndefined();
+    expect(check({ query: 'Check ../lib/utils.ts' })).toBeUndefined();
     expect(check({ query: "require('child_process').exec('id')" })).toBeUndefined();
     expect(check({ query: 'state of the art' })).toBeUndefined();
-    expect(events).toEqual([]);
+    expect(events.every((e) => e.blocked === false)).toBe(true);
+  });
+
+  it('checks paths by value and schema, not only by name', () => {
+    const open = { type: 'object', additionalProperties: true };
+    expect(check({ repo_path: 'docs/a.md' }, open)).toBeUndefined();
+    expect(check({ anything: '/etc/passwd' }, open)).toBe('path');
+    expect(check({ anything: 'file:///etc/passwd' }, open)).toBe('path');
+    expect(check({ project_dir: '../x' }, open)).toBe('path');
+    const described = {
+      type: 'object',
+      properties: { nb: { type: 'string', description: 'The notebook file' } },
+    };
+    expect(check({ nb: 'a/../../x' }, described)).toBe('path');
+    const formatted = { type: 'object', properties: { u: { type: 'string', format: 'uri' } } };
+    expect(check({ u: 'https://example.com/a' }, formatted)).toBeUndefined();
+  });
+
+  it('refuses credentials in argument values, or redacts them by policy', () => {
+    const open = { type: 'object', additionalProperties: true };
+    const secret = `sk-proj-${'abcDEF1234567890'.repeat(3)}`;
+    expect(check({ note: `DB_PASSWORD=hunter2hunter2` }, open)).toBe('secret');
+    expect(check({ note: secret }, open)).toBe('secret');
+    const redacted = new ArgumentGuard(detection.detector, detection.attempts).check(
+      { note: `key ${secret}`, list: [secret] },
+      { schema: open, schemaKey: 'open', roots: [], secrets: 'redact' },
+      origin,
+    );
+    expect(JSON.stringify(redacted.args)).not.toContain('sk-proj');
+    expect(redacted.args.note).toBe('key [REDACTED:secret.openai-key]');
   });
 
   it('closes object schemas without touching property maps or explicit choices', () => {

@@ -4,16 +4,16 @@ import type { FieldError } from '@techsapo/core';
 import { ContentDetector, type Finding } from '@techsapo/detector';
 import { AttemptReporter } from '@techsapo/security';
 import { McpArgumentsRejectedError } from '../errors/mcp.errors';
+import type { CallOrigin } from '../proxy/call-context';
 import {
   COMMAND_NAMES,
   MAX_ARGUMENT_BYTES,
   MAX_URI_LENGTH,
   normalizeName,
-  PATH_NAMES,
   URI_NAMES,
 } from './argument-limits';
-import type { CallOrigin } from '../proxy/call-context';
 import { pathProblem } from './path-check';
+import { isPathLike, type PropertySchema } from './path-like';
 
 export interface ArgumentFlag {
   field: string;
@@ -21,15 +21,47 @@ export interface ArgumentFlag {
   category: string;
 }
 
+/** What an argument carrying a credential gets: refused, or sent with the credential redacted. */
+export type ArgumentSecrets = 'refuse' | 'redact';
+
+export interface ArgumentRules {
+  /** The tool's input schema, and a stable key for its compiled validator. */
+  schema: unknown;
+  schemaKey: string;
+  /** The server's roots (empty: no absolute path is accepted). */
+  roots: string[];
+  secrets: ArgumentSecrets;
+}
+
+export interface CheckedArguments {
+  /** The arguments to send upstream (credentials redacted when the rules say so). */
+  args: Record<string, unknown>;
+  flags: ArgumentFlag[];
+  /** Whether any argument names a file (counted against the file-read quota). */
+  namesFiles: boolean;
+}
+
+/** One string of the arguments: where it is, its property's name and schema, how to replace it. */
+interface Slot {
+  field: string;
+  name: string;
+  schema?: PropertySchema;
+  value: string;
+  replace(value: string): void;
+}
+
 const MAX_STRINGS = 500;
 const CACHE_LIMIT = 2000;
 
 /**
  * MCP2/MCP3 before anything reaches an upstream, cheapest check first: size (≤ 2048 bytes of
- * UTF-8 JSON), command- or script-named arguments, URI lengths, path-like arguments
- * (traversal, hidden files, outside the server's roots), the tool's input schema with unknown
- * properties refused (ajv), then the content detector's `mcp-argument` channel: an argument it
- * refuses has its blocking attempts reported (the door reported the rest, see below).
+ * UTF-8 JSON), command- or script-named arguments, URI lengths, every string that is a path by
+ * its value, name or schema (traversal, hidden files, outside the server's roots, absolute
+ * without roots), the tool's input schema with unknown properties refused (ajv), then the
+ * content detector's `mcp-argument` channel: self-modification refuses, credentials are refused
+ * or redacted (MCP_ARGUMENT_SECRETS), the rest is flagged. This guard, not the request scan at
+ * the door, judges tool arguments, and reports their attempts: one event per argument and
+ * category.
  */
 @Injectable()
 export class ArgumentGuard {
@@ -42,13 +74,11 @@ export class ArgumentGuard {
   ) {}
 
   check(
-    args: Record<string, unknown>,
-    schema: unknown,
-    schemaKey: string,
-    roots: string[],
+    input: Record<string, unknown>,
+    rules: ArgumentRules,
     origin: CallOrigin,
-  ): ArgumentFlag[] {
-    const bytes = Buffer.byteLength(JSON.stringify(args), 'utf8');
+  ): CheckedArguments {
+    const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
     if (bytes > MAX_ARGUMENT_BYTES)
       this.reject('size', [
         {
@@ -56,17 +86,21 @@ export class ArgumentGuard {
           message: `is ${bytes} bytes; at most ${MAX_ARGUMENT_BYTES} are allowed`,
         },
       ]);
-    const strings: [string, string, string][] = [];
-    this.walk(args, 'arguments', '', strings, 0);
-    for (const [field, name, value] of strings) {
-      if (URI_NAMES.has(name) && value.length > MAX_URI_LENGTH)
+    const args = structuredClone(input);
+    const slots: Slot[] = [];
+    this.walkObject(args, rules.schema, 'arguments', slots, 0);
+    let namesFiles = false;
+    for (const slot of slots) {
+      const { field, name, value } = slot;
+      if (URI_NAMES.has(normalizeName(name)) && value.length > MAX_URI_LENGTH)
         this.reject('uri', [{ field, message: `URIs are at most ${MAX_URI_LENGTH} characters` }]);
-      if (PATH_NAMES.has(name)) {
-        const problem = pathProblem(value, roots);
+      if (isPathLike(name, slot.schema, value)) {
+        namesFiles = true;
+        const problem = pathProblem(value, rules.roots);
         if (problem) this.reject('path', [{ field, message: problem }]);
       }
     }
-    const validate = this.validator(schemaKey, schema);
+    const validate = this.validator(rules.schemaKey, rules.schema);
     if (validate instanceof Error)
       this.reject('schema', [{ field: 'arguments', message: 'the tool input schema is unusable' }]);
     if (!validate(args)) {
@@ -84,53 +118,74 @@ export class ArgumentGuard {
       this.reject('schema', errors);
     }
     const flags: ArgumentFlag[] = [];
-    for (const [field, , value] of strings) {
+    for (const slot of slots) {
+      const { field, value } = slot;
       const result = this.detector.scan(value, 'mcp-argument');
-      if (result.verdict === 'block') {
-        // The request guard scanned and reported every argument at the door (as a request
-        // field, where more blocks); what gets here and is refused is what the door did not
-        // see (secret-named arguments) or did not refuse: reported here, once.
-        this.attempts.report(
-          result.findings.filter((f) => f.action === 'block'),
-          {
-            ...origin,
-            channel: 'mcp-argument',
-            eventType: 'MCP_CALL_REFUSED',
-            payload: value,
-            details: { ...origin.details, field },
-          },
-        );
+      if (result.findings.length === 0) continue;
+      this.attempts.report(result.findings, {
+        ...origin,
+        channel: 'mcp-argument',
+        eventType: result.verdict === 'block' ? 'MCP_CALL_REFUSED' : 'SUSPICIOUS_MCP_ARGUMENT',
+        payload: value,
+        details: { ...origin.details, field },
+      });
+      if (result.verdict === 'block')
         this.reject('content', [
           { field, message: `carries a blocked pattern (${categories(result.findings)})` },
         ]);
+      if (result.redacted !== undefined) {
+        if (rules.secrets === 'refuse')
+          this.reject('secret', [
+            { field, message: 'carries a credential; credentials are not sent to tools' },
+          ]);
+        slot.replace(result.redacted);
       }
       for (const f of result.findings) flags.push({ field, rule: f.rule, category: f.category });
     }
-    return flags;
+    return { args, flags, namesFiles };
+  }
+
+  private walkObject(
+    value: Record<string, unknown>,
+    schema: unknown,
+    field: string,
+    out: Slot[],
+    depth: number,
+  ): void {
+    const properties = propertiesOf(schema);
+    for (const key of Object.keys(value)) {
+      if (COMMAND_NAMES.has(normalizeName(key)))
+        this.reject('command', [
+          { field: `${field}.${key}`, message: 'commands and scripts are not accepted' },
+        ]);
+      this.walk(value[key], properties?.[key], `${field}.${key}`, key, out, depth + 1, (v) => {
+        value[key] = v;
+      });
+    }
   }
 
   private walk(
     value: unknown,
+    schema: unknown,
     field: string,
     name: string,
-    out: [string, string, string][],
+    out: Slot[],
     depth: number,
+    replace: (value: string) => void,
   ): void {
     if (depth > 16 || out.length > MAX_STRINGS)
       this.reject('size', [{ field, message: 'is nested too deeply' }]);
     if (typeof value === 'string') {
-      out.push([field, name, value]);
+      out.push({ field, name, schema: schemaObject(schema), value, replace });
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => this.walk(v, `${field}[${i}]`, name, out, depth + 1));
+      const items = schemaObject(schema)?.items;
+      value.forEach((v, i) =>
+        this.walk(v, items, `${field}[${i}]`, name, out, depth + 1, (s) => {
+          value[i] = s;
+        }),
+      );
     } else if (value && typeof value === 'object') {
-      for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-        const normalized = normalizeName(key);
-        if (COMMAND_NAMES.has(normalized))
-          this.reject('command', [
-            { field: `${field}.${key}`, message: 'commands and scripts are not accepted' },
-          ]);
-        this.walk(v, `${field}.${key}`, normalized, out, depth + 1);
-      }
+      this.walkObject(value as Record<string, unknown>, schema, field, out, depth);
     }
   }
 
@@ -151,6 +206,19 @@ export class ArgumentGuard {
   private reject(check: string, errors: FieldError[]): never {
     throw new McpArgumentsRejectedError(check, errors);
   }
+}
+
+type SchemaObject = PropertySchema & { properties?: Record<string, unknown>; items?: unknown };
+
+function schemaObject(schema: unknown): SchemaObject | undefined {
+  return schema && typeof schema === 'object' && !Array.isArray(schema)
+    ? (schema as SchemaObject)
+    : undefined;
+}
+
+function propertiesOf(schema: unknown): Record<string, unknown> | undefined {
+  const properties = schemaObject(schema)?.properties;
+  return properties && typeof properties === 'object' ? properties : undefined;
 }
 
 function categories(findings: Finding[]): string {

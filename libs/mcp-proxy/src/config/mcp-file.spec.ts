@@ -31,6 +31,9 @@ describe('MCP_CONFIG parsing', () => {
       allow: { fetch_page: 'read' },
       deny: ['*admin*'],
       auto: true,
+      // Resources and prompts stay off unless a server's policy turns them on.
+      resources: false,
+      prompts: false,
     });
   });
 

@@ -41,6 +41,10 @@ export interface ServerPolicy {
   deny: string[];
   /** Automatic classification from annotations, name and schema (default true). */
   auto: boolean;
+  /** Whether its resources (`resources/list`, `resources/read`) reach clients (default false). */
+  resources: boolean;
+  /** Whether its prompts (`prompts/list`, `prompts/get`) reach clients (default false). */
+  prompts: boolean;
 }
 
 export interface McpFile {
@@ -117,6 +121,8 @@ const SCHEMA = {
               },
               deny: strings,
               auto: { type: 'boolean' },
+              resources: { type: 'boolean' },
+              prompts: { type: 'boolean' },
             },
           },
         },
@@ -187,7 +193,13 @@ export function parseMcpFile(text: string, format: 'json' | 'yaml', baseDir: str
   const policies: Record<string, ServerPolicy> = {};
   for (const [name, p] of Object.entries(input.policy?.servers ?? {})) {
     if (!names.has(name)) throw new McpConfigError(`has a policy for the unknown server "${name}"`);
-    policies[name] = { allow: p.allow ?? {}, deny: p.deny ?? [], auto: p.auto ?? true };
+    policies[name] = {
+      allow: p.allow ?? {},
+      deny: p.deny ?? [],
+      auto: p.auto ?? true,
+      resources: p.resources ?? false,
+      prompts: p.prompts ?? false,
+    };
   }
   return {
     servers,

@@ -1,4 +1,5 @@
 import { DomainError, FieldError } from '@techsapo/core';
+import type { QuotaKind } from '../session/mcp-quotas';
 
 /** MCP_CONFIG cannot be used: the process refuses to start. */
 export class McpConfigError extends Error {
@@ -16,6 +17,9 @@ export type DenialReason =
   | 'write-like-name'
   | 'write-like-schema'
   | 'definition-changed'
+  | 'pending-approval'
+  | 'not-enabled'
+  | 'outside-roots'
   | 'poisoned-description'
   | 'invalid-schema';
 
@@ -66,17 +70,41 @@ export class McpArgumentsRejectedError extends DomainError {
   }
 }
 
+const QUOTA_NAMES: Record<QuotaKind, string> = {
+  'file-reads': 'file reads',
+  'network-calls': 'network-reaching calls',
+  analyses: 'analyses',
+};
+
 export class McpQuotaExceededError extends DomainError {
   constructor(
-    readonly quota: 'file-reads' | 'network-calls',
+    readonly quota: QuotaKind,
     limit: number,
+    windowSeconds: number,
+    retryAfterSeconds: number,
   ) {
     super(
       'mcp-quota-exceeded',
       429,
       'Quota exceeded',
-      `This session has used its ${limit} ${quota === 'file-reads' ? 'file reads' : 'network-reaching calls'}.`,
-      { headers: { 'Retry-After': '900' }, extensions: { quota, limit } },
+      `You have used your ${limit} ${QUOTA_NAMES[quota]} of this ${windowSeconds}-second window; try again in ${retryAfterSeconds} s.`,
+      {
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+        extensions: { quota, limit, windowSeconds, retryAfterSeconds },
+      },
+    );
+  }
+}
+
+/** An approval names the definition it approves: another one is refused (409). */
+export class McpApprovalMismatchError extends DomainError {
+  constructor(server: string, tool: string, expectedHash: string, currentHash: string) {
+    super(
+      'mcp-approval-mismatch',
+      409,
+      'Definition changed',
+      `The tool "${tool}" of "${server}" is not the definition you reviewed: its hash is ${currentHash}. Review it again and approve that hash.`,
+      { extensions: { expectedHash, currentHash } },
     );
   }
 }

@@ -1,4 +1,4 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted, so that equal definitions hash equally. */
@@ -26,5 +26,19 @@ export function toolDefinition(tool: Tool): Record<string, unknown> {
 export function definitionHash(tool: Tool): string {
   return createHash('sha256')
     .update(canonicalJson(toolDefinition(tool)))
+    .digest('hex');
+}
+
+/** A prompt's definition, pinned like a tool's: what a client relies on when it uses it. */
+export function promptHash(prompt: Prompt): string {
+  return createHash('sha256')
+    .update(
+      canonicalJson({
+        name: prompt.name,
+        title: prompt.title,
+        description: prompt.description,
+        arguments: prompt.arguments,
+      }),
+    )
     .digest('hex');
 }

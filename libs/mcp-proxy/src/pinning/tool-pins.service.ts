@@ -4,15 +4,19 @@ import { RedisService } from '@techsapo/core';
 export interface ToolPin {
   hash: string;
   approvedAt: string;
+  /** The admin who approved it, or `first-catalogue` for the tools a server first came with. */
   approvedBy: string;
 }
 
-export type PinState = 'pinned' | 'unchanged' | 'changed';
+/** `new`: never approved (withheld until an admin approves it). */
+export type PinState = 'pinned' | 'unchanged' | 'changed' | 'new';
 
 /**
  * Tool definitions pinned in Redis, one hash per server (`…:mcp:pins:{<server>}`, field =
- * tool): the first allowed sighting pins the definition (trust on first use); a later,
- * different definition is `changed` until an admin approves the new one.
+ * tool). The tools a server comes with the first time any instance sees it are its baseline,
+ * pinned as they are (`…:mcp:pins:{<server>}:baseline` records that the baseline was taken);
+ * every tool that appears later, and every later change of a definition, is withheld until an
+ * admin approves that exact definition.
  */
 @Injectable()
 export class ToolPinsService {
@@ -26,30 +30,39 @@ export class ToolPinsService {
     );
   }
 
+  /** True for the one caller (across instances) that takes the server's baseline. */
+  async takeBaseline(server: string): Promise<boolean> {
+    const taken = await this.redis.client.set(
+      this.baselineKey(server),
+      new Date().toISOString(),
+      'NX',
+    );
+    return taken === 'OK';
+  }
+
   /**
-   * The state of one definition against its pin; `known` (from `all`) saves the round trip
-   * when the tool is already pinned. An unpinned tool is pinned now (HSETNX: the first
-   * instance to see it wins, the others compare against that).
+   * The state of one definition against its pin; `known` (from `all`) saves the round trip.
+   * With `baseline`, an unpinned tool is pinned now (HSETNX: the first instance wins).
    */
   async check(
     server: string,
     tool: string,
     hash: string,
-    known?: ToolPin,
-  ): Promise<{ state: PinState; pin: ToolPin }> {
+    known: ToolPin | undefined,
+    baseline: boolean,
+  ): Promise<{ state: PinState; pin?: ToolPin }> {
     let pin = known;
-    if (!pin) {
-      const key = this.key(server);
+    if (!pin && baseline) {
       const fresh: ToolPin = {
         hash,
         approvedAt: new Date().toISOString(),
-        approvedBy: 'first-use',
+        approvedBy: 'first-catalogue',
       };
-      const created = await this.redis.client.hsetnx(key, tool, JSON.stringify(fresh));
+      const created = await this.redis.client.hsetnx(this.key(server), tool, JSON.stringify(fresh));
       if (created === 1) return { state: 'pinned', pin: fresh };
-      const stored = await this.redis.client.hget(key, tool);
-      pin = stored ? (JSON.parse(stored) as ToolPin) : fresh;
+      pin = await this.get(server, tool);
     }
+    if (!pin) return { state: 'new' };
     return { state: pin.hash === hash ? 'unchanged' : 'changed', pin };
   }
 
@@ -66,5 +79,9 @@ export class ToolPinsService {
 
   private key(server: string): string {
     return this.redis.key('mcp', 'pins', this.redis.hashTag(server));
+  }
+
+  private baselineKey(server: string): string {
+    return this.redis.key('mcp', 'pins', this.redis.hashTag(server), 'baseline');
   }
 }

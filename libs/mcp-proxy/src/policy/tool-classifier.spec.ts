@@ -15,6 +15,8 @@ const policy = (p: Partial<ServerPolicy>): ServerPolicy => ({
   allow: {},
   deny: [],
   auto: true,
+  resources: false,
+  prompts: false,
   ...p,
 });
 

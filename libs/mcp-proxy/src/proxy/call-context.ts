@@ -1,8 +1,7 @@
 import type { Principal } from '@techsapo/core';
 import type { AttemptOrigin } from '@techsapo/security';
-import type { LocalQuota } from '../session/mcp-quotas';
 
-/** Who asks, through which door, for the audit entry and the quota scope. */
+/** Who asks, through which door, for the audit entry (quotas count per principal). */
 export interface CallContext {
   principal: Principal;
   requestId: string;
@@ -11,22 +10,10 @@ export interface CallContext {
   /** `POST /mcp` or the REST route. */
   method: string;
   path: string;
-  /** Quotas count per MCP session; on REST per login session or API key. */
-  quotaScope: string;
   mcpSessionId?: string;
-  /** The MCP session's own counters (REST calls count in Redis instead). */
-  localQuota?: LocalQuota;
   via: 'mcp' | 'rest';
   /** Time spent waiting on the upstream (the proxy's overhead is the rest). */
   upstreamMs?: number;
-}
-
-export function restQuotaScope(principal: Principal): string {
-  return principal.sessionId
-    ? `s:${principal.sessionId}`
-    : principal.apiKeyId
-      ? `k:${principal.apiKeyId}`
-      : `p:${principal.id}`;
 }
 
 /** What the security events of one tool call name, whatever the channel and text. */

@@ -3,6 +3,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ContentDetector } from '@techsapo/detector';
 import { AttemptReporter } from '@techsapo/security';
 import type { CallOrigin } from '../proxy/call-context';
+import { stripInvisible } from '../text/invisible-text';
 
 export interface ResultFlag {
   rule: string;
@@ -28,8 +29,10 @@ const MEDIA_TYPES = /^(image\/(png|jpeg|gif|webp)|audio\/(wav|mpeg|ogg))$/;
  * embedded resources become their text, links a line of text, anything else is dropped.
  * Text is scanned on the `mcp-result` channel: secrets redacted, prompt injection and code
  * flagged (in `_meta` for MCP clients, `securityFlags` on REST); a self-modification payload
- * withholds the text. Each text's attempts are reported as security events. The whole result
- * is cut at the configured size.
+ * withholds the text. Invisible and bidirectional characters (tag characters that spell hidden
+ * text, bidi controls, zero-width) are stripped and flagged (`invisible-text`); the detector
+ * reads what tag characters spell before they go. Each text's attempts are reported as
+ * security events. The whole result is cut at the configured size.
  */
 @Injectable()
 export class ResultSanitizer {
@@ -126,6 +129,15 @@ export class ResultSanitizer {
       out.blocked = true;
       return '[withheld by the proxy: the result carried a blocked pattern]';
     }
-    return scan.redacted ?? text;
+    const stripped = stripInvisible(scan.redacted ?? text);
+    for (const kind of stripped.found) {
+      if (out.flags.length < 50)
+        out.flags.push({
+          rule: `invisible-text.${kind}`,
+          category: 'invisible-text',
+          action: 'strip',
+        });
+    }
+    return stripped.text;
   }
 }

@@ -11,14 +11,16 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '@techsapo/core';
+import { RateLimitProfiles } from '@techsapo/security';
 import type { Principal } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { mcpConfig } from '../config/mcp.config';
 import { McpRequestRefusedError, McpSessionNotFoundError } from '../errors/mcp.errors';
 import type { CallContext } from '../proxy/call-context';
+import { LocalTools } from '../local/local-tools';
+import { ToolCatalog } from '../policy/tool-catalog';
 import { McpProxyService } from '../proxy/mcp-proxy.service';
-import type { LocalQuota } from '../session/mcp-quotas';
 import { McpSessionRegistry } from '../session/mcp-session-registry';
 import { CONTEXT_KEY, createToolServer } from './mcp-tool-server';
 
@@ -28,10 +30,11 @@ interface LiveSession {
   server: Server;
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
-  quota: LocalQuota;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
+/** The rate-limit profile of /mcp (the route declares it; its windows are MCP_RATE_LIMIT_*). */
+export const MCP_RATE_LIMIT_PROFILE = 'mcp';
 const SWEEP_INTERVAL_MS = 30_000;
 
 /**
@@ -46,20 +49,39 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly sessions = new Map<string, LiveSession>();
   private sweeper?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
 
   constructor(
     private readonly proxy: McpProxyService,
+    private readonly local: LocalTools,
+    private readonly catalog: ToolCatalog,
+    private readonly rateLimits: RateLimitProfiles,
     private readonly registry: McpSessionRegistry,
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
   ) {}
 
   onModuleInit(): void {
+    const limits = this.config.rateLimit;
+    this.rateLimits.register(MCP_RATE_LIMIT_PROFILE, [
+      { name: 'burst', ttlMs: 1000, limit: limits.burst },
+      { name: 'minute', ttlMs: 60_000, limit: limits.perMinute },
+      { name: 'hour', ttlMs: 3_600_000, limit: limits.perHour },
+    ]);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
+    // Clients that keep the session's SSE stream open hear when what is exposed changes.
+    this.unsubscribe = this.catalog.onChange(() => {
+      for (const live of this.sessions.values()) {
+        void live.server.sendToolListChanged().catch(() => undefined);
+        void live.server.sendResourceListChanged().catch(() => undefined);
+        void live.server.sendPromptListChanged().catch(() => undefined);
+      }
+    });
   }
 
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
+    this.unsubscribe?.();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -98,9 +120,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
       userAgent: headerOf(request, 'user-agent'),
       method: request.method,
       path: '/mcp',
-      quotaScope: `m:${live.id}`,
       mcpSessionId: live.id,
-      localQuota: live.quota,
       via: 'mcp',
       upstreamMs: 0,
     };
@@ -132,12 +152,11 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   }
 
   private async open(principal: Principal): Promise<LiveSession> {
-    const server = createToolServer(this.proxy);
+    const server = createToolServer(this.proxy, this.local);
     const live = {
       principalId: principal.id,
       server,
       lastSeen: Date.now(),
-      quota: new Map(),
     } as LiveSession;
     live.transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),

@@ -1,19 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { RedisService } from '@techsapo/core';
-import { mcpConfig } from '../config/mcp.config';
+import { mcpConfig, type McpConfig } from '../config/mcp.config';
 import { McpQuotaExceededError } from '../errors/mcp.errors';
 
-export type QuotaKind = 'file-reads' | 'network-calls';
+export type QuotaKind = 'file-reads' | 'network-calls' | 'analyses';
 
-/** Counters of one MCP session, kept with the session in the process that serves it. */
-export type LocalQuota = Map<QuotaKind, number>;
+const LIMITS: Record<QuotaKind, keyof Omit<McpConfig['quotas'], 'windowSeconds'>> = {
+  'file-reads': 'fileReads',
+  'network-calls': 'networkCalls',
+  analyses: 'analyses',
+};
 
 /**
- * MCP5 per session: file reads (50) and network-reaching calls (25). An MCP session lives in
- * one process, so its counters live there too (no round trip per call). On REST the scope is
- * the caller's login session or API key, which any instance may serve: those counters live in
- * Redis (one hash per scope) and expire with the idle timeout.
+ * MCP5 per principal over a fixed window (MCP_QUOTA_WINDOW_SECONDS, an hour): file reads (50),
+ * network-reaching calls (25) and analyses started by `techsapo__analyze` (10), whatever the session, door (/mcp or REST) or instance, so
+ * that opening a new session does not reset them. One Redis hash per principal and window
+ * (`…:mcp:quota:{<principal>}:<window>`), expiring with its window.
  */
 @Injectable()
 export class McpQuotas {
@@ -22,23 +25,25 @@ export class McpQuotas {
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
   ) {}
 
-  async consume(scope: string, kind: QuotaKind, local?: LocalQuota): Promise<number> {
-    const limit =
-      kind === 'file-reads' ? this.config.quotas.fileReads : this.config.quotas.networkCalls;
-    if (local) {
-      const used = (local.get(kind) ?? 0) + 1;
-      local.set(kind, used);
-      if (used > limit) throw new McpQuotaExceededError(kind, limit);
-      return used;
-    }
-    const key = this.redis.key('mcp', 'quota', this.redis.hashTag(scope));
+  async consume(principalId: string, kind: QuotaKind): Promise<number> {
+    const limit = this.config.quotas[LIMITS[kind]];
+    const windowMs = this.config.quotas.windowSeconds * 1000;
+    const now = Date.now();
+    const window = Math.floor(now / windowMs);
+    const key = this.redis.key('mcp', 'quota', this.redis.hashTag(principalId), window);
     const results = await this.redis.client
       .multi()
       .hincrby(key, kind, 1)
-      .pexpire(key, this.config.sessionIdleSeconds * 1000)
+      .pexpire(key, windowMs)
       .exec();
     const used = Number(results?.[0]?.[1] ?? 0);
-    if (used > limit) throw new McpQuotaExceededError(kind, limit);
+    if (used > limit)
+      throw new McpQuotaExceededError(
+        kind,
+        limit,
+        this.config.quotas.windowSeconds,
+        Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)),
+      );
     return used;
   }
 }

@@ -1,22 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { RedisService } from '@techsapo/core';
-import { securityConfig } from '@techsapo/security';
 import { mcpConfig } from '../config/mcp.config';
 
 /**
  * MCP sessions of each principal in Redis, so that every instance sees the same count:
  * one sorted set per principal (`…:mcp:u:{<id>}:sessions`, score = last activity). At most
- * SESSION_MAX_PER_USER (AU2: 5) are open at once; opening one more ends the oldest, as a new
- * login does. Idle ones (MCP_SESSION_IDLE_SECONDS, 15 min) drop out.
+ * MCP_SESSION_MAX_PER_USER (20: agents open several) are open at once; opening one more ends
+ * the least recently used, which then answers 404 so that its client initialises again. Idle
+ * ones (MCP_SESSION_IDLE_SECONDS, 15 min) drop out.
  */
 @Injectable()
 export class McpSessionRegistry {
   constructor(
     private readonly redis: RedisService,
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
-    @Inject(securityConfig.factory.KEY)
-    private readonly security: ConfigType<typeof securityConfig.factory>,
   ) {}
 
   /** Registers a new session; returns the ids of the sessions it pushed out. */
@@ -33,7 +31,7 @@ export class McpSessionRegistry {
       .pexpire(key, idleMs)
       .exec();
     const ids = (results?.[2]?.[1] as string[] | undefined) ?? [];
-    const excess = ids.length - this.security.sessions.maxPerUser;
+    const excess = ids.length - this.config.sessionMaxPerUser;
     if (excess <= 0) return [];
     const gone = ids.filter((id) => id !== sessionId).slice(0, excess);
     if (gone.length > 0) await this.redis.client.zrem(key, ...gone);

@@ -3,6 +3,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -48,6 +49,21 @@ class SecurityEnv {
   @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE: number = 100;
   @IsInt() @Min(1) RATE_LIMIT_PER_HOUR: number = 2000;
 
+  /**
+   * An OpenID Connect issuer whose access tokens are accepted too (beside our own JWTs and API
+   * keys): its JWKS is found through its discovery document. Unset: none.
+   */
+  @IsOptional()
+  @IsString()
+  @ValidateIf((e: { NODE_ENV?: string }) => e.NODE_ENV === 'production')
+  @Matches(/^https:\/\//, { message: 'OIDC_ISSUER must be an https URL in production' })
+  OIDC_ISSUER?: string;
+  /** The audience those tokens must carry: this resource (default: PUBLIC_URL + /mcp). */
+  @IsOptional() @IsString() OIDC_AUDIENCE?: string;
+  /** The claim that lists the roles (admin, analyst, ci, viewer); none of them: viewer. */
+  @IsString() OIDC_ROLES_CLAIM: string = 'roles';
+  @IsString() PUBLIC_URL: string = '';
+
   @IsInt() @Min(1) LOGIN_MAX_FAILURES: number = 5;
   @IsInt() @Min(1) LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
   @IsInt() @Min(1) LOGIN_BAN_SECONDS: number = 900;
@@ -69,6 +85,10 @@ export interface SecurityConfig {
   admin: { username: string; password?: string };
   rateLimit: { burst: number; perMinute: number; perHour: number };
   loginBan: { maxFailures: number; windowSeconds: number; banSeconds: number };
+  /** Tokens of an external OpenID Connect issuer, bound to this resource (RFC 9728). */
+  oidc?: { issuer: string; audience: string; rolesClaim: string };
+  /** Where clients reach this service (for the resource metadata), '' when unknown. */
+  publicUrl: string;
 }
 
 export const securityConfig = defineConfig('security', SecurityEnv, (e): SecurityConfig => ({
@@ -99,4 +119,12 @@ export const securityConfig = defineConfig('security', SecurityEnv, (e): Securit
     windowSeconds: e.LOGIN_FAILURE_WINDOW_SECONDS,
     banSeconds: e.LOGIN_BAN_SECONDS,
   },
+  oidc: e.OIDC_ISSUER
+    ? {
+        issuer: e.OIDC_ISSUER.replace(/\/$/, ''),
+        audience: e.OIDC_AUDIENCE ?? `${e.PUBLIC_URL.replace(/\/$/, '')}/mcp`,
+        rolesClaim: e.OIDC_ROLES_CLAIM,
+      }
+    : undefined,
+  publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
 }));

@@ -6,6 +6,7 @@ import { AuthService } from './auth/auth.service';
 import { LoginBansService } from './auth/login-bans.service';
 import { PasswordLogin } from './auth/password-login';
 import { IdentityAuthenticator } from './authentication/identity-authenticator';
+import { OidcVerifier } from './tokens/oidc-verifier';
 import { IdentityRateLimitTracker } from './authentication/identity-rate-limit-tracker';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { PasswordHasher } from './credentials/password-hasher';
@@ -36,6 +37,7 @@ import { UsersService } from './users/users.service';
     AuthService,
     AdminBootstrap,
     PermissionReviewService,
+    OidcVerifier,
     IdentityAuthenticator,
     { provide: Authenticator, useExisting: IdentityAuthenticator },
     IdentityRateLimitTracker,

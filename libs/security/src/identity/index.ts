@@ -3,6 +3,7 @@ export * from './identity.metrics';
 export * from './auth/auth.service';
 export * from './users/user';
 export * from './users/users.service';
+export * from './users/password-reset';
 export * from './users/user-admin.service';
 export * from './sessions/session';
 export * from './sessions/sessions.service';

@@ -4,6 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DomainError, isSensitiveName } from '@techsapo/core';
 import { ContentDetector, type FieldMeaning, type Finding } from '@techsapo/detector';
 import type { FastifyRequest } from 'fastify';
+import { BODY_SCANNED_BY_HANDLER } from '../decorators/body-scanned-by-handler.decorator';
 import { fieldReadings, type FieldReading } from '../decorators/field-reading';
 import { AttemptReporter, type AttemptOrigin } from '../detection/attempt-reporter';
 
@@ -38,7 +39,8 @@ export interface RequestFinding extends Finding {
  * the headers we read, every JSON body field not marked @FreeText() — are scanned as
  * `request-field` (with the meaning a DTO declares with @FieldMeaning, e.g. a repository
  * path): a blocking finding (web injection, code execution, template injection,
- * self-modification) refuses the request with 403 `security-pattern-blocked`. Free-text
+ * self-modification) refuses the request with 403 `security-pattern-blocked`. A route marked
+ * @BodyScannedByHandler() has its body judged by its handler instead. Free-text
  * fields are scanned as `request-text`: their findings are recorded as flags for the handler
  * and the audit trail. Every scanned value's attempts, blocked or flagged, are reported as
  * security events (and so counted) by the AttemptReporter.
@@ -56,7 +58,8 @@ export class RequestSecurityGuard implements CanActivate {
     const blocked: RequestFinding[] = [];
     const flags: RequestFinding[] = [];
     let offending: ScannedField | undefined;
-    for (const field of collectFields(request, bodyTypeOf(context))) {
+    const bodyScanned = Reflect.getMetadata(BODY_SCANNED_BY_HANDLER, context.getHandler()) === true;
+    for (const field of collectFields(request, bodyTypeOf(context), !bodyScanned)) {
       const result = this.detector.scan(
         field.value,
         field.channel,
@@ -148,7 +151,11 @@ function bodyTypeOf(context: ExecutionContext): unknown {
   return undefined;
 }
 
-function collectFields(request: FastifyRequest, bodyType: unknown): ScannedField[] {
+function collectFields(
+  request: FastifyRequest,
+  bodyType: unknown,
+  withBody: boolean,
+): ScannedField[] {
   const fields: ScannedField[] = [];
   const add = (location: FieldLocation, field: string, value: string, reading?: FieldReading) => {
     if (fields.length < MAX_FIELDS && value.length > 0) {
@@ -165,9 +172,10 @@ function collectFields(request: FastifyRequest, bodyType: unknown): ScannedField
     const value = headerValue(request.headers[name]);
     if (value) add('header', name, value);
   }
-  walk(request.body, '', bodyType, undefined, 0, (field, value, reading) =>
-    add('body', field, value, reading),
-  );
+  if (withBody)
+    walk(request.body, '', bodyType, undefined, 0, (field, value, reading) =>
+      add('body', field, value, reading),
+    );
   return fields;
 }
 

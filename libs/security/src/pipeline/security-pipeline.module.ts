@@ -8,6 +8,7 @@ import { securityConfig } from '../config/security.config';
 import { DetectionModule } from '../detection/detection.module';
 import { IdentityModule } from '../identity/identity.module';
 import { AbilityFactory } from '../policies/ability.factory';
+import { RateLimitProfiles } from '../rate-limit/rate-limit-profiles';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RedisThrottlerStorage } from '../rate-limit/redis-throttler.storage';
 import { throttlerOptions } from '../rate-limit/throttler-options';
@@ -53,6 +54,7 @@ import { createValidationPipe } from './validation.pipe';
     AbilityFactory,
     RoutePolicies,
     BlocksService,
+    RateLimitProfiles,
     RateLimitGuard,
     AuthenticationGuard,
     PoliciesGuard,
@@ -66,6 +68,6 @@ import { createValidationPipe } from './validation.pipe';
     { provide: APP_INTERCEPTOR, useClass: FileAccessInterceptor },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
-  exports: [AbilityFactory, RoutePolicies, BlocksService, DetectionModule],
+  exports: [AbilityFactory, RoutePolicies, BlocksService, RateLimitProfiles, DetectionModule],
 })
 export class SecurityPipelineModule {}

@@ -17,6 +17,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlockedError } from '../blocks/blocked.error';
 import { BlocksService } from '../blocks/blocks.service';
+import { RATE_LIMIT_PROFILE, RateLimitProfiles } from './rate-limit-profiles';
 import { addressSubject, RateLimitSubject, RateLimitTracker } from './rate-limit-tracker';
 import { HitResult, RedisThrottlerStorage, WindowState } from './redis-throttler.storage';
 import { HOUR_WINDOW } from './throttler-options';
@@ -43,6 +44,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly blocks: BlocksService,
     private readonly events: SecurityEventService,
     private readonly redis: RedisService,
+    private readonly profiles: RateLimitProfiles,
     @Optional() private readonly trackerSource?: RateLimitTracker,
   ) {
     super(options, counters, reflector);
@@ -58,14 +60,27 @@ export class RateLimitGuard extends ThrottlerGuard {
       ]) === true;
     // @SkipThrottle() (its "default" key) opts a route out of every window.
     if (skipped('default')) return true;
-    const windows = this.throttlers
-      .filter((t) => !skipped(t.name ?? 'default'))
-      .map((t) => ({ name: t.name ?? 'default', limit: Number(t.limit), ttlMs: Number(t.ttl) }));
+    const profileName = this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_PROFILE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const profile = profileName ? this.profiles.get(profileName) : undefined;
+    const windows = profile
+      ? [...profile]
+      : this.throttlers
+          .filter((t) => !skipped(t.name ?? 'default'))
+          .map((t) => ({
+            name: t.name ?? 'default',
+            limit: Number(t.limit),
+            ttlMs: Number(t.ttl),
+          }));
     if (windows.length === 0) return true;
-    const subject = this.trackerSource
+    const caller = this.trackerSource
       ? await this.trackerSource.subjectOf(request)
       : addressSubject(request);
     if (!this.redis.connected) throw unavailable();
+    // A profile counts apart from the caller's other requests.
+    const subject = profile ? { ...caller, tracker: `${caller.tracker}|${profileName}` } : caller;
     const [result, block] = await withDeadline(
       Promise.all([
         this.counters.hit(subject.tracker, windows),

@@ -17,6 +17,7 @@ import { UsageLedgerStore } from '../usage/usage-ledger.store';
 import { UsageService } from '../usage/usage.service';
 import { WallBounceEngineModule } from '../wall-bounce-engine.module';
 import { AnalysesService } from './analyses.service';
+import { AnalysisProfiles } from './analysis-profiles';
 
 /**
  * Analyses in every role that touches them: the encrypted store, progress events, the queue
@@ -56,6 +57,7 @@ import { AnalysesService } from './analyses.service';
     BudgetStore,
     BudgetsService,
     AnalysesService,
+    AnalysisProfiles,
     queueLengthProvider,
   ],
   exports: [
@@ -66,6 +68,7 @@ import { AnalysesService } from './analyses.service';
     UsageService,
     BudgetsService,
     AnalysesService,
+    AnalysisProfiles,
   ],
 })
 export class AnalysesModule implements OnModuleInit {

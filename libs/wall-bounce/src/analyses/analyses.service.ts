@@ -1,11 +1,19 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ForbiddenError, NotFoundError, Principal, ValidationFailedError } from '@techsapo/core';
+import {
+  ForbiddenError,
+  NotFoundError,
+  Principal,
+  ReplicatedWrites,
+  ValidationFailedError,
+} from '@techsapo/core';
 import { Action, AbilityFactory, AppAbility, record } from '@techsapo/security';
 import { Observable, ReplaySubject, Subscription, takeUntil } from 'rxjs';
 import type {
   AnalysisEvent,
+  AnalysisGates,
   AnalysisMode,
+  AnswerFormat,
   AnalysisTask,
   SecurityFlag,
   TaskType,
@@ -35,6 +43,8 @@ export interface CreateAnalysisInput {
   maxCostUsd?: number;
   cache?: boolean;
   metadata?: { source?: string; ref?: string };
+  gates?: AnalysisGates;
+  answerFormat?: AnswerFormat;
 }
 
 export interface ListAnalysesInput {
@@ -75,6 +85,7 @@ export class AnalysesService implements BeforeApplicationShutdown {
     private readonly registry: ProviderRegistry,
     private readonly budgets: BudgetsService,
     private readonly usage: UsageService,
+    private readonly replicated: ReplicatedWrites,
     @Inject(analysesConfig.factory.KEY)
     private readonly config: ConfigType<typeof analysesConfig.factory>,
   ) {}
@@ -108,6 +119,8 @@ export class AnalysesService implements BeforeApplicationShutdown {
       task: input.task,
       language: input.language,
       maxCostUsd: input.maxCostUsd,
+      gates: input.gates,
+      answerFormat: input.answerFormat,
       ownerKind: owner.kind,
       metadata: input.metadata,
       flags: context.flags ?? [],
@@ -133,9 +146,28 @@ export class AnalysesService implements BeforeApplicationShutdown {
     }
     await this.budgets.admit(owner);
     const created = await this.store.create({ ownerId: principal.id, mode, request });
-    await this.events.append(created.id, 'queued', { mode });
-    await this.queue.enqueue(AnalysisJob.for(created.id));
+    await this.accept(created);
     return { ...created, usage: emptyUsage() };
+  }
+
+  /**
+   * Queues a new analysis. Accepted means replicated: the 202 goes out only once a replica
+   * holds its record and its job, so a lost master cannot lose an accepted analysis. When that
+   * cannot be had, the analysis is withdrawn (nothing runs) and the client is told to retry.
+   */
+  private async accept(created: AnalysisRecord): Promise<void> {
+    try {
+      await this.events.append(created.id, 'queued', { mode: created.mode });
+      await this.queue.enqueue(AnalysisJob.for(created.id));
+      await this.replicated.confirm(this.store.recordKey(created.id));
+      await this.replicated.confirm(this.queue.storageKey);
+    } catch (error) {
+      // Best effort: Redis may be failing over; a worker that took the job meanwhile finds the
+      // tombstone and stores nothing.
+      await this.store.erase(created.id, created.ownerId).catch(() => undefined);
+      await this.queue.cancel(created.id).catch(() => undefined);
+      throw error;
+    }
   }
 
   async get(principal: Principal, id: string): Promise<AnalysisRecord> {

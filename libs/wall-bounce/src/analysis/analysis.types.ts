@@ -40,6 +40,27 @@ export interface AnalysisRequest {
   task?: AnalysisTask;
   /** No further provider call is started once the analysis has cost this much (USD). */
   maxCostUsd?: number;
+  /** Thresholds and gate action for this analysis (a profile's); absent = the configured ones. */
+  gates?: AnalysisGates;
+  /** The final answer is a JSON object of this shape (written by the aggregator, validated). */
+  answerFormat?: AnswerFormat;
+}
+
+export const GATE_ACTIONS = ['flag', 'escalate'] as const;
+export type GateAction = (typeof GATE_ACTIONS)[number];
+
+/** Below either threshold the result is degraded (`flag`), or further peers are asked first (`escalate`). */
+export interface AnalysisGates {
+  minConfidence?: number;
+  minConsensus?: number;
+  action?: GateAction;
+}
+
+/** A JSON Schema the final answer must match (an object at its root, OpenAI's strict subset). */
+export interface AnswerFormat {
+  /** `^[a-zA-Z0-9_-]{1,64}$`. */
+  name: string;
+  schema: Record<string, unknown>;
 }
 
 export const CALL_ROLES = ['peer', 'refine', 'review', 'aggregator'] as const;

@@ -11,6 +11,8 @@ import {
   ValidationArguments,
 } from 'class-validator';
 import { defineConfig, EnvSource } from '@techsapo/core';
+import { GATE_ACTIONS, type GateAction } from '../analysis/analysis.types';
+import { AnalysisProfile, readProfiles } from './analysis-profiles';
 import { isHostAllowed, isLoopbackHost, DEFAULT_ALLOWED_HOSTS } from './allowed-hosts';
 import {
   baseUrlOf,
@@ -19,8 +21,6 @@ import {
   structuredOutputOf,
 } from './provider-definition';
 
-export const GATE_ACTIONS = ['flag', 'escalate'] as const;
-export type GateAction = (typeof GATE_ACTIONS)[number];
 export const SIMULATOR_MODES = ['auto', 'on', 'off'] as const;
 export type SimulatorMode = (typeof SIMULATOR_MODES)[number];
 
@@ -46,6 +46,12 @@ class WallBounceEngineEnv {
   @NamesProvider() WALL_BOUNCE_FALLBACK_AGGREGATOR?: string;
   /** The peers asked when a request names none (default: every provider). */
   @IsOptional() @Transform(list) @NamesProvider() WALL_BOUNCE_PEERS?: string[];
+
+  /**
+   * Admin-defined analysis profiles (JSON array of { name, mode, peers?, aggregator?,
+   * maxCostUsd?, gates? }), offered as models `techsapo/<name>` besides the built-in three.
+   */
+  @ProfilesValid() WALL_BOUNCE_PROFILES?: string;
 
   /** Hostnames providers may be called at; loopback only when listed and never in production. */
   @Transform(list) @IsString({ each: true }) @NoLoopbackInProduction() LLM_ALLOWED_HOSTS: string[] =
@@ -103,6 +109,8 @@ export interface WallBounceEngineConfig {
   retryAfterMaxMs: number;
   circuit: { failures: number; resetMs: number };
   simulator: { mode: SimulatorMode; latencyMs: number };
+  /** The built-in profiles, then WALL_BOUNCE_PROFILES. */
+  profiles: AnalysisProfile[];
 }
 
 const envOf = (schema: object): EnvSource => schema as unknown as EnvSource;
@@ -152,6 +160,10 @@ export const wallBounceEngineConfig = defineConfig(
       retryAfterMaxMs: e.LLM_RETRY_AFTER_MAX_MS,
       circuit: { failures: e.LLM_CIRCUIT_FAILURES, resetMs: e.LLM_CIRCUIT_RESET_MS },
       simulator: { mode: e.WALL_BOUNCE_SIMULATOR, latencyMs: e.WALL_BOUNCE_SIMULATOR_LATENCY_MS },
+      profiles: readProfiles(
+        e.WALL_BOUNCE_PROFILES,
+        providers.map((p) => p.name),
+      ).profiles,
     };
   },
 );
@@ -224,6 +236,30 @@ function NamesProvider(): PropertyDecorator {
         },
         defaultMessage(): string {
           return 'must name providers of LLM_PROVIDERS / LLM_PROVIDERS_FILE';
+        },
+      },
+    });
+}
+
+function profileProblems(e: WallBounceEngineEnv): string[] {
+  const names = readProviderList(e.LLM_PROVIDERS_FILE, e.LLM_PROVIDERS).definitions.map(
+    (d) => d.name,
+  );
+  return readProfiles(e.WALL_BOUNCE_PROFILES, names).problems;
+}
+
+function ProfilesValid(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'profilesValid',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate(_value: unknown, args: ValidationArguments): boolean {
+          return profileProblems(args.object as WallBounceEngineEnv).length === 0;
+        },
+        defaultMessage(args: ValidationArguments): string {
+          return profileProblems(args.object as WallBounceEngineEnv).join('; ');
         },
       },
     });

@@ -1,4 +1,4 @@
-import type { AnalysisTask } from '../analysis/analysis.types';
+import type { AnalysisTask, AnswerFormat } from '../analysis/analysis.types';
 import { AggregationFailedError } from '../errors/aggregation-failed.error';
 import type { LlmProvider } from '../providers/llm-provider';
 import type { ChatRequest } from '../providers/provider.types';
@@ -20,13 +20,15 @@ export interface Aggregated {
  * streamed as `answer_delta` events once each piece scanned clean; if it fails (error,
  * timeout, blocked output) the next one (the fallback) does. Resolves undefined when the cost
  * cap stops aggregation: no answer is made up. Throws AggregationFailedError when every
- * aggregator failed.
+ * aggregator failed. With an answer format the answer is an object, not streamed: it is
+ * whole only once the reply is complete and valid.
  */
 export async function aggregate(
   run: AnalysisRun,
   aggregators: readonly LlmProvider[],
   prompt: ChatRequest,
   task: AnalysisTask,
+  format?: AnswerFormat,
 ): Promise<Aggregated | undefined> {
   const failures: string[] = [];
   for (const [index, aggregator] of aggregators.entries()) {
@@ -39,8 +41,10 @@ export async function aggregate(
     const outcome = await run.call(
       aggregator,
       'aggregator',
-      { ...prompt, stream: { field: 'answer', onDelta: (text) => stream.push(text) } },
-      judgementReader(run.screener, task, source),
+      format
+        ? prompt
+        : { ...prompt, stream: { field: 'answer', onDelta: (text) => stream.push(text) } },
+      judgementReader(run.screener, task, source, format),
     );
     run.recordHelper(aggregator, outcome);
     if (outcome.ok) {

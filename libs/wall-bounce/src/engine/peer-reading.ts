@@ -1,4 +1,4 @@
-import type { AnalysisTask, PeerAnswerReport } from '../analysis/analysis.types';
+import type { AnalysisTask, AnswerFormat, PeerAnswerReport } from '../analysis/analysis.types';
 import type { Completion } from '../providers/provider.types';
 import type { Read } from './analysis-run';
 import { type Judgement, readJudgement } from './parsing/judgement';
@@ -49,9 +49,14 @@ export function peerReader(screener: Screener, task: AnalysisTask, source: strin
 }
 
 /** Reads the aggregator's reply and screens its answer and dissent. */
-export function judgementReader(screener: Screener, task: AnalysisTask, source: string) {
+export function judgementReader(
+  screener: Screener,
+  task: AnalysisTask,
+  source: string,
+  format?: AnswerFormat,
+) {
   return (completion: Completion): Read<ScreenedValue<Judgement>> => {
-    const judgement = readJudgement(task, completion);
+    const judgement = readJudgement(task, completion, format);
     const dissent = judgement.claims?.dissent ?? [];
     const screened = screener.screenAll([judgement.answer, ...dissent], 'llm-answer', source);
     if (screened.blockedBy) return withheld(screened);

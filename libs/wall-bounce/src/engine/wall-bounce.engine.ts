@@ -4,6 +4,7 @@ import { ContentDetector } from '@techsapo/detector';
 import { AttemptReporter } from '@techsapo/security';
 import {
   AnalysisEngine,
+  AnalysisGates,
   AnalysisRequest,
   AnalysisResult,
   AnalysisTask,
@@ -89,7 +90,8 @@ export class WallBounceEngine extends AnalysisEngine {
     }
     let outcome = await this.finish(run, mode, state, request, task, aggregators);
     let escalations = 0;
-    while (this.belowThresholds(outcome) && this.config.gate.action === 'escalate') {
+    const gates = this.gatesFor(request);
+    while (this.belowThresholds(outcome, gates) && gates.action === 'escalate') {
       if (escalations >= this.config.gate.maxEscalations || run.cost.reached) break;
       const further = this.registry.providers.find((p) => !run.hasPeer(p.name));
       if (!further) {
@@ -111,7 +113,7 @@ export class WallBounceEngine extends AnalysisEngine {
       }
     }
     for (const reason of outcome.reasons) run.degrade(reason);
-    const { confidence: minConfidence, consensus: minConsensus } = this.config.thresholds;
+    const { minConfidence, minConsensus } = gates;
     if (outcome.confidence.value < minConfidence) {
       run.degrade(`confidence ${outcome.confidence.value} is below ${minConfidence}`);
     }
@@ -187,10 +189,18 @@ export class WallBounceEngine extends AnalysisEngine {
     );
   }
 
-  private belowThresholds(outcome: Outcome): boolean {
+  /** The request's gates (a profile's), the configured ones where it sets none. */
+  private gatesFor(request: AnalysisRequest): Required<AnalysisGates> {
+    return {
+      minConfidence: request.gates?.minConfidence ?? this.config.thresholds.confidence,
+      minConsensus: request.gates?.minConsensus ?? this.config.thresholds.consensus,
+      action: request.gates?.action ?? this.config.gate.action,
+    };
+  }
+
+  private belowThresholds(outcome: Outcome, gates: Required<AnalysisGates>): boolean {
     return (
-      outcome.confidence.value < this.config.thresholds.confidence ||
-      outcome.consensus.score < this.config.thresholds.consensus
+      outcome.confidence.value < gates.minConfidence || outcome.consensus.score < gates.minConsensus
     );
   }
 
@@ -210,8 +220,15 @@ export class WallBounceEngine extends AnalysisEngine {
         'the material for the aggregator was cut to fit the 1 MiB provider request limit',
       );
     }
-    const prompt = aggregatePrompt(request.content, answers, reviews, task, request.language);
-    const aggregated = await aggregate(run, aggregators, prompt, task);
+    const prompt = aggregatePrompt(
+      request.content,
+      answers,
+      reviews,
+      task,
+      request.language,
+      request.answerFormat,
+    );
+    const aggregated = await aggregate(run, aggregators, prompt, task, request.answerFormat);
     return measureOutcome({ mode, state, task, aggregated, reasons });
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { EncryptionService } from '@techsapo/audit';
 import { RedisConnection, RedisService, describeError } from '@techsapo/core';
 import type { AnalysisEvent, AnalysisEventType } from '../analysis/analysis.types';
@@ -21,7 +21,7 @@ export const TERMINAL_EVENTS: readonly AnalysisEventType[] = ['completed', 'fail
  * A late reader gets the log first, then live events after the last seq it has seen.
  */
 @Injectable()
-export class AnalysisEvents implements OnModuleDestroy {
+export class AnalysisEvents implements OnApplicationShutdown {
   private readonly logger = new Logger(AnalysisEvents.name);
   private subscriber?: RedisConnection;
   private subscribed?: Promise<void>;
@@ -94,7 +94,8 @@ export class AnalysisEvents implements OnModuleDestroy {
     };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the running analyses drained: each listens here until it ends. */
+  async onApplicationShutdown(): Promise<void> {
     this.listeners.clear();
     const subscriber = this.subscriber;
     this.subscriber = undefined;

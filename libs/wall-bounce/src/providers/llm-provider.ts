@@ -39,6 +39,12 @@ export interface PricedUsage {
 /** Told of every call's usage as it ends, failed calls' billed usage included. */
 export type UsageListener = (provider: string, usage: PricedUsage) => void;
 
+/** How one call ended, as the provider metrics count it: its time and, if it failed, why. */
+export type CallListener = (
+  provider: string,
+  call: { seconds: number; failure?: ProviderCallError['kind'] },
+) => void;
+
 /** Failures the provider answered with an error status: nothing was produced to bill. */
 const ANSWERED_WITH_ERROR: ReadonlySet<FailureKind> = new Set([
   'client-error',
@@ -69,6 +75,7 @@ export class LlmProvider {
     private readonly client: WireClient,
     private readonly policy: ProviderPolicy,
     private readonly onUsage: UsageListener = () => undefined,
+    private readonly onCall: CallListener = () => undefined,
   ) {
     this.breaker = new CircuitBreaker(policy.circuitFailures, policy.circuitResetMs);
   }
@@ -94,6 +101,19 @@ export class LlmProvider {
 
   /** Resolves with the completion or rejects with a ProviderCallError. */
   async complete(request: ChatRequest, signal: AbortSignal): Promise<Completion> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const completion = await this.call(request, signal);
+      this.onCall(this.name, { seconds: seconds() });
+      return completion;
+    } catch (error) {
+      this.onCall(this.name, { seconds: seconds(), failure: (error as ProviderCallError).kind });
+      throw error;
+    }
+  }
+
+  private async call(request: ChatRequest, signal: AbortSignal): Promise<Completion> {
     if (signal.aborted) throw new ProviderCallError(this.name, 'cancelled', 'cancelled');
     if (!this.breaker.tryAcquire()) {
       throw new ProviderCallError(

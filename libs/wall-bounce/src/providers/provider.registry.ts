@@ -5,7 +5,7 @@ import { UnknownProviderError } from '../errors/unknown-provider.error';
 import { AnthropicMessagesClient } from './clients/anthropic-messages.client';
 import { OpenAiChatClient } from './clients/openai-chat.client';
 import { egressFetch } from './egress/egress-fetch';
-import { LlmProvider, UsageListener } from './llm-provider';
+import { CallListener, LlmProvider, UsageListener } from './llm-provider';
 import type { ProviderState, WireClient } from './provider.types';
 
 /**
@@ -75,9 +75,15 @@ export interface SimulatorEndpoint {
   apiKey: string;
 }
 
+/** What the registry's providers report: priced usage, and how each call ended. */
+export interface ProviderListeners {
+  usage: UsageListener;
+  call?: CallListener;
+}
+
 export function createProviderRegistry(
   config: WallBounceEngineConfig,
-  onUsage: UsageListener,
+  listeners: ProviderListeners,
   providers: ProviderConfig[] = config.providers,
   simulator?: SimulatorEndpoint,
 ): ProviderRegistry {
@@ -97,7 +103,7 @@ export function createProviderRegistry(
       p.kind === 'anthropic'
         ? new AnthropicMessagesClient(p, fetch)
         : new OpenAiChatClient(p, fetch);
-    return new LlmProvider(p, client, policy, onUsage);
+    return new LlmProvider(p, client, policy, listeners.usage, listeners.call);
   });
   return new ProviderRegistry(built, {
     aggregator: config.aggregator,

@@ -21,6 +21,8 @@ export type JobHandler = (data: unknown, attempt: JobAttempt) => Promise<void>;
  * can change without touching the service or the worker.
  */
 export abstract class AnalysisQueue {
+  /** A Redis key in the slot that holds the queue's jobs (to wait for their replication). */
+  abstract readonly storageKey: string;
   abstract enqueue(job: AnalysisJob): Promise<void>;
   /** Removes a job that has not started; a running one is stopped by its worker. */
   abstract cancel(analysisId: string): Promise<void>;

@@ -115,6 +115,8 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
           language: request.language,
           task: request.task,
           maxCostUsd: request.maxCostUsd,
+          gates: request.gates,
+          answerFormat: request.answerFormat,
         },
         {
           progress: (type, eventData) => progress.push(type, eventData),

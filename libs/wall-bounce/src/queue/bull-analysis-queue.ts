@@ -24,6 +24,11 @@ export class BullAnalysisQueue extends AnalysisQueue {
     super();
   }
 
+  /** Every key of a Bull queue shares its prefix' hash tag, so any one names the slot. */
+  get storageKey(): string {
+    return (this.queue as Queue & { toKey(type: string): string }).toKey('id');
+  }
+
   async enqueue(job: AnalysisJob): Promise<void> {
     const valid = await AnalysisJob.parse(job.toData());
     await this.queue.add(valid.toData(), {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { SimulatorEndpoint } from '../providers/provider.registry';
 import { developmentScript } from './development-script';
@@ -9,7 +9,7 @@ import { LlmSimulator } from './llm-simulator';
  * with a random key, announces loudly that answers are simulated, and stops it on shutdown.
  */
 @Injectable()
-export class SimulatorHost implements OnModuleDestroy {
+export class SimulatorHost implements OnApplicationShutdown {
   private readonly logger = new Logger('WallBounceSimulator');
   simulator?: LlmSimulator;
 
@@ -26,7 +26,11 @@ export class SimulatorHost implements OnModuleDestroy {
     return { url, apiKey };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Last, after the queue processor drained (beforeApplicationShutdown): the analyses still
+   * running at SIGTERM call the simulator until they finish.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.simulator?.close();
   }
 }

@@ -271,6 +271,8 @@ export class AnalysisStore implements OnModuleInit {
       request.language ?? null,
       request.aggregator ?? null,
       request.task ?? null,
+      request.gates ?? null,
+      request.answerFormat ?? null,
     ]);
     const fingerprint = this.encryption.fingerprint(canonical, 'analysis-cache');
     return this.redis.key('analyses', 'cache', this.redis.hashTag(ownerId), fingerprint);

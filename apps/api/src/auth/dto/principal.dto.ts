@@ -10,6 +10,9 @@ export class PrincipalDto {
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
   @ApiPropertyOptional() sessionId?: string;
   @ApiPropertyOptional() apiKeyId?: string;
-  @ApiProperty({ enum: ['jwt', 'basic', 'api-key'], description: 'How the caller authenticated.' })
-  method!: 'jwt' | 'basic' | 'api-key';
+  @ApiProperty({
+    enum: ['jwt', 'basic', 'api-key', 'oidc'],
+    description: 'How the caller authenticated (oidc: a token of the configured OpenID issuer).',
+  })
+  method!: 'jwt' | 'basic' | 'api-key' | 'oidc';
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject, IsOptional } from 'class-validator';
+import { DENIAL_REASONS } from './mcp-tool.dto';
+import { IsHexadecimal, IsObject, IsOptional, Length } from 'class-validator';
 
 export class CallToolDto {
   @ApiPropertyOptional({
@@ -43,7 +44,22 @@ export class CallToolResultDto {
 export class McpToolPinDto {
   @ApiProperty() hash!: string;
   @ApiProperty({ format: 'date-time' }) approvedAt!: string;
-  @ApiProperty({ description: 'Username of the approver, or `first-use`.' }) approvedBy!: string;
+  @ApiProperty({
+    description:
+      'Username of the approver, or `first-catalogue` for the tools the server first came with.',
+  })
+  approvedBy!: string;
+}
+
+export class ApproveToolDto {
+  @ApiProperty({
+    description:
+      'The hash of the definition you reviewed (`hash` in the admin tool list); another one is refused with 409.',
+    example: '9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a0c2e4b6d8f0a2c4e6b8d0f',
+  })
+  @IsHexadecimal()
+  @Length(64, 64)
+  hash!: string;
 }
 
 export class ApproveToolResultDto {
@@ -51,4 +67,10 @@ export class ApproveToolResultDto {
   @ApiProperty() tool!: string;
   @ApiProperty({ type: McpToolPinDto }) pin!: McpToolPinDto;
   @ApiPropertyOptional({ type: McpToolPinDto }) previous?: McpToolPinDto;
+  @ApiProperty({ description: 'Whether MCP clients can call the tool now.' }) callable!: boolean;
+  @ApiPropertyOptional({
+    enum: DENIAL_REASONS,
+    description: 'Why it is not callable (the policy still decides: e.g. not-read-only).',
+  })
+  reason?: string;
 }

@@ -10,6 +10,7 @@ export const DENIAL_REASONS = [
   'write-like-name',
   'write-like-schema',
   'definition-changed',
+  'pending-approval',
   'poisoned-description',
   'invalid-schema',
 ] as const;
@@ -17,9 +18,15 @@ export const DENIAL_REASONS = [
 export class McpToolDto {
   @ApiProperty({
     example: 'read_text_file',
-    description: 'The upstream name (MCP clients see `<server>__<name>`).',
+    description: 'The upstream name.',
   })
   name!: string;
+  @ApiProperty({
+    example: 'fs__read_text_file',
+    description:
+      'The name MCP clients call it by: `<server>__<name>`, or when that is not `^[a-zA-Z0-9_-]{1,64}$`, cleaned, cut and suffixed with a digest of the upstream name.',
+  })
+  clientName!: string;
   @ApiProperty() description!: string;
   @ApiProperty({
     enum: TOOL_OPERATIONS,
@@ -31,7 +38,7 @@ export class McpToolDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'MCP tool annotations (readOnlyHint…).',
+    description: 'MCP tool annotations (readOnlyHint…), as the upstream declared them.',
   })
   annotations!: Record<string, unknown>;
   @ApiProperty({
@@ -44,6 +51,12 @@ export class McpToolDto {
     description: 'SHA-256 of the definition (name, description, schemas, annotations).',
   })
   hash!: string;
+  @ApiPropertyOptional({
+    enum: ['tag', 'bidi', 'zero-width'],
+    isArray: true,
+    description: 'Invisible or bidirectional characters found in the definition (stripped here).',
+  })
+  hiddenText?: string[];
   @ApiPropertyOptional({
     enum: DENIAL_REASONS,
     description: 'Why it is not exposed (admin, ?all=true).',

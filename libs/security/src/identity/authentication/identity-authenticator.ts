@@ -22,6 +22,7 @@ import { readCredential } from '../credentials/credential';
 import { AUTH_ATTEMPTS } from '../identity.metrics';
 import { SessionsService } from '../sessions/sessions.service';
 import { InvalidTokenError } from '../tokens/invalid-token.error';
+import { OidcVerifier } from '../tokens/oidc-verifier';
 import { TokenService } from '../tokens/token.service';
 
 type CheckedMethod = 'jwt' | 'api-key';
@@ -45,6 +46,7 @@ export class IdentityAuthenticator extends Authenticator {
     private readonly events: SecurityEventService,
     @InjectMetric(AUTH_ATTEMPTS) private readonly attempts: Counter<string>,
     private readonly redis: RedisService,
+    private readonly oidc: OidcVerifier,
   ) {
     super();
   }
@@ -67,6 +69,9 @@ export class IdentityAuthenticator extends Authenticator {
     const credential = readCredential(request);
     switch (credential.kind) {
       case 'jwt':
+        // A token of the configured OpenID Connect issuer, or one of ours.
+        if (this.oidc.claims(credential.token))
+          return this.counted(request, 'jwt', () => this.fromOidc(credential.token));
         return this.counted(request, 'jwt', () => this.fromToken(request, credential.token));
       case 'api-key':
         return this.counted(request, 'api-key', () => this.fromApiKey(credential.key));
@@ -96,6 +101,13 @@ export class IdentityAuthenticator extends Authenticator {
       sessionId: claims.sid,
       method: 'jwt',
     };
+  }
+
+  private async fromOidc(token: string): Promise<Principal> {
+    const principal = await this.oidc.verify(token);
+    const block = await this.blocks.find({ userId: principal.id });
+    if (block) throw new BlockedError(block);
+    return principal;
   }
 
   private async fromApiKey(key: string): Promise<Principal> {

@@ -39,7 +39,8 @@ export class AdminBootstrap implements OnApplicationBootstrap {
     if (!password) {
       process.stdout.write(
         `\nFirst admin "${username}" created with the generated password: ${chosen}\n` +
-          'It is shown only this once. Set ADMIN_PASSWORD to choose it.\n\n',
+          'It is shown only this once. ADMIN_PASSWORD chooses it on a first start only; to reset\n' +
+          `a lost password: npm run admin:reset-password -- --username ${username}\n\n`,
       );
     }
   }

@@ -100,10 +100,14 @@ export class UsersService {
     return (await this.list()).some((u) => u.roles.includes('admin') && !u.disabled);
   }
 
-  async update(id: string, change: { roles?: Role[]; disabled?: boolean }): Promise<User> {
+  async update(
+    id: string,
+    change: { roles?: Role[]; disabled?: boolean; password?: string },
+  ): Promise<User> {
     const user = await this.stored(id);
     if (change.roles) user.roles = [...new Set(change.roles)];
     if (change.disabled !== undefined) user.disabled = change.disabled;
+    if (change.password !== undefined) user.passwordHash = await this.hasher.hash(change.password);
     user.updatedAt = new Date().toISOString();
     // Only if it still exists: a concurrent delete must not be undone by this write.
     const record: StoredUser = { ...user, lastLoginAt: undefined };

@@ -1,4 +1,4 @@
-import type { AnalysisTask } from '../../analysis/analysis.types';
+import type { AnalysisTask, AnswerFormat } from '../../analysis/analysis.types';
 import type { ChatRequest } from '../../providers/provider.types';
 import { fitToBudget } from './fit-budget';
 import { judgementSchema, peerAnswerSchema, reviewSchema } from './schemas';
@@ -86,6 +86,7 @@ export function aggregatePrompt(
   reviews: LabelledText[],
   task: AnalysisTask,
   language?: string,
+  format?: AnswerFormat,
 ): ChatRequest {
   const [question, material] = fitLabelled(content, [...answers, ...reviews]);
   content = question;
@@ -95,9 +96,12 @@ export function aggregatePrompt(
       `${header('aggregate')} Several models answered the user's request${reviews.length ? ' and reviewed each other' : ''}. ` +
       `Write the single best final answer from them, give your verdict, judge how far they ` +
       `agree and name each point on which a response disagrees with the final answer. ` +
+      (format
+        ? `The client asked for the final answer as a JSON object of the shape "${format.name}": write it as the answer object, every field filled from the responses. `
+        : '') +
       `${instruction} ${RULES}${languageLine(language)}`,
     messages: [{ role: 'user', content: `${content}\n\n---\nMaterial:\n${block}` }],
-    output: judgementSchema(task),
+    output: judgementSchema(task, format),
   };
 }
 

@@ -1,4 +1,8 @@
-import { FINDING_SEVERITIES, type AnalysisTask } from '../../analysis/analysis.types';
+import {
+  FINDING_SEVERITIES,
+  type AnalysisTask,
+  type AnswerFormat,
+} from '../../analysis/analysis.types';
 import type { OutputSchema } from '../../providers/provider.types';
 import { verdictsOf } from '../task/verdicts';
 
@@ -58,25 +62,47 @@ export function peerAnswerSchema(task: AnalysisTask): OutputSchema {
   };
 }
 
-/** The aggregator's (or chairman's) final answer and its own view of the peers. */
-export function judgementSchema(task: AnalysisTask): OutputSchema {
+/**
+ * The aggregator's (or chairman's) final answer and its own view of the peers. With an answer
+ * format the answer is an object of the client's shape; its definitions move to the root, so
+ * that its `#/$defs/…` references still resolve.
+ */
+export function judgementSchema(task: AnalysisTask, format?: AnswerFormat): OutputSchema {
+  const answer = format
+    ? withoutDefinitions(format.schema)
+    : { type: 'string', description: 'The single best final answer.' };
+  const root = object({
+    answer,
+    verdict: { type: 'string', enum: verdictsOf(task), description: VERDICT_MEANING[task] },
+    agreement: {
+      type: 'number',
+      description: 'How far the responses agree, from 0 (contradict) to 1 (say the same).',
+    },
+    confidence: confidence('that the final answer is right'),
+    dissent: {
+      type: 'array',
+      description: 'Each substantive point on which a response disagrees with the final answer.',
+      items: { type: 'string' },
+    },
+  });
   return {
-    name: `final_judgement_${task}`,
+    name: format
+      ? `final_judgement_${task}_${format.name}`.slice(0, 64)
+      : `final_judgement_${task}`,
     description: 'The final answer written from the responses, and your view of them.',
-    schema: object({
-      answer: { type: 'string', description: 'The single best final answer.' },
-      verdict: { type: 'string', enum: verdictsOf(task), description: VERDICT_MEANING[task] },
-      agreement: {
-        type: 'number',
-        description: 'How far the responses agree, from 0 (contradict) to 1 (say the same).',
-      },
-      confidence: confidence('that the final answer is right'),
-      dissent: {
-        type: 'array',
-        description: 'Each substantive point on which a response disagrees with the final answer.',
-        items: { type: 'string' },
-      },
-    }),
+    schema: format ? { ...root, ...definitionsOf(format.schema) } : root,
+  };
+}
+
+function withoutDefinitions(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $defs: _defs, definitions: _definitions, ...rest } = schema;
+  return rest;
+}
+
+function definitionsOf(schema: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ...(schema.$defs !== undefined ? { $defs: schema.$defs } : {}),
+    ...(schema.definitions !== undefined ? { definitions: schema.definitions } : {}),
   };
 }
 

@@ -1,0 +1,16 @@
+import type { SecurityFlag } from '@techsapo/wall-bounce';
+import type { FastifyRequest } from 'fastify';
+
+/** The request guard's findings on the free-text content, as result flags. */
+export function requestFlags(request: FastifyRequest): SecurityFlag[] {
+  const findings = request.state.details.securityFlags;
+  if (!Array.isArray(findings)) return [];
+  return (findings as Omit<SecurityFlag, 'source'>[]).map((f) => ({
+    rule: f.rule,
+    kind: f.kind,
+    category: f.category,
+    severity: f.severity,
+    action: f.action,
+    source: 'request',
+  }));
+}
