@@ -1,5 +1,6 @@
 import { AuditCheckpointer, AuditStore, AuditTrailService, CheckpointFile } from '@techsapo/audit';
-import { redisConfig, RedisService } from '@techsapo/core';
+import { redisConfig, RedisService, SECURITY_LEVEL } from '@techsapo/core';
+import { PinoLogger } from 'nestjs-pino';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,23 +34,25 @@ describe('audit checkpoints outside Redis', () => {
     try {
       await calls(t, 3);
       const entries = await auditEntries(t, 3);
-      const written: string[] = [];
-      const write = process.stdout.write.bind(process.stdout);
-      process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as never;
+      // The security log is the app's logger: its SECURITY records (silent in tests, so watched).
+      const root = PinoLogger.root as unknown as Record<typeof SECURITY_LEVEL, () => void>;
+      const logged = jest.spyOn(root, SECURITY_LEVEL);
       let checkpoint;
+      let records: Record<string, unknown>[];
       try {
         checkpoint = await t.app.get(AuditCheckpointer).checkpoint();
         expect(await t.app.get(AuditCheckpointer).checkpoint()).toBeUndefined();
       } finally {
-        process.stdout.write = write;
+        records = logged.mock.calls.map((c) => (c as unknown[])[0] as Record<string, unknown>);
+        logged.mockRestore();
       }
       const head = entries[entries.length - 1];
       expect(checkpoint).toMatchObject({ seq: head.seq, hash: head.hash });
-      const line = JSON.parse(written.find((l) => l.includes('AUDIT_CHECKPOINT')) ?? '{}');
-      expect(line).toMatchObject({
-        level: 'SECURITY',
-        details: { seq: head.seq, hash: head.hash },
-      });
+      expect(records.filter((r) => r.event_type === 'AUDIT_CHECKPOINT')).toEqual([
+        expect.objectContaining({
+          details: expect.objectContaining({ seq: head.seq, hash: head.hash }),
+        }),
+      ]);
       const file = await readFile(t.app.get(CheckpointFile).path, 'utf8');
       expect(
         file

@@ -7,7 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { describeError } from '@techsapo/core';
+import { describeError, logSecurityEvent } from '@techsapo/core';
 import { hostname } from 'node:os';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from '../trail/audit-chain';
@@ -69,9 +69,12 @@ export class AuditCheckpointer implements OnModuleInit, OnModuleDestroy, BeforeA
         instance: this.instance,
         sig: this.chain.signCheckpoint(unsigned),
       };
-      process.stdout.write(
-        `${JSON.stringify({ timestamp: time, level: 'SECURITY', event_type: 'AUDIT_CHECKPOINT', severity: 'INFO', details: checkpoint })}\n`,
-      );
+      logSecurityEvent({
+        timestamp: time,
+        event_type: 'AUDIT_CHECKPOINT',
+        severity: 'INFO',
+        details: checkpoint,
+      });
       await this.file.append(checkpoint);
       this.lastSeq = head.seq;
       return checkpoint;
