@@ -2,7 +2,6 @@ import { SecurityEventService, type SecurityEventInput } from '@techsapo/audit';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
@@ -13,7 +12,7 @@ import {
   startFakeProviders,
 } from './support/fake-providers';
 import { ROOT, startService } from './support/processes';
-import { startTestApp, type TestApp } from './support/test-app';
+import { listenOnLoopback, startTestApp, type TestApp } from './support/test-app';
 import { cooperative } from './support/wall-bounce-engine';
 
 /**
@@ -104,8 +103,7 @@ describe('attempts: security events, metrics and the security report count the s
     }
     t = await startTestApp(fakes.env(PEERS, { ROLE: 'all', WALL_BOUNCE_AGGREGATOR: 'peer-a' }));
     t.app.get(SecurityEventService).onEvent((_line, input) => events.push(input));
-    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
+    url = await listenOnLoopback(t);
     ciKey = (await issueApiKey(t, 'ci')).key;
   });
   afterAll(async () => {

@@ -1,6 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
 import { adminAuth, signIn } from './support/auth';
@@ -12,7 +11,7 @@ import {
   tempDir,
   writeMcpConfig,
 } from './support/mcp-upstreams';
-import { startTestApp, TestApp } from './support/test-app';
+import { listenOnLoopback, startTestApp, TestApp } from './support/test-app';
 import { cooperative } from './support/wall-bounce-engine';
 
 const PEERS: FakeProvider[] = [
@@ -69,8 +68,7 @@ describe('MCP tool techsapo__analyze (the MCP SDK client over HTTP, real engine,
         MCP_SESSION_ANALYSES: '2',
       }),
     );
-    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}/mcp`;
+    url = `${await listenOnLoopback(t)}/mcp`;
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));

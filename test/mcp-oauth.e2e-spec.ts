@@ -9,7 +9,7 @@ import {
   tempDir,
   writeMcpConfig,
 } from './support/mcp-upstreams';
-import { startTestApp, TestApp } from './support/test-app';
+import { listenOnLoopback, startTestApp, TestApp } from './support/test-app';
 
 const AUDIENCE = 'https://techsapo.example/mcp';
 
@@ -60,8 +60,7 @@ describe('MCP proxy: OAuth protected resource and OpenID Connect tokens', () => 
       servers: [{ name: 'scripted', transport: 'streamable-http', url: scripted.url }],
     });
     t = await startTestApp({ MCP_CONFIG: config, OIDC_ISSUER: issuer, OIDC_AUDIENCE: AUDIENCE });
-    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(t);
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { Tool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { adminAuth, signIn } from './support/auth';
@@ -14,7 +13,7 @@ import {
   tempDir,
   writeMcpConfig,
 } from './support/mcp-upstreams';
-import { startTestApp, TestApp } from './support/test-app';
+import { listenOnLoopback, startTestApp, TestApp } from './support/test-app';
 
 type Meta = { server: string; tool: string; decision: string; [k: string]: unknown };
 
@@ -106,8 +105,7 @@ describe('MCP proxy against hostile and broken upstreams', () => {
       MCP_UPSTREAM_PING_INTERVAL_MS: '500',
       MCP_UPSTREAM_PING_TIMEOUT_MS: '1500',
     });
-    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}/mcp`;
+    url = `${await listenOnLoopback(t)}/mcp`;
   });
 
   afterAll(async () => {

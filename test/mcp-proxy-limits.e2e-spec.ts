@@ -1,6 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
@@ -13,7 +12,7 @@ import {
   tempDir,
   writeMcpConfig,
 } from './support/mcp-upstreams';
-import { startTestApp, TestApp } from './support/test-app';
+import { listenOnLoopback, startTestApp, TestApp } from './support/test-app';
 
 /** Limits of the MCP proxy: sessions per user, idle expiry, quotas, timeouts, poisoned tools, results, hosts. */
 describe('MCP proxy limits', () => {
@@ -50,8 +49,7 @@ describe('MCP proxy limits', () => {
       MCP_SESSION_MAX_PER_USER: '5',
       MCP_CALL_TIMEOUT_MS: '300',
     });
-    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}/mcp`;
+    url = `${await listenOnLoopback(t)}/mcp`;
   });
 
   afterAll(async () => {

@@ -1,6 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ReadinessRegistry } from '@techsapo/core';
 import request from 'supertest';
@@ -18,7 +17,7 @@ import {
   writeMcpConfig,
 } from './support/mcp-upstreams';
 import type { RunningProcess } from './support/processes';
-import { startTestApp, TestApp } from './support/test-app';
+import { listenOnLoopback, startTestApp, TestApp } from './support/test-app';
 
 const WRITE_TOOLS = ['write_file', 'edit_file', 'create_directory', 'move_file'];
 
@@ -69,8 +68,7 @@ describe('MCP proxy (real upstreams, real client)', () => {
       policy: { servers: { everything: { deny: ['get-env'] } } },
     });
     t = await startTestApp({ MCP_CONFIG: config });
-    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}/mcp`;
+    url = `${await listenOnLoopback(t)}/mcp`;
   });
 
   afterAll(async () => {

@@ -1,10 +1,9 @@
 import OpenAI from 'openai';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
 import { adminAuth, issueApiKey, signIn } from './support/auth';
 import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
-import { startTestApp, TestApp } from './support/test-app';
+import { listenOnLoopback, startTestApp, TestApp } from './support/test-app';
 import { cooperative } from './support/wall-bounce-engine';
 
 const PEERS: FakeProvider[] = [
@@ -98,8 +97,7 @@ describe('OpenAI-compatible endpoint (the openai SDK over HTTP, real engine, fak
         ]),
       }),
     );
-    await new Promise<void>((r) => t.server.listen(0, '127.0.0.1', r));
-    baseURL = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}/v1`;
+    baseURL = `${await listenOnLoopback(t)}/v1`;
     key = await issueApiKey(t, 'analyst');
     openai = new OpenAI({ baseURL, apiKey: key.key, maxRetries: 0 });
   });

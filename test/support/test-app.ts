@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { removeKeys } from './redis-cleanup';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { register } from 'prom-client';
 import { createApp } from '../../apps/api/src/bootstrap/create-app';
 import { buildOpenApiDocument } from '../../apps/api/src/bootstrap/swagger';
@@ -115,4 +116,10 @@ function forgetAppMetrics(): void {
   for (const metric of register.getMetricsAsArray()) {
     if (metric.name.startsWith('techsapo_')) register.removeSingleMetric(metric.name);
   }
+}
+
+/** Has the app listen on a free loopback port (for clients that need a URL); its base URL. */
+export async function listenOnLoopback(t: TestApp): Promise<string> {
+  await new Promise<void>((resolve) => t.server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
 }
