@@ -19,7 +19,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const ABOUT =
-  'MCP Streamable HTTP endpoint (JSON-RPC; see the MCP specification). Tools of every upstream appear as `<server>__<tool>` (normalised to `^[a-zA-Z0-9_-]{1,64}$`), only those the policy allows; refusals are tool results with `isError`. Sessions are bound to the principal that opened them. Its rate limits are its own (MCP_RATE_LIMIT_*).';
+  'MCP Streamable HTTP endpoint (JSON-RPC; see the MCP specification). Tools of every upstream appear as `<server>__<tool>` (normalised to 1 to 64 letters, digits, `_` or `-`), only those the policy allows; refusals are tool results with `isError`. Sessions are bound to the principal that opened them. Its rate limits are its own (MCP_RATE_LIMIT_*).';
 
 /**
  * The MCP endpoint for any MCP client. The pipeline (authentication, CASL, content scan,

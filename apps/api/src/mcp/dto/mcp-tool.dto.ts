@@ -24,7 +24,7 @@ export class McpToolDto {
   @ApiProperty({
     example: 'fs__read_text_file',
     description:
-      'The name MCP clients call it by: `<server>__<name>`, or when that is not `^[a-zA-Z0-9_-]{1,64}$`, cleaned, cut and suffixed with a digest of the upstream name.',
+      'The name MCP clients call it by: `<server>__<name>`, or when that is not 1 to 64 letters, digits, `_` or `-`, cleaned, cut and suffixed with a digest of the upstream name.',
   })
   clientName!: string;
   @ApiProperty() description!: string;

@@ -72,7 +72,7 @@ export class ChatMessageDto {
 }
 
 export class JsonSchemaFormatDto {
-  @ApiProperty({ description: 'The format’s name, `^[a-zA-Z0-9_-]{1,64}$`.' })
+  @ApiProperty({ description: 'The format’s name: 1 to 64 letters, digits, `_` or `-`.' })
   @IsString()
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'must be 1 to 64 letters, digits, _ or -' })
   name!: string;
