@@ -97,10 +97,12 @@ describe('writes that must reach a replica', () => {
     const writer = t.app.get(AuditWriter);
     await writer.flush();
     const { replica } = await pairFor(store.streamKey);
-    const requestId = `replica-ack-${Date.now()}`;
+    let requestId = '';
     pause(replica.port);
     try {
-      await request(t.server).get('/api/v1/audited').set('X-Request-Id', requestId);
+      const res = await request(t.server).get('/api/v1/audited');
+      // The server's id of the request, as the audit trail keeps it.
+      requestId = res.headers['x-request-id'] as string;
       await until('the entry is queued', async () => writer.pending > 0, 5000);
       await writer.flush();
       // Appended on the master, but not acknowledged: still queued, to be retried.
