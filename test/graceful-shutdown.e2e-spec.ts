@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueKey } from './support/cli-service';
+import { developmentEnv, issueKey } from './support/cli-service';
 import { removeKeys } from './support/redis-cleanup';
 import { freePort, startService, waitForHttp, type RunningProcess } from './support/processes';
 
@@ -16,13 +16,7 @@ describe('graceful shutdown drains running analyses first', () => {
   const dir = mkdtempSync(join(tmpdir(), 'techsapo-shutdown-'));
   const admin = { username: 'admin', password: `admin-${randomBytes(12).toString('hex')}` };
   const env = {
-    NODE_ENV: 'development',
-    REDIS_KEY_PREFIX: prefix,
-    DATA_DIR: join(dir, 'data'),
-    ADMIN_USERNAME: admin.username,
-    ADMIN_PASSWORD: admin.password,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    WALL_BOUNCE_SIMULATOR: 'on',
+    ...developmentEnv(prefix, dir, admin),
     // Slow providers: the analysis is surely still running when SIGTERM arrives.
     WALL_BOUNCE_SIMULATOR_LATENCY_MS: '1500',
     SHUTDOWN_TIMEOUT_MS: '30000',

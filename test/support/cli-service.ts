@@ -46,6 +46,26 @@ export interface CliService {
   stop(): Promise<void>;
 }
 
+/**
+ * The settings of a built service run in development with the bundled simulator: its own key
+ * prefix and data folder, a known first admin, a fresh signing secret.
+ */
+export function developmentEnv(
+  prefix: string,
+  dir: string,
+  admin: { username: string; password: string },
+): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    REDIS_KEY_PREFIX: prefix,
+    DATA_DIR: join(dir, 'data'),
+    ADMIN_USERNAME: admin.username,
+    ADMIN_PASSWORD: admin.password,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    WALL_BOUNCE_SIMULATOR: 'on',
+  };
+}
+
 /** The built service with simulated providers, as a CI job's TechSapo, and a `ci` key for it. */
 export async function startCliService(env: Record<string, string> = {}): Promise<CliService> {
   const port = await freePort();
@@ -54,13 +74,7 @@ export async function startCliService(env: Record<string, string> = {}): Promise
   const admin = { username: 'admin', password: `admin-${randomBytes(12).toString('hex')}` };
   const service = startService({
     PORT: String(port),
-    NODE_ENV: 'development',
-    REDIS_KEY_PREFIX: prefix,
-    DATA_DIR: join(dir, 'data'),
-    ADMIN_USERNAME: admin.username,
-    ADMIN_PASSWORD: admin.password,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    WALL_BOUNCE_SIMULATOR: 'on',
+    ...developmentEnv(prefix, dir, admin),
     WALL_BOUNCE_SIMULATOR_LATENCY_MS: '5',
     RATE_LIMIT_BURST: '10000',
     RATE_LIMIT_PER_MINUTE: '100000',
