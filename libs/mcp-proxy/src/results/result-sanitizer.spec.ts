@@ -90,4 +90,31 @@ describe('ResultSanitizer (results are inert data)', () => {
     expect(out.structuredContent?.n).toBe(1);
     expect(JSON.stringify(out.structuredContent)).not.toContain('ghp_A1b2');
   });
+
+  it('cleans suggested values one by one: blocked ones dropped, the rest redacted, within the limit', () => {
+    const sanitizer = new ResultSanitizer(detection.detector, detection.attempts);
+    const out = sanitizer.sanitizeValues(
+      [
+        'alpha',
+        `beta\u{E0041}\u{E0042}`,
+        `ghp_${'A1b2C3d4E5'.repeat(4)}`,
+        "fs.writeFileSync(__dirname + '/main.js', payload)",
+        'gamma',
+        'x'.repeat(100),
+      ],
+      80,
+      origin,
+    );
+    expect(out.values[0]).toBe('alpha');
+    expect(out.values[1]).toBe('beta');
+    expect(out.values[2]).not.toContain('ghp_A1b2');
+    expect(out.values).not.toContainEqual(expect.stringContaining('writeFileSync'));
+    expect(out.values[3]).toBe('gamma');
+    // The last value does not fit in what is left of the 80 bytes.
+    expect(out.values).toHaveLength(4);
+    expect(out.truncated).toBe(true);
+    expect(out.flags.map((f) => f.category)).toEqual(
+      expect.arrayContaining(['invisible-text', 'secret', 'self-modification']),
+    );
+  });
 });

@@ -49,71 +49,122 @@ export class ResultSanitizer {
       truncated: false,
       blocked: false,
     };
-    let budget = maxBytes;
-    const addText = (raw: string): void => {
-      if (budget <= 0) {
-        out.truncated = true;
-        return;
-      }
-      let text = this.clean(raw, out, origin);
-      if (Buffer.byteLength(text, 'utf8') > budget) {
-        text = Buffer.from(text, 'utf8')
-          .subarray(0, budget)
-          .toString('utf8')
-          .replace(/\uFFFD$/, '');
-        out.truncated = true;
-      }
-      budget -= Buffer.byteLength(text, 'utf8');
-      out.content.push({ type: 'text', text });
-    };
-    for (const item of result.content ?? []) {
-      switch (item.type) {
-        case 'text':
-          addText(item.text);
-          break;
-        case 'image':
-        case 'audio':
-          if (MEDIA_TYPES.test(item.mimeType) && item.data.length <= budget) {
-            budget -= item.data.length;
-            out.content.push({ type: item.type, data: item.data, mimeType: item.mimeType });
-          } else {
-            out.truncated = true;
-          }
-          break;
-        case 'resource':
-          if ('text' in item.resource && typeof item.resource.text === 'string')
-            addText(item.resource.text);
-          else out.truncated = true;
-          break;
-        case 'resource_link':
-          addText(`[resource ${item.name}: ${String(item.uri).slice(0, 512)}]`);
-          break;
-        default:
-          out.truncated = true;
-      }
-    }
-    if (result.structuredContent && typeof result.structuredContent === 'object') {
-      const json = JSON.stringify(result.structuredContent);
-      if (Buffer.byteLength(json, 'utf8') <= budget) {
-        const cleaned = this.clean(json, out, origin);
-        try {
-          out.structuredContent = JSON.parse(cleaned) as Record<string, unknown>;
-        } catch {
-          out.truncated = true;
-        }
-      } else {
-        out.truncated = true;
-      }
-    }
-    if (out.truncated)
-      out.content.push({
-        type: 'text',
-        text: '[result cut by the proxy: size limit or unsupported content]',
-      });
+    const budget = new ByteBudget(maxBytes);
+    for (const item of result.content ?? []) this.addContent(item, out, budget, origin);
+    this.addStructured(result.structuredContent, out, budget, origin);
+    if (out.truncated) out.content.push({ type: 'text', text: CUT_NOTICE });
     return out;
   }
 
-  private clean(text: string, out: SanitizedResult, origin: CallOrigin): string {
+  /**
+   * Short texts an upstream suggests (completion values), each cleaned like result text: a
+   * value carrying a blocked pattern is dropped, the rest redacted and stripped, all of them
+   * within the size limit.
+   */
+  sanitizeValues(
+    values: string[],
+    maxBytes: number,
+    origin: CallOrigin,
+  ): { values: string[]; flags: ResultFlag[]; truncated: boolean } {
+    const budget = new ByteBudget(maxBytes);
+    const kept: string[] = [];
+    const flags: ResultFlag[] = [];
+    for (const value of values) {
+      const verdict = this.clean(value, origin);
+      flags.push(...verdict.flags);
+      if (verdict.blocked) continue;
+      if (!budget.fits(verdict.text))
+        return { values: kept, flags: flags.slice(0, MAX_FLAGS), truncated: true };
+      budget.spend(verdict.text);
+      kept.push(verdict.text);
+    }
+    return { values: kept, flags: flags.slice(0, MAX_FLAGS), truncated: false };
+  }
+
+  /** One content item: text passes cleaned, plain media within the budget, the rest is cut. */
+  private addContent(
+    item: ContentItem,
+    out: SanitizedResult,
+    budget: ByteBudget,
+    origin: CallOrigin,
+  ): void {
+    switch (item.type) {
+      case 'text':
+        return this.addText(item.text, out, budget, origin);
+      case 'image':
+      case 'audio':
+        return addMedia(item, out, budget);
+      case 'resource':
+        if ('text' in item.resource && typeof item.resource.text === 'string')
+          return this.addText(item.resource.text, out, budget, origin);
+        out.truncated = true;
+        return;
+      case 'resource_link':
+        return this.addText(
+          `[resource ${item.name}: ${String(item.uri).slice(0, 512)}]`,
+          out,
+          budget,
+          origin,
+        );
+      default:
+        out.truncated = true;
+    }
+  }
+
+  private addText(raw: string, out: SanitizedResult, budget: ByteBudget, origin: CallOrigin): void {
+    if (budget.spent) {
+      out.truncated = true;
+      return;
+    }
+    const text = this.cleanInto(raw, out, origin);
+    const kept = budget.cut(text);
+    if (kept !== text) out.truncated = true;
+    budget.spend(kept);
+    out.content.push({ type: 'text', text: kept });
+  }
+
+  /** Structured content is cleaned as JSON text; what does not fit or parse after cleaning is cut. */
+  private addStructured(
+    structured: unknown,
+    out: SanitizedResult,
+    budget: ByteBudget,
+    origin: CallOrigin,
+  ): void {
+    if (!structured || typeof structured !== 'object') return;
+    const json = JSON.stringify(structured);
+    if (!budget.fits(json)) {
+      out.truncated = true;
+      return;
+    }
+    try {
+      out.structuredContent = JSON.parse(this.cleanInto(json, out, origin)) as Record<
+        string,
+        unknown
+      >;
+    } catch {
+      out.truncated = true;
+    }
+  }
+
+  /** Cleans a text and records its verdict on the result. */
+  private cleanInto(text: string, out: SanitizedResult, origin: CallOrigin): string {
+    const verdict = this.clean(text, origin);
+    for (const flag of verdict.flags) if (out.flags.length < MAX_FLAGS) out.flags.push(flag);
+    if (verdict.blocked) {
+      out.blocked = true;
+      return WITHHELD;
+    }
+    return verdict.text;
+  }
+
+  /**
+   * The detector's verdict on one text (its attempts reported), then invisible and
+   * bidirectional characters stripped from what passes.
+   */
+  private clean(
+    text: string,
+    origin: CallOrigin,
+  ): { text: string; flags: ResultFlag[]; blocked: boolean } {
     const scan = this.detector.scan(text, 'mcp-result');
     this.attempts.report(scan.findings, {
       ...origin,
@@ -121,23 +172,64 @@ export class ResultSanitizer {
       eventType: 'SUSPICIOUS_MCP_RESULT',
       payload: text,
     });
-    for (const f of scan.findings) {
-      if (out.flags.length < 50)
-        out.flags.push({ rule: f.rule, category: f.category, action: f.action });
-    }
-    if (scan.verdict === 'block') {
-      out.blocked = true;
-      return '[withheld by the proxy: the result carried a blocked pattern]';
-    }
+    const flags: ResultFlag[] = scan.findings.map((f) => ({
+      rule: f.rule,
+      category: f.category,
+      action: f.action,
+    }));
+    if (scan.verdict === 'block') return { text: WITHHELD, flags, blocked: true };
     const stripped = stripInvisible(scan.redacted ?? text);
-    for (const kind of stripped.found) {
-      if (out.flags.length < 50)
-        out.flags.push({
-          rule: `invisible-text.${kind}`,
-          category: 'invisible-text',
-          action: 'strip',
-        });
-    }
-    return stripped.text;
+    for (const kind of stripped.found)
+      flags.push({ rule: `invisible-text.${kind}`, category: 'invisible-text', action: 'strip' });
+    return { text: stripped.text, flags, blocked: false };
+  }
+}
+
+type ContentItem = NonNullable<CallToolResult['content']>[number];
+
+const MAX_FLAGS = 50;
+const WITHHELD = '[withheld by the proxy: the result carried a blocked pattern]';
+const CUT_NOTICE = '[result cut by the proxy: size limit or unsupported content]';
+
+function addMedia(
+  item: { type: 'image' | 'audio'; data: string; mimeType: string },
+  out: SanitizedResult,
+  budget: ByteBudget,
+): void {
+  if (MEDIA_TYPES.test(item.mimeType) && item.data.length <= budget.left) {
+    budget.spendBytes(item.data.length);
+    out.content.push({ type: item.type, data: item.data, mimeType: item.mimeType });
+  } else {
+    out.truncated = true;
+  }
+}
+
+/** What is left of a result's size limit, in UTF-8 bytes. */
+class ByteBudget {
+  constructor(public left: number) {}
+
+  get spent(): boolean {
+    return this.left <= 0;
+  }
+
+  fits(text: string): boolean {
+    return Buffer.byteLength(text, 'utf8') <= this.left;
+  }
+
+  /** The text, or its longest prefix that fits (never half a character). */
+  cut(text: string): string {
+    if (this.fits(text)) return text;
+    return Buffer.from(text, 'utf8')
+      .subarray(0, Math.max(0, this.left))
+      .toString('utf8')
+      .replace(/\uFFFD$/, '');
+  }
+
+  spend(text: string): void {
+    this.spendBytes(Buffer.byteLength(text, 'utf8'));
+  }
+
+  spendBytes(bytes: number): void {
+    this.left -= bytes;
   }
 }
