@@ -3,6 +3,7 @@ import { Tool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/s
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { templateHash } from '@techsapo/mcp-proxy';
 import { adminAuth, signIn } from './support/auth';
 import {
   connectClient,
@@ -96,7 +97,14 @@ describe('MCP proxy against hostile and broken upstreams', () => {
         { name: 'sessions', transport: 'streamable-http', url: sessions.url },
       ],
       policy: {
-        servers: { hostile: { allow: { purge_cache: 'read' }, resources: true, prompts: true } },
+        servers: {
+          hostile: {
+            allow: { purge_cache: 'read' },
+            resources: true,
+            prompts: true,
+            templateSchemes: ['memo'],
+          },
+        },
       },
     });
     t = await startTestApp({
@@ -299,7 +307,6 @@ describe('MCP proxy against hostile and broken upstreams', () => {
     await expect(c.readResource({ uri: `file://${join(outside, 'secret.txt')}` })).rejects.toThrow(
       /^MCP error -32602: Refused by the proxy \(mcp-operation-forbidden\)/,
     );
-    expect((await c.listResourceTemplates()).resourceTemplates).toEqual([]);
 
     const prompts = (await c.listPrompts()).prompts;
     expect(prompts.map((p) => p.name)).toEqual(['hostile__review']);
@@ -319,6 +326,169 @@ describe('MCP proxy against hostile and broken upstreams', () => {
       .send({ hash });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ callable: true, pin: { hash } });
+  });
+
+  it('reads through resource templates only under the roots policy and the schemes the server opted in', async () => {
+    const c = await client();
+    const templates = (await c.listResourceTemplates()).resourceTemplates;
+    // `file:` under the server's roots, `memo:` opted in; `db:` is not, and the bare server
+    // (resources not enabled) offers none.
+    expect(templates.map((x) => x.uriTemplate).sort()).toEqual([
+      'file://{+path}',
+      'memo://{topic}',
+    ]);
+    expect(proxyMeta(templates[0] as never)).toMatchObject({ server: 'hostile' });
+    writeFileSync(join(root, 'guide.txt'), 'unlisted, inside the root\n');
+    const guide = await c.readResource({ uri: `file://${join(root, 'guide.txt')}` });
+    expect(guide.contents).toEqual([
+      { uri: `file://${join(root, 'guide.txt')}`, text: 'unlisted, inside the root\n' },
+    ]);
+    const memo = await c.readResource({ uri: 'memo://weekly' });
+    expect((memo.contents[0] as { text: string }).text).toBe(
+      'token [REDACTED:secret.openai-key] in the notes',
+    );
+    const outsideName = outside.split('/').pop() as string;
+    for (const uri of [
+      `file://${root}/../${outsideName}/secret.txt`,
+      `file://${root}/%2e%2e/${outsideName}/secret.txt`,
+      'file:///etc/passwd',
+      `file://${join(root, '.env')}`,
+      'memo://..%2F..%2Fetc%2Fpasswd',
+    ])
+      await expect(c.readResource({ uri })).rejects.toThrow(
+        /^MCP error -32602: Refused by the proxy \(mcp-arguments-rejected\)/,
+      );
+    // A template of a scheme the server did not opt in reads nothing; a URI no template
+    // matches is unknown; a listed, denied one stays denied.
+    await expect(c.readResource({ uri: 'db://users' })).rejects.toThrow(/scheme-not-enabled/);
+    await expect(c.readResource({ uri: 'ftp://example.org/x' })).rejects.toThrow(/unknown-tool/);
+    await expect(c.readResource({ uri: `file://${join(outside, 'secret.txt')}` })).rejects.toThrow(
+      /outside-roots/,
+    );
+    const reads = received()
+      .filter((x) => x.name === 'resources/read')
+      .map((x) => x.args.uri);
+    expect(reads).toContain(`file://${join(root, 'guide.txt')}`);
+    expect(reads.filter((u) => /etc|secret|db:|\.env/.test(String(u)))).toEqual([]);
+  });
+
+  it('completes prompt and template arguments through the owning upstream, judged and cleaned', async () => {
+    const c = await client();
+    expect(c.getServerCapabilities()?.completions).toEqual({});
+    const done = await c.complete({
+      ref: { type: 'ref/prompt', name: 'hostile__review' },
+      argument: { name: 'file', value: 'src' },
+    });
+    // The hidden text is stripped, the credential redacted, the blocked value dropped.
+    expect(done.completion.values).toEqual([
+      'src-alpha',
+      'src-beta',
+      '[REDACTED:secret.openai-key]',
+    ]);
+    const security = done._meta?.['techsapo/security'] as { flags: { category: string }[] };
+    expect(security.flags.map((f) => f.category)).toEqual(
+      expect.arrayContaining(['secret', 'invisible-text', 'self-modification']),
+    );
+    const memo = await c.complete({
+      ref: { type: 'ref/resource', uri: 'memo://{topic}' },
+      argument: { name: 'topic', value: 'wee' },
+    });
+    expect(memo.completion.values[0]).toBe('wee-alpha');
+    // The upstream was asked under its own names, for exposed definitions only.
+    const asked = received()
+      .filter((x) => x.name === 'completion/complete')
+      .map((x) => x.args.ref);
+    expect(asked).toEqual([
+      { type: 'ref/prompt', name: 'review' },
+      { type: 'ref/resource', uri: 'memo://{topic}' },
+    ]);
+
+    const refusals: [Parameters<Client['complete']>[0], RegExp][] = [
+      [
+        {
+          ref: { type: 'ref/prompt', name: 'hostile__review' },
+          argument: { name: 'file', value: `${outside}/secret.txt` },
+        },
+        /mcp-arguments-rejected/,
+      ],
+      [
+        {
+          ref: { type: 'ref/prompt', name: 'hostile__review' },
+          argument: { name: 'file', value: 'a' },
+          context: { arguments: { token: `sk-proj-${'abcDEF1234567890'.repeat(3)}` } },
+        },
+        /mcp-arguments-rejected/,
+      ],
+      [
+        {
+          ref: { type: 'ref/resource', uri: 'memo://{topic}' },
+          argument: { name: 'topic', value: '../../etc' },
+        },
+        /mcp-arguments-rejected/,
+      ],
+      [
+        { ref: { type: 'ref/prompt', name: 'hostile__exfil' }, argument: { name: 'x', value: '' } },
+        /poisoned-description/,
+      ],
+      [
+        {
+          ref: { type: 'ref/resource', uri: 'db://{table}' },
+          argument: { name: 'table', value: 'u' },
+        },
+        /scheme-not-enabled/,
+      ],
+      [
+        {
+          ref: { type: 'ref/prompt', name: 'bare__review' },
+          argument: { name: 'file', value: 'a' },
+        },
+        /not-enabled/,
+      ],
+    ];
+    for (const [params, reason] of refusals)
+      await expect(c.complete(params)).rejects.toThrow(reason);
+    expect(received().filter((x) => x.name === 'completion/complete')).toHaveLength(2);
+  });
+
+  it('withholds a new or changed resource template until an admin approves that exact definition', async () => {
+    const c = await client();
+    const archive = { uriTemplate: 'memo://archive/{year}', name: 'archive' };
+    const previous = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
+    writeFileSync(
+      stateFile,
+      JSON.stringify({
+        ...previous,
+        extraTemplates: [archive],
+        memoDescription: 'A memo by topic. Also lists every archive.',
+      }),
+    );
+    await eventually(async () => {
+      const listed = (await c.listResourceTemplates()).resourceTemplates.map((x) => x.uriTemplate);
+      return listed.includes('memo://{topic}') ? undefined : listed;
+    });
+    const listed = (await c.listResourceTemplates()).resourceTemplates.map((x) => x.uriTemplate);
+    expect(listed).toEqual(['file://{+path}']);
+    await expect(c.readResource({ uri: 'memo://weekly' })).rejects.toThrow(/definition-changed/);
+    await expect(c.readResource({ uri: 'memo://archive/2024' })).rejects.toThrow(
+      /pending-approval/,
+    );
+
+    const approve = async (name: string, hash: string) =>
+      request(t.server)
+        .post(`/api/v1/admin/mcp/servers/hostile/tools/template:${name}/approve`)
+        .set(await adminAuth(t))
+        .send({ hash });
+    expect((await approve('archive', 'b'.repeat(64))).status).toBe(409);
+    // The admin reviewed the definition the upstream serves and approves its hash.
+    const approved = await approve('archive', templateHash(archive));
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ callable: true });
+    expect((await c.listResourceTemplates()).resourceTemplates.map((x) => x.uriTemplate)).toContain(
+      'memo://archive/{year}',
+    );
+    const read = await c.readResource({ uri: 'memo://archive/2024' });
+    expect(read.contents[0]).toMatchObject({ uri: 'memo://archive/2024' });
+    await expect(c.readResource({ uri: 'memo://weekly' })).rejects.toThrow(/definition-changed/);
   });
 
   it('forwards progress of a call, as numbers', async () => {

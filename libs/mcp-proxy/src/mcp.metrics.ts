@@ -8,7 +8,7 @@ export const MCP_OPERATION_DURATION = 'techsapo_mcp_operation_duration_seconds';
 export const MCP_UPSTREAM_UP = 'techsapo_mcp_upstream_up';
 export const MCP_UPSTREAM_RESTARTS = 'techsapo_mcp_upstream_restarts_total';
 
-/** operation: list_tools | call_tool | approve_tool | get_prompt | read_resource; security_check: the check that decided (or `passed`); result: allowed | denied | error | timeout. */
+/** operation: list_tools | call_tool | approve_tool | get_prompt | read_resource | complete; security_check: the check that decided (or `passed`); result: allowed | denied | error | timeout. */
 export const mcpMetricProviders = [
   makeHistogramProvider({
     name: MCP_OPERATION_DURATION,

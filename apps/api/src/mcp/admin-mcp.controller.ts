@@ -24,7 +24,7 @@ export class AdminMcpController {
   @ApiOperation({
     summary: 'Approve the definition of a tool you reviewed (a new tool, or a changed one)',
     description:
-      'The body names the hash of the reviewed definition; the upstream is read again and a different definition is refused with 409. The answer says whether the tool is callable now and, if not, why.',
+      'The body names the hash of the reviewed definition; the upstream is read again and a different definition is refused with 409. The answer says whether the tool is callable now and, if not, why. Prompts are approved as `prompt:<name>` and resource templates as `template:<name>`.',
   })
   @ApiOkResponse({ type: ApproveToolResultDto })
   @ApiNotFoundResponse({ description: 'No such server (problem+json).' })

@@ -11,6 +11,7 @@ describe('MCP_CONFIG parsing', () => {
         '  hosts: { allow: [docs.expo.dev] }',
         '  servers:',
         '    docs: { allow: { fetch_page: read }, deny: ["*admin*"] }',
+        '    fs: { resources: true, templateSchemes: [Memo] }',
       ].join('\n'),
       'yaml',
       '/etc',
@@ -34,7 +35,10 @@ describe('MCP_CONFIG parsing', () => {
       // Resources and prompts stay off unless a server's policy turns them on.
       resources: false,
       prompts: false,
+      templateSchemes: [],
     });
+    // Templates of other schemes than file: only when listed (schemes compare in lower case).
+    expect(file.policy.servers.fs).toMatchObject({ resources: true, templateSchemes: ['memo'] });
   });
 
   it('refuses unknown fields, write operations in allow lists, duplicate and ambiguous names', () => {

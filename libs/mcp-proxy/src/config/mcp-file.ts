@@ -45,6 +45,12 @@ export interface ServerPolicy {
   resources: boolean;
   /** Whether its prompts (`prompts/list`, `prompts/get`) reach clients (default false). */
   prompts: boolean;
+  /**
+   * URI schemes (besides `file:`, which its roots govern) whose resource templates reach
+   * clients when resources are enabled; a URI read through such a template goes upstream
+   * (default none).
+   */
+  templateSchemes: string[];
 }
 
 export interface McpFile {
@@ -123,6 +129,10 @@ const SCHEMA = {
               auto: { type: 'boolean' },
               resources: { type: 'boolean' },
               prompts: { type: 'boolean' },
+              templateSchemes: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9+.-]*$' },
+              },
             },
           },
         },
@@ -199,6 +209,7 @@ export function parseMcpFile(text: string, format: 'json' | 'yaml', baseDir: str
       auto: p.auto ?? true,
       resources: p.resources ?? false,
       prompts: p.prompts ?? false,
+      templateSchemes: (p.templateSchemes ?? []).map((scheme) => scheme.toLowerCase()),
     };
   }
   return {

@@ -20,6 +20,7 @@ export type DenialReason =
   | 'pending-approval'
   | 'not-enabled'
   | 'outside-roots'
+  | 'scheme-not-enabled'
   | 'poisoned-description'
   | 'invalid-schema';
 

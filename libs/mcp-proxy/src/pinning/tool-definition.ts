@@ -1,4 +1,4 @@
-import type { Prompt, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { createHash } from 'node:crypto';
 
 /** JSON with object keys sorted, so that equal definitions hash equally. */
@@ -24,21 +24,30 @@ export function toolDefinition(tool: Tool): Record<string, unknown> {
 }
 
 export function definitionHash(tool: Tool): string {
-  return createHash('sha256')
-    .update(canonicalJson(toolDefinition(tool)))
-    .digest('hex');
+  return digest(toolDefinition(tool));
 }
 
 /** A prompt's definition, pinned like a tool's: what a client relies on when it uses it. */
 export function promptHash(prompt: Prompt): string {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        name: prompt.name,
-        title: prompt.title,
-        description: prompt.description,
-        arguments: prompt.arguments,
-      }),
-    )
-    .digest('hex');
+  return digest({
+    name: prompt.name,
+    title: prompt.title,
+    description: prompt.description,
+    arguments: prompt.arguments,
+  });
+}
+
+/** A resource template's definition, pinned like a tool's: the URIs it lets a client read. */
+export function templateHash(template: ResourceTemplate): string {
+  return digest({
+    uriTemplate: template.uriTemplate,
+    name: template.name,
+    title: template.title,
+    description: template.description,
+    mimeType: template.mimeType,
+  });
+}
+
+function digest(definition: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson(definition)).digest('hex');
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { Prompt, Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { UriTemplate, type Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { SecurityEventService } from '@techsapo/audit';
 import { ReadinessRegistry, describeError } from '@techsapo/core';
@@ -12,7 +13,7 @@ import { mcpConfig } from '../config/mcp.config';
 import { DenialReason, McpServerNotFoundError } from '../errors/mcp.errors';
 import { MCP_UPSTREAM_RESTARTS, MCP_UPSTREAM_UP } from '../mcp.metrics';
 import { pathProblem } from '../arguments/path-check';
-import { definitionHash, promptHash } from '../pinning/tool-definition';
+import { definitionHash, promptHash, templateHash } from '../pinning/tool-definition';
 import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
 import { InvisibleKind, stripInvisibleDeep } from '../text/invisible-text';
 import { UpstreamConnection } from '../upstream/upstream-connection';
@@ -21,8 +22,16 @@ import { clientToolName, TOOL_SEPARATOR } from './tool-names';
 
 const REFRESH_MIN_INTERVAL_MS = 1000;
 
-/** Prompts are pinned beside tools, under `prompt:<name>`. */
+/** Prompts and resource templates are pinned beside tools, under `prompt:<name>` and `template:<name>`. */
 export const PROMPT_PIN = 'prompt:';
+export const TEMPLATE_PIN = 'template:';
+
+/** What an approval needs of a pinned definition, whatever its kind. */
+export interface PinnedDefinition {
+  hash: string;
+  allowed: boolean;
+  deniedReason?: DenialReason;
+}
 
 export interface CatalogEntry {
   server: string;
@@ -55,6 +64,19 @@ export interface PromptEntry {
   hiddenText: InvisibleKind[];
 }
 
+/** A resource template of an upstream and the verdict on it (pinned like a tool). */
+export interface TemplateEntry {
+  server: string;
+  template: ResourceTemplate;
+  exposed: ResourceTemplate;
+  /** The parsed `uriTemplate`, that URIs are matched against (none: unparsable, never exposed). */
+  matcher?: UriTemplate;
+  hash: string;
+  allowed: boolean;
+  deniedReason?: DenialReason;
+  hiddenText: InvisibleKind[];
+}
+
 /** A resource of an upstream and the verdict on it. */
 export interface ResourceEntry {
   server: string;
@@ -80,6 +102,7 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
   private readonly entries = new Map<string, Map<string, CatalogEntry>>();
   private readonly promptEntries = new Map<string, PromptEntry[]>();
   private readonly resourceEntries = new Map<string, ResourceEntry[]>();
+  private readonly templateEntries = new Map<string, TemplateEntry[]>();
   /** Client tool name → entry, across servers. */
   private readonly byClientName = new Map<string, CatalogEntry>();
   private readonly rebuilding = new Map<string, Promise<void>>();
@@ -193,6 +216,50 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     return [...this.resourceEntries.values()].flat().filter((e) => e.allowed);
   }
 
+  allowedTemplates(): TemplateEntry[] {
+    return [...this.templateEntries.values()].flat().filter((e) => e.allowed);
+  }
+
+  /**
+   * The template a URI matches, with its variables: an allowed one (the first, in server
+   * order), else the telling denial of one that is not.
+   */
+  templateFor(uri: string): { entry: TemplateEntry; variables: Variables } | undefined {
+    const matches = [...this.templateEntries.values()].flat().flatMap((entry) => {
+      const variables = entry.matcher && matchTemplate(entry.matcher, uri);
+      return variables ? [{ entry, variables }] : [];
+    });
+    const chosen = telling(matches.map((m) => m.entry));
+    return matches.find((m) => m.entry === chosen);
+  }
+
+  /** A template by its `uriTemplate` (a completion's `ref/resource`), allowed or not. */
+  template(uriTemplate: string): TemplateEntry | undefined {
+    return telling(
+      [...this.templateEntries.values()]
+        .flat()
+        .filter((e) => e.template.uriTemplate === uriTemplate),
+    );
+  }
+
+  /** Whether some connected upstream whose prompts or resources reach clients completes arguments. */
+  offersCompletions(): boolean {
+    return this.servers().some((c) => {
+      const policy = this.file.policy.servers[c.server.name];
+      return (policy?.prompts || policy?.resources) === true && c.offersCompletions;
+    });
+  }
+
+  /** A tool, `prompt:<name>` or `template:<name>` of a server, as an approval sees it. */
+  pinned(server: string, key: string): PinnedDefinition | undefined {
+    if (key.startsWith(PROMPT_PIN)) return this.promptOf(server, key.slice(PROMPT_PIN.length));
+    if (key.startsWith(TEMPLATE_PIN))
+      return this.templateEntries
+        .get(server)
+        ?.find((e) => e.template.name === key.slice(TEMPLATE_PIN.length));
+    return this.entry(server, key);
+  }
+
   /** A prompt by its client name, allowed or not. */
   prompt(clientName: string): PromptEntry | undefined {
     return [...this.promptEntries.values()].flat().find((e) => e.clientName === clientName);
@@ -203,10 +270,9 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     return this.promptEntries.get(server)?.find((e) => e.prompt.name === name);
   }
 
-  /** A resource by its URI: the first server that may serve it, else any that lists it. */
+  /** A resource by its URI: the first server that may serve it, else the telling denial. */
   resource(uri: string): ResourceEntry | undefined {
-    const all = [...this.resourceEntries.values()].flat().filter((e) => e.resource.uri === uri);
-    return all.find((e) => e.allowed) ?? all[0];
+    return telling([...this.resourceEntries.values()].flat().filter((e) => e.resource.uri === uri));
   }
 
   /** The configured server a client's tool name starts with, when none of its tools is known. */
@@ -336,11 +402,13 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     );
     const prompts = await this.decidePrompts(name, pinned, baseline);
     const resources = this.decideResources(name);
+    const templates = await this.decideTemplates(name, pinned, baseline);
     const before = this.exposedSet(name);
     this.name(name, next);
     this.entries.set(name, next);
     this.promptEntries.set(name, prompts);
     this.resourceEntries.set(name, resources);
+    this.templateEntries.set(name, templates);
     if (this.exposedSet(name) !== before) for (const listener of this.listeners) listener();
   }
 
@@ -367,6 +435,9 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
       ...(this.resourceEntries.get(server) ?? [])
         .filter((e) => e.allowed)
         .map((e) => `r:${e.resource.uri}`),
+      ...(this.templateEntries.get(server) ?? [])
+        .filter((e) => e.allowed)
+        .map((e) => `t:${e.template.uriTemplate}:${e.hash}`),
     ]
       .sort()
       .join(',');
@@ -408,22 +479,83 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
           ])
         )
           entry.deniedReason = 'poisoned-description';
-        else {
-          const key = `${PROMPT_PIN}${prompt.name}`;
-          const { state } = await this.pins.check(
-            name,
-            key,
-            hash,
-            pinned.get(key) as ToolPin | undefined,
-            baseline,
-          );
-          if (state === 'new') entry.deniedReason = 'pending-approval';
-          else if (state === 'changed') entry.deniedReason = 'definition-changed';
-          else entry.allowed = true;
-        }
+        else await this.applyPin(entry, `${PROMPT_PIN}${prompt.name}`, pinned, baseline);
         return entry;
       }),
     );
+  }
+
+  /**
+   * Resource templates reach clients when the server's policy enables resources, no deny
+   * pattern names them, their scheme may be read (`file:` with roots, whose every URI must then
+   * resolve inside them; another scheme only when the policy lists it in `templateSchemes`),
+   * their text is not poisoned, and their definition is pinned (`template:<name>`): a template
+   * lets a client read URIs no server listed.
+   */
+  private async decideTemplates(
+    name: string,
+    pinned: Map<string, { hash: string }>,
+    baseline: boolean,
+  ): Promise<TemplateEntry[]> {
+    const connection = this.connection(name);
+    const policy = this.file.policy.servers[name];
+    return Promise.all(
+      connection.resourceTemplates.map(async (template) => {
+        const found = new Set<InvisibleKind>();
+        const exposed = stripInvisibleDeep(template, found);
+        const hash = templateHash(template);
+        const entry: TemplateEntry = {
+          server: name,
+          template,
+          exposed,
+          matcher: parseTemplate(template.uriTemplate),
+          hash,
+          allowed: false,
+          hiddenText: [...found],
+        };
+        const scheme = schemeOf(template.uriTemplate);
+        if (!policy?.resources) entry.deniedReason = 'not-enabled';
+        else if (!entry.matcher) entry.deniedReason = 'invalid-schema';
+        else if (
+          policy.deny.some(
+            (p) => globMatches(p, template.uriTemplate) || globMatches(p, template.name),
+          )
+        )
+          entry.deniedReason = 'explicit-deny';
+        else if (scheme === 'file' && connection.server.roots.length === 0)
+          entry.deniedReason = 'outside-roots';
+        else if (scheme !== 'file' && !policy.templateSchemes.includes(scheme ?? ''))
+          entry.deniedReason = 'scheme-not-enabled';
+        else if (
+          this.poisonedText(name, template.uriTemplate, hash, [
+            template.title,
+            template.description,
+          ])
+        )
+          entry.deniedReason = 'poisoned-description';
+        else await this.applyPin(entry, `${TEMPLATE_PIN}${template.name}`, pinned, baseline);
+        return entry;
+      }),
+    );
+  }
+
+  /** A prompt or template allowed so far: pinned and unchanged, or withheld until approved. */
+  private async applyPin(
+    entry: { hash: string; server: string; allowed: boolean; deniedReason?: DenialReason },
+    key: string,
+    pinned: Map<string, { hash: string }>,
+    baseline: boolean,
+  ): Promise<void> {
+    const { state } = await this.pins.check(
+      entry.server,
+      key,
+      entry.hash,
+      pinned.get(key) as ToolPin | undefined,
+      baseline,
+    );
+    if (state === 'new') entry.deniedReason = 'pending-approval';
+    else if (state === 'changed') entry.deniedReason = 'definition-changed';
+    else entry.allowed = true;
   }
 
   /**
@@ -510,4 +642,39 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     this.reported.add(key);
     report();
   }
+}
+
+/**
+ * Of the servers that list the same URI or template: one that may serve it, else one whose
+ * denial says more than "this server's resources are not enabled".
+ */
+function telling<T extends { allowed: boolean; deniedReason?: DenialReason }>(
+  entries: T[],
+): T | undefined {
+  return (
+    entries.find((e) => e.allowed) ??
+    entries.find((e) => e.deniedReason !== 'not-enabled') ??
+    entries[0]
+  );
+}
+
+function parseTemplate(uriTemplate: string): UriTemplate | undefined {
+  try {
+    return new UriTemplate(uriTemplate);
+  } catch {
+    return undefined;
+  }
+}
+
+function matchTemplate(matcher: UriTemplate, uri: string): Variables | null {
+  try {
+    return matcher.match(uri);
+  } catch {
+    return null;
+  }
+}
+
+/** The lower-case scheme of a URI or URI template, if it has one. */
+export function schemeOf(uri: string): string | undefined {
+  return /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1]?.toLowerCase();
 }

@@ -17,6 +17,7 @@ const policy = (p: Partial<ServerPolicy>): ServerPolicy => ({
   auto: true,
   resources: false,
   prompts: false,
+  templateSchemes: [],
   ...p,
 });
 

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CallToolResult, Progress, PromptMessage } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolResult,
+  CompleteRequest,
+  CompleteResult,
+  Progress,
+  PromptMessage,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { AuditWriter, SecurityEventService } from '@techsapo/audit';
@@ -7,8 +14,11 @@ import { DomainError, maskIp, maskUserAgent } from '@techsapo/core';
 import { assertReadOnlyOperation } from '@techsapo/security';
 import { randomUUID } from 'node:crypto';
 import type { Histogram } from 'prom-client';
-import { ArgumentGuard } from '../arguments/argument-guard';
+import { ArgumentGuard, type CheckedArguments } from '../arguments/argument-guard';
 import { argumentShape } from '../arguments/argument-shape';
+import { MAX_URI_LENGTH } from '../arguments/argument-limits';
+import { pathProblem } from '../arguments/path-check';
+import { promptArgumentsSchema, templateVariablesSchema } from '../arguments/request-schemas';
 import type { ToolOperation } from '../config/mcp-file';
 import { mcpConfig } from '../config/mcp.config';
 import {
@@ -24,17 +34,19 @@ import { MCP_OPERATION_DURATION } from '../mcp.metrics';
 import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
 import {
   CatalogEntry,
-  PROMPT_PIN,
   PromptEntry,
   ResourceEntry,
+  schemeOf,
+  TemplateEntry,
   ToolCatalog,
 } from '../policy/tool-catalog';
+import { globMatches } from '../policy/tool-classifier';
 import { TOOL_SEPARATOR } from '../policy/tool-names';
 import { ResultSanitizer, SanitizedResult } from '../results/result-sanitizer';
 import { McpQuotas } from '../session/mcp-quotas';
 import type { InvisibleKind } from '../text/invisible-text';
-import { UpstreamTimeoutError } from '../upstream/upstream-connection';
-import { callOrigin, type CallContext } from './call-context';
+import { UpstreamConnection, UpstreamTimeoutError } from '../upstream/upstream-connection';
+import { callOrigin, type CallContext, type CallOrigin } from './call-context';
 
 export interface ServerSummary {
   name: string;
@@ -58,6 +70,33 @@ export interface ToolView {
   /** Invisible or bidirectional characters found in (and stripped from) the definition. */
   hiddenText?: InvisibleKind[];
   deniedReason?: string;
+}
+
+/** The checks of a tool call, in order; the one that refused or failed names the outcome. */
+type CallCheck = 'policy' | 'arguments' | 'quota' | 'upstream' | 'result';
+
+/** An error of one check of a tool call. */
+class FailedCheck {
+  constructor(
+    readonly check: CallCheck,
+    readonly error: unknown,
+  ) {}
+}
+
+/** Runs one check of a tool call; its error is labelled with the check. */
+async function step<T>(check: CallCheck, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new FailedCheck(check, error);
+  }
+}
+
+/** What the checks after the policy need: the connection, the verdict, who asks. */
+interface CallTarget {
+  connection: UpstreamConnection;
+  entry: CatalogEntry;
+  origin: CallOrigin;
 }
 
 export interface CallOutcome extends SanitizedResult {
@@ -149,6 +188,11 @@ export class McpProxyService {
     return undefined;
   }
 
+  /**
+   * One tool call, check by check: policy (the tool is allowed and read-only), arguments
+   * (ArgumentGuard), quotas, the upstream (with the timeout), the result (ResultSanitizer).
+   * The check that refused or failed is audited and timed under its name.
+   */
   async callTool(
     ctx: CallContext,
     server: string,
@@ -158,78 +202,113 @@ export class McpProxyService {
   ): Promise<CallOutcome> {
     const started = process.hrtime.bigint();
     const args = input ?? {};
-    let check = 'policy';
-    let entry: CatalogEntry | undefined;
     try {
-      const connection = this.catalog.connection(server);
-      entry = this.catalog.entry(server, tool);
-      if (!entry && connection.status !== 'connected')
-        throw new McpUpstreamUnavailableError(server);
-      if (!entry) throw new McpOperationForbiddenError(server, tool, 'unknown-tool');
-      if (!entry.allowed || !entry.operation)
-        throw new McpOperationForbiddenError(server, tool, entry.deniedReason ?? 'not-read-only');
-      assertReadOnlyOperation(entry.operation === 'search' ? 'read' : entry.operation);
-      check = 'arguments';
-      const config = connection.server;
-      const origin = callOrigin(ctx, server, tool);
-      const checked = this.args.check(
-        args,
-        {
-          schema: entry.tool.inputSchema,
-          schemaKey: `${server}\u0000${entry.hash}`,
-          roots: config.roots,
-          secrets: this.config.argumentSecrets,
-        },
-        origin,
+      const target = await step('policy', () => this.authorize(ctx, server, tool));
+      const checked = await step('arguments', () => this.checkArguments(target, args));
+      await step('quota', () => this.consumeQuotas(ctx, target, checked.namesFiles));
+      const raw = await step('upstream', () => this.send(ctx, target, checked.args, onProgress));
+      const result = await step('result', () =>
+        this.results.sanitize(raw, this.config.resultMaxBytes, target.origin),
       );
-      const flags = checked.flags;
-      check = 'quota';
-      if (config.network || entry.tool.annotations?.openWorldHint === true)
-        await this.quotas.consume(ctx.principal.id, 'network-calls');
-      if (config.roots.length > 0 || checked.namesFiles)
-        await this.quotas.consume(ctx.principal.id, 'file-reads');
-      check = 'upstream';
-      if (connection.status !== 'connected') throw new McpUpstreamUnavailableError(server);
-      const upstreamStarted = process.hrtime.bigint();
-      let raw;
-      try {
-        raw = await connection.callTool(tool, checked.args, this.config.callTimeoutMs, onProgress);
-      } catch (error) {
-        if (error instanceof UpstreamTimeoutError)
-          throw new McpUpstreamTimeoutError(server, this.config.callTimeoutMs);
-        throw error;
-      } finally {
-        ctx.upstreamMs =
-          (ctx.upstreamMs ?? 0) + Number(process.hrtime.bigint() - upstreamStarted) / 1e6;
-      }
-      check = 'result';
-      const result = this.results.sanitize(raw, this.config.resultMaxBytes, origin);
       this.recordCall(ctx, started, server, tool, args, {
         decision: 'allowed',
         check: 'passed',
         result: result.isError ? 'error' : 'allowed',
         facts: {
-          toolOperation: entry.operation,
-          argumentFlags: flags.slice(0, 20),
+          toolOperation: target.entry.operation,
+          argumentFlags: checked.flags.slice(0, 20),
           resultFlags: result.flags.slice(0, 20),
           truncated: result.truncated,
           withheld: result.blocked,
         },
       });
       return { ...result, server, tool };
-    } catch (error) {
-      const denied = error instanceof DomainError && error.status < 500;
-      if (denied) this.reportRefusal(ctx, server, tool, args, error as DomainError);
-      this.recordCall(ctx, started, server, tool, args, {
-        decision: denied ? 'denied' : 'allowed',
-        check,
-        result: error instanceof McpUpstreamTimeoutError ? 'timeout' : denied ? 'denied' : 'error',
-        reason: error instanceof DomainError ? reasonOf(error) : 'upstream-error',
-        facts: { toolOperation: entry?.operation },
-      });
-      if (!(error instanceof DomainError)) throw new McpUpstreamUnavailableError(server);
-      throw error;
+    } catch (failure) {
+      const labelled =
+        failure instanceof FailedCheck ? failure : new FailedCheck('result', failure);
+      throw this.callFailed(ctx, started, server, tool, args, labelled);
     }
+  }
+
+  /** The policy: a known tool, allowed, read-only (a server not connected yet: 503). */
+  private authorize(ctx: CallContext, server: string, tool: string): CallTarget {
+    const connection = this.catalog.connection(server);
+    const entry = this.catalog.entry(server, tool);
+    if (!entry && connection.status !== 'connected') throw new McpUpstreamUnavailableError(server);
+    if (!entry) throw new McpOperationForbiddenError(server, tool, 'unknown-tool');
+    if (!entry.allowed || !entry.operation)
+      throw new McpOperationForbiddenError(server, tool, entry.deniedReason ?? 'not-read-only');
+    assertReadOnlyOperation(entry.operation === 'search' ? 'read' : entry.operation);
+    return { connection, entry, origin: callOrigin(ctx, server, tool) };
+  }
+
+  private checkArguments(target: CallTarget, args: Record<string, unknown>): CheckedArguments {
+    const { connection, entry } = target;
+    return this.args.check(
+      args,
+      {
+        schema: entry.tool.inputSchema,
+        schemaKey: `${entry.server}\u0000${entry.hash}`,
+        roots: connection.server.roots,
+        secrets: this.config.argumentSecrets,
+      },
+      target.origin,
+    );
+  }
+
+  /** MCP5: a call that reaches the network or names files counts against its quota. */
+  private async consumeQuotas(
+    ctx: CallContext,
+    target: CallTarget,
+    namesFiles: boolean,
+  ): Promise<void> {
+    const config = target.connection.server;
+    if (config.network || target.entry.tool.annotations?.openWorldHint === true)
+      await this.quotas.consume(ctx.principal.id, 'network-calls');
+    if (config.roots.length > 0 || namesFiles)
+      await this.quotas.consume(ctx.principal.id, 'file-reads');
+  }
+
+  /** The call upstream, within the timeout; the time waited is added to the context. */
+  private async send(
+    ctx: CallContext,
+    target: CallTarget,
+    args: Record<string, unknown>,
+    onProgress?: (progress: Progress) => void,
+  ): Promise<CallToolResult> {
+    const { connection, entry } = target;
+    if (connection.status !== 'connected') throw new McpUpstreamUnavailableError(entry.server);
+    const upstreamStarted = process.hrtime.bigint();
+    try {
+      return await this.upstream(entry.server, () =>
+        connection.callTool(entry.tool.name, args, this.config.callTimeoutMs, onProgress),
+      );
+    } finally {
+      ctx.upstreamMs =
+        (ctx.upstreamMs ?? 0) + Number(process.hrtime.bigint() - upstreamStarted) / 1e6;
+    }
+  }
+
+  /** Audits and times a refused or failed call; the error for the caller (503 when unexpected). */
+  private callFailed(
+    ctx: CallContext,
+    started: bigint,
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    failure: FailedCheck,
+  ): DomainError {
+    const { check, error } = failure;
+    const denied = error instanceof DomainError && error.status < 500;
+    if (denied) this.reportRefusal(ctx, server, tool, args, error as DomainError);
+    this.recordCall(ctx, started, server, tool, args, {
+      decision: denied ? 'denied' : 'allowed',
+      check,
+      result: error instanceof McpUpstreamTimeoutError ? 'timeout' : denied ? 'denied' : 'error',
+      reason: error instanceof DomainError ? reasonOf(error) : 'upstream-error',
+      facts: { toolOperation: this.catalog.entry(server, tool)?.operation },
+    });
+    return error instanceof DomainError ? error : new McpUpstreamUnavailableError(server);
   }
 
   /**
@@ -246,10 +325,8 @@ export class McpProxyService {
   ): Promise<ApprovalOutcome> {
     const started = process.hrtime.bigint();
     await this.catalog.refresh(server);
-    // A prompt is approved as `prompt:<name>` (its pin's field).
-    const entry = tool.startsWith(PROMPT_PIN)
-      ? this.catalog.promptOf(server, tool.slice(PROMPT_PIN.length))
-      : this.catalog.entry(server, tool);
+    // A prompt is approved as `prompt:<name>`, a resource template as `template:<name>`.
+    const entry = this.catalog.pinned(server, tool);
     if (!entry) throw new McpOperationForbiddenError(server, tool, 'unknown-tool');
     if (entry.hash !== expectedHash) {
       this.write(ctx, 'tools/approve', 'denied', 409, 'mcp-approval-mismatch', {
@@ -264,9 +341,7 @@ export class McpProxyService {
     const previous = await this.pins.get(server, tool);
     const pin = await this.pins.approve(server, tool, entry.hash, ctx.principal.username);
     await this.catalog.rebuild(server);
-    const now = tool.startsWith(PROMPT_PIN)
-      ? this.catalog.promptOf(server, tool.slice(PROMPT_PIN.length))
-      : this.catalog.entry(server, tool);
+    const now = this.catalog.pinned(server, tool);
     const callable = now?.allowed === true && now.hash === pin.hash;
     const reason = callable ? undefined : (now?.deniedReason ?? 'definition-changed');
     this.write(ctx, 'tools/approve', 'allowed', 200, undefined, {
@@ -318,20 +393,10 @@ export class McpProxyService {
         throw new McpOperationForbiddenError(server, name, entry.deniedReason ?? 'not-enabled');
       const connection = this.catalog.connection(server);
       const origin = callOrigin(ctx, server, name);
-      const properties = Object.fromEntries(
-        (entry.prompt.arguments ?? []).map((a) => [
-          a.name,
-          { type: 'string', description: a.description },
-        ]),
-      );
       const checked = this.args.check(
         input ?? {},
         {
-          schema: {
-            type: 'object',
-            properties,
-            required: (entry.prompt.arguments ?? []).filter((a) => a.required).map((a) => a.name),
-          },
+          schema: promptArgumentsSchema(entry.prompt, true),
           schemaKey: `${server}\u0000prompt\u0000${entry.hash}`,
           roots: connection.server.roots,
           secrets: this.config.argumentSecrets,
@@ -360,10 +425,26 @@ export class McpProxyService {
     });
   }
 
+  /** Whether clients may ask for completions: some upstream that serves them offers them. */
+  offersCompletions(): boolean {
+    return this.catalog.offersCompletions();
+  }
+
+  /** Resource templates clients may use (from the catalogue at once, refreshed behind). */
+  listTemplates(ctx: CallContext): TemplateEntry[] {
+    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
+    const entries = this.catalog.allowedTemplates();
+    this.write(ctx, 'resources/templates/list', 'allowed', 200, undefined, {
+      allowed: entries.map((e) => e.template.uriTemplate.slice(0, 200)).slice(0, 200),
+    });
+    return entries;
+  }
+
   /**
-   * A resource by URI: only one an allowed server lists (a `file:` URI inside its roots),
-   * counted against the quotas, its text contents scanned and redacted like tool results;
-   * binary contents are dropped.
+   * A resource by URI: one an allowed server lists (a `file:` URI inside its roots), or one
+   * that matches an allowed template under the roots policy (see `templateRead`), counted
+   * against the quotas, its text contents scanned and redacted like tool results; binary
+   * contents are dropped. A listed resource that is denied stays denied, template or not.
    */
   async readResource(
     ctx: CallContext,
@@ -372,24 +453,29 @@ export class McpProxyService {
     contents: { uri: string; mimeType?: string; text: string }[];
     flags: SanitizedResult['flags'];
   }> {
-    const entry = this.catalog.resource(uri);
-    const server = entry?.server ?? '(none)';
-    return this.read(ctx, 'resources/read', server, uri.slice(0, 200), {}, async () => {
-      if (!entry) throw new McpOperationForbiddenError(server, uri.slice(0, 80), 'unknown-tool');
-      if (!entry.allowed)
+    const listed = this.catalog.resource(uri);
+    const matched = listed ? undefined : this.catalog.templateFor(uri);
+    const server = listed?.server ?? matched?.entry.server ?? '(none)';
+    const target = uri.slice(0, 200);
+    return this.read(ctx, 'resources/read', server, target, matched?.variables ?? {}, async () => {
+      const origin = callOrigin(ctx, server, target);
+      if (!listed && !matched)
+        throw new McpOperationForbiddenError(server, uri.slice(0, 80), 'unknown-tool');
+      const verdict = listed ?? matched?.entry;
+      if (verdict && !verdict.allowed)
         throw new McpOperationForbiddenError(
           server,
           uri.slice(0, 80),
-          entry.deniedReason ?? 'not-enabled',
+          verdict.deniedReason ?? 'not-enabled',
         );
+      const sent = matched ? this.templateRead(matched.entry, uri, matched.variables, origin) : uri;
       const connection = this.catalog.connection(server);
-      if (/^file:/i.test(uri) || connection.server.roots.length > 0)
+      if (/^file:/i.test(sent) || connection.server.roots.length > 0)
         await this.quotas.consume(ctx.principal.id, 'file-reads');
       if (connection.server.network) await this.quotas.consume(ctx.principal.id, 'network-calls');
       const raw = await this.upstream(server, () =>
-        connection.readResource(uri, this.config.callTimeoutMs),
+        connection.readResource(sent, this.config.callTimeoutMs),
       );
-      const origin = callOrigin(ctx, server, uri.slice(0, 200));
       const flags: SanitizedResult['flags'] = [];
       const contents: { uri: string; mimeType?: string; text: string }[] = [];
       for (const item of raw.contents.slice(0, 100)) {
@@ -411,17 +497,146 @@ export class McpProxyService {
     });
   }
 
+  /**
+   * A URI no server listed, read through an allowed template: at most 512 characters, not
+   * named by a deny pattern, a `file:` URI inside the server's roots (the template's scheme
+   * was allowed by the catalogue), and its variables judged like tool arguments (each one a
+   * path). Returns the URI to send (credentials redacted, when the policy redacts).
+   */
+  private templateRead(
+    entry: TemplateEntry,
+    uri: string,
+    variables: Variables,
+    origin: CallOrigin,
+  ): string {
+    if (uri.length > MAX_URI_LENGTH)
+      throw new McpArgumentsRejectedError('uri', [
+        { field: 'uri', message: `URIs are at most ${MAX_URI_LENGTH} characters` },
+      ]);
+    const policy = this.catalog.file.policy.servers[entry.server];
+    if (policy?.deny.some((p) => globMatches(p, uri)))
+      throw new McpOperationForbiddenError(entry.server, uri.slice(0, 80), 'explicit-deny');
+    const roots = this.catalog.connection(entry.server).server.roots;
+    const problem = schemeOf(uri) === 'file' ? pathProblem(uri, roots) : undefined;
+    if (problem) throw new McpArgumentsRejectedError('path', [{ field: 'uri', message: problem }]);
+    const checked = this.args.check(
+      variables,
+      {
+        schema: templateVariablesSchema(entry.matcher?.variableNames ?? []),
+        schemaKey: `${entry.server}\u0000template\u0000${entry.hash}`,
+        roots,
+        secrets: this.config.argumentSecrets,
+      },
+      origin,
+    );
+    const redacted = JSON.stringify(checked.args) !== JSON.stringify(variables);
+    return redacted && entry.matcher ? entry.matcher.expand(checked.args as Variables) : uri;
+  }
+
+  /**
+   * `completion/complete` for an exposed prompt (by its client name) or template (by its
+   * `uriTemplate`), forwarded to the upstream that owns it under its own name: the argument
+   * and the context's arguments are judged like tool arguments, the suggested values are
+   * cleaned like results (a value carrying a blocked pattern is dropped) and cut at the size
+   * limit (and 100 values). A server that completes nothing answers no values.
+   */
+  async complete(
+    ctx: CallContext,
+    params: CompleteRequest['params'],
+  ): Promise<{ completion: CompleteResult['completion']; flags: SanitizedResult['flags'] }> {
+    const owner = this.completionOwner(params.ref);
+    const server = owner.entry?.server ?? '(none)';
+    const { argument } = params;
+    const input = { ...(params.context?.arguments ?? {}), [argument.name]: argument.value };
+    return this.read(ctx, 'completion/complete', server, owner.name, input, async () => {
+      const { entry } = owner;
+      if (!entry) throw new McpOperationForbiddenError(server, owner.name, 'unknown-tool');
+      if (!entry.allowed)
+        throw new McpOperationForbiddenError(
+          server,
+          owner.name,
+          entry.deniedReason ?? 'not-enabled',
+        );
+      const connection = this.catalog.connection(server);
+      const origin = callOrigin(ctx, server, owner.name);
+      const checked = this.args.check(
+        input,
+        {
+          schema: owner.schema,
+          schemaKey: `${server}\u0000complete\u0000${owner.ref.type}\u0000${entry.hash}`,
+          roots: connection.server.roots,
+          secrets: this.config.argumentSecrets,
+        },
+        origin,
+      ).args as Record<string, string>;
+      if (!connection.offersCompletions) return { completion: { values: [] }, flags: [] };
+      const context = Object.fromEntries(
+        Object.keys(params.context?.arguments ?? {}).map((k) => [k, checked[k]]),
+      );
+      const raw = await this.upstream(server, () =>
+        connection.complete(
+          {
+            ref: owner.ref,
+            argument: { name: argument.name, value: checked[argument.name] },
+            ...(params.context ? { context: { arguments: context } } : {}),
+          },
+          this.config.callTimeoutMs,
+        ),
+      );
+      const upstreamValues = raw.completion.values;
+      const clean = this.results.sanitizeValues(
+        upstreamValues.slice(0, MAX_COMPLETION_VALUES),
+        this.config.resultMaxBytes,
+        origin,
+      );
+      const cut = clean.truncated || upstreamValues.length > MAX_COMPLETION_VALUES;
+      return {
+        completion: {
+          values: clean.values,
+          ...(typeof raw.completion.total === 'number' ? { total: raw.completion.total } : {}),
+          ...(raw.completion.hasMore || cut ? { hasMore: true } : {}),
+        },
+        flags: clean.flags,
+      };
+    });
+  }
+
+  /** The exposed prompt or template a completion refers to, its upstream ref and argument schema. */
+  private completionOwner(ref: CompleteRequest['params']['ref']): {
+    entry?: PromptEntry | TemplateEntry;
+    name: string;
+    ref: CompleteRequest['params']['ref'];
+    schema: object;
+  } {
+    if (ref.type === 'ref/prompt') {
+      const entry = this.catalog.prompt(ref.name);
+      return {
+        entry,
+        name: entry?.prompt.name ?? ref.name.slice(0, 80),
+        ref: { type: 'ref/prompt', name: entry?.prompt.name ?? ref.name },
+        schema: entry ? promptArgumentsSchema(entry.prompt, false) : {},
+      };
+    }
+    const entry = this.catalog.template(ref.uri);
+    return {
+      entry,
+      name: ref.uri.slice(0, 200),
+      ref,
+      schema: templateVariablesSchema(entry?.matcher?.variableNames ?? []),
+    };
+  }
+
   /** A read-only request to an upstream other than a tool call, audited and timed alike. */
   private async read<T>(
     ctx: CallContext,
-    operation: 'prompts/get' | 'resources/read',
+    operation: 'prompts/get' | 'resources/read' | 'completion/complete',
     server: string,
     target: string,
     args: Record<string, unknown>,
     work: () => Promise<T>,
   ): Promise<T> {
     const started = process.hrtime.bigint();
-    const metric = operation === 'prompts/get' ? 'get_prompt' : 'read_resource';
+    const metric = READ_METRICS[operation];
     try {
       const result = await work();
       this.write(ctx, operation, 'allowed', 200, undefined, {
@@ -609,6 +824,15 @@ export class McpProxyService {
     });
   }
 }
+
+const READ_METRICS = {
+  'prompts/get': 'get_prompt',
+  'resources/read': 'read_resource',
+  'completion/complete': 'complete',
+} as const;
+
+/** At most this many suggested values reach clients (the specification's limit). */
+const MAX_COMPLETION_VALUES = 100;
 
 function reasonOf(error: DomainError): string {
   if (error instanceof McpOperationForbiddenError) return `${error.code}:${error.reason}`;

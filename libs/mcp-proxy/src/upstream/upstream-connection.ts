@@ -7,6 +7,8 @@ import {
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResult,
+  CompleteRequest,
+  CompleteResult,
   ErrorCode,
   GetPromptResult,
   McpError,
@@ -16,6 +18,7 @@ import {
   ReadResourceResult,
   Resource,
   ResourceListChangedNotificationSchema,
+  ResourceTemplate,
   Tool,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -63,6 +66,7 @@ export class UpstreamConnection {
   tools: Tool[] = [];
   /** Its resources and prompts, when it offers them (read with the tools). */
   resources: Resource[] = [];
+  resourceTemplates: ResourceTemplate[] = [];
   prompts: Prompt[] = [];
   /** How many times the proxy restarted this upstream. */
   restarts = 0;
@@ -144,7 +148,12 @@ export class UpstreamConnection {
     }
   }
 
-  /** Reads the upstream's tools again, and its resources and prompts when it has them. */
+  /** Whether the connected upstream answers `completion/complete`. */
+  get offersCompletions(): boolean {
+    return this.client?.getServerCapabilities()?.completions !== undefined;
+  }
+
+  /** Reads the upstream's tools again, and its resources, templates and prompts when it has them. */
   async refresh(): Promise<Tool[]> {
     const client = this.client;
     if (!client) return this.tools;
@@ -158,16 +167,28 @@ export class UpstreamConnection {
           client.listResources(cursor, options).then((p) => [p.resources, p.nextCursor] as const),
         )
       : [];
+    // A server with resources need not have templates: "method not found" means none.
+    const resourceTemplates = offers.resources
+      ? await allPages((cursor) =>
+          client
+            .listResourceTemplates(cursor, options)
+            .then((p) => [p.resourceTemplates, p.nextCursor] as const),
+        ).catch((error: unknown) => {
+          if (error instanceof McpError && error.code === ErrorCode.MethodNotFound) return [];
+          throw error;
+        })
+      : [];
     const prompts = offers.prompts
       ? await allPages((cursor) =>
           client.listPrompts(cursor, options).then((p) => [p.prompts, p.nextCursor] as const),
         )
       : [];
     const changed =
-      JSON.stringify([tools, resources, prompts]) !==
-      JSON.stringify([this.tools, this.resources, this.prompts]);
+      JSON.stringify([tools, resources, resourceTemplates, prompts]) !==
+      JSON.stringify([this.tools, this.resources, this.resourceTemplates, this.prompts]);
     this.tools = tools;
     this.resources = resources;
+    this.resourceTemplates = resourceTemplates;
     this.prompts = prompts;
     if (changed) this.events.toolsChanged(this);
     return tools;
@@ -178,6 +199,10 @@ export class UpstreamConnection {
       (client) => client.readResource({ uri }, { timeout: timeoutMs }),
       timeoutMs,
     );
+  }
+
+  async complete(params: CompleteRequest['params'], timeoutMs: number): Promise<CompleteResult> {
+    return this.request((client) => client.complete(params, { timeout: timeoutMs }), timeoutMs);
   }
 
   async getPrompt(

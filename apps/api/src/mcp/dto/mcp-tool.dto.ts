@@ -11,6 +11,9 @@ export const DENIAL_REASONS = [
   'write-like-schema',
   'definition-changed',
   'pending-approval',
+  'not-enabled',
+  'outside-roots',
+  'scheme-not-enabled',
   'poisoned-description',
   'invalid-schema',
 ] as const;
