@@ -88,6 +88,8 @@ describe('MCP proxy (real upstreams, real client)', () => {
     // Tools of every upstream, by `<server>__<tool>`; an explicit deny wins over the hint.
     expect(listed).toContain('everything__echo');
     expect(listed).not.toContain('everything__get-env');
+    // No server here lets its prompts or resources through: completions are not offered.
+    expect(c.getServerCapabilities()?.completions).toBeUndefined();
   });
 
   it('refuses the write tools by name and writes nothing on disk', async () => {
