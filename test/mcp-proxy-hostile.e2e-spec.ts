@@ -1,5 +1,9 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { Tool, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ResourceListChangedNotificationSchema,
+  Tool,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -473,19 +477,46 @@ describe('MCP proxy against hostile and broken upstreams', () => {
       /pending-approval/,
     );
 
+    // The admin reviews the withheld definitions (a viewer of the list sees exposed ones only).
+    const review = await request(t.server)
+      .get('/api/v1/mcp/servers/hostile/templates?all=true')
+      .set(await adminAuth(t));
+    expect(review.status).toBe(200);
+    const pending = (
+      review.body.items as {
+        pin: string;
+        hash: string;
+        deniedReason?: string;
+        definition: unknown;
+      }[]
+    ).find((x) => x.pin === 'template:archive');
+    expect(pending).toEqual({
+      pin: 'template:archive',
+      definition: archive,
+      hash: templateHash(archive),
+      deniedReason: 'pending-approval',
+    });
+    const exposed = await request(t.server)
+      .get('/api/v1/mcp/servers/hostile/templates?all=true')
+      .set((await signIn(t, 'analyst')).auth);
+    expect(exposed.body.items.map((x: { pin: string }) => x.pin)).toEqual(['template:files']);
+
     const approve = async (name: string, hash: string) =>
       request(t.server)
         .post(`/api/v1/admin/mcp/servers/hostile/tools/template:${name}/approve`)
         .set(await adminAuth(t))
         .send({ hash });
     expect((await approve('archive', 'b'.repeat(64))).status).toBe(409);
-    // The admin reviewed the definition the upstream serves and approves its hash.
-    const approved = await approve('archive', templateHash(archive));
+    let told = 0;
+    c.setNotificationHandler(ResourceListChangedNotificationSchema, () => void (told += 1));
+    const approved = await approve('archive', pending?.hash as string);
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ callable: true });
     expect((await c.listResourceTemplates()).resourceTemplates.map((x) => x.uriTemplate)).toContain(
       'memo://archive/{year}',
     );
+    // The session heard that the exposed resources changed.
+    await eventually(async () => (told > 0 ? true : undefined));
     const read = await c.readResource({ uri: 'memo://archive/2024' });
     expect(read.contents[0]).toMatchObject({ uri: 'memo://archive/2024' });
     await expect(c.readResource({ uri: 'memo://weekly' })).rejects.toThrow(/definition-changed/);

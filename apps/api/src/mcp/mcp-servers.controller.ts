@@ -24,7 +24,7 @@ import { Action, BodyScannedByHandler, CurrentPrincipal, Secured } from '@techsa
 import type { FastifyRequest } from 'fastify';
 import { CallToolDto, CallToolResultDto } from './dto/call-tool.dto';
 import { McpServerListDto } from './dto/mcp-server.dto';
-import { ListToolsQuery, McpToolListDto } from './dto/mcp-tool.dto';
+import { ListToolsQuery, McpDefinitionListDto, McpToolListDto } from './dto/mcp-tool.dto';
 import { restContext } from './mcp-context';
 
 /** REST twins of the MCP endpoint for CI pipelines: the same decisions as /mcp. */
@@ -58,6 +58,39 @@ export class McpServersController {
   ): McpToolListDto {
     const all = query.all === true && principal.roles.includes('admin');
     return { items: this.proxy.listTools(restContext(request, principal), name, all) };
+  }
+
+  @Get(':name/prompts')
+  @Secured(Action.Read, 'McpTool')
+  @ApiOperation({
+    summary: "List a server's exposed prompts (admin with ?all=true: withheld ones too, to review)",
+  })
+  @ApiOkResponse({ type: McpDefinitionListDto })
+  @ApiNotFoundResponse({ description: 'No such server (problem+json).' })
+  prompts(
+    @Param('name') name: string,
+    @Query() query: ListToolsQuery,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): McpDefinitionListDto {
+    return this.definitions(name, 'prompts', query, request, principal);
+  }
+
+  @Get(':name/templates')
+  @Secured(Action.Read, 'McpTool')
+  @ApiOperation({
+    summary:
+      "List a server's exposed resource templates (admin with ?all=true: withheld ones too, to review)",
+  })
+  @ApiOkResponse({ type: McpDefinitionListDto })
+  @ApiNotFoundResponse({ description: 'No such server (problem+json).' })
+  templates(
+    @Param('name') name: string,
+    @Query() query: ListToolsQuery,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): McpDefinitionListDto {
+    return this.definitions(name, 'templates', query, request, principal);
   }
 
   @Post(':name/tools/:tool/call')
@@ -94,5 +127,17 @@ export class McpServersController {
     } finally {
       request.state.upstreamMs += ctx.upstreamMs ?? 0;
     }
+  }
+
+  private definitions(
+    name: string,
+    kind: 'prompts' | 'templates',
+    query: ListToolsQuery,
+    request: FastifyRequest,
+    principal: Principal,
+  ): McpDefinitionListDto {
+    const all = query.all === true && principal.roles.includes('admin');
+    const ctx = restContext(request, principal);
+    return { items: this.proxy.listDefinitions(ctx, name, kind, all) };
   }
 }

@@ -207,6 +207,17 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     return this.byClientName.get(clientName);
   }
 
+  /** One server's prompts and resource templates with their verdicts (no upstream round trip). */
+  promptsOf(name: string): PromptEntry[] {
+    this.connection(name);
+    return this.promptEntries.get(name) ?? [];
+  }
+
+  templatesOf(name: string): TemplateEntry[] {
+    this.connection(name);
+    return this.templateEntries.get(name) ?? [];
+  }
+
   /** Every prompt and resource clients may use, across servers. */
   allowedPrompts(): PromptEntry[] {
     return [...this.promptEntries.values()].flat().filter((e) => e.allowed);

@@ -34,9 +34,11 @@ import { MCP_OPERATION_DURATION } from '../mcp.metrics';
 import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
 import {
   CatalogEntry,
+  PROMPT_PIN,
   PromptEntry,
   ResourceEntry,
   schemeOf,
+  TEMPLATE_PIN,
   TemplateEntry,
   ToolCatalog,
 } from '../policy/tool-catalog';
@@ -104,6 +106,16 @@ export interface CallOutcome extends SanitizedResult {
   tool: string;
 }
 
+/** A pinned prompt or resource template as an admin reviews it. */
+export interface DefinitionView {
+  /** What an approval names: `prompt:<name>` or `template:<name>`. */
+  pin: string;
+  definition: Record<string, unknown>;
+  hash: string;
+  hiddenText?: InvisibleKind[];
+  deniedReason?: DenialReason;
+}
+
 export interface ApprovalOutcome {
   server: string;
   tool: string;
@@ -159,6 +171,54 @@ export class McpProxyService {
     this.catalog.refreshInBackground(server);
     this.recordList(ctx, started, entries, server);
     return entries.filter((e) => all || e.allowed).map((e) => view(e, all));
+  }
+
+  /**
+   * One server's prompts or resource templates: the exposed ones, or all with the reason for
+   * the denied (admin, to review a definition and approve its hash).
+   */
+  listDefinitions(
+    ctx: CallContext,
+    server: string,
+    kind: 'prompts' | 'templates',
+    all = false,
+  ): DefinitionView[] {
+    this.catalog.refreshInBackground(server);
+    const views =
+      kind === 'prompts'
+        ? this.catalog.promptsOf(server).map((e) => ({
+            e,
+            pin: `${PROMPT_PIN}${e.prompt.name}`,
+            definition: { ...e.exposed },
+          }))
+        : this.catalog.templatesOf(server).map((e) => ({
+            e,
+            pin: `${TEMPLATE_PIN}${e.template.name}`,
+            definition: { ...e.exposed },
+          }));
+    this.write(
+      ctx,
+      `${kind === 'prompts' ? 'prompts' : 'resources/templates'}/list`,
+      'allowed',
+      200,
+      undefined,
+      {
+        server,
+        allowed: views
+          .filter((v) => v.e.allowed)
+          .map((v) => v.pin)
+          .slice(0, 200),
+      },
+    );
+    return views
+      .filter((v) => all || v.e.allowed)
+      .map(({ e, pin, definition }) => ({
+        pin,
+        definition,
+        hash: e.hash,
+        ...(e.hiddenText.length > 0 ? { hiddenText: e.hiddenText } : {}),
+        ...(all && !e.allowed ? { deniedReason: e.deniedReason } : {}),
+      }));
   }
 
   /**

@@ -71,6 +71,39 @@ export class McpToolListDto {
   @ApiProperty({ type: [McpToolDto] }) items!: McpToolDto[];
 }
 
+export class McpDefinitionDto {
+  @ApiProperty({
+    example: 'template:files',
+    description:
+      'What an approval names: `prompt:<name>` or `template:<name>` (POST /api/v1/admin/mcp/servers/{name}/tools/{pin}/approve).',
+  })
+  pin!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The prompt (name, title, description, arguments) or resource template (uriTemplate, name, title, description, mimeType), invisible characters stripped.',
+  })
+  definition!: Record<string, unknown>;
+  @ApiProperty({ description: 'SHA-256 of the definition: the hash an approval names.' })
+  hash!: string;
+  @ApiPropertyOptional({
+    enum: ['tag', 'bidi', 'zero-width'],
+    isArray: true,
+    description: 'Invisible or bidirectional characters found in the definition (stripped here).',
+  })
+  hiddenText?: string[];
+  @ApiPropertyOptional({
+    enum: DENIAL_REASONS,
+    description: 'Why it is not exposed (admin, ?all=true).',
+  })
+  deniedReason?: string;
+}
+
+export class McpDefinitionListDto {
+  @ApiProperty({ type: [McpDefinitionDto] }) items!: McpDefinitionDto[];
+}
+
 export class ListToolsQuery {
   @ApiPropertyOptional({ description: 'Admin only: also the denied tools, with deniedReason.' })
   @IsOptional()
