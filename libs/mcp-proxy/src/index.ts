@@ -13,6 +13,7 @@ export * from './arguments/path-check';
 export * from './results/result-sanitizer';
 export * from './proxy/call-context';
 export * from './proxy/mcp-proxy.service';
+export * from './proxy/mcp-content.service';
 export * from './server/mcp-endpoint';
 export * from './local/local-tools';
 export * from './mcp-proxy.module';

@@ -4,6 +4,8 @@ import { mcpMetricProviders } from './mcp.metrics';
 import { ToolPinsService } from './pinning/tool-pins.service';
 import { ToolCatalog } from './policy/tool-catalog';
 import { LocalTools } from './local/local-tools';
+import { McpContentService } from './proxy/mcp-content.service';
+import { McpDecisions } from './proxy/mcp-decisions';
 import { McpProxyService } from './proxy/mcp-proxy.service';
 import { ResultSanitizer } from './results/result-sanitizer';
 import { McpEndpoint } from './server/mcp-endpoint';
@@ -24,10 +26,12 @@ import { McpSessionRegistry } from './session/mcp-session-registry';
     ResultSanitizer,
     McpQuotas,
     McpSessionRegistry,
+    McpDecisions,
     McpProxyService,
+    McpContentService,
     LocalTools,
     McpEndpoint,
   ],
-  exports: [McpProxyService, McpEndpoint, ToolCatalog, LocalTools],
+  exports: [McpProxyService, McpContentService, McpEndpoint, ToolCatalog, LocalTools],
 })
 export class McpProxyModule {}

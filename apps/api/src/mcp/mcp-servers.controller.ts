@@ -19,7 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Principal } from '@techsapo/core';
-import { McpProxyService } from '@techsapo/mcp-proxy';
+import { McpContentService, McpProxyService } from '@techsapo/mcp-proxy';
 import { Action, BodyScannedByHandler, CurrentPrincipal, Secured } from '@techsapo/security';
 import type { FastifyRequest } from 'fastify';
 import { CallToolDto, CallToolResultDto } from './dto/call-tool.dto';
@@ -31,7 +31,10 @@ import { restContext } from './mcp-context';
 @ApiTags('mcp')
 @Controller('api/v1/mcp/servers')
 export class McpServersController {
-  constructor(private readonly proxy: McpProxyService) {}
+  constructor(
+    private readonly proxy: McpProxyService,
+    private readonly content: McpContentService,
+  ) {}
 
   @Get()
   @Secured(Action.Read, 'McpServer')
@@ -138,6 +141,6 @@ export class McpServersController {
   ): McpDefinitionListDto {
     const all = query.all === true && principal.roles.includes('admin');
     const ctx = restContext(request, principal);
-    return { items: this.proxy.listDefinitions(ctx, name, kind, all) };
+    return { items: this.content.listDefinitions(ctx, name, kind, all) };
   }
 }

@@ -24,6 +24,7 @@ import { ResultSanitizer } from '../results/result-sanitizer';
 import type { McpQuotas, QuotaKind } from '../session/mcp-quotas';
 import { UpstreamTimeoutError, type UpstreamStatus } from '../upstream/upstream-connection';
 import type { CallContext } from './call-context';
+import { McpDecisions } from './mcp-decisions';
 import { McpProxyService } from './mcp-proxy.service';
 
 const detection = useRecordedDetection();
@@ -129,12 +130,14 @@ function newTestService(tools: { tool: Tool; allowed: boolean; deniedReason?: De
     new ArgumentGuard(detection.detector, detection.attempts),
     new ResultSanitizer(detection.detector, detection.attempts),
     quotas,
-    { record: (draft: AuditDraft) => void audit.push(draft) } as unknown as AuditWriter,
+    new McpDecisions(
+      { record: (draft: AuditDraft) => void audit.push(draft) } as unknown as AuditWriter,
+      duration,
+    ),
     {
       report: (input: SecurityEventInput) => void events.push(input),
     } as unknown as SecurityEventService,
     config,
-    duration,
   );
   const observed = async () =>
     (await duration.get()).values

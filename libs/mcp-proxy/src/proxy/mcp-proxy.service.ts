@@ -1,24 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type {
-  CallToolResult,
-  CompleteRequest,
-  CompleteResult,
-  Progress,
-  PromptMessage,
-} from '@modelcontextprotocol/sdk/types.js';
-import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { ConfigType } from '@nestjs/config';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { AuditWriter, SecurityEventService } from '@techsapo/audit';
-import { DomainError, maskIp, maskUserAgent } from '@techsapo/core';
+import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { SecurityEventService } from '@techsapo/audit';
+import { DomainError } from '@techsapo/core';
 import { assertReadOnlyOperation } from '@techsapo/security';
-import { randomUUID } from 'node:crypto';
-import type { Histogram } from 'prom-client';
 import { ArgumentGuard, type CheckedArguments } from '../arguments/argument-guard';
 import { argumentShape } from '../arguments/argument-shape';
-import { MAX_URI_LENGTH } from '../arguments/argument-limits';
-import { pathProblem } from '../arguments/path-check';
-import { promptArgumentsSchema, templateVariablesSchema } from '../arguments/request-schemas';
 import type { ToolOperation } from '../config/mcp-file';
 import { mcpConfig } from '../config/mcp.config';
 import {
@@ -30,25 +17,15 @@ import {
   McpUpstreamUnavailableError,
   type DenialReason,
 } from '../errors/mcp.errors';
-import { MCP_OPERATION_DURATION } from '../mcp.metrics';
 import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
-import {
-  CatalogEntry,
-  PROMPT_PIN,
-  PromptEntry,
-  ResourceEntry,
-  schemeOf,
-  TEMPLATE_PIN,
-  TemplateEntry,
-  ToolCatalog,
-} from '../policy/tool-catalog';
-import { globMatches } from '../policy/tool-classifier';
+import { CatalogEntry, ToolCatalog } from '../policy/tool-catalog';
 import { TOOL_SEPARATOR } from '../policy/tool-names';
 import { ResultSanitizer, SanitizedResult } from '../results/result-sanitizer';
 import { McpQuotas } from '../session/mcp-quotas';
 import type { InvisibleKind } from '../text/invisible-text';
-import { UpstreamConnection, UpstreamTimeoutError } from '../upstream/upstream-connection';
+import { UpstreamConnection } from '../upstream/upstream-connection';
 import { callOrigin, type CallContext, type CallOrigin } from './call-context';
+import { McpDecisions, reasonOf, untilTimeout } from './mcp-decisions';
 
 export interface ServerSummary {
   name: string;
@@ -106,16 +83,6 @@ export interface CallOutcome extends SanitizedResult {
   tool: string;
 }
 
-/** A pinned prompt or resource template as an admin reviews it. */
-export interface DefinitionView {
-  /** What an approval names: `prompt:<name>` or `template:<name>`. */
-  pin: string;
-  definition: Record<string, unknown>;
-  hash: string;
-  hiddenText?: InvisibleKind[];
-  deniedReason?: DenialReason;
-}
-
 export interface ApprovalOutcome {
   server: string;
   tool: string;
@@ -129,8 +96,9 @@ export interface ApprovalOutcome {
 /**
  * The proxy's decisions, shared by the MCP endpoint and the REST twins so that both doors
  * behave the same: list (allowed tools only), call (policy → pin → arguments → quota →
- * upstream with a timeout → inert, redacted result), approve. Every decision is audited
- * (type `mcp`, argument shape only) and timed.
+ * upstream with a timeout → inert, redacted result), approve (tools, and the pins of prompts
+ * and templates). Every decision is audited (type `mcp`, argument shape only) and timed
+ * (McpDecisions). Prompts, resources, templates and completions: McpContentService.
  */
 @Injectable()
 export class McpProxyService {
@@ -140,10 +108,9 @@ export class McpProxyService {
     private readonly args: ArgumentGuard,
     private readonly results: ResultSanitizer,
     private readonly quotas: McpQuotas,
-    private readonly audit: AuditWriter,
+    private readonly decisions: McpDecisions,
     private readonly events: SecurityEventService,
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
-    @InjectMetric(MCP_OPERATION_DURATION) private readonly duration: Histogram<string>,
   ) {}
 
   listServers(): ServerSummary[] {
@@ -171,54 +138,6 @@ export class McpProxyService {
     this.catalog.refreshInBackground(server);
     this.recordList(ctx, started, entries, server);
     return entries.filter((e) => all || e.allowed).map((e) => view(e, all));
-  }
-
-  /**
-   * One server's prompts or resource templates: the exposed ones, or all with the reason for
-   * the denied (admin, to review a definition and approve its hash).
-   */
-  listDefinitions(
-    ctx: CallContext,
-    server: string,
-    kind: 'prompts' | 'templates',
-    all = false,
-  ): DefinitionView[] {
-    this.catalog.refreshInBackground(server);
-    const views =
-      kind === 'prompts'
-        ? this.catalog.promptsOf(server).map((e) => ({
-            e,
-            pin: `${PROMPT_PIN}${e.prompt.name}`,
-            definition: { ...e.exposed },
-          }))
-        : this.catalog.templatesOf(server).map((e) => ({
-            e,
-            pin: `${TEMPLATE_PIN}${e.template.name}`,
-            definition: { ...e.exposed },
-          }));
-    this.write(
-      ctx,
-      `${kind === 'prompts' ? 'prompts' : 'resources/templates'}/list`,
-      'allowed',
-      200,
-      undefined,
-      {
-        server,
-        allowed: views
-          .filter((v) => v.e.allowed)
-          .map((v) => v.pin)
-          .slice(0, 200),
-      },
-    );
-    return views
-      .filter((v) => all || v.e.allowed)
-      .map(({ e, pin, definition }) => ({
-        pin,
-        definition,
-        hash: e.hash,
-        ...(e.hiddenText.length > 0 ? { hiddenText: e.hiddenText } : {}),
-        ...(all && !e.allowed ? { deniedReason: e.deniedReason } : {}),
-      }));
   }
 
   /**
@@ -340,7 +259,7 @@ export class McpProxyService {
     if (connection.status !== 'connected') throw new McpUpstreamUnavailableError(entry.server);
     const upstreamStarted = process.hrtime.bigint();
     try {
-      return await this.upstream(entry.server, () =>
+      return await untilTimeout(entry.server, this.config.callTimeoutMs, () =>
         connection.callTool(entry.tool.name, args, this.config.callTimeoutMs, onProgress),
       );
     } finally {
@@ -389,13 +308,13 @@ export class McpProxyService {
     const entry = this.catalog.pinned(server, tool);
     if (!entry) throw new McpOperationForbiddenError(server, tool, 'unknown-tool');
     if (entry.hash !== expectedHash) {
-      this.write(ctx, 'tools/approve', 'denied', 409, 'mcp-approval-mismatch', {
+      this.decisions.record(ctx, 'tools/approve', 'denied', 409, 'mcp-approval-mismatch', {
         server,
         tool,
         expectedHash,
         hash: entry.hash,
       });
-      this.observe('approve_tool', 'hash', 'denied', started);
+      this.decisions.observe('approve_tool', 'hash', 'denied', started);
       throw new McpApprovalMismatchError(server, tool, expectedHash, entry.hash);
     }
     const previous = await this.pins.get(server, tool);
@@ -404,7 +323,7 @@ export class McpProxyService {
     const now = this.catalog.pinned(server, tool);
     const callable = now?.allowed === true && now.hash === pin.hash;
     const reason = callable ? undefined : (now?.deniedReason ?? 'definition-changed');
-    this.write(ctx, 'tools/approve', 'allowed', 200, undefined, {
+    this.decisions.record(ctx, 'tools/approve', 'allowed', 200, undefined, {
       server,
       tool,
       previousHash: previous?.hash,
@@ -412,328 +331,8 @@ export class McpProxyService {
       callable,
       reason,
     });
-    this.observe('approve_tool', 'passed', 'allowed', started);
+    this.decisions.observe('approve_tool', 'passed', 'allowed', started);
     return { server, tool, previous, pin, callable, ...(reason ? { reason } : {}) };
-  }
-
-  /** Prompts and resources clients may use (from the catalogue at once, refreshed behind). */
-  listPrompts(ctx: CallContext): PromptEntry[] {
-    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
-    const entries = this.catalog.allowedPrompts();
-    this.write(ctx, 'prompts/list', 'allowed', 200, undefined, {
-      allowed: entries.map((e) => e.clientName).slice(0, 200),
-    });
-    return entries;
-  }
-
-  listResources(ctx: CallContext): ResourceEntry[] {
-    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
-    const entries = this.catalog.allowedResources();
-    this.write(ctx, 'resources/list', 'allowed', 200, undefined, {
-      allowed: entries.map((e) => String(e.resource.uri).slice(0, 200)).slice(0, 200),
-    });
-    return entries;
-  }
-
-  /**
-   * A prompt with its arguments: the same checks as tool arguments (size, paths by value,
-   * credentials, self-modification), then its messages as inert, scanned, redacted text.
-   */
-  async getPrompt(
-    ctx: CallContext,
-    clientName: string,
-    input: Record<string, string> | undefined,
-  ): Promise<{ entry: PromptEntry; messages: PromptMessage[]; flags: SanitizedResult['flags'] }> {
-    const entry = this.catalog.prompt(clientName);
-    const server = entry?.server ?? '(none)';
-    const name = entry?.prompt.name ?? clientName.slice(0, 80);
-    return this.read(ctx, 'prompts/get', server, name, input ?? {}, async () => {
-      if (!entry) throw new McpOperationForbiddenError(server, name, 'unknown-tool');
-      if (!entry.allowed)
-        throw new McpOperationForbiddenError(server, name, entry.deniedReason ?? 'not-enabled');
-      const connection = this.catalog.connection(server);
-      const origin = callOrigin(ctx, server, name);
-      const checked = this.args.check(
-        input ?? {},
-        {
-          schema: promptArgumentsSchema(entry.prompt, true),
-          schemaKey: `${server}\u0000prompt\u0000${entry.hash}`,
-          roots: connection.server.roots,
-          secrets: this.config.argumentSecrets,
-        },
-        origin,
-      );
-      const raw = await this.upstream(server, () =>
-        connection.getPrompt(
-          name,
-          checked.args as Record<string, string>,
-          this.config.callTimeoutMs,
-        ),
-      );
-      const flags: SanitizedResult['flags'] = [];
-      const messages: PromptMessage[] = [];
-      for (const message of raw.messages.slice(0, 100)) {
-        const clean = this.results.sanitize(
-          { content: [message.content] } as CallToolResult,
-          this.config.resultMaxBytes,
-          origin,
-        );
-        flags.push(...clean.flags);
-        for (const content of clean.content) messages.push({ role: message.role, content });
-      }
-      return { entry, messages, flags: flags.slice(0, 50) };
-    });
-  }
-
-  /** Whether clients may ask for completions: some upstream that serves them offers them. */
-  offersCompletions(): boolean {
-    return this.catalog.offersCompletions();
-  }
-
-  /** Resource templates clients may use (from the catalogue at once, refreshed behind). */
-  listTemplates(ctx: CallContext): TemplateEntry[] {
-    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
-    const entries = this.catalog.allowedTemplates();
-    this.write(ctx, 'resources/templates/list', 'allowed', 200, undefined, {
-      allowed: entries.map((e) => e.template.uriTemplate.slice(0, 200)).slice(0, 200),
-    });
-    return entries;
-  }
-
-  /**
-   * A resource by URI: one an allowed server lists (a `file:` URI inside its roots), or one
-   * that matches an allowed template under the roots policy (see `templateRead`), counted
-   * against the quotas, its text contents scanned and redacted like tool results; binary
-   * contents are dropped. A listed resource that is denied stays denied, template or not.
-   */
-  async readResource(
-    ctx: CallContext,
-    uri: string,
-  ): Promise<{
-    contents: { uri: string; mimeType?: string; text: string }[];
-    flags: SanitizedResult['flags'];
-  }> {
-    const listed = this.catalog.resource(uri);
-    const matched = listed ? undefined : this.catalog.templateFor(uri);
-    const server = listed?.server ?? matched?.entry.server ?? '(none)';
-    const target = uri.slice(0, 200);
-    return this.read(ctx, 'resources/read', server, target, matched?.variables ?? {}, async () => {
-      const origin = callOrigin(ctx, server, target);
-      if (!listed && !matched)
-        throw new McpOperationForbiddenError(server, uri.slice(0, 80), 'unknown-tool');
-      const verdict = listed ?? matched?.entry;
-      if (verdict && !verdict.allowed)
-        throw new McpOperationForbiddenError(
-          server,
-          uri.slice(0, 80),
-          verdict.deniedReason ?? 'not-enabled',
-        );
-      const sent = matched ? this.templateRead(matched.entry, uri, matched.variables, origin) : uri;
-      const connection = this.catalog.connection(server);
-      if (/^file:/i.test(sent) || connection.server.roots.length > 0)
-        await this.quotas.consume(ctx.principal.id, 'file-reads');
-      if (connection.server.network) await this.quotas.consume(ctx.principal.id, 'network-calls');
-      const raw = await this.upstream(server, () =>
-        connection.readResource(sent, this.config.callTimeoutMs),
-      );
-      const flags: SanitizedResult['flags'] = [];
-      const contents: { uri: string; mimeType?: string; text: string }[] = [];
-      for (const item of raw.contents.slice(0, 100)) {
-        if (!('text' in item) || typeof item.text !== 'string') continue;
-        const clean = this.results.sanitize(
-          { content: [{ type: 'text', text: item.text }] },
-          this.config.resultMaxBytes,
-          origin,
-        );
-        flags.push(...clean.flags);
-        const text = clean.content.map((c) => ('text' in c ? c.text : '')).join('\n');
-        contents.push({
-          uri: String(item.uri),
-          ...(item.mimeType ? { mimeType: item.mimeType } : {}),
-          text,
-        });
-      }
-      return { contents, flags: flags.slice(0, 50) };
-    });
-  }
-
-  /**
-   * A URI no server listed, read through an allowed template: at most 512 characters, not
-   * named by a deny pattern, a `file:` URI inside the server's roots (the template's scheme
-   * was allowed by the catalogue), and its variables judged like tool arguments (each one a
-   * path). Returns the URI to send (credentials redacted, when the policy redacts).
-   */
-  private templateRead(
-    entry: TemplateEntry,
-    uri: string,
-    variables: Variables,
-    origin: CallOrigin,
-  ): string {
-    if (uri.length > MAX_URI_LENGTH)
-      throw new McpArgumentsRejectedError('uri', [
-        { field: 'uri', message: `URIs are at most ${MAX_URI_LENGTH} characters` },
-      ]);
-    const policy = this.catalog.file.policy.servers[entry.server];
-    if (policy?.deny.some((p) => globMatches(p, uri)))
-      throw new McpOperationForbiddenError(entry.server, uri.slice(0, 80), 'explicit-deny');
-    const roots = this.catalog.connection(entry.server).server.roots;
-    const problem = schemeOf(uri) === 'file' ? pathProblem(uri, roots) : undefined;
-    if (problem) throw new McpArgumentsRejectedError('path', [{ field: 'uri', message: problem }]);
-    const checked = this.args.check(
-      variables,
-      {
-        schema: templateVariablesSchema(entry.matcher?.variableNames ?? []),
-        schemaKey: `${entry.server}\u0000template\u0000${entry.hash}`,
-        roots,
-        secrets: this.config.argumentSecrets,
-      },
-      origin,
-    );
-    const redacted = JSON.stringify(checked.args) !== JSON.stringify(variables);
-    return redacted && entry.matcher ? entry.matcher.expand(checked.args as Variables) : uri;
-  }
-
-  /**
-   * `completion/complete` for an exposed prompt (by its client name) or template (by its
-   * `uriTemplate`), forwarded to the upstream that owns it under its own name: the argument
-   * and the context's arguments are judged like tool arguments, the suggested values are
-   * cleaned like results (a value carrying a blocked pattern is dropped) and cut at the size
-   * limit (and 100 values). A server that completes nothing answers no values.
-   */
-  async complete(
-    ctx: CallContext,
-    params: CompleteRequest['params'],
-  ): Promise<{ completion: CompleteResult['completion']; flags: SanitizedResult['flags'] }> {
-    const owner = this.completionOwner(params.ref);
-    const server = owner.entry?.server ?? '(none)';
-    const { argument } = params;
-    const input = { ...(params.context?.arguments ?? {}), [argument.name]: argument.value };
-    return this.read(ctx, 'completion/complete', server, owner.name, input, async () => {
-      const { entry } = owner;
-      if (!entry) throw new McpOperationForbiddenError(server, owner.name, 'unknown-tool');
-      if (!entry.allowed)
-        throw new McpOperationForbiddenError(
-          server,
-          owner.name,
-          entry.deniedReason ?? 'not-enabled',
-        );
-      const connection = this.catalog.connection(server);
-      const origin = callOrigin(ctx, server, owner.name);
-      const checked = this.args.check(
-        input,
-        {
-          schema: owner.schema,
-          schemaKey: `${server}\u0000complete\u0000${owner.ref.type}\u0000${entry.hash}`,
-          roots: connection.server.roots,
-          secrets: this.config.argumentSecrets,
-        },
-        origin,
-      ).args as Record<string, string>;
-      if (!connection.offersCompletions) return { completion: { values: [] }, flags: [] };
-      const context = Object.fromEntries(
-        Object.keys(params.context?.arguments ?? {}).map((k) => [k, checked[k]]),
-      );
-      const raw = await this.upstream(server, () =>
-        connection.complete(
-          {
-            ref: owner.ref,
-            argument: { name: argument.name, value: checked[argument.name] },
-            ...(params.context ? { context: { arguments: context } } : {}),
-          },
-          this.config.callTimeoutMs,
-        ),
-      );
-      const upstreamValues = raw.completion.values;
-      const clean = this.results.sanitizeValues(
-        upstreamValues.slice(0, MAX_COMPLETION_VALUES),
-        this.config.resultMaxBytes,
-        origin,
-      );
-      const cut = clean.truncated || upstreamValues.length > MAX_COMPLETION_VALUES;
-      return {
-        completion: {
-          values: clean.values,
-          ...(typeof raw.completion.total === 'number' ? { total: raw.completion.total } : {}),
-          ...(raw.completion.hasMore || cut ? { hasMore: true } : {}),
-        },
-        flags: clean.flags,
-      };
-    });
-  }
-
-  /** The exposed prompt or template a completion refers to, its upstream ref and argument schema. */
-  private completionOwner(ref: CompleteRequest['params']['ref']): {
-    entry?: PromptEntry | TemplateEntry;
-    name: string;
-    ref: CompleteRequest['params']['ref'];
-    schema: object;
-  } {
-    if (ref.type === 'ref/prompt') {
-      const entry = this.catalog.prompt(ref.name);
-      return {
-        entry,
-        name: entry?.prompt.name ?? ref.name.slice(0, 80),
-        ref: { type: 'ref/prompt', name: entry?.prompt.name ?? ref.name },
-        schema: entry ? promptArgumentsSchema(entry.prompt, false) : {},
-      };
-    }
-    const entry = this.catalog.template(ref.uri);
-    return {
-      entry,
-      name: ref.uri.slice(0, 200),
-      ref,
-      schema: templateVariablesSchema(entry?.matcher?.variableNames ?? []),
-    };
-  }
-
-  /** A read-only request to an upstream other than a tool call, audited and timed alike. */
-  private async read<T>(
-    ctx: CallContext,
-    operation: 'prompts/get' | 'resources/read' | 'completion/complete',
-    server: string,
-    target: string,
-    args: Record<string, unknown>,
-    work: () => Promise<T>,
-  ): Promise<T> {
-    const started = process.hrtime.bigint();
-    const metric = READ_METRICS[operation];
-    try {
-      const result = await work();
-      this.write(ctx, operation, 'allowed', 200, undefined, {
-        server,
-        target,
-        arguments: argumentShape(args),
-      });
-      this.observe(metric, 'passed', 'allowed', started);
-      return result;
-    } catch (error) {
-      const denied = error instanceof DomainError && error.status < 500;
-      this.write(
-        ctx,
-        operation,
-        denied ? 'denied' : 'allowed',
-        denied ? 403 : 200,
-        error instanceof DomainError ? reasonOf(error) : 'upstream-error',
-        {
-          server,
-          target,
-          arguments: argumentShape(args),
-        },
-      );
-      this.observe(metric, 'policy', denied ? 'denied' : 'error', started);
-      if (!(error instanceof DomainError)) throw new McpUpstreamUnavailableError(server);
-      throw error;
-    }
-  }
-
-  private async upstream<T>(server: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (error instanceof UpstreamTimeoutError)
-        throw new McpUpstreamTimeoutError(server, this.config.callTimeoutMs);
-      throw error;
-    }
   }
 
   /** A call of a tool TechSapo serves itself (LocalTools), audited and timed like the others. */
@@ -761,7 +360,7 @@ export class McpProxyService {
     server?: string,
   ): void {
     const denied = entries.filter((e) => !e.allowed);
-    this.write(ctx, 'tools/list', 'allowed', 200, undefined, {
+    this.decisions.record(ctx, 'tools/list', 'allowed', 200, undefined, {
       server,
       allowed: entries
         .filter((e) => e.allowed)
@@ -772,7 +371,7 @@ export class McpProxyService {
         reason: e.deniedReason,
       })),
     });
-    this.observe('list_tools', 'policy', 'allowed', started);
+    this.decisions.observe('list_tools', 'policy', 'allowed', started);
   }
 
   private recordCall(
@@ -789,7 +388,7 @@ export class McpProxyService {
       facts: Record<string, unknown>;
     },
   ): void {
-    this.write(
+    this.decisions.record(
       ctx,
       'tools/call',
       outcome.decision,
@@ -806,46 +405,7 @@ export class McpProxyService {
         upstreamMs: ctx.upstreamMs,
       },
     );
-    this.observe('call_tool', outcome.check, outcome.result, started);
-  }
-
-  private observe(operation: string, check: string, result: string, started: bigint): void {
-    this.duration.observe(
-      { operation, security_check: check, result },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
-  }
-
-  private write(
-    ctx: CallContext,
-    operation: string,
-    decision: 'allowed' | 'denied',
-    status: number,
-    reason: string | undefined,
-    details: Record<string, unknown>,
-  ): void {
-    const p = ctx.principal;
-    this.audit.record({
-      id: randomUUID(),
-      timestamp: new Date().toISOString(),
-      type: 'mcp',
-      actor: {
-        id: p.id,
-        username: p.username,
-        roles: [...p.roles],
-        sessionId: p.sessionId,
-        apiKeyId: p.apiKeyId,
-      },
-      request: {
-        id: ctx.requestId,
-        method: ctx.method,
-        path: ctx.path,
-        ip: maskIp(ctx.ip),
-        userAgent: maskUserAgent(ctx.userAgent),
-      },
-      outcome: { status, decision, reason },
-      details: { operation, via: ctx.via, mcpSessionId: ctx.mcpSessionId, ...details },
-    });
+    this.decisions.observe('call_tool', outcome.check, outcome.result, started);
   }
 
   /**
@@ -883,21 +443,6 @@ export class McpProxyService {
       details: { ...origin.details, reason: reasonOf(error) },
     });
   }
-}
-
-const READ_METRICS = {
-  'prompts/get': 'get_prompt',
-  'resources/read': 'read_resource',
-  'completion/complete': 'complete',
-} as const;
-
-/** At most this many suggested values reach clients (the specification's limit). */
-const MAX_COMPLETION_VALUES = 100;
-
-function reasonOf(error: DomainError): string {
-  if (error instanceof McpOperationForbiddenError) return `${error.code}:${error.reason}`;
-  if (error instanceof McpArgumentsRejectedError) return `${error.code}:${error.check}`;
-  return error.code;
 }
 
 function view(e: CatalogEntry, withReason: boolean): ToolView {

@@ -20,6 +20,7 @@ import { McpRequestRefusedError, McpSessionNotFoundError } from '../errors/mcp.e
 import type { CallContext } from '../proxy/call-context';
 import { LocalTools } from '../local/local-tools';
 import { ToolCatalog } from '../policy/tool-catalog';
+import { McpContentService } from '../proxy/mcp-content.service';
 import { McpProxyService } from '../proxy/mcp-proxy.service';
 import { McpSessionRegistry } from '../session/mcp-session-registry';
 import { CONTEXT_KEY, createToolServer } from './mcp-tool-server';
@@ -53,6 +54,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
 
   constructor(
     private readonly proxy: McpProxyService,
+    private readonly content: McpContentService,
     private readonly local: LocalTools,
     private readonly catalog: ToolCatalog,
     private readonly rateLimits: RateLimitProfiles,
@@ -152,7 +154,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   }
 
   private async open(principal: Principal): Promise<LiveSession> {
-    const server = createToolServer(this.proxy, this.local);
+    const server = createToolServer(this.proxy, this.content, this.local);
     const live = {
       principalId: principal.id,
       server,

@@ -17,6 +17,7 @@ import { DomainError } from '@techsapo/core';
 import type { LocalTools } from '../local/local-tools';
 import type { CatalogEntry } from '../policy/tool-catalog';
 import type { CallContext } from '../proxy/call-context';
+import type { McpContentService } from '../proxy/mcp-content.service';
 import type { CallOutcome, McpProxyService } from '../proxy/mcp-proxy.service';
 
 export const SERVER_INFO = { name: 'techsapo-mcp-proxy', version: '1.0.0' };
@@ -55,10 +56,14 @@ export class RpcError extends Error {
  * with `isError` and the reason, which a host shows the model; only an unknown tool or a
  * broken request is a JSON-RPC error.
  */
-export function createToolServer(proxy: McpProxyService, local: LocalTools): Server {
+export function createToolServer(
+  proxy: McpProxyService,
+  content: McpContentService,
+  local: LocalTools,
+): Server {
   // Completions are offered when an upstream whose prompts or resources reach clients has them
   // (as the session opens).
-  const completions = proxy.offersCompletions();
+  const completions = content.offersCompletions();
   const server = new Server(SERVER_INFO, {
     capabilities: {
       tools: { listChanged: true },
@@ -133,7 +138,7 @@ export function createToolServer(proxy: McpProxyService, local: LocalTools): Ser
     },
   );
   server.setRequestHandler(ListPromptsRequestSchema, (_request, extra) => ({
-    prompts: proxy.listPrompts(contextOf(extra.authInfo?.extra)).map((e) => ({
+    prompts: content.listPrompts(contextOf(extra.authInfo?.extra)).map((e) => ({
       ...e.exposed,
       name: e.clientName,
       _meta: { [PROXY_META]: { server: e.server, prompt: e.prompt.name, hash: e.hash } },
@@ -141,7 +146,7 @@ export function createToolServer(proxy: McpProxyService, local: LocalTools): Ser
   }));
   server.setRequestHandler(GetPromptRequestSchema, async (request, extra) => {
     try {
-      const { entry, messages, flags } = await proxy.getPrompt(
+      const { entry, messages, flags } = await content.getPrompt(
         contextOf(extra.authInfo?.extra),
         request.params.name,
         request.params.arguments,
@@ -159,14 +164,14 @@ export function createToolServer(proxy: McpProxyService, local: LocalTools): Ser
     }
   });
   server.setRequestHandler(ListResourcesRequestSchema, (_request, extra) => ({
-    resources: proxy.listResources(contextOf(extra.authInfo?.extra)).map((e) => ({
+    resources: content.listResources(contextOf(extra.authInfo?.extra)).map((e) => ({
       ...e.exposed,
       _meta: { [PROXY_META]: { server: e.server } },
     })),
   }));
-  // A URI read through a template is held to the roots policy (McpProxyService.readResource).
+  // A URI read through a template is held to the roots policy (McpContentService.readResource).
   server.setRequestHandler(ListResourceTemplatesRequestSchema, (_request, extra) => ({
-    resourceTemplates: proxy.listTemplates(contextOf(extra.authInfo?.extra)).map((e) => ({
+    resourceTemplates: content.listTemplates(contextOf(extra.authInfo?.extra)).map((e) => ({
       ...e.exposed,
       _meta: { [PROXY_META]: { server: e.server, template: e.template.name, hash: e.hash } },
     })),
@@ -174,7 +179,7 @@ export function createToolServer(proxy: McpProxyService, local: LocalTools): Ser
   if (completions)
     server.setRequestHandler(CompleteRequestSchema, async (request, extra) => {
       try {
-        const { completion, flags } = await proxy.complete(
+        const { completion, flags } = await content.complete(
           contextOf(extra.authInfo?.extra),
           request.params,
         );
@@ -188,7 +193,7 @@ export function createToolServer(proxy: McpProxyService, local: LocalTools): Ser
     });
   server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
     try {
-      const { contents, flags } = await proxy.readResource(
+      const { contents, flags } = await content.readResource(
         contextOf(extra.authInfo?.extra),
         request.params.uri,
       );
