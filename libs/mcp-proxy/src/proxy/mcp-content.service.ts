@@ -120,23 +120,47 @@ export class McpContentService {
       }));
   }
 
-  /** Prompts and resources clients may use (from the catalogue at once, refreshed behind). */
+  /** Prompts, resources and templates clients may use (from the catalogue at once, refreshed behind). */
   listPrompts(ctx: CallContext): PromptEntry[] {
-    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
-    const entries = this.catalog.allowedPrompts();
-    this.decisions.record(ctx, 'prompts/list', 'allowed', 200, undefined, {
-      allowed: entries.map((e) => e.clientName).slice(0, 200),
-    });
-    return entries;
+    return this.listed(
+      ctx,
+      'prompts/list',
+      () => this.catalog.allowedPrompts(),
+      (e) => e.clientName,
+    );
   }
 
   listResources(ctx: CallContext): ResourceEntry[] {
+    return this.listed(
+      ctx,
+      'resources/list',
+      () => this.catalog.allowedResources(),
+      (e) => String(e.resource.uri),
+    );
+  }
+
+  listTemplates(ctx: CallContext): TemplateEntry[] {
+    return this.listed(
+      ctx,
+      'resources/templates/list',
+      () => this.catalog.allowedTemplates(),
+      (e) => e.template.uriTemplate,
+    );
+  }
+
+  /** Every upstream is asked again in the background; the list is audited by what it named. */
+  private listed<T>(
+    ctx: CallContext,
+    operation: string,
+    entries: () => T[],
+    label: (entry: T) => string,
+  ): T[] {
     for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
-    const entries = this.catalog.allowedResources();
-    this.decisions.record(ctx, 'resources/list', 'allowed', 200, undefined, {
-      allowed: entries.map((e) => String(e.resource.uri).slice(0, 200)).slice(0, 200),
+    const listed = entries();
+    this.decisions.record(ctx, operation, 'allowed', 200, undefined, {
+      allowed: listed.slice(0, 200).map((e) => label(e).slice(0, 200)),
     });
-    return entries;
+    return listed;
   }
 
   /**
@@ -192,16 +216,6 @@ export class McpContentService {
   /** Whether clients may ask for completions: some upstream that serves them offers them. */
   offersCompletions(): boolean {
     return this.catalog.offersCompletions();
-  }
-
-  /** Resource templates clients may use (from the catalogue at once, refreshed behind). */
-  listTemplates(ctx: CallContext): TemplateEntry[] {
-    for (const c of this.catalog.servers()) this.catalog.refreshInBackground(c.server.name);
-    const entries = this.catalog.allowedTemplates();
-    this.decisions.record(ctx, 'resources/templates/list', 'allowed', 200, undefined, {
-      allowed: entries.map((e) => e.template.uriTemplate.slice(0, 200)).slice(0, 200),
-    });
-    return entries;
   }
 
   /**
