@@ -47,7 +47,8 @@ describe('MCP proxy limits', () => {
       MCP_CONFIG: config,
       MCP_SESSION_FILE_READS: '2',
       MCP_SESSION_MAX_PER_USER: '5',
-      MCP_CALL_TIMEOUT_MS: '300',
+      // Wide enough for a burst of 25 calls on a loaded machine, well under the slow tool's 5 s.
+      MCP_CALL_TIMEOUT_MS: '2000',
     });
     url = `${await listenOnLoopback(t)}/mcp`;
   });
