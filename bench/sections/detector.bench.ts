@@ -1,6 +1,7 @@
 // Content detector throughput: 1 MiB and 2 MiB of ordinary and adversarial text on every
-// channel; the worst input must scan 2 MiB in at most 50 ms and growth from 1 to 2 MiB must
-// stay linear (ratio ≈ 2).
+// channel; the worst input must scan 2 MiB in at most 50 ms of CPU time and growth from 1 to
+// 2 MiB must stay linear (ratio ≈ 2). CPU time (process.cpuUsage) is the goal's measure: on a
+// shared machine the wall time, reported beside it, also counts the time other processes ran.
 import { CHANNELS, ContentDetector, type Channel, type ScanOptions } from '../../libs/detector/src';
 import { loadManifest, loadSamples } from '../../scripts/detector-eval/corpus';
 import type { BenchSection } from '../bench-section';
@@ -37,6 +38,8 @@ const KINDS: Record<string, string> = {
   'instructions without verbs (EN)': 'your own code the running server ',
   'instructions with negations (EN)': 'never rewrite your own code ',
   'instructions (JA)': '自身のコードを書き換えない。実行中のサーバーの設定',
+  'instructions, subject forms and mixed (JA, EN)':
+    '本サービスは自分の audit log を消さないこと。TechSapo should not disable ',
   'shell lines (line scope, targets)': 'rm -rf node_modules/ cp dist/apps/ ; ',
   'SQL strings without a clause': "'select 'update \"delete ",
   'template openers without a close': '${{{#{<%',
@@ -48,19 +51,29 @@ const KINDS: Record<string, string> = {
 
 const QUOTED = fill(KINDS['writes and targets (call scope)'], MiB);
 
+interface Timing {
+  /** CPU time of the scanning process (user + system), ms. */
+  cpu: number;
+  wall: number;
+}
+
 /** Best of RUNS for each size, the sizes interleaved so machine noise hits both alike. */
 function time(
   detector: ContentDetector,
   texts: string[],
   channel: Channel,
   options: ScanOptions,
-): number[] {
-  const best = texts.map(() => Number.POSITIVE_INFINITY);
+): Timing[] {
+  const best = texts.map(() => ({ cpu: Number.POSITIVE_INFINITY, wall: Number.POSITIVE_INFINITY }));
   for (let run = 0; run < RUNS; run += 1) {
     texts.forEach((text, index) => {
+      const cpu = process.cpuUsage();
       const started = process.hrtime.bigint();
       detector.scan(text, channel, options);
-      best[index] = Math.min(best[index], Number(process.hrtime.bigint() - started) / 1e6);
+      const wall = Number(process.hrtime.bigint() - started) / 1e6;
+      const used = process.cpuUsage(cpu);
+      best[index].cpu = Math.min(best[index].cpu, (used.user + used.system) / 1000);
+      best[index].wall = Math.min(best[index].wall, wall);
     });
   }
   return best;
@@ -72,6 +85,7 @@ export default async function detectorBench(): Promise<BenchSection> {
   const rows: Record<string, string | number>[] = [];
   let worstRatio = 0;
   let worstTwo = 0;
+  let worstWall = 0;
   let worstInput = '';
   const cases: { kind: string; channel: Channel; options: ScanOptions }[] = [
     ...Object.keys(KINDS).flatMap((kind) =>
@@ -87,34 +101,37 @@ export default async function detectorBench(): Promise<BenchSection> {
   for (const { kind, channel, options } of cases) {
     const unit = KINDS[kind];
     const [one, two] = time(detector, [fill(unit, MiB), fill(unit, 2 * MiB)], channel, options);
-    const ratio = two / one;
+    const ratio = two.cpu / one.cpu;
     worstRatio = Math.max(worstRatio, ratio);
     const label = `${kind}${options.quotedFrom ? ', quoting 1 MiB' : ''}${options.field ? `, field ${options.field}` : ''}`;
-    if (two > worstTwo) {
-      worstTwo = two;
+    if (two.cpu > worstTwo) {
+      worstTwo = two.cpu;
+      worstWall = two.wall;
       worstInput = `${label} (${channel})`;
     }
     rows.push({
       input: label,
       channel,
-      '1 MiB ms': one.toFixed(1),
-      '2 MiB ms': two.toFixed(1),
+      '1 MiB cpu ms': one.cpu.toFixed(1),
+      '2 MiB cpu ms': two.cpu.toFixed(1),
+      '2 MiB wall ms': two.wall.toFixed(1),
       'growth 1→2 MiB': ratio.toFixed(2),
     });
   }
   await Promise.resolve();
   return {
-    title: 'content detector: time at 1 and 2 MiB, ordinary and adversarial input, every channel',
+    title:
+      'content detector: CPU and wall time at 1 and 2 MiB, ordinary and adversarial input, every channel',
     rows,
     goals: [
       {
-        name: 'linear growth (time at 2 MiB / time at 1 MiB, worst input)',
+        name: 'linear growth (CPU time at 2 MiB / at 1 MiB, worst input)',
         target: '≤ 2.5',
         actual: worstRatio.toFixed(2),
         met: worstRatio <= 2.5,
       },
       {
-        name: `worst input at 2 MiB (${worstInput})`,
+        name: `worst input at 2 MiB, CPU time (${worstInput}; wall ${worstWall.toFixed(1)} ms)`,
         target: `≤ ${GOAL_MS} ms`,
         actual: `${worstTwo.toFixed(1)} ms`,
         met: worstTwo <= GOAL_MS,

@@ -354,16 +354,18 @@ export class RuleMatcher implements HitSink {
       const last = found.length - 1;
       if (last >= 0 && start >= found.starts[last] && end <= found.ends[last]) continue;
       this.setAnchor(start, end, state.inner.starts[a], state.inner.ends[a]);
+      // Unless constraints first: in text dense with anchors, most are dropped by a negation
+      // beside them, and one check settles them; the near checks then run only for the rest.
+      let kept = true;
+      for (let c = 0; c < rule.unless.length && kept; c += 1) {
+        if (this.satisfied(rule, rule.unless[c], state, nearCount + c)) kept = false;
+      }
       let from = start;
       let to = end;
-      let kept = true;
       for (let c = 0; c < nearCount && kept; c += 1) {
         kept = this.satisfied(rule, rule.near[c], state, c);
         from = Math.min(from, this.matchStart);
         to = Math.max(to, this.matchEnd);
-      }
-      for (let c = 0; c < rule.unless.length && kept; c += 1) {
-        if (this.satisfied(rule, rule.unless[c], state, nearCount + c)) kept = false;
       }
       if (kept) found.merge(from, to);
     }
