@@ -8,6 +8,7 @@ import { PasswordLogin } from './auth/password-login';
 import { IdentityAuthenticator } from './authentication/identity-authenticator';
 import { OidcVerifier } from './tokens/oidc-verifier';
 import { IdentityRateLimitTracker } from './authentication/identity-rate-limit-tracker';
+import { TokenStandingLookup } from './authentication/token-standing';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { PasswordHasher } from './credentials/password-hasher';
 import { identityMetricProviders } from './identity.metrics';
@@ -38,6 +39,7 @@ import { UsersService } from './users/users.service';
     AdminBootstrap,
     PermissionReviewService,
     OidcVerifier,
+    TokenStandingLookup,
     IdentityAuthenticator,
     { provide: Authenticator, useExisting: IdentityAuthenticator },
     IdentityRateLimitTracker,
