@@ -14,6 +14,7 @@ import { PasswordHasher } from './credentials/password-hasher';
 import { identityMetricProviders } from './identity.metrics';
 import { PermissionReviewService } from './review/permission-review.service';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionsStore } from './sessions/sessions.store';
 import { TokenService } from './tokens/token.service';
 import { UserAdminService } from './users/user-admin.service';
 import { UsersService } from './users/users.service';
@@ -30,6 +31,7 @@ import { UsersService } from './users/users.service';
     PasswordHasher,
     UsersService,
     UserAdminService,
+    SessionsStore,
     SessionsService,
     TokenService,
     ApiKeysService,
