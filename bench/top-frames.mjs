@@ -1,9 +1,9 @@
-// `node bench/top-frames.mjs <file.cpuprofile> [n]`: the heaviest frames of a V8 CPU profile,
-// by self time and by inclusive time (each frame counted once per sample), and self time by
-// package. Startup is in the profile too: read the request path's frames.
+// `node bench/top-frames.mjs <file.cpuprofile> [n] [skip s]`: the heaviest frames of a V8 CPU
+// profile, by self time and by inclusive time (each frame counted once per sample), and self
+// time by package. `skip s` leaves out the first seconds (start-up) of the profile.
 import { readFileSync } from 'node:fs';
 
-const [file, count = '30'] = process.argv.slice(2);
+const [file, count = '30', skip = '0'] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const n = Number(count);
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -30,9 +30,12 @@ const self = new Map();
 const inclusive = new Map();
 const byPackage = new Map();
 let total = 0;
+let elapsed = 0;
 const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
 profile.samples.forEach((id, i) => {
   const us = profile.timeDeltas[i] ?? 0;
+  elapsed += us;
+  if (elapsed < Number(skip) * 1e6) return;
   total += us;
   add(self, frameOf(id), us);
   add(byPackage, packageOf(id), us);
