@@ -9,6 +9,8 @@ export interface BenchGoal {
 export interface BenchSection {
   title: string;
   rows: Record<string, string | number>[];
+  /** Lines printed under the table (per-round figures, say). */
+  notes?: string[];
   goals?: BenchGoal[];
 }
 
@@ -32,6 +34,7 @@ export function table(rows: Record<string, string | number>[]): string {
 /** A section as `npm run bench` prints it: title, table, then each goal met or not. */
 export function render(section: BenchSection): string {
   const parts = [`\n== ${section.title} ==`, table(section.rows)];
+  for (const note of section.notes ?? []) parts.push(`  ${note}`);
   for (const goal of section.goals ?? []) {
     parts.push(
       `  goal ${goal.met ? 'met    ' : 'NOT met'}  ${goal.name}: target ${goal.target}, actual ${goal.actual}`,

@@ -35,7 +35,17 @@ export function buildOnce(): void {
   built = true;
 }
 
-export async function startBenchService(env: Record<string, string> = {}): Promise<BenchService> {
+export interface BenchServiceOptions {
+  /** Node flags added before the entry point (a profiler's, say). */
+  flags?: string[];
+  /** false: without `npm start`'s permission-model flags. */
+  permissionModel?: boolean;
+}
+
+export async function startBenchService(
+  env: Record<string, string> = {},
+  options: BenchServiceOptions = {},
+): Promise<BenchService> {
   buildOnce();
   const port = await freePort();
   const prefix = `bench${port}`;
@@ -54,7 +64,12 @@ export async function startBenchService(env: Record<string, string> = {}): Promi
       RATE_LIMIT_PER_HOUR: '100000000',
       ...env,
     },
-    [...runtimeFlags(env), MAIN],
+    [
+      ...(options.permissionModel === false ? [] : runtimeFlags(env)),
+      '--enable-source-maps',
+      ...(options.flags ?? []),
+      MAIN,
+    ],
   );
   const base = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { appConfig, AppConfig, RequestLifecycle, validateEnvironment } from '@techsapo/core';
@@ -12,6 +11,7 @@ import { generateRequestId, installHttpHooks } from './http-hooks';
 import { limitJsonBodies } from './json-body-parser';
 import { acceptOnlyJsonBodies } from './json-only';
 import { answerOpenAiErrors } from './openai-errors';
+import { installSecurityHeaders } from './security-headers';
 import { setupSwagger } from './swagger';
 import { installTransportSecurity } from './transport-security';
 
@@ -45,19 +45,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(RequestLifecycle));
   closeIdleConnectionsWhileClosing(app.getHttpAdapter().getInstance());
   answerOpenAiErrors(app.getHttpAdapter().getInstance());
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        // Added with HSTS on requests that came over TLS only (transport-security.ts).
-        upgradeInsecureRequests: null,
-      },
-    },
-    hsts: false,
-  });
+  installSecurityHeaders(app.getHttpAdapter().getInstance());
   installTransportSecurity(app.getHttpAdapter().getInstance());
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });

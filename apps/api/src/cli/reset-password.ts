@@ -11,6 +11,7 @@ import {
   PasswordReset,
   securityConfig,
   SessionsService,
+  SessionsStore,
   UsersService,
 } from '@techsapo/security';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   try {
     const unregistered = { registers: [] };
     const sessions = new SessionsService(
-      redis,
+      new SessionsStore(redis),
       securityConfig.read(process.env),
       new Gauge({ name: 'techsapo_active_sessions', help: '-', ...unregistered }),
     );

@@ -10,6 +10,7 @@ import {
   PermissionReviewService,
   securityConfig,
   SessionsService,
+  SessionsStore,
   UsersService,
 } from '@techsapo/security';
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     const gauge = new Gauge({ name: 'techsapo_active_sessions', help: 'unused', registers: [] });
     const review = await new PermissionReviewService(
       new UsersService(redis, new PasswordHasher()),
-      new SessionsService(redis, securityConfig.read(process.env), gauge),
+      new SessionsService(new SessionsStore(redis), securityConfig.read(process.env), gauge),
       new ApiKeysService(redis),
     ).review();
     process.stdout.write(

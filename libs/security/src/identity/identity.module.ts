@@ -8,11 +8,13 @@ import { PasswordLogin } from './auth/password-login';
 import { IdentityAuthenticator } from './authentication/identity-authenticator';
 import { OidcVerifier } from './tokens/oidc-verifier';
 import { IdentityRateLimitTracker } from './authentication/identity-rate-limit-tracker';
+import { TokenStandingLookup } from './authentication/token-standing';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { PasswordHasher } from './credentials/password-hasher';
 import { identityMetricProviders } from './identity.metrics';
 import { PermissionReviewService } from './review/permission-review.service';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionsStore } from './sessions/sessions.store';
 import { TokenService } from './tokens/token.service';
 import { UserAdminService } from './users/user-admin.service';
 import { UsersService } from './users/users.service';
@@ -29,6 +31,7 @@ import { UsersService } from './users/users.service';
     PasswordHasher,
     UsersService,
     UserAdminService,
+    SessionsStore,
     SessionsService,
     TokenService,
     ApiKeysService,
@@ -38,6 +41,7 @@ import { UsersService } from './users/users.service';
     AdminBootstrap,
     PermissionReviewService,
     OidcVerifier,
+    TokenStandingLookup,
     IdentityAuthenticator,
     { provide: Authenticator, useExisting: IdentityAuthenticator },
     IdentityRateLimitTracker,

@@ -7,6 +7,7 @@ export * from './users/password-reset';
 export * from './users/user-admin.service';
 export * from './sessions/session';
 export * from './sessions/sessions.service';
+export * from './sessions/sessions.store';
 export * from './api-keys/api-key';
 export * from './api-keys/api-keys.service';
 export * from './tokens/access-claims';

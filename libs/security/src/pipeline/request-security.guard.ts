@@ -1,12 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DomainError, isSensitiveName } from '@techsapo/core';
 import { ContentDetector, type FieldMeaning, type Finding } from '@techsapo/detector';
 import type { FastifyRequest } from 'fastify';
 import { BODY_SCANNED_BY_HANDLER } from '../decorators/body-scanned-by-handler.decorator';
 import { fieldReadings, type FieldReading } from '../decorators/field-reading';
 import { AttemptReporter, type AttemptOrigin } from '../detection/attempt-reporter';
+import { bodyTypeOf } from './nest-internals';
 
 /** Request headers the application reads (and logs or audits), scanned as structured fields. */
 export const SCANNED_HEADERS = ['x-request-id', 'user-agent', 'referer', 'origin'] as const;
@@ -59,7 +58,11 @@ export class RequestSecurityGuard implements CanActivate {
     const flags: RequestFinding[] = [];
     let offending: ScannedField | undefined;
     const bodyScanned = Reflect.getMetadata(BODY_SCANNED_BY_HANDLER, context.getHandler()) === true;
-    for (const field of collectFields(request, bodyTypeOf(context), !bodyScanned)) {
+    for (const field of collectFields(
+      request,
+      bodyTypeOf(context.getClass(), context.getHandler()),
+      !bodyScanned,
+    )) {
       const result = this.detector.scan(
         field.value,
         field.channel,
@@ -131,24 +134,6 @@ function blockedFields(
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** The DTO class of the handler's @Body() parameter, if it has one. */
-function bodyTypeOf(context: ExecutionContext): unknown {
-  const controller = context.getClass();
-  const handler = context.getHandler();
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
-    string,
-    { index: number; data?: unknown }
-  >;
-  const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, handler.name) ??
-    []) as unknown[];
-  for (const [key, arg] of Object.entries(args)) {
-    if (Number(key.split(':')[0]) === RouteParamtypes.BODY && arg.data === undefined) {
-      return types[arg.index];
-    }
-  }
-  return undefined;
 }
 
 function collectFields(

@@ -6,6 +6,11 @@ export interface RateLimitSubject {
   tracker: string;
   /** Set when the subject is a session: passing the hourly limit blocks it (RL2). */
   sessionId?: string;
+  /**
+   * Sends the request's other Redis reads (its session, its user and session blocks), called
+   * right after the counters are sent so that both leave in one round trip.
+   */
+  sendReads?: () => void;
 }
 
 /**

@@ -17,10 +17,24 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlockedError } from '../blocks/blocked.error';
 import { BlocksService } from '../blocks/blocks.service';
+import { isThrottleSkipped } from '../pipeline/nest-internals';
 import { RATE_LIMIT_PROFILE, RateLimitProfiles } from './rate-limit-profiles';
 import { addressSubject, RateLimitSubject, RateLimitTracker } from './rate-limit-tracker';
-import { HitResult, RedisThrottlerStorage, WindowState } from './redis-throttler.storage';
+import {
+  HitResult,
+  RateWindow,
+  RedisThrottlerStorage,
+  WindowState,
+} from './redis-throttler.storage';
 import { HOUR_WINDOW } from './throttler-options';
+
+/** A route's declared limits: a named profile, or the default windows it does not skip. */
+interface RouteLimits {
+  profile?: string;
+  windows: RateWindow[];
+  /** @SkipThrottle(): no window at all, whatever the profile. */
+  skipped: boolean;
+}
 
 /** Redis must answer within this, or the request is refused (fail closed). */
 const REDIS_DEADLINE_MS = 2_000;
@@ -36,6 +50,7 @@ const REDIS_DEADLINE_MS = 2_000;
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly log = new Logger(RateLimitGuard.name);
+  private readonly routes = new WeakMap<object, RouteLimits>();
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -53,41 +68,23 @@ export class RateLimitGuard extends ThrottlerGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const skipped = (name: string): boolean =>
-      this.reflector.getAllAndOverride<boolean>(`THROTTLER:SKIP${name}`, [
-        context.getHandler(),
-        context.getClass(),
-      ]) === true;
-    // @SkipThrottle() (its "default" key) opts a route out of every window.
-    if (skipped('default')) return true;
-    const profileName = this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_PROFILE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    const profile = profileName ? this.profiles.get(profileName) : undefined;
-    const windows = profile
-      ? [...profile]
-      : this.throttlers
-          .filter((t) => !skipped(t.name ?? 'default'))
-          .map((t) => ({
-            name: t.name ?? 'default',
-            limit: Number(t.limit),
-            ttlMs: Number(t.ttl),
-          }));
+    const route = this.routeOf(context);
+    if (route.skipped) return true;
+    const profile = route.profile ? this.profiles.get(route.profile) : undefined;
+    const windows = profile ? [...profile] : route.windows;
     if (windows.length === 0) return true;
     const caller = this.trackerSource
       ? await this.trackerSource.subjectOf(request)
       : addressSubject(request);
     if (!this.redis.connected) throw unavailable();
     // A profile counts apart from the caller's other requests.
-    const subject = profile ? { ...caller, tracker: `${caller.tracker}|${profileName}` } : caller;
-    const [result, block] = await withDeadline(
-      Promise.all([
-        this.counters.hit(subject.tracker, windows),
-        this.blocks.find({ ip: request.ip }),
-      ]),
-      this.log,
-    );
+    const subject = profile ? { ...caller, tracker: `${caller.tracker}|${route.profile}` } : caller;
+    const counted = Promise.all([
+      this.counters.hit(subject.tracker, windows),
+      this.blocks.find({ ip: request.ip }),
+    ]);
+    caller.sendReads?.();
+    const [result, block] = await withDeadline(counted, this.log);
     if (block) throw new BlockedError(block);
     const shown = this.shownWindow(result);
     reply.header('RateLimit-Limit', String(shown.limit));
@@ -100,6 +97,36 @@ export class RateLimitGuard extends ThrottlerGuard {
     );
     if (!result.allowed) await this.refuse(request, subject, shown);
     return true;
+  }
+
+  /** What the route declares (profile, windows it skips), read once per handler. */
+  private routeOf(context: ExecutionContext): RouteLimits {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const controller = context.getClass();
+      const skipped = (name: string): boolean =>
+        isThrottleSkipped(this.reflector, controller, handler, name);
+      route = {
+        profile: this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_PROFILE, [
+          handler,
+          controller,
+        ]),
+        // @SkipThrottle() (its "default" key) opts a route out of every window.
+        windows: skipped('default')
+          ? []
+          : this.throttlers
+              .filter((t) => !skipped(t.name ?? 'default'))
+              .map((t) => ({
+                name: t.name ?? 'default',
+                limit: Number(t.limit),
+                ttlMs: Number(t.ttl),
+              })),
+        skipped: skipped('default'),
+      };
+      this.routes.set(handler, route);
+    }
+    return route;
   }
 
   private async refuse(

@@ -20,17 +20,17 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import { PasswordLogin } from '../auth/password-login';
 import { readCredential } from '../credentials/credential';
 import { AUTH_ATTEMPTS } from '../identity.metrics';
-import { SessionsService } from '../sessions/sessions.service';
 import { InvalidTokenError } from '../tokens/invalid-token.error';
 import { OidcVerifier } from '../tokens/oidc-verifier';
 import { TokenService } from '../tokens/token.service';
+import { TokenStandingLookup } from './token-standing';
 
 type CheckedMethod = 'jwt' | 'api-key';
 
 /**
  * Who is calling: a JWT whose session is still alive (checked on every request, so an ended
  * session's token fails at once; the user and session blocks are read in the same round
- * trip), an API key (revocation effective on the next request), or Basic credentials when
+ * trip, which the rate limiter sends with its counters: TokenStandingLookup), an API key (revocation effective on the next request), or Basic credentials when
  * AUTH_METHOD=basic. Redis failures refuse the request (503), never admit it.
  */
 @Injectable()
@@ -39,7 +39,7 @@ export class IdentityAuthenticator extends Authenticator {
     @Inject(securityConfig.factory.KEY)
     private readonly config: ConfigType<typeof securityConfig.factory>,
     private readonly tokens: TokenService,
-    private readonly sessions: SessionsService,
+    private readonly standing: TokenStandingLookup,
     private readonly apiKeys: ApiKeysService,
     private readonly passwords: PasswordLogin,
     private readonly blocks: BlocksService,
@@ -88,10 +88,7 @@ export class IdentityAuthenticator extends Authenticator {
 
   private async fromToken(request: FastifyRequest, token: string): Promise<Principal> {
     const claims = await this.tokens.verifyFor(request, token);
-    const [session, block] = await Promise.all([
-      this.sessions.check(claims.sub, claims.sid),
-      this.blocks.find({ userId: claims.sub, sessionId: claims.sid }),
-    ]);
+    const { session, block } = await this.standing.standingOf(request, claims);
     if (!session) throw new InvalidTokenError('session-ended');
     if (block) throw new BlockedError(block);
     return {

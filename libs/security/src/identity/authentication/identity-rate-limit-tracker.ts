@@ -8,6 +8,7 @@ import {
 } from '../../rate-limit/rate-limit-tracker';
 import { readCredential } from '../credentials/credential';
 import { TokenService } from '../tokens/token.service';
+import { TokenStandingLookup } from './token-standing';
 
 /**
  * A request's quota belongs to its session (a token whose signature verifies: a forged one
@@ -15,7 +16,10 @@ import { TokenService } from '../tokens/token.service';
  */
 @Injectable()
 export class IdentityRateLimitTracker extends RateLimitTracker {
-  constructor(private readonly tokens: TokenService) {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly standing: TokenStandingLookup,
+  ) {
     super();
   }
 
@@ -23,7 +27,13 @@ export class IdentityRateLimitTracker extends RateLimitTracker {
     const credential = readCredential(request);
     if (credential.kind === 'jwt') {
       const claims = await this.tokens.verifyFor(request, credential.token).catch(() => undefined);
-      if (claims) return { tracker: `s:${claims.sid}`, sessionId: claims.sid };
+      if (claims) {
+        return {
+          tracker: `s:${claims.sid}`,
+          sessionId: claims.sid,
+          sendReads: () => this.standing.start(request, claims),
+        };
+      }
     }
     if (credential.kind === 'api-key') {
       return {

@@ -2,19 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { ROLES } from '@techsapo/core';
-import { Strategy as JwtStrategy } from 'passport-jwt';
 import { securityConfig } from '../../config/security.config';
 import type { AccessClaims } from './access-claims';
 import { InvalidTokenError } from './invalid-token.error';
 import { loadJwtKeys } from './jwt-keys';
-
-/** The callbacks passport gives a strategy for one attempt. */
-interface StrategyAttempt {
-  authenticate(request: { token: string }, options: object): void;
-  success(user: unknown): void;
-  fail(info: unknown): void;
-  error(error: unknown): void;
-}
+import { TokenVerificationCache } from './token-verification-cache';
 
 export interface IssuedToken {
   accessToken: string;
@@ -22,16 +14,17 @@ export interface IssuedToken {
 }
 
 /**
- * Signs access tokens and verifies them through passport-jwt: one algorithm only (so `none`
- * and HS/RS confusion are refused), issuer and audience checked, an expiry required, expiry
- * and not-before enforced without tolerance.
+ * Signs access tokens and verifies them (jsonwebtoken through @nestjs/jwt): one algorithm only
+ * (so `none` and HS/RS confusion are refused), issuer and audience checked, an expiry
+ * required, expiry and not-before enforced without tolerance. A token's verification is kept
+ * by its hash until its expiry (TokenVerificationCache), so its signature is checked once.
  */
 @Injectable()
 export class TokenService {
   private readonly logger = new Logger(TokenService.name);
-  private readonly signer: JwtService;
-  private readonly strategy: JwtStrategy;
+  private readonly jwt: JwtService;
   private readonly verified = new WeakMap<object, Promise<AccessClaims>>();
+  private readonly cache = new TokenVerificationCache<AccessClaims>();
 
   constructor(
     @Inject(securityConfig.factory.KEY)
@@ -39,29 +32,25 @@ export class TokenService {
   ) {
     const { jwt } = config;
     const keys = loadJwtKeys(jwt, this.logger);
-    this.signer = new JwtService({
-      privateKey: keys.signing,
+    this.jwt = new JwtService({
+      // jsonwebtoken accepts KeyObjects; @nestjs/jwt's types name string | Buffer only.
+      privateKey: keys.signing as unknown as string,
+      publicKey: keys.verifying as unknown as string,
       signOptions: { algorithm: jwt.algorithm, issuer: jwt.issuer, audience: jwt.audience },
-    });
-    this.strategy = new JwtStrategy(
-      {
-        jwtFromRequest: (request: { token?: string }) => request.token ?? null,
-        // jsonwebtoken accepts a KeyObject; passport-jwt's types only name string | Buffer.
-        secretOrKey: keys.verifying as unknown as string,
+      verifyOptions: {
         algorithms: [jwt.algorithm],
         issuer: jwt.issuer,
         audience: jwt.audience,
-        jsonWebTokenOptions: { clockTolerance: 0 },
+        clockTolerance: 0,
       },
-      (payload: unknown, done: (error: unknown, user?: unknown) => void) => done(null, payload),
-    );
+    });
   }
 
   /** The token lives as long as JWT_EXPIRY allows and never beyond its session. */
   issue(claims: AccessClaims, sessionExpiresAt: number): IssuedToken {
     const left = Math.ceil((sessionExpiresAt - Date.now()) / 1000);
     const expiresIn = Math.max(1, Math.min(this.config.jwt.expirySeconds, left));
-    const accessToken = this.signer.sign(
+    const accessToken = this.jwt.sign(
       { sid: claims.sid, roles: claims.roles, name: claims.name },
       { subject: claims.sub, expiresIn, notBefore: 0 },
     );
@@ -82,17 +71,19 @@ export class TokenService {
   }
 
   verify(token: string): Promise<AccessClaims> {
-    return new Promise<unknown>((resolve, reject) => {
-      const attempt = Object.create(this.strategy) as StrategyAttempt;
-      attempt.success = resolve;
-      attempt.fail = (info) => reject(new InvalidTokenError(reasonOf(info)));
-      attempt.error = reject;
-      attempt.authenticate({ token }, {});
-    }).then((payload) => {
-      // jsonwebtoken checks `exp` only when present: a token without one would never end.
-      if (!isAccessClaims(payload) || !hasExpiry(payload)) throw new InvalidTokenError('invalid');
-      return payload;
-    });
+    const kept = this.cache.get(token);
+    if (kept) return Promise.resolve(kept);
+    let payload: unknown;
+    try {
+      payload = this.jwt.verify<object>(token);
+    } catch (error) {
+      return Promise.reject(new InvalidTokenError(reasonOf(error)));
+    }
+    // jsonwebtoken checks `exp` only when present: a token without one would never end.
+    if (!isAccessClaims(payload) || !hasExpiry(payload))
+      return Promise.reject(new InvalidTokenError('invalid'));
+    this.cache.set(token, payload, payload.exp * 1000);
+    return Promise.resolve(payload);
   }
 }
 
@@ -103,7 +94,7 @@ function reasonOf(info: unknown): 'expired' | 'not-yet-valid' | 'invalid' {
   return 'invalid';
 }
 
-function hasExpiry(payload: object): boolean {
+function hasExpiry<T extends object>(payload: T): payload is T & { exp: number } {
   const { exp } = payload as { exp?: unknown };
   return typeof exp === 'number' && Number.isFinite(exp);
 }

@@ -1,0 +1,217 @@
+import { NotFoundError, type Role } from '@techsapo/core';
+import type { Gauge } from 'prom-client';
+import { securityConfig } from '../../config/security.config';
+import type { ActiveSession, Session } from './session';
+import { SessionsService } from './sessions.service';
+import type {
+  RotatedSession,
+  SessionKeyLimits,
+  SessionsStore,
+  SuccessorSession,
+} from './sessions.store';
+
+/** SessionsStore in memory: what the service asks of Redis, without Redis. */
+class InMemorySessionsStore implements Omit<SessionsStore, 'redis'> {
+  readonly sessions = new Map<string, Session>();
+  readonly inserted: { session: Session; limits: SessionKeyLimits }[] = [];
+  readonly touched: { userId: string; sessionId: string; now: number; idleMs: number }[] = [];
+
+  insert(session: Session, limits: SessionKeyLimits): Promise<void> {
+    this.sessions.set(session.id, { ...session });
+    this.inserted.push({ session, limits });
+    return Promise.resolve();
+  }
+
+  rotate(
+    userId: string,
+    oldSessionId: string,
+    successor: SuccessorSession,
+  ): Promise<RotatedSession | undefined> {
+    const old = this.sessions.get(oldSessionId);
+    if (!old || old.userId !== userId) return Promise.resolve(undefined);
+    this.sessions.delete(oldSessionId);
+    const createdAt = new Date(successor.createdAt).toISOString();
+    this.sessions.set(successor.id, {
+      ...old,
+      id: successor.id,
+      createdAt,
+      lastSeenAt: createdAt,
+      ip: successor.ip,
+      userAgent: successor.userAgent,
+    });
+    return Promise.resolve({
+      username: old.username,
+      roles: old.roles,
+      expiresAt: Date.parse(old.expiresAt),
+    });
+  }
+
+  touch(
+    userId: string,
+    sessionId: string,
+    now: number,
+    idleMs: number,
+  ): Promise<ActiveSession | undefined> {
+    this.touched.push({ userId, sessionId, now, idleMs });
+    const s = this.sessions.get(sessionId);
+    if (!s || s.userId !== userId || Date.parse(s.expiresAt) <= now)
+      return Promise.resolve(undefined);
+    return Promise.resolve({
+      userId,
+      username: s.username,
+      roles: s.roles,
+      expiresAt: Date.parse(s.expiresAt),
+    });
+  }
+
+  ownerOf(sessionId: string): Promise<string | null> {
+    return Promise.resolve(this.sessions.get(sessionId)?.userId ?? null);
+  }
+
+  read(userId: string, sessionId: string): Promise<Session | undefined> {
+    const s = this.sessions.get(sessionId);
+    return Promise.resolve(s?.userId === userId ? s : undefined);
+  }
+
+  list(userId?: string): Promise<Session[]> {
+    return Promise.resolve(
+      [...this.sessions.values()].filter((s) => !userId || s.userId === userId).reverse(),
+    );
+  }
+
+  end(userId: string, sessionId: string): Promise<boolean> {
+    const s = this.sessions.get(sessionId);
+    return Promise.resolve(s?.userId === userId && this.sessions.delete(sessionId));
+  }
+
+  endAllOf(userId: string): Promise<number> {
+    const ids = [...this.sessions.values()].filter((s) => s.userId === userId).map((s) => s.id);
+    ids.forEach((id) => this.sessions.delete(id));
+    return Promise.resolve(ids.length);
+  }
+
+  setRoles(userId: string, roles: Role[]): Promise<void> {
+    for (const s of this.sessions.values()) if (s.userId === userId) s.roles = roles;
+    return Promise.resolve();
+  }
+
+  countUnexpired(now: number): Promise<number> {
+    return Promise.resolve(
+      [...this.sessions.values()].filter((s) => Date.parse(s.expiresAt) > now).length,
+    );
+  }
+
+  prune(now: number): Promise<number> {
+    for (const [id, s] of this.sessions)
+      if (Date.parse(s.expiresAt) <= now) this.sessions.delete(id);
+    return Promise.resolve(this.sessions.size);
+  }
+}
+
+const owner = { id: 'user-1', username: 'alice', roles: ['analyst'] as Role[] };
+
+function newService(env: Record<string, string> = {}) {
+  const store = new InMemorySessionsStore();
+  const gauge = { set: jest.fn() };
+  const config = securityConfig.read({
+    SESSION_TTL_SECONDS: '3600',
+    SESSION_IDLE_SECONDS: '900',
+    ...env,
+  });
+  const service = new SessionsService(
+    store as unknown as SessionsStore,
+    config,
+    gauge as unknown as Gauge<string>,
+  );
+  return { service, store, gauge };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SessionsService', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('starts a session with masked address and agent, an idle-bounded key and the gauge updated', async () => {
+    const { service, store, gauge } = newService();
+    const session = await service.create(owner, {
+      ip: '203.0.113.57',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0',
+    });
+    expect(session).toMatchObject({ userId: 'user-1', username: 'alice', roles: ['analyst'] });
+    expect(session.id).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(session.ip).not.toBe('203.0.113.57');
+    expect(Date.parse(session.expiresAt) - Date.parse(session.createdAt)).toBe(3_600_000);
+    expect(store.inserted[0].limits).toEqual({
+      keyTtlMs: 900_000,
+      maxPerUser: expect.any(Number) as number,
+      setTtlMs: 3_600_000,
+    });
+    await flush();
+    expect(gauge.set).toHaveBeenLastCalledWith(1);
+  });
+
+  it('bounds the key by the session end when the idle timeout is longer', async () => {
+    const { service, store } = newService({
+      SESSION_TTL_SECONDS: '60',
+      SESSION_IDLE_SECONDS: '900',
+    });
+    await service.create(owner, {});
+    expect(store.inserted[0].limits.keyTtlMs).toBe(60_000);
+  });
+
+  it('checks a session on each request with the idle timeout, and refuses an ended one', async () => {
+    const { service, store } = newService();
+    const session = await service.create(owner, {});
+    await expect(service.check('user-1', session.id)).resolves.toMatchObject({
+      username: 'alice',
+      roles: ['analyst'],
+    });
+    expect(store.touched[0]).toMatchObject({ sessionId: session.id, idleMs: 900_000 });
+    await expect(service.check('user-2', session.id)).resolves.toBeUndefined();
+    await service.end(session.id);
+    await expect(service.check('user-1', session.id)).resolves.toBeUndefined();
+  });
+
+  it('rotates a session into a successor that keeps its user, roles and end, once', async () => {
+    const { service } = newService();
+    const first = await service.create(owner, {});
+    const next = await service.rotate('user-1', first.id, { ip: '198.51.100.9' });
+    expect(next).toMatchObject({ userId: 'user-1', username: 'alice', roles: ['analyst'] });
+    expect(next?.id).not.toBe(first.id);
+    expect(next?.expiresAt).toBe(first.expiresAt);
+    await expect(service.rotate('user-1', first.id, {})).resolves.toBeUndefined();
+  });
+
+  it('lists sessions oldest first, after pruning ended ones', async () => {
+    const { service, store, gauge } = newService();
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now');
+    clock.mockReturnValue(now);
+    const older = await service.create(owner, {});
+    clock.mockReturnValue(now + 1_000);
+    const newer = await service.create(owner, {});
+    const ended = await service.create({ ...owner, id: 'user-2' }, {});
+    store.sessions.get(ended.id)!.expiresAt = new Date(now).toISOString();
+    const listed = await service.list();
+    expect(listed.map((s) => s.id)).toEqual([older.id, newer.id]);
+    expect(gauge.set).toHaveBeenLastCalledWith(2);
+  });
+
+  it('ends one session, or says it is not there', async () => {
+    const { service } = newService();
+    const session = await service.create(owner, {});
+    await expect(service.end(session.id)).resolves.toBe(true);
+    await expect(service.end(session.id)).resolves.toBe(false);
+    await expect(service.endOrFail(session.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('ends every session of a user and applies role changes to live ones', async () => {
+    const { service } = newService();
+    const a = await service.create(owner, {});
+    await service.create(owner, {});
+    await service.setRoles('user-1', ['viewer']);
+    await expect(service.get(a.id)).resolves.toMatchObject({ roles: ['viewer'] });
+    await expect(service.endAllOf('user-1')).resolves.toBe(2);
+    await expect(service.get(a.id)).resolves.toBeUndefined();
+  });
+});

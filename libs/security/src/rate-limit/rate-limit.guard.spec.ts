@@ -1,0 +1,85 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { SecurityEventService } from '@techsapo/audit';
+import type { RedisService } from '@techsapo/core';
+import type { BlocksService } from '../blocks/blocks.service';
+import { RateLimitProfiles } from './rate-limit-profiles';
+import { RateLimitTracker, type RateLimitSubject } from './rate-limit-tracker';
+import { RateLimitGuard } from './rate-limit.guard';
+import type { HitResult, RateWindow, RedisThrottlerStorage } from './redis-throttler.storage';
+
+/** A pending answer the test releases, so it can see what was sent before anything came back. */
+function pending<T>() {
+  let release!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+class Route {
+  handle(): void {}
+}
+
+function contextFor(request: object, reply: object): ExecutionContext {
+  return {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
+    getHandler: () => Route.prototype.handle,
+    getClass: () => Route,
+    getType: () => 'http',
+  } as unknown as ExecutionContext;
+}
+
+describe('RateLimitGuard', () => {
+  it("sends the counters, the address block and the token's reads before any answer comes back", async () => {
+    const sent: string[] = [];
+    const counts = pending<HitResult>();
+    const blockAnswer = pending<undefined>();
+    const counters = {
+      hit: (_tracker: string, windows: RateWindow[]) => {
+        sent.push('counters');
+        return counts.promise.then(() => ({
+          allowed: true,
+          windows: windows.map((w) => ({ ...w, used: 1, resetMs: 500 })),
+        }));
+      },
+    };
+    const blocks = {
+      find: () => {
+        sent.push('address block');
+        return blockAnswer.promise;
+      },
+    };
+    class Tracker extends RateLimitTracker {
+      subjectOf(): Promise<RateLimitSubject> {
+        return Promise.resolve({
+          tracker: 's:session-1',
+          sessionId: 'session-1',
+          sendReads: () => sent.push('session and its blocks'),
+        });
+      }
+    }
+    const guard = new RateLimitGuard(
+      { throttlers: [{ name: 'burst', ttl: 1_000, limit: 10 }] },
+      counters as unknown as RedisThrottlerStorage,
+      new Reflector(),
+      blocks as unknown as BlocksService,
+      { report: jest.fn() } as unknown as SecurityEventService,
+      { connected: true } as unknown as RedisService,
+      new RateLimitProfiles(),
+      new Tracker(),
+    );
+    await guard.onModuleInit();
+    const headers: Record<string, string> = {};
+    const reply = { header: (name: string, value: string) => (headers[name] = value) };
+    const request = { ip: '192.0.2.1', headers: {}, state: { requestId: 'r' } };
+
+    const decided = guard.canActivate(contextFor(request, reply));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Everything the request needs from Redis is on its way, and nothing has answered yet.
+    expect(sent).toEqual(['counters', 'address block', 'session and its blocks']);
+    counts.release({ allowed: true, windows: [] });
+    blockAnswer.release(undefined);
+    await expect(decided).resolves.toBe(true);
+    expect(headers['RateLimit-Policy']).toBe('10;w=1');
+    expect(headers['RateLimit-Remaining']).toBe('9');
+  });
+});
