@@ -9,6 +9,7 @@ export * from './trail/audit-entry';
 export * from './trail/audit-chain';
 export * from './trail/audit-chain.provider';
 export * from './trail/audit-drafts';
+export * from './trail/audit-type.decorator';
 export * from './trail/audit-store';
 export * from './trail/audit-writer';
 export * from './trail/audit-trail.service';

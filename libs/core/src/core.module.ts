@@ -6,9 +6,13 @@ import type { ConfigNamespace } from './config/define-config';
 import { ReadinessRegistry } from './lifecycle/readiness.registry';
 import { RequestLifecycle } from './lifecycle/request-lifecycle';
 import { loggerParams } from './logging/logger-options';
+import { ScrapeReads } from './metrics/scrape-reads';
 import { RedisModule } from './redis/redis.module';
 
-/** Configuration, structured logs, Redis and the process-wide registries every module shares. */
+/**
+ * Configuration, structured logs, Redis and the process-wide registries every module shares
+ * (readiness checks, request completion, gauges read at scrape time).
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -27,8 +31,8 @@ export class CoreModule {
         }),
         RedisModule,
       ],
-      providers: [ReadinessRegistry, RequestLifecycle],
-      exports: [ReadinessRegistry, RequestLifecycle],
+      providers: [ReadinessRegistry, RequestLifecycle, ScrapeReads],
+      exports: [ReadinessRegistry, RequestLifecycle, ScrapeReads],
     };
   }
 }

@@ -20,4 +20,5 @@ export * from './logging/logger-options';
 export * from './logging/log-shape';
 export * from './lifecycle/readiness.registry';
 export * from './lifecycle/request-lifecycle';
+export * from './metrics/scrape-reads';
 export * from './core.module';

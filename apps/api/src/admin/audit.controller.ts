@@ -6,7 +6,7 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { AuditTrailService } from '@techsapo/audit';
+import { AuditTrailService, AuditType } from '@techsapo/audit';
 import { Action, Secured } from '@techsapo/security';
 import { Readable } from 'node:stream';
 import { AuditPageDto, AuditVerifyDto } from './dto/audit-entry.dto';
@@ -15,6 +15,7 @@ import { AuditListQueryDto, AuditRangeQueryDto } from './dto/audit-query.dto';
 const date = (value?: string): Date | undefined => (value ? new Date(value) : undefined);
 
 @ApiTags('audit')
+@AuditType('admin')
 @Controller('api/v1/admin/audit')
 @Secured(Action.Read, 'AuditEntry')
 export class AuditController {

@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import {
   Body,
   Controller,
@@ -59,6 +60,7 @@ const EVENTS_DESCRIPTION = [
 ].join('\n');
 
 @ApiTags('analyses')
+@AuditType('analysis')
 @Controller('api/v1/analyses')
 export class AnalysesController {
   constructor(private readonly analyses: AnalysesService) {}

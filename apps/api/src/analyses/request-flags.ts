@@ -3,9 +3,7 @@ import type { FastifyRequest } from 'fastify';
 
 /** The request guard's findings on the free-text content, as result flags. */
 export function requestFlags(request: FastifyRequest): SecurityFlag[] {
-  const findings = request.state.details.securityFlags;
-  if (!Array.isArray(findings)) return [];
-  return (findings as Omit<SecurityFlag, 'source'>[]).map((f) => ({
+  return (request.state.details.securityFlags ?? []).map((f) => ({
     rule: f.rule,
     kind: f.kind,
     category: f.category,

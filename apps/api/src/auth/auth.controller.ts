@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import {
   ApiForbiddenResponse,
@@ -17,6 +18,7 @@ import { PrincipalDto } from './dto/principal.dto';
 import { TokenDto } from './dto/token.dto';
 
 @ApiTags('auth')
+@AuditType('auth')
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}

@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, HttpStatus, Inject, Optional, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -23,6 +24,7 @@ const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('operations')
 @ApiExtraModels(CheckDto)
+@AuditType('http')
 @Controller('health')
 // Probes and scrapes must never be refused by the rate limiter.
 @SkipThrottle()

@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import {
   ApiConflictResponse,
@@ -14,6 +15,7 @@ import { ApproveToolDto, ApproveToolResultDto } from './dto/call-tool.dto';
 import { restContext } from './mcp-context';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/mcp/servers')
 export class AdminMcpController {
   constructor(private readonly proxy: McpProxyService) {}

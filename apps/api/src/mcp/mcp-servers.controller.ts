@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import {
   Body,
   Controller,
@@ -29,6 +30,7 @@ import { restContext } from './mcp-context';
 
 /** REST twins of the MCP endpoint for CI pipelines: the same decisions as /mcp. */
 @ApiTags('mcp')
+@AuditType('mcp')
 @Controller('api/v1/mcp/servers')
 export class McpServersController {
   constructor(

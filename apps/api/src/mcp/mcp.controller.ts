@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -26,6 +27,7 @@ const ABOUT =
  * audit) runs as for every route; then the SDK transport takes over the raw response.
  */
 @ApiTags('mcp')
+@AuditType('mcp')
 @Controller('mcp')
 @RateLimitProfile(MCP_RATE_LIMIT_PROFILE)
 @ProtectedResource('/.well-known/oauth-protected-resource/mcp')

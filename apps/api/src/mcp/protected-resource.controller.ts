@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Controller, Get, Inject, Req } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
@@ -21,6 +22,7 @@ export class ProtectedResourceDto {
  * find the authorization server after a 401 (its WWW-Authenticate names this document).
  */
 @ApiTags('mcp')
+@AuditType('http')
 @Controller('.well-known')
 export class ProtectedResourceController {
   constructor(

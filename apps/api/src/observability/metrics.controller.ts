@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -12,6 +13,7 @@ import { bearerMatches } from './metrics-token';
 
 /** Prometheus text; open unless METRICS_TOKEN is set, then that bearer token is required. */
 @ApiExcludeController()
+@AuditType('http')
 @Controller()
 // Probes and scrapes must never be refused by the rate limiter.
 @SkipThrottle()

@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Body, Controller, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -41,6 +42,7 @@ const ABOUT = [
 ].join('\n');
 
 @ApiTags('openai')
+@AuditType('http')
 @Controller('v1')
 @ApiExtraModels(ChatCompletionDto, ChatCompletionChunkDto)
 export class ChatCompletionsController {

@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Secured } from '@techsapo/security';
@@ -9,6 +10,7 @@ const STARTED = Math.floor(Date.now() / 1000);
 
 /** The analysis profiles as OpenAI's model list (any authenticated caller may read it). */
 @ApiTags('openai')
+@AuditType('http')
 @Controller('v1/models')
 export class ModelsController {
   constructor(private readonly profiles: AnalysisProfiles) {}

@@ -7,13 +7,31 @@ export interface SecurityReportOptions {
   /** Rows in each "top" table. */
   top?: number;
   verification?: VerifyResult;
+  /** The application's routes whose entries the report reads (the library knows no paths). */
+  routes: ReportedRoutes;
+}
+
+/** A route of the application, as its audit entries name it (method, route pattern). */
+export interface ReportedRoute {
+  method: string;
+  route: string;
+}
+
+export interface ReportedRoutes {
+  /** Sign-in: its 401s and 429s are failed logins. */
+  login: ReportedRoute;
+  /** An administrator's new block: each 201 is listed. */
+  createBlock: ReportedRoute;
 }
 
 /** The attempt type (detector category) that the self-modification alert pages on. */
 const SELF_MODIFICATION = 'self-modification';
-const LOGIN_PATH = '/api/v1/auth/login';
 /** What locates an attempt, from its event's details, in this order. */
 const CONTEXT_KEYS = ['analysisId', 'provider', 'server', 'tool', 'location', 'field'] as const;
+
+function isRoute(entry: AuditEntry, { method, route }: ReportedRoute): boolean {
+  return entry.request?.method === method && (entry.request.route ?? entry.request.path) === route;
+}
 
 class Tally {
   private readonly counts = new Map<string, number>();
@@ -100,16 +118,16 @@ export async function buildSecurityReport(
       if (details.blocked) refusals.add(`security event blocked: ${violation}`);
       continue;
     }
-    const path = entry.request?.route ?? entry.request?.path;
     const status = entry.outcome?.status;
-    if (path === LOGIN_PATH && (status === 401 || status === 429)) {
+    const { login, createBlock } = options.routes;
+    if (isRoute(entry, login) && (status === 401 || status === 429)) {
       failedLogins += 1;
       failedLoginsByAddress.add(entry.request?.ip);
       failedLoginsByUser.add(typeof details.username === 'string' ? details.username : undefined);
     }
     if (status === 429) refusals.add(`429 ${entry.outcome.reason ?? 'rate-limited'}`);
     if (status === 403) refusals.add(`403 ${entry.outcome.reason ?? 'forbidden'}`);
-    if (entry.request?.method === 'POST' && path === '/api/v1/admin/blocks' && status === 201) {
+    if (isRoute(entry, createBlock) && status === 201) {
       blocks.push(row([entry.timestamp, principal ?? '', entry.request.ip]));
     }
   }

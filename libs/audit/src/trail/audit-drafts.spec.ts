@@ -1,17 +1,18 @@
-import { auditPath, auditTypeOf } from './audit-drafts';
+import { Get } from '@nestjs/common';
+import { auditPath } from './audit-drafts';
+import { AuditType, declaredAuditTypeOf } from './audit-type.decorator';
 
 describe('audit drafts', () => {
-  it('derives the entry type from the route unless a stage declared one', () => {
-    expect(auditTypeOf('/api/v1/auth/login')).toBe('auth');
-    expect(auditTypeOf('/api/v1/admin/users/:id')).toBe('admin');
-    expect(auditTypeOf('/api/v1/analyses')).toBe('analysis');
-    expect(auditTypeOf('/api/v1/analyses/:id/events')).toBe('analysis');
-    expect(auditTypeOf('/api/v1/analysesX')).toBe('http');
-    expect(auditTypeOf('/mcp')).toBe('mcp');
-    expect(auditTypeOf('/api/v1/mcp/servers')).toBe('mcp');
-    expect(auditTypeOf('/nope')).toBe('http');
-    expect(auditTypeOf('/nope', 'security')).toBe('security');
-    expect(auditTypeOf('/nope', 'made-up')).toBe('http');
+  it("takes the entry type from the route: its own declaration, else its controller's", () => {
+    @AuditType('admin')
+    class Routes {
+      @Get('a') listed(): void {}
+      @Get('b') @AuditType('auth') own(): void {}
+      notARoute(): void {}
+    }
+    expect(declaredAuditTypeOf(Routes.prototype.listed)).toBe('admin');
+    expect(declaredAuditTypeOf(Routes.prototype.own)).toBe('auth');
+    expect(declaredAuditTypeOf(Routes.prototype.notARoute)).toBeUndefined();
   });
 
   it('keeps the path without its query string and without secret shapes', () => {

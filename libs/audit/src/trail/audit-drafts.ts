@@ -2,21 +2,11 @@ import { maskIp, maskUserAgent, redactDeep, redactText, RequestState } from '@te
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { SecurityEventInput, SecurityLogLine } from '../security-events/security-event';
-import { AUDIT_ENTRY_TYPES, AuditDraft, AuditEntryType } from './audit-entry';
+import type { AuditDraft } from './audit-entry';
+import { auditTypeOf } from './audit-type.decorator';
 import { bodyDigest, BodyDigest } from './body-digest';
 
 const MAX_PATH = 512;
-
-/** The entry type from the path, unless a stage set `request.state.details.auditType`. */
-export function auditTypeOf(path: string, declared?: unknown): AuditEntryType {
-  if (typeof declared === 'string' && (AUDIT_ENTRY_TYPES as readonly string[]).includes(declared))
-    return declared as AuditEntryType;
-  if (path.startsWith('/api/v1/auth/')) return 'auth';
-  if (path.startsWith('/api/v1/admin/')) return 'admin';
-  if (path === '/api/v1/analyses' || path.startsWith('/api/v1/analyses/')) return 'analysis';
-  if (path === '/mcp' || path.startsWith('/mcp/') || path.startsWith('/api/v1/mcp/')) return 'mcp';
-  return 'http';
-}
 
 /** The path as called: no query string (it may carry secrets), secret shapes redacted, bounded. */
 export function auditPath(url: string): string {
@@ -31,14 +21,14 @@ export function auditPath(url: string): string {
 export function httpDraft(request: FastifyRequest, reply: FastifyReply): AuditDraft {
   const state = request.state;
   const path = auditPath(request.url);
-  const { auditType, ...facts } = state?.details ?? {};
+  const facts = state?.details ?? {};
   const principal = state?.principal;
   const status = reply.statusCode;
   const body = bodyFacts(request);
   return {
     id: randomUUID(),
     timestamp: new Date().toISOString(),
-    type: auditTypeOf(state?.route ?? path, auditType),
+    type: auditTypeOf(request),
     actor: principal
       ? {
           id: principal.id,

@@ -26,6 +26,11 @@ class AppEnv {
   /** false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
   @IsString() TRUST_PROXY: string = 'false';
   @IsOptional() @IsSecret(16) METRICS_TOKEN?: string;
+  /**
+   * How long a scrape of /metrics waits for a gauge read from Redis; one not read in time is
+   * left out and marked by techsapo_metric_stale.
+   */
+  @IsInt() @Min(10) @Max(10000) METRICS_COLLECT_TIMEOUT_MS: number = 250;
   @IsString() DATA_DIR: string = '.data';
   @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS: number = 25000;
   @IsString() PUBLIC_URL: string = '';
@@ -44,6 +49,7 @@ export interface AppConfig {
   corsOrigins: string[];
   trustProxy: boolean | number | string[];
   metricsToken?: string;
+  metricsCollectTimeoutMs: number;
   dataDir: string;
   shutdownTimeoutMs: number;
   publicUrl: string;
@@ -61,6 +67,7 @@ export const appConfig = defineConfig('app', AppEnv, (e): AppConfig => ({
   corsOrigins: e.CORS_ORIGINS ?? [],
   trustProxy: parseTrustProxy(e.TRUST_PROXY),
   metricsToken: e.METRICS_TOKEN,
+  metricsCollectTimeoutMs: e.METRICS_COLLECT_TIMEOUT_MS,
   dataDir: e.DATA_DIR,
   shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   publicUrl: e.PUBLIC_URL,

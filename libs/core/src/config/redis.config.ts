@@ -20,6 +20,12 @@ class RedisEnv {
    * or wait for an answer before the request fails with 503 and Retry-After.
    */
   @IsInt() @Min(500) @Max(60000) REDIS_DEADLINE_MS: number = 3000;
+  /**
+   * How long one command of a request may wait for Redis' answer (a node that is connected but
+   * silent) before the request fails with 503 storage-unavailable and Retry-After. At most
+   * REDIS_DEADLINE_MS.
+   */
+  @IsInt() @Min(50) @Max(60000) REDIS_COMMAND_TIMEOUT_MS: number = 1000;
   /** How long a write that must reach a replica (WAIT 1) waits for its acknowledgement. */
   @IsInt() @Min(50) @Max(30000) REDIS_REPLICA_ACK_TIMEOUT_MS: number = 1000;
 }
@@ -30,6 +36,7 @@ export interface RedisConfig {
   keyPrefix: string;
   password?: string;
   deadlineMs: number;
+  commandTimeoutMs: number;
   replicaAckTimeoutMs: number;
 }
 
@@ -42,6 +49,7 @@ export const redisConfig = defineConfig('redis', RedisEnv, (e): RedisConfig => (
   keyPrefix: e.REDIS_KEY_PREFIX,
   password: e.REDIS_PASSWORD || undefined,
   deadlineMs: e.REDIS_DEADLINE_MS,
+  commandTimeoutMs: Math.min(e.REDIS_COMMAND_TIMEOUT_MS, e.REDIS_DEADLINE_MS),
   // The acknowledgement is one command: it must end within the deadline of every command.
   replicaAckTimeoutMs: Math.min(
     e.REDIS_REPLICA_ACK_TIMEOUT_MS,

@@ -17,9 +17,17 @@ export interface RequestState {
    * gateway's own overhead is the total minus this.
    */
   upstreamMs: number;
-  /** Facts that stages add for the audit entry (never raw bodies or secrets). */
-  details: Record<string, unknown>;
+  /** Facts that stages add for the audit entry and the handler (never raw bodies or secrets). */
+  details: RequestDetails;
 }
+
+/**
+ * The facts stages hand on, by name and type. A library whose stage adds one declares it by
+ * augmenting this interface (`declare module '@techsapo/core' { interface RequestDetails … }`),
+ * so a handler reads what a guard left without a cast, and the audit entry records it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by augmentation
+export interface RequestDetails {}
 
 declare module 'fastify' {
   interface FastifyRequest {

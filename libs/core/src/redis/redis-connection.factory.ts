@@ -1,5 +1,6 @@
-import Redis, { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
+import Redis, { Cluster, ClusterOptions, Command, RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config/redis.config';
+import { RedisUnavailableError } from './redis-unavailable.error';
 
 export type RedisConnection = Redis | Cluster;
 
@@ -14,7 +15,9 @@ const CLUSTER_RETRY_DELAY_MS = 200;
  * A failover is retried, never waited out without bound: a cluster command retries
  * CLUSTERDOWN, TRYAGAIN and redirections to a lost node every 200 ms for about
  * REDIS_DEADLINE_MS, then fails (the request answers 503 with Retry-After). Connections that
- * serve requests also pass `commandTimeout` (RedisService), so no single attempt hangs either.
+ * serve requests also pass `commandTimeout` (RedisService, REDIS_COMMAND_TIMEOUT_MS), so a node
+ * that is connected but silent is not waited on either: the command fails with
+ * RedisUnavailableError, which every stage passes on as 503 storage-unavailable.
  */
 export function createRedisConnection(
   config: RedisConfig,
@@ -46,7 +49,45 @@ export function createRedisConnection(
       slotsRefreshTimeout: 2000,
       slotsRefreshInterval: 5000,
     };
-    return new Cluster(config.clusterNodes, clusterOptions);
+    return new BoundedCluster(config.clusterNodes, clusterOptions);
   }
-  return new Redis(config.url, base);
+  return new BoundedRedis(config.url, base);
+}
+
+/** ioredis' own message when `commandTimeout` passes without an answer. */
+const TIMED_OUT = 'Command timed out';
+const answered = new WeakSet<Command>();
+
+/**
+ * ioredis times the command out with a plain Error; it is rejected as RedisUnavailableError
+ * instead, a domain error that stages pass on unchanged (503 storage-unavailable). On a cluster
+ * the cluster's own handler wraps this one, so redirections and retries are unaffected.
+ */
+function timeoutAsUnavailable(command: Command): Command {
+  if (answered.has(command)) return command;
+  answered.add(command);
+  const reject = command.reject;
+  command.reject = (error: Error) =>
+    reject(
+      error.message === TIMED_OUT
+        ? new RedisUnavailableError('Storage did not answer in time; try again shortly.')
+        : error,
+    );
+  return command;
+}
+
+class BoundedRedis extends Redis {
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    return super.sendCommand(timeoutAsUnavailable(command), stream);
+  }
+}
+
+class BoundedCluster extends Cluster {
+  override sendCommand(
+    command: Command,
+    stream?: Parameters<Cluster['sendCommand']>[1],
+    node?: Parameters<Cluster['sendCommand']>[2],
+  ): unknown {
+    return super.sendCommand(timeoutAsUnavailable(command), stream, node);
+  }
 }

@@ -20,8 +20,8 @@ export class RedisService implements OnApplicationShutdown {
     @Inject(redisConfig.factory.KEY)
     private readonly config: ConfigType<typeof redisConfig.factory>,
   ) {
-    // Commands on the request path end within the deadline, answered or not.
-    this.client = this.createConnection('commands', { commandTimeout: config.deadlineMs });
+    // Commands on the request path end within REDIS_COMMAND_TIMEOUT_MS, answered or not.
+    this.client = this.createConnection('commands', { commandTimeout: config.commandTimeoutMs });
   }
 
   /**
@@ -74,7 +74,7 @@ export class RedisService implements OnApplicationShutdown {
     return this.createConnection(
       `bull-${type}`,
       type === 'client'
-        ? { enableAutoPipelining: false, commandTimeout: this.config.deadlineMs }
+        ? { enableAutoPipelining: false, commandTimeout: this.config.commandTimeoutMs }
         : { enableAutoPipelining: false, enableReadyCheck: false, maxRetriesPerRequest: null },
     );
   }

@@ -7,7 +7,7 @@ import {
   SecurityEventService,
   type SecurityEventInput,
 } from '@techsapo/audit';
-import { ProblemDetailsFilter } from '@techsapo/core';
+import { ProblemDetailsFilter, type RequestDetails } from '@techsapo/core';
 import { ValidateNested } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { register } from 'prom-client';
@@ -38,7 +38,7 @@ class ExtendedNoteDto extends NoteDto {
   attachment?: string;
 }
 
-let lastState: Record<string, unknown> = {};
+let lastState: RequestDetails = {};
 
 @Controller('items')
 class ItemsController {
@@ -148,12 +148,7 @@ describe('RequestSecurityGuard (Nest + Fastify)', () => {
     const content =
       "const fs = require('fs');\nfs.writeFileSync(out, eval(input));\nel.innerHTML = '<script>x()</script>';";
     await request(server()).post('/items').send({ title: 'Review', content }).expect(201);
-    const flags = lastState.securityFlags as {
-      field: string;
-      category: string;
-      kind: string;
-      action: string;
-    }[];
+    const flags = lastState.securityFlags ?? [];
     expect(new Set(flags.map((f) => f.category))).toEqual(
       new Set(['file-write', 'code-execution', 'web-injection']),
     );

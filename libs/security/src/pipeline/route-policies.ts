@@ -1,6 +1,7 @@
 import { Injectable, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { type AuditEntryType, declaredAuditTypeOf } from '@techsapo/audit';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 import { POLICY, RoutePolicy } from '../decorators/secured.decorator';
 
@@ -8,9 +9,14 @@ export interface RoutePolicyLine {
   method: string;
   path: string;
   policy: string;
+  /** What the route's audit entries are (@AuditType); undefined when it declares none. */
+  auditType?: AuditEntryType;
 }
 
-/** Every route of the application with the policy it enforces, for review and snapshot tests. */
+/**
+ * Every route of the application with the policy it enforces and its audit type, for review
+ * and snapshot tests.
+ */
 @Injectable()
 export class RoutePolicies {
   constructor(
@@ -30,9 +36,10 @@ export class RoutePolicies {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
         const policy = this.describe(handler, type);
+        const auditType = declaredAuditTypeOf(handler);
         for (const b of base)
           for (const p of this.paths(Reflect.getMetadata(PATH_METADATA, handler)))
-            lines.push({ method: RequestMethod[method], path: join(b, p), policy });
+            lines.push({ method: RequestMethod[method], path: join(b, p), policy, auditType });
       }
     }
     return lines.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));

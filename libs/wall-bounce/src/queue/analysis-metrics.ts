@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
+import { ScrapeReads } from '@techsapo/core';
 import { makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
-import { Gauge, register } from 'prom-client';
 import { AnalysisQueue } from './analysis-queue';
 
 export const CONCURRENT_JOBS = 'techsapo_concurrent_jobs';
@@ -10,21 +10,16 @@ export const ANALYSIS_DURATION = 'techsapo_wall_bounce_duration_seconds';
 /** Waiting + delayed jobs, read from Redis at each scrape (the HPA scales workers on it). */
 export const queueLengthProvider: Provider = {
   provide: QUEUE_LENGTH,
-  inject: [AnalysisQueue],
-  useFactory: (queue: AnalysisQueue) =>
-    new Gauge({
-      name: QUEUE_LENGTH,
-      help: 'Analyses waiting to run (waiting + delayed jobs of wall-bounce-analysis)',
-      registers: [register],
-      async collect() {
-        try {
-          const c = await queue.counts();
-          this.set(c.waiting + c.delayed);
-        } catch {
-          // Redis unreachable: keep the last value; readiness reports the outage.
-        }
+  inject: [AnalysisQueue, ScrapeReads],
+  useFactory: (queue: AnalysisQueue, reads: ScrapeReads) =>
+    reads.gauge(
+      QUEUE_LENGTH,
+      'Analyses waiting to run (waiting + delayed jobs of wall-bounce-analysis)',
+      async () => {
+        const c = await queue.counts();
+        return c.waiting + c.delayed;
       },
-    }),
+    ),
 };
 
 export const workerMetricProviders: Provider[] = [

@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -12,6 +13,7 @@ import { ApiKeyListDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/api-keys')
 export class AdminApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}

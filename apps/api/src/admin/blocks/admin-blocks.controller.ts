@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -12,6 +13,7 @@ import { BlockDto, BlockListDto } from './dto/block.dto';
 import { CreateBlockDto } from './dto/create-block.dto';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/blocks')
 export class AdminBlocksController {
   constructor(private readonly blocks: BlocksService) {}

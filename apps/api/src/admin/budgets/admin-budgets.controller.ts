@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Get, Param, Put, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Action, Secured } from '@techsapo/security';
@@ -7,6 +8,7 @@ import { BudgetDto, BudgetOverviewDto } from './dto/budget.dto';
 import { SetBudgetDto } from './dto/set-budget.dto';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/budgets')
 export class AdminBudgetsController {
   constructor(private readonly budgets: BudgetsService) {}

@@ -1,9 +1,11 @@
+import { AuditType } from '@techsapo/audit';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Action, PermissionReviewService, Secured } from '@techsapo/security';
 import { PermissionReviewDto } from './dto/permission-review.dto';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/review')
 export class AdminReviewController {
   constructor(private readonly review: PermissionReviewService) {}

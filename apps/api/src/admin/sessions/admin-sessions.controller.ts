@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Action, Secured, SessionsService } from '@techsapo/security';
@@ -5,6 +6,7 @@ import { ListSessionsQuery } from './dto/list-sessions.query';
 import { SessionListDto } from './dto/session.dto';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/sessions')
 export class AdminSessionsController {
   constructor(private readonly sessions: SessionsService) {}

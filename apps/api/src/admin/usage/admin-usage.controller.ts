@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Action, Secured } from '@techsapo/security';
@@ -6,6 +7,7 @@ import { UsageQueryDto } from './dto/usage-query.dto';
 import { UsageReportDto } from './dto/usage-report.dto';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/usage')
 export class AdminUsageController {
   constructor(private readonly usage: UsageService) {}

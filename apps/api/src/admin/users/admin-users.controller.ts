@@ -1,3 +1,4 @@
+import { AuditType } from '@techsapo/audit';
 import {
   Body,
   Controller,
@@ -24,6 +25,7 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { UserDto, UserListDto } from './dto/user.dto';
 
 @ApiTags('admin')
+@AuditType('admin')
 @Controller('api/v1/admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UserAdminService) {}
