@@ -1,7 +1,6 @@
-import { createConnection, createServer, Server, Socket } from 'node:net';
 import request from 'supertest';
 import { adminAuth, signIn } from './support/auth';
-import { freePort } from './support/processes';
+import { RedisRelay } from './support/redis-relay';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ME = '/api/v1/auth/me';
@@ -206,47 +205,21 @@ const describeSingleNode = process.env.REDIS_CLUSTER_NODES ? describe.skip : des
 
 describeSingleNode('Redis outage', () => {
   let t: TestApp;
-  let proxy: Server;
-  let port: number;
-  const sockets = new Set<Socket>();
-
-  /** A TCP relay to the real Redis that the test can cut and restore. */
-  const openProxy = (): Promise<Server> =>
-    new Promise((resolve) => {
-      const server = createServer((client) => {
-        const upstream = createConnection(6379, '127.0.0.1');
-        sockets.add(client).add(upstream);
-        client.pipe(upstream).pipe(client);
-        const drop = (): void => {
-          client.destroy();
-          upstream.destroy();
-        };
-        client.on('error', drop).on('close', drop);
-        upstream.on('error', drop).on('close', drop);
-      });
-      server.listen(port, '127.0.0.1', () => resolve(server));
-    });
-  const cut = (): Promise<void> =>
-    new Promise((resolve) => {
-      proxy.close(() => resolve());
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    });
+  let relay: RedisRelay;
 
   beforeAll(async () => {
-    port = await freePort();
-    proxy = await openProxy();
-    t = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    relay = await RedisRelay.open();
+    t = await startTestApp({ REDIS_URL: relay.url });
   });
   afterAll(async () => {
     await t.close();
-    await cut();
+    await relay.cut();
   });
 
   it('fails closed with 503 problem+json, and recovers when Redis returns', async () => {
     const user = await signIn(t, 'analyst');
     expect((await request(t.server).get(ME).set(user.auth)).status).toBe(200);
-    await cut();
+    await relay.cut();
     const refused = await request(t.server).get(ME).set(user.auth);
     expect(refused.status).toBe(503);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -260,7 +233,7 @@ describeSingleNode('Redis outage', () => {
     const ready = await request(t.server).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body).toEqual({ status: 'error' });
-    proxy = await openProxy();
+    await relay.listen();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i += 1) {
       status = (await request(t.server).get(ME).set(user.auth)).status;
