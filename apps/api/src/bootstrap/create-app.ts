@@ -5,6 +5,7 @@ import { appConfig, AppConfig, RequestLifecycle, validateEnvironment } from '@te
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
+import { serveConsole } from '../console/serve-console';
 import { quietStartUp } from './app-logger';
 import { BODY_LIMIT_BYTES } from './body-limit';
 import { closeIdleConnectionsWhileClosing } from './drain';
@@ -59,6 +60,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     hsts: false,
   });
   installTransportSecurity(app.getHttpAdapter().getInstance());
+  await serveConsole(app);
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });
   setupSwagger(app);
