@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import { api, ProblemError, setCsrfToken } from './api';
 import type { ConsoleSession, Role } from './types';
@@ -36,6 +36,11 @@ export function hasRole(session: ConsoleSession, ...roles: Role[]): boolean {
   return session.roles.some((role) => roles.includes(role));
 }
 
+/** What one user read is not shown to the next one who signs in on this page. */
+function forgetOtherQueries(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'console-session' });
+}
+
 export function useSignIn() {
   const client = useQueryClient();
   return async (username: string, password: string): Promise<void> => {
@@ -44,7 +49,7 @@ export function useSignIn() {
       body: { username, password },
     });
     setCsrfToken(session.csrfToken);
-    client.clear();
+    forgetOtherQueries(client);
     client.setQueryData(['console-session'], session);
   };
 }
@@ -54,7 +59,7 @@ export function useSignOut() {
   return async (): Promise<void> => {
     await api(SESSION_PATH, { method: 'DELETE' }).catch(() => undefined);
     setCsrfToken('');
-    client.clear();
+    forgetOtherQueries(client);
     client.setQueryData(['console-session'], null);
   };
 }

@@ -55,26 +55,28 @@ export function OverviewPage() {
       ) : (
         <div className="split">
           <SeverityChart counts={counts} />
-          <table>
-            <thead>
-              <tr>
-                <th>Event</th>
-                {SEVERITIES.map((s) => (
-                  <th key={s}>{s}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(counts).map(([type, bySeverity]) => (
-                <tr key={type}>
-                  <th scope="row">{type}</th>
+          <div className="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th>Event</th>
                   {SEVERITIES.map((s) => (
-                    <td key={s}>{bySeverity[s] ?? 0}</td>
+                    <th key={s}>{s}</th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {Object.entries(counts).map(([type, bySeverity]) => (
+                  <tr key={type}>
+                    <th scope="row">{type}</th>
+                    {SEVERITIES.map((s) => (
+                      <td key={s}>{bySeverity[s] ?? 0}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       )}
       {events.data?.nextCursor ? <p>Showing the latest 200 events.</p> : null}
@@ -115,9 +117,31 @@ function Details({ value }: { value: Record<string, unknown> }) {
       {entries.map(([k, v]) => (
         <div key={k}>
           <dt>{k}</dt>
-          <dd>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>
+          <dd>
+            {Array.isArray(v) ? (
+              <ul>
+                {v.map((item, i) => (
+                  <li key={i}>{summarise(item)}</li>
+                ))}
+              </ul>
+            ) : (
+              summarise(v)
+            )}
+          </dd>
         </div>
       ))}
     </dl>
   );
+}
+
+/** A detail in words: `name sim-a, circuit closed`; nested values in parentheses. */
+function summarise(value: unknown): string {
+  if (Array.isArray(value)) return value.map(summarise).join('; ');
+  if (value && typeof value === 'object')
+    return Object.entries(value)
+      .map(([k, v]) =>
+        v && typeof v === 'object' ? `${k} (${summarise(v)})` : `${k} ${String(v)}`,
+      )
+      .join(', ');
+  return String(value);
 }

@@ -86,7 +86,7 @@ export function UsersPage() {
           </thead>
           <tbody>
             {(users.data?.items ?? []).map((u) => (
-              <tr key={u.id}>
+              <tr key={u.id} data-user={u.username}>
                 <td>{u.username}</td>
                 <td>{u.roles.join(', ')}</td>
                 <td>{u.disabled ? 'disabled' : 'active'}</td>
