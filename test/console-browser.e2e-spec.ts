@@ -333,6 +333,20 @@ describe('operator console in headless Chromium', () => {
     }
   });
 
+  it('produces the security report of a chosen period', async () => {
+    await open(page, 'security-report', 'Security report');
+    const report = page.getByTestId('report');
+    await report.waitFor();
+    // The cross-origin attempt above is in it.
+    expect(await report.textContent()).toContain('SUSPICIOUS_ACTIVITY / CSRF_TOKEN_MISSING');
+    await shot(page, 'security-report');
+    const form = page.getByRole('form', { name: 'Report period' });
+    await form.getByLabel('Since').fill('2020-01-01T00:00');
+    await form.getByLabel('Until').fill('2020-01-02T00:00');
+    await form.getByRole('button', { name: 'Build report' }).click();
+    await page.getByText('No audit entries in this period.').waitFor();
+  });
+
   it('is readable on a phone: nothing wider than the screen, the menu reachable', async () => {
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },
@@ -347,6 +361,7 @@ describe('operator console in headless Chromium', () => {
         ['sessions', 'Sessions'],
         ['blocks', 'Blocks'],
         ['audit', 'Audit'],
+        ['security-report', 'Security report'],
         ['users', 'Users'],
         ['analyses', 'Analyses'],
         ['mcp', 'MCP'],

@@ -224,6 +224,32 @@ describe('console session (cookie + CSRF)', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('gives the security report of a chosen period over HTTP, CSRF refusals included (admin only)', async () => {
+    const auth = await adminAuth(t);
+    const res = await request(t.server).get('/api/v1/admin/security-report').set(auth);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/markdown/);
+    expect(res.text).toMatch(/^# TechSapo security report/);
+    expect(res.text).toContain('SUSPICIOUS_ACTIVITY / CSRF_TOKEN_MISSING');
+    // A period before any of it: nothing in it.
+    const before = await request(t.server)
+      .get('/api/v1/admin/security-report')
+      .query({ since: '2020-01-01T00:00:00Z', until: '2020-01-02T00:00:00Z' })
+      .set(auth);
+    expect(before.status).toBe(200);
+    expect(before.text).toContain('Period: 2020-01-01T00:00:00.000Z — 2020-01-02T00:00:00.000Z');
+    expect(before.text).toContain('_No audit entries in this period._');
+    const bad = await request(t.server)
+      .get('/api/v1/admin/security-report')
+      .query({ since: 'yesterday', top: 0 })
+      .set(auth);
+    expect(bad.status).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    const viewer = await signIn(t, 'viewer');
+    const refused = await request(t.server).get('/api/v1/admin/security-report').set(viewer.auth);
+    expect(refused.status).toBe(403);
+  });
+
   it('audits every response, the console’s included', async () => {
     await expectEveryResponseAudited(t);
   });

@@ -62,3 +62,13 @@ export async function api<T>(
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
 }
+
+/** A GET whose answer is text (a Markdown report); errors as in api(). */
+export async function apiText(path: string, query: Query = {}): Promise<string> {
+  const response = await fetch(withQuery(path, query), { credentials: 'same-origin' });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as Problem;
+    throw new ProblemError(response.status, { status: response.status, ...problem });
+  }
+  return response.text();
+}

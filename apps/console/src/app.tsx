@@ -9,6 +9,7 @@ import { AuditPage } from './pages/audit';
 import { BlocksPage } from './pages/blocks';
 import { McpPage } from './pages/mcp';
 import { OverviewPage } from './pages/overview';
+import { SecurityReportPage } from './pages/security-report';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
 import { UsersPage } from './pages/users';
@@ -40,6 +41,12 @@ const PAGES: Page[] = [
   { path: 'users', title: 'Users', roles: ADMIN, render: () => <UsersPage /> },
   { path: 'api-keys', title: 'API keys', roles: ADMIN, render: () => <ApiKeysPage /> },
   { path: 'audit', title: 'Audit', roles: ADMIN, render: () => <AuditPage /> },
+  {
+    path: 'security-report',
+    title: 'Security report',
+    roles: ADMIN,
+    render: () => <SecurityReportPage />,
+  },
   { path: 'mcp', title: 'MCP', roles: ['admin', 'analyst', 'viewer'], render: () => <McpPage /> },
 ];
 
