@@ -145,6 +145,37 @@ describe('operator console in headless Chromium', () => {
     expect(refused.status).toBe(401);
   });
 
+  it('sends a console whose session was ended back to the sign-in page at its next change', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const p = await context.newPage();
+      await signInWithKeyboard(p, t.admin.username, t.admin.password);
+      const sessionId = await p.evaluate(
+        async () =>
+          ((await (await fetch('/api/v1/auth/console/session')).json()) as { sessionId: string })
+            .sessionId,
+      );
+      await open(p, 'blocks', 'Blocks');
+      const ended = await request(t.server)
+        .delete(`/api/v1/admin/sessions/${sessionId}`)
+        .set(await adminAuth(t));
+      expect(ended.status).toBe(204);
+      const form = p.getByRole('form', { name: 'Add a block' });
+      await form.getByLabel('Value').fill('198.51.100.99');
+      await form.getByLabel('Reason').fill('never stored');
+      await form.getByRole('button', { name: 'Add block' }).click();
+      await p.getByRole('form', { name: 'Sign in' }).waitFor();
+      const stored = await request(t.server)
+        .get('/api/v1/admin/blocks')
+        .set(await adminAuth(t));
+      expect(stored.body.items.map((b: { value: string }) => b.value)).not.toContain(
+        '198.51.100.99',
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
   it('adds a block with a reason and a time to live, and lifts it', async () => {
     const address = '198.51.100.23';
     await open(page, 'blocks', 'Blocks');
@@ -203,6 +234,27 @@ describe('operator console in headless Chromium', () => {
       expect(events).toContain(type);
     expect(events[events.length - 1]).toBe('completed');
     await shot(page, 'analysis');
+  });
+
+  it('shows a council analysis with each reviewer’s ranking and the measured agreement', async () => {
+    await open(page, 'analyses', 'Analyses');
+    await page.getByLabel('Content').fill('const retries = 3; // enough?\n');
+    await page.getByLabel('Mode').selectOption('council');
+    await page.getByRole('button', { name: 'Submit analysis' }).click();
+    await page.waitForURL(/#\/analyses\/[\w-]+$/);
+    const id = new URL(page.url()).hash.split('/').pop() as string;
+    const council = page.getByTestId('council');
+    await council.waitFor({ timeout: 30000 });
+    const stored = await request(t.server)
+      .get(`/api/v1/analyses/${id}`)
+      .set(await adminAuth(t));
+    expect(stored.body.mode).toBe('council');
+    const text = (await council.textContent()) ?? '';
+    for (const review of stored.body.result.council.reviews as { reviewer: string }[])
+      expect(text).toContain(`${review.reviewer} ranks:`);
+    const { kendallW } = stored.body.result.council.rankingAgreement;
+    expect(text).toContain(kendallW === null ? 'not measurable' : kendallW.toFixed(2));
+    await shot(page, 'analysis-council');
   });
 
   it('approves an MCP tool whose definition changed, and it is callable again', async () => {

@@ -70,15 +70,20 @@ function SignedIn({ session }: { session: ConsoleSession }) {
   const page = PAGES.find((p) => p.path === path);
 
   // A session ended elsewhere (an admin, a block): back to the sign-in page.
-  useEffect(
-    () =>
-      client.getQueryCache().subscribe((event) => {
-        const error = event.query.state.error;
-        if (error instanceof ProblemError && error.status === 401)
-          client.setQueryData(['console-session'], null);
-      }),
-    [client],
-  );
+  useEffect(() => {
+    const ended = (error: unknown) => {
+      if (error instanceof ProblemError && error.status === 401)
+        client.setQueryData(['console-session'], null);
+    };
+    const queries = client.getQueryCache().subscribe((event) => ended(event.query.state.error));
+    const changes = client
+      .getMutationCache()
+      .subscribe((event) => ended(event.mutation?.state.error));
+    return () => {
+      queries();
+      changes();
+    };
+  }, [client]);
   useEffect(() => {
     if (!page && pages[0]) navigate(pages[0].path);
   }, [page, pages]);

@@ -89,9 +89,16 @@ export interface Usage {
 
 export interface MeasuredSignal {
   name: string;
-  value: number;
-  weight?: number;
-  [key: string]: unknown;
+  /** null when it could not be measured. */
+  value: number | null;
+  weight: number;
+  detail?: string;
+}
+
+export interface CouncilReport {
+  reviews: { reviewer: string; ranking: string[]; critique?: string; parsedBy: string }[];
+  aggregateRanking: { provider: string; meanRank: number }[];
+  rankingAgreement: { kendallW: number | null; reviewers: number; answers: number };
 }
 
 export interface AnalysisResult {
@@ -105,7 +112,7 @@ export interface AnalysisResult {
   usage: Usage;
   verdict?: string;
   confidenceSignals?: MeasuredSignal[];
-  council?: { reviews?: unknown[]; rankings?: unknown[]; [key: string]: unknown };
+  council?: CouncilReport;
 }
 
 export interface Analysis {

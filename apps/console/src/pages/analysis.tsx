@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { ProblemNote } from '../components/problem';
-import type { Analysis, AnalysisEvent, AnalysisResult } from '../types';
+import type { Analysis, AnalysisEvent, AnalysisResult, CouncilReport } from '../types';
 
 const FINAL = new Set(['completed', 'failed']);
 
@@ -115,13 +115,23 @@ function Result({ result }: { result: AnalysisResult }) {
       </dl>
       {result.confidenceSignals?.length ? (
         <>
-          <h3>Confidence signals</h3>
+          <h3>Confidence signals (measured)</h3>
           <table>
+            <thead>
+              <tr>
+                <th>Signal</th>
+                <th>Value</th>
+                <th>Weight</th>
+                <th>Detail</th>
+              </tr>
+            </thead>
             <tbody>
               {result.confidenceSignals.map((s) => (
                 <tr key={s.name}>
                   <th scope="row">{s.name}</th>
-                  <td>{typeof s.value === 'number' ? s.value.toFixed(2) : String(s.value)}</td>
+                  <td>{s.value === null ? 'not measurable' : s.value.toFixed(2)}</td>
+                  <td>{s.weight}</td>
+                  <td>{s.detail ?? ''}</td>
                 </tr>
               ))}
             </tbody>
@@ -138,12 +148,7 @@ function Result({ result }: { result: AnalysisResult }) {
           </ul>
         </>
       ) : null}
-      {result.council ? (
-        <>
-          <h3>Council</h3>
-          <pre>{JSON.stringify(result.council, null, 2)}</pre>
-        </>
-      ) : null}
+      {result.council ? <Council council={result.council} /> : null}
       <h3>Providers</h3>
       <table>
         <thead>
@@ -169,6 +174,46 @@ function Result({ result }: { result: AnalysisResult }) {
       </table>
       <h3>Answer</h3>
       <pre>{result.answer}</pre>
+    </div>
+  );
+}
+
+/** Council mode: each reviewer's ranking and critique, the mean ranks and their agreement. */
+function Council({ council }: { council: CouncilReport }) {
+  const { kendallW, reviewers, answers } = council.rankingAgreement;
+  return (
+    <div data-testid="council">
+      <h3>Council</h3>
+      <p>
+        Ranking agreement (Kendall’s W, measured):{' '}
+        {kendallW === null ? 'not measurable' : kendallW.toFixed(2)} over {reviewers} reviewers and{' '}
+        {answers} answers
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>Answer</th>
+            <th>Mean rank</th>
+          </tr>
+        </thead>
+        <tbody>
+          {council.aggregateRanking.map((r) => (
+            <tr key={r.provider}>
+              <td>{r.provider}</td>
+              <td>{r.meanRank.toFixed(2)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {council.reviews.map((review) => (
+        <article key={review.reviewer} className="card">
+          <h4>
+            {review.reviewer} ranks: {review.ranking.join(' > ') || '—'}{' '}
+            <small>(parsed by {review.parsedBy})</small>
+          </h4>
+          {review.critique ? <p>{review.critique}</p> : null}
+        </article>
+      ))}
     </div>
   );
 }
