@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { auditEntries } from './support/audit';
+import type { AuditEntry } from '@techsapo/audit';
+import { auditEntriesUntil } from './support/audit';
 import { adminAuth, signIn } from './support/auth';
 import {
   ScriptedUpstream,
@@ -361,22 +362,20 @@ describe('operator console in headless Chromium', () => {
       }, `${base}/api/v1/auth/logout`);
       expect(outcome).toBe('unreadable');
       await p.close();
-      const entries = await auditEntries(t);
-      const attempt = entries.find(
-        (e) => e.request.path === '/api/v1/auth/logout' && e.outcome.status === 403,
+      const refusedLogout = (e: AuditEntry) =>
+        e.request.path === '/api/v1/auth/logout' && e.outcome.status === 403;
+      const csrfEvent = (e: AuditEntry) =>
+        e.type === 'security' && e.details.violation_type === 'CSRF_TOKEN_MISSING';
+      const entries = await auditEntriesUntil(
+        t,
+        (all) => all.some(refusedLogout) && all.some(csrfEvent),
       );
+      const attempt = entries.find(refusedLogout);
       expect(attempt).toMatchObject({
         actor: {},
         outcome: { decision: 'denied' },
       });
-      expect(
-        entries.some(
-          (e) =>
-            e.type === 'security' &&
-            e.details.violation_type === 'CSRF_TOKEN_MISSING' &&
-            e.request.id === attempt?.request.id,
-        ),
-      ).toBe(true);
+      expect(entries.some((e) => csrfEvent(e) && e.request.id === attempt?.request.id)).toBe(true);
       // The session lives on: the console still works.
       await open(page, 'sessions', 'Sessions');
       expect(await page.getByTestId('who').textContent()).toBe(t.admin.username);

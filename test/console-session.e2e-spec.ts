@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { auditEntries, expectEveryResponseAudited } from './support/audit';
+import type { AuditEntry } from '@techsapo/audit';
+import { auditEntriesUntil, expectEveryResponseAudited } from './support/audit';
 import { adminAuth, signIn } from './support/auth';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -112,7 +113,14 @@ describe('console session (cookie + CSRF)', () => {
       .set('X-CSRF-Token', csrf);
     expect(lifted.status).toBe(204);
 
-    const entries = await auditEntries(t);
+    const isCsrfEvent = (e: AuditEntry) =>
+      e.type === 'security' && String(e.details.violation_type).startsWith('CSRF_TOKEN_');
+    const entries = await auditEntriesUntil(
+      t,
+      (all) =>
+        all.filter(isCsrfEvent).length >= 2 &&
+        all.some((e) => e.request.id === made.headers['x-request-id']),
+    );
     const refused = entries.filter(
       (e) =>
         e.type === 'admin' &&
@@ -122,9 +130,7 @@ describe('console session (cookie + CSRF)', () => {
       [403, 'denied'],
       [403, 'denied'],
     ]);
-    const events = entries.filter(
-      (e) => e.type === 'security' && String(e.details.violation_type).startsWith('CSRF_TOKEN_'),
-    );
+    const events = entries.filter(isCsrfEvent);
     expect(events.map((e) => e.details.violation_type).sort()).toEqual([
       'CSRF_TOKEN_INVALID',
       'CSRF_TOKEN_MISSING',
