@@ -36,6 +36,7 @@ export default tseslint.config(
       '.data/**',
       'test/fixtures/**',
       'bench/results/**',
+      'test-artifacts/**',
     ],
   },
   js.configs.recommended,

@@ -1,9 +1,11 @@
 // Compiles apps/ and libs/ to dist/ with swc (type checking is `npm run typecheck`),
-// rewrites the @techsapo/* aliases to relative paths, copies non-TypeScript assets, and
-// writes dist/integrity-manifest.json: the SHA-256 of every built file, verified at run time.
+// rewrites the @techsapo/* aliases to relative paths, copies non-TypeScript assets, builds the
+// web console (apps/console, Vite) into dist/console, and writes dist/integrity-manifest.json:
+// the SHA-256 of every built file, verified at run time.
 // Then bundles the command line into apps/cli/dist/techsapo.js, the @techsapo/cli package.
 import { transformFile } from '@swc/core';
 import { build as bundle } from 'esbuild';
+import { build as buildWeb } from 'vite';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +20,8 @@ const NOT_SOURCES = new Set(['dist', 'node_modules']);
 /** A file that starts with #! is a command: it keeps its execute bit on every build. */
 const EXECUTABLE = 0o755;
 const CLI = join(root, 'apps', 'cli');
+/** The web console: a browser app, built by Vite (its vite.config.mts), not compiled by swc. */
+const CONSOLE = join(root, 'apps', 'console');
 export const MANIFEST = 'integrity-manifest.json';
 
 const options = (file) => ({
@@ -45,7 +49,7 @@ async function* walk(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!NOT_SOURCES.has(entry.name)) yield* walk(path);
+      if (!NOT_SOURCES.has(entry.name) && path !== CONSOLE) yield* walk(path);
     } else yield path;
   }
 }
@@ -72,10 +76,13 @@ async function build() {
       }
     }
   }
+  await buildWeb({ configFile: join(CONSOLE, 'vite.config.mts') });
   await writeBuildInfo();
   await writeManifest();
   await bundleCli();
-  process.stdout.write(`built ${compiled} modules into dist/ and the CLI into apps/cli/dist/\n`);
+  process.stdout.write(
+    `built ${compiled} modules and the console into dist/, the CLI into apps/cli/dist/\n`,
+  );
 }
 
 /**

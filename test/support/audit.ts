@@ -22,6 +22,22 @@ export async function auditEntries(
 }
 
 /**
+ * The audit entries once `ready` holds for them: an entry is recorded when its response has
+ * ended, which a client may see before the server has.
+ */
+export async function auditEntriesUntil(
+  t: TestApp,
+  ready: (entries: AuditEntry[]) => boolean,
+): Promise<AuditEntry[]> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const entries = await auditEntries(t);
+    if (ready(entries)) return entries;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return auditEntries(t);
+}
+
+/**
  * Checks that every response the app sent so far (refusals by the body parser and the router
  * included) has exactly one entry of its request id in the trail, apart from the paths that
  * are not audited, and that the chain verifies.

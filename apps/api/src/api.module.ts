@@ -9,6 +9,7 @@ import { AdminUsageController } from './admin/usage/admin-usage.controller';
 import { AdminUsersController } from './admin/users/admin-users.controller';
 import { AnalysesController } from './analyses/analyses.controller';
 import { AuthController } from './auth/auth.controller';
+import { ConsoleSessionController } from './auth/console-session.controller';
 
 /** The REST API of the `api` role: identity, administration (budgets and usage too) and analyses. */
 @Module({
@@ -16,6 +17,7 @@ import { AuthController } from './auth/auth.controller';
   controllers: [
     AnalysesController,
     AuthController,
+    ConsoleSessionController,
     AdminUsersController,
     AdminApiKeysController,
     AdminSessionsController,

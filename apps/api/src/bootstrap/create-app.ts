@@ -4,6 +4,7 @@ import { appConfig, AppConfig, RequestLifecycle, validateEnvironment } from '@te
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
+import { serveConsole } from '../console/serve-console';
 import { quietStartUp } from './app-logger';
 import { BODY_LIMIT_BYTES } from './body-limit';
 import { closeIdleConnectionsWhileClosing } from './drain';
@@ -47,6 +48,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   answerOpenAiErrors(app.getHttpAdapter().getInstance());
   installSecurityHeaders(app.getHttpAdapter().getInstance());
   installTransportSecurity(app.getHttpAdapter().getInstance());
+  await serveConsole(app);
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });
   setupSwagger(app);

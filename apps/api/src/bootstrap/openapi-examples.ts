@@ -7,6 +7,10 @@ import { PROBLEM_TYPE_BASE } from '@techsapo/core';
  */
 export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST /api/v1/auth/login': { username: 'admin', password: 'correct-horse-battery-staple' },
+  'POST /api/v1/auth/console/session': {
+    username: 'admin',
+    password: 'correct-horse-battery-staple',
+  },
   'POST /api/v1/analyses': {
     content: 'export const ttl = 60; // how long should Redis keep this?\n',
     mode: 'parallel',

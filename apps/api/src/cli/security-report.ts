@@ -10,21 +10,15 @@ import {
   CheckpointFile,
   DEVELOPMENT_AUDIT_KEY,
   parseSince,
-  type ReportedRoutes,
 } from '@techsapo/audit';
 import { appConfig, describeError, redisConfig, RedisService } from '@techsapo/core';
+import { REPORTED_ROUTES } from '../admin/reported-routes';
 
 const USAGE = `Usage: npm run security:report -- [--since 24h] [--until <ISO time>] [--top 10] [--no-verify]
 
 Prints a Markdown security report from the audit stream (REDIS_URL or REDIS_CLUSTER_NODES, REDIS_KEY_PREFIX;
 AUDIT_HMAC_KEY to verify the chain; DATA_DIR for the checkpoints it is compared with). --since takes 30m, 24h, 7d or an ISO 8601 time.
 `;
-
-/** The routes of this application whose audit entries the report reads. */
-const REPORTED_ROUTES: ReportedRoutes = {
-  login: { method: 'POST', route: '/api/v1/auth/login' },
-  createBlock: { method: 'POST', route: '/api/v1/admin/blocks' },
-};
 
 /** AL4: `npm run security:report` — reads the audit stream through the same library code. */
 async function main(): Promise<void> {

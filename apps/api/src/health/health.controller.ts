@@ -15,7 +15,7 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { appConfig, ReadinessRegistry, ReadinessResult, describeError } from '@techsapo/core';
-import { Authenticator, Public } from '@techsapo/security';
+import { Authenticator, consoleCookieToken, Public } from '@techsapo/security';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerMatches } from '../observability/metrics-token';
 import { CheckDto, LivenessDto, ReadinessDto } from './health.dto';
@@ -85,8 +85,9 @@ export class HealthController {
   private async mayReadDetails(request: FastifyRequest): Promise<boolean> {
     const header = request.headers.authorization;
     if (this.app.metricsToken && bearerMatches(header, this.app.metricsToken)) return true;
-    if (!this.authenticator || (!header && request.headers['x-api-key'] === undefined))
-      return false;
+    const credential =
+      header || request.headers['x-api-key'] !== undefined || consoleCookieToken(request);
+    if (!this.authenticator || !credential) return false;
     try {
       return (await this.authenticator.authenticate(request)).roles.includes('admin');
     } catch {

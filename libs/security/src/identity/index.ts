@@ -16,3 +16,4 @@ export * from './review/permission-review';
 export * from './review/permission-review.service';
 export * from './review/format-permission-review';
 export * from './credentials/password-hasher';
+export * from './credentials/console-cookie';

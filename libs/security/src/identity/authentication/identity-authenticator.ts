@@ -4,6 +4,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { SecurityEventService } from '@techsapo/audit';
 import {
   DomainError,
+  ForbiddenError,
   Principal,
   RedisService,
   ServiceUnavailableError,
@@ -82,6 +83,8 @@ export class IdentityAuthenticator extends Authenticator {
         );
       case 'malformed':
         throw this.challenge('The credentials are malformed.');
+      case 'csrf-refused':
+        throw this.csrfRefused(request, credential.code);
     }
     throw this.challenge();
   }
@@ -169,6 +172,25 @@ export class IdentityAuthenticator extends Authenticator {
       }
       throw error;
     }
+  }
+
+  /** A state change with the console cookie but not its CSRF token: a cross-site request. */
+  private csrfRefused(request: FastifyRequest, code: string): ForbiddenError {
+    this.events.report({
+      eventType: 'SUSPICIOUS_ACTIVITY',
+      severity: 'MEDIUM',
+      violationType: code === 'csrf-token-missing' ? 'CSRF_TOKEN_MISSING' : 'CSRF_TOKEN_INVALID',
+      blocked: true,
+      source: 'auth',
+      requestId: request.state?.requestId,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+      details: { method: 'console-cookie', reason: code },
+    });
+    return new ForbiddenError(
+      'A change made with the console cookie needs the session’s CSRF token in X-CSRF-Token.',
+      code,
+    );
   }
 
   private challenge(detail?: string): UnauthenticatedError {

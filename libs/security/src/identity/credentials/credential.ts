@@ -1,18 +1,21 @@
 import type { FastifyRequest } from 'fastify';
 import { API_KEY_PREFIX } from '../api-keys/api-key';
+import { CookieCredential, readConsoleCookie } from './console-cookie';
 
 export type Credential =
   | { kind: 'none' }
   | { kind: 'malformed' }
   | { kind: 'api-key'; key: string }
   | { kind: 'jwt'; token: string }
-  | { kind: 'basic'; username: string; password: string };
+  | { kind: 'basic'; username: string; password: string }
+  | CookieCredential;
 
 /**
  * What the request presents, without checking it: `X-API-Key: tsk_…`, `Authorization: Bearer
  * tsk_…` (API key), `Authorization: Bearer <jwt>`, or `Authorization: Basic …`. Exactly one:
  * a request presenting both headers is malformed (401), so an invalid credential can never
- * ride beside a valid one.
+ * ride beside a valid one. Without either header, the console's session cookie (with its CSRF
+ * token on state changes; see console-cookie.ts).
  */
 export function readCredential(request: FastifyRequest): Credential {
   const xApi = request.headers['x-api-key'];
@@ -23,7 +26,7 @@ export function readCredential(request: FastifyRequest): Credential {
       ? { kind: 'api-key', key: xApi }
       : { kind: 'malformed' };
   }
-  if (header === undefined || header === '') return { kind: 'none' };
+  if (header === undefined || header === '') return readConsoleCookie(request);
   const space = header.indexOf(' ');
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();
