@@ -19,6 +19,8 @@ const NOT_SOURCES = new Set(['dist', 'node_modules']);
 const EXECUTABLE = 0o755;
 const CLI = join(root, 'apps', 'cli');
 export const MANIFEST = 'integrity-manifest.json';
+/** The path aliases come from tsconfig.json, the one place they are declared. */
+const tsconfig = JSON.parse(await readFile(join(root, 'tsconfig.json'), 'utf8'));
 
 const options = (file) => ({
   filename: file,
@@ -30,14 +32,7 @@ const options = (file) => ({
     target: 'es2022',
     keepClassNames: true,
     baseUrl: root,
-    paths: {
-      '@techsapo/core': ['libs/core/src'],
-      '@techsapo/detector': ['libs/detector/src'],
-      '@techsapo/security': ['libs/security/src'],
-      '@techsapo/audit': ['libs/audit/src'],
-      '@techsapo/wall-bounce': ['libs/wall-bounce/src'],
-      '@techsapo/mcp-proxy': ['libs/mcp-proxy/src'],
-    },
+    paths: tsconfig.compilerOptions.paths,
   },
 });
 
