@@ -15,7 +15,6 @@ import {
   McpApprovalMismatchError,
   McpArgumentsRejectedError,
   McpOperationForbiddenError,
-  McpQuotaExceededError,
   McpUpstreamTimeoutError,
   McpUpstreamUnavailableError,
   type DenialReason,
@@ -35,6 +34,7 @@ import { McpQuotas } from '../session/mcp-quotas';
 import type { InvisibleKind } from '../text/invisible-text';
 import { UpstreamTimeoutError } from '../upstream/upstream-connection';
 import { callOrigin, type CallContext } from './call-context';
+import { refusalEventOf } from './refusal-event';
 
 export interface ServerSummary {
   name: string;
@@ -585,23 +585,13 @@ export class McpProxyService {
     args: Record<string, unknown>,
     error: DomainError,
   ): void {
-    if (error instanceof McpQuotaExceededError) return;
-    const check = error instanceof McpArgumentsRejectedError ? error.check : undefined;
-    const violationType =
-      error instanceof McpOperationForbiddenError
-        ? 'FORBIDDEN_OPERATION'
-        : check === 'path'
-          ? 'PATH_TRAVERSAL'
-          : check === 'command'
-            ? 'COMMAND_INJECTION'
-            : undefined;
-    if (!violationType) return;
+    const refusal = refusalEventOf(error);
+    if (!refusal) return;
     const origin = callOrigin(ctx, server, tool);
     this.events.report({
       ...origin,
       eventType: 'MCP_CALL_REFUSED',
-      severity: violationType === 'FORBIDDEN_OPERATION' ? 'MEDIUM' : 'HIGH',
-      violationType,
+      ...refusal,
       blocked: true,
       source: 'mcp-argument',
       payload: JSON.stringify(argumentShape(args)),
