@@ -129,10 +129,12 @@ describe('the OpenAPI document: real examples, declared headers', () => {
       .set(auth)
       .send({ content: '', mode: 'solo' });
     expect(shape(invalid.body)).toEqual(shape(example(post, '400')));
-    const anonymous = await request(t.server).get('/api/v1/analyses/an_0000000000000000000000');
+    const anonymous = await request(t.server).get(
+      '/api/v1/analyses/00000000-0000-4000-8000-000000000000',
+    );
     expect(shape(anonymous.body)).toEqual(shape(example(get, '401')));
     const missing = await request(t.server)
-      .get('/api/v1/analyses/an_0000000000000000000000')
+      .get('/api/v1/analyses/00000000-0000-4000-8000-000000000000')
       .set(auth);
     expect(shape(missing.body)).toEqual(shape(example(get, '404')));
     const text = await request(t.server)
