@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ArgumentGuard } from './arguments/argument-guard';
 import { mcpMetricProviders } from './mcp.metrics';
 import { ToolPinsService } from './pinning/tool-pins.service';
+import { ToolPinsStore } from './pinning/tool-pins.store';
 import { ToolCatalog } from './policy/tool-catalog';
 import { LocalTools } from './local/local-tools';
 import { McpProxyService } from './proxy/mcp-proxy.service';
@@ -19,6 +20,7 @@ import { McpSessionRegistry } from './session/mcp-session-registry';
   providers: [
     ...mcpMetricProviders,
     ToolCatalog,
+    ToolPinsStore,
     ToolPinsService,
     ArgumentGuard,
     ResultSanitizer,

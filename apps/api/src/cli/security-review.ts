@@ -5,12 +5,14 @@ import { Gauge } from 'prom-client';
 import { describeError, redisConfig, RedisService } from '@techsapo/core';
 import {
   ApiKeysService,
+  ApiKeysStore,
   formatPermissionReview,
   PasswordHasher,
   PermissionReviewService,
   securityConfig,
   SessionsService,
   UsersService,
+  UsersStore,
 } from '@techsapo/security';
 
 const USAGE = `Usage: npm run security:review -- [--json]
@@ -35,9 +37,9 @@ async function main(): Promise<void> {
   try {
     const gauge = new Gauge({ name: 'techsapo_active_sessions', help: 'unused', registers: [] });
     const review = await new PermissionReviewService(
-      new UsersService(redis, new PasswordHasher()),
+      new UsersService(new UsersStore(redis), new PasswordHasher()),
       new SessionsService(redis, securityConfig.read(process.env), gauge),
-      new ApiKeysService(redis),
+      new ApiKeysService(new ApiKeysStore(redis)),
     ).review();
     process.stdout.write(
       values.json ? `${JSON.stringify(review, null, 2)}\n` : formatPermissionReview(review),

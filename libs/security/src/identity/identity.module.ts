@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Authenticator } from '../pipeline/authenticator';
 import { RateLimitTracker } from '../rate-limit/rate-limit-tracker';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { ApiKeysStore } from './api-keys/api-keys.store';
 import { AuthService } from './auth/auth.service';
 import { LoginBansService } from './auth/login-bans.service';
 import { PasswordLogin } from './auth/password-login';
@@ -16,6 +17,7 @@ import { SessionsService } from './sessions/sessions.service';
 import { TokenService } from './tokens/token.service';
 import { UserAdminService } from './users/user-admin.service';
 import { UsersService } from './users/users.service';
+import { UsersStore } from './users/users.store';
 
 /**
  * Users, sessions, tokens and API keys, and the Authenticator the pipeline's authentication
@@ -27,10 +29,12 @@ import { UsersService } from './users/users.service';
   providers: [
     ...identityMetricProviders,
     PasswordHasher,
+    UsersStore,
     UsersService,
     UserAdminService,
     SessionsService,
     TokenService,
+    ApiKeysStore,
     ApiKeysService,
     LoginBansService,
     PasswordLogin,

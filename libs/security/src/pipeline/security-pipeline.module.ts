@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } fro
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ProblemDetailsFilter, RedisService } from '@techsapo/core';
 import { BlocksService } from '../blocks/blocks.service';
+import { BlocksStore } from '../blocks/blocks.store';
 import { securityConfig } from '../config/security.config';
 import { DetectionModule } from '../detection/detection.module';
 import { IdentityModule } from '../identity/identity.module';
@@ -53,6 +54,7 @@ import { createValidationPipe } from './validation.pipe';
   providers: [
     AbilityFactory,
     RoutePolicies,
+    BlocksStore,
     BlocksService,
     RateLimitProfiles,
     RateLimitGuard,
