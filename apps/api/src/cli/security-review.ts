@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Gauge } from 'prom-client';
-import { describeError, redisConfig, RedisService } from '@techsapo/core';
+import { describeError } from '@techsapo/core';
 import {
   ApiKeysService,
   ApiKeysStore,
   formatPermissionReview,
+  identityMetricProviders,
   PasswordHasher,
   PermissionReviewService,
   securityConfig,
@@ -14,6 +14,7 @@ import {
   UsersService,
   UsersStore,
 } from '@techsapo/security';
+import { operatorContext } from './operator-context';
 
 const USAGE = `Usage: npm run security:review -- [--json]
 
@@ -33,19 +34,26 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(USAGE);
-  const redis = new RedisService(redisConfig.read(process.env));
+  const context = await operatorContext(
+    [securityConfig],
+    [
+      ...identityMetricProviders,
+      PasswordHasher,
+      UsersStore,
+      UsersService,
+      SessionsService,
+      ApiKeysStore,
+      ApiKeysService,
+      PermissionReviewService,
+    ],
+  );
   try {
-    const gauge = new Gauge({ name: 'techsapo_active_sessions', help: 'unused', registers: [] });
-    const review = await new PermissionReviewService(
-      new UsersService(new UsersStore(redis), new PasswordHasher()),
-      new SessionsService(redis, securityConfig.read(process.env), gauge),
-      new ApiKeysService(new ApiKeysStore(redis)),
-    ).review();
+    const review = await context.get(PermissionReviewService).review();
     process.stdout.write(
       values.json ? `${JSON.stringify(review, null, 2)}\n` : formatPermissionReview(review),
     );
   } finally {
-    await redis.onApplicationShutdown();
+    await context.close();
   }
 }
 
