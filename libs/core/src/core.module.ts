@@ -8,7 +8,10 @@ import { RequestLifecycle } from './lifecycle/request-lifecycle';
 import { loggerParams } from './logging/logger-options';
 import { RedisModule } from './redis/redis.module';
 
-/** Configuration, structured logs, Redis and the process-wide registries every module shares. */
+/**
+ * Configuration, structured logs, Redis and the process-wide registries every module shares.
+ * Global because they are cross-cutting: every module reads configuration and logs.
+ */
 @Global()
 @Module({})
 export class CoreModule {

@@ -22,7 +22,7 @@ import { UsersStore } from './users/users.store';
 /**
  * Users, sessions, tokens and API keys, and the Authenticator the pipeline's authentication
  * stage uses. Global so that the pipeline (and any role that serves authenticated routes)
- * finds the Authenticator.
+ * finds the Authenticator: authentication is part of every request, as the logger is.
  */
 @Global()
 @Module({

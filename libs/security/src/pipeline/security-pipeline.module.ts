@@ -37,6 +37,9 @@ import { createValidationPipe } from './validation.pipe';
  *
  * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
  * so refusals by any stage, the body parser or the router are recorded too.
+ *
+ * Global: the pipeline runs on every route, and every feature checks records with the
+ * AbilityFactory its authorisation stage uses.
  */
 @Global()
 @Module({
@@ -70,6 +73,6 @@ import { createValidationPipe } from './validation.pipe';
     { provide: APP_INTERCEPTOR, useClass: FileAccessInterceptor },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
-  exports: [AbilityFactory, RoutePolicies, BlocksService, RateLimitProfiles, DetectionModule],
+  exports: [AbilityFactory, RoutePolicies, BlocksService, RateLimitProfiles],
 })
 export class SecurityPipelineModule {}
