@@ -1,4 +1,13 @@
 // Tests run TypeScript through swc (decorator metadata on), aliases mapped to library sources.
+const { compilerOptions } = require('./tsconfig.json');
+
+/** The path aliases as tsconfig.json declares them (the one place they are written). */
+const aliases = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias}$`,
+    `<rootDir>/${target}`,
+  ]),
+);
 const swc = [
   '@swc/jest',
   {
@@ -17,7 +26,7 @@ const shared = {
   // ESM-only dependencies (loaded natively by Node 20's require, not by Jest) are compiled too.
   transformIgnorePatterns: ['^(?!.*/node_modules/(content-disposition|jose)/).*/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@techsapo/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: aliases,
   testEnvironment: 'node',
 };
 module.exports = {

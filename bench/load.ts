@@ -128,7 +128,7 @@ async function openSessions(stack: Stack, count: number): Promise<Session[]> {
   const redis = new RedisService(
     redisConfig.read({ ...process.env, REDIS_KEY_PREFIX: stack.prefix }),
   );
-  const users = new UsersService(redis, new PasswordHasher());
+  const users = new UsersService(new UsersStore(redis), new PasswordHasher());
   const accounts: { username: string; password: string; address: string }[] = [];
   try {
     const n = Math.ceil(count / SESSIONS_PER_USER);

@@ -23,6 +23,8 @@ const CLI = join(root, 'apps', 'cli');
 /** The web console: a browser app, built by Vite (its vite.config.mts), not compiled by swc. */
 const CONSOLE = join(root, 'apps', 'console');
 export const MANIFEST = 'integrity-manifest.json';
+/** The path aliases come from tsconfig.json, the one place they are declared. */
+const tsconfig = JSON.parse(await readFile(join(root, 'tsconfig.json'), 'utf8'));
 
 const options = (file) => ({
   filename: file,
@@ -34,14 +36,7 @@ const options = (file) => ({
     target: 'es2022',
     keepClassNames: true,
     baseUrl: root,
-    paths: {
-      '@techsapo/core': ['libs/core/src'],
-      '@techsapo/detector': ['libs/detector/src'],
-      '@techsapo/security': ['libs/security/src'],
-      '@techsapo/audit': ['libs/audit/src'],
-      '@techsapo/wall-bounce': ['libs/wall-bounce/src'],
-      '@techsapo/mcp-proxy': ['libs/mcp-proxy/src'],
-    },
+    paths: tsconfig.compilerOptions.paths,
   },
 });
 

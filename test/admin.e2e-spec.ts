@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { auditEntries, expectEveryResponseAudited } from './support/audit';
 import { adminAuth, issueApiKey, login, signIn, SignedIn } from './support/auth';
@@ -107,7 +108,7 @@ describe('administration (API.md "Administration")', () => {
         .set(admin);
       expect(listed.body.items).toEqual([]);
       const unknown = await request(t.server)
-        .patch('/api/v1/admin/users/nope')
+        .patch(`/api/v1/admin/users/${randomUUID()}`)
         .set(admin)
         .send({ disabled: true });
       expect(unknown.status).toBe(404);
@@ -359,7 +360,11 @@ describe('administration (API.md "Administration")', () => {
           .status,
       ).toBe(404);
       expect(
-        (await request(t.server).delete('/api/v1/admin/sessions/unknown').set(admin)).status,
+        (
+          await request(t.server)
+            .delete(`/api/v1/admin/sessions/${'u'.repeat(24)}`)
+            .set(admin)
+        ).status,
       ).toBe(404);
     });
 
@@ -375,9 +380,42 @@ describe('administration (API.md "Administration")', () => {
         (await request(t.server).get(ME).set('Authorization', `Bearer ${second.token}`)).status,
       ).toBe(401);
       expect(
-        (await request(t.server).delete('/api/v1/admin/users/nope/sessions').set(admin)).status,
+        (await request(t.server).delete(`/api/v1/admin/users/${randomUUID()}/sessions`).set(admin))
+          .status,
       ).toBe(404);
     });
+  });
+
+  describe('ids in the path', () => {
+    const MALFORMED: [method: 'get' | 'patch' | 'put' | 'delete', path: string][] = [
+      ['patch', '/api/v1/admin/users/nope'],
+      ['delete', '/api/v1/admin/users/nope'],
+      ['delete', '/api/v1/admin/users/nope/sessions'],
+      ['delete', '/api/v1/admin/api-keys/nope'],
+      ['delete', '/api/v1/admin/sessions/s-123'],
+      ['delete', '/api/v1/admin/blocks/nope'],
+      ['put', '/api/v1/admin/budgets/users/nope'],
+      ['put', '/api/v1/admin/budgets/api-keys/nope'],
+      ['get', '/api/v1/analyses/nope'],
+      ['get', '/api/v1/analyses/nope/events'],
+      ['delete', '/api/v1/analyses/nope'],
+    ];
+
+    it.each(MALFORMED)(
+      '%s %s: a malformed id is a problem+json 400 naming the id',
+      async (method, path) => {
+        const res = await request(t.server)[method](path).set(admin).send({ dailyUsd: 1 });
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body).toMatchObject({
+          status: 400,
+          type: expect.stringMatching(/\/validation-failed$/),
+        });
+        expect(res.body.errors).toEqual([
+          { field: 'id', message: expect.stringMatching(/^must be a/) },
+        ]);
+      },
+    );
   });
 
   describe('blocks', () => {

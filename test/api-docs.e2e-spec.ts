@@ -80,7 +80,8 @@ describe('the OpenAPI document: real examples, declared headers', () => {
         example: REQUEST_EXAMPLES[`${method.toUpperCase()} ${path}`],
       });
       expect(example).toBeDefined();
-      const url = path.replace(/\{[^}]+\}/g, 'u_example');
+      // Path ids are UUIDs (a malformed one is a 400 of its own): one that names nothing.
+      const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
       const res = await request(t.server)
         [method as 'post'](url)
         .set(auth)
@@ -129,10 +130,12 @@ describe('the OpenAPI document: real examples, declared headers', () => {
       .set(auth)
       .send({ content: '', mode: 'solo' });
     expect(shape(invalid.body)).toEqual(shape(example(post, '400')));
-    const anonymous = await request(t.server).get('/api/v1/analyses/an_0000000000000000000000');
+    const anonymous = await request(t.server).get(
+      '/api/v1/analyses/00000000-0000-4000-8000-000000000000',
+    );
     expect(shape(anonymous.body)).toEqual(shape(example(get, '401')));
     const missing = await request(t.server)
-      .get('/api/v1/analyses/an_0000000000000000000000')
+      .get('/api/v1/analyses/00000000-0000-4000-8000-000000000000')
       .set(auth);
     expect(shape(missing.body)).toEqual(shape(example(get, '404')));
     const text = await request(t.server)

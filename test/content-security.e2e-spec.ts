@@ -119,7 +119,10 @@ describe('content security on the request channel (real app)', () => {
       ]);
     }
     // An ordinary id passes the guard and reaches the handler (no such session).
-    await request(t.server).delete('/api/v1/admin/sessions/s-123').set(auth).expect(404);
+    await request(t.server)
+      .delete(`/api/v1/admin/sessions/${'s'.repeat(24)}`)
+      .set(auth)
+      .expect(404);
   });
 
   describe('the JSON body of an analysis request', () => {

@@ -15,7 +15,8 @@ import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-
 
 /**
  * The audit capability, in every process role: security events, the tamper-evident audit
- * trail of every call, encryption at rest, and retention.
+ * trail of every call, encryption at rest, and retention. Global: the trail is written for
+ * every call of every role, and encryption at rest serves every library's stores.
  */
 @Global()
 @Module({

@@ -11,7 +11,8 @@ import { RedisModule } from './redis/redis.module';
 
 /**
  * Configuration, structured logs, Redis and the process-wide registries every module shares
- * (readiness checks, request completion, gauges read at scrape time).
+ * (readiness checks, request completion, gauges read at scrape time). Global because they are
+ * cross-cutting: every module reads configuration and logs.
  */
 @Global()
 @Module({})

@@ -15,6 +15,7 @@ export * from './errors/problem-details.filter';
 export * from './http/principal';
 export * from './http/request-state';
 export * from './http/request-id';
+export * from './http/id-param';
 export * from './logging/redact';
 export * from './logging/logger-options';
 export * from './logging/log-shape';

@@ -7,6 +7,7 @@ export * from './policy/tool-classifier';
 export * from './policy/tool-catalog';
 export * from './pinning/tool-definition';
 export * from './pinning/tool-pins.service';
+export * from './pinning/tool-pins.store';
 export * from './arguments/argument-guard';
 export * from './arguments/argument-shape';
 export * from './arguments/path-check';

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { DetectionModule } from '@techsapo/security';
 import { ArgumentGuard } from './arguments/argument-guard';
 import { mcpMetricProviders } from './mcp.metrics';
 import { ToolPinsService } from './pinning/tool-pins.service';
+import { ToolPinsStore } from './pinning/tool-pins.store';
 import { ToolCatalog } from './policy/tool-catalog';
 import { LocalTools } from './local/local-tools';
 import { McpContentService } from './proxy/mcp-content.service';
@@ -14,13 +16,15 @@ import { McpSessionRegistry } from './session/mcp-session-registry';
 
 /**
  * The MCP proxy: upstreams from MCP_CONFIG, the tool policy, pins, argument and result
- * checks, quotas, and the Streamable HTTP endpoint. Imported by the process roles that serve
+ * checks (with the content detector, DetectionModule), quotas, and the Streamable HTTP endpoint. Imported by the process roles that serve
  * MCP (`mcp`, `all`); the others never start an upstream.
  */
 @Module({
+  imports: [DetectionModule],
   providers: [
     ...mcpMetricProviders,
     ToolCatalog,
+    ToolPinsStore,
     ToolPinsService,
     ArgumentGuard,
     ResultSanitizer,

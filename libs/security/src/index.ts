@@ -21,6 +21,7 @@ export * from './runtime';
 export * from './blocks/block';
 export * from './blocks/blocked.error';
 export * from './blocks/blocks.service';
+export * from './blocks/blocks.store';
 export * from './rate-limit/rate-limit-tracker';
 export * from './rate-limit/rate-limit-profiles';
 export * from './identity';

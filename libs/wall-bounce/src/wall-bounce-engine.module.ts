@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { DetectionModule } from '@techsapo/security';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { AnalysisEngine } from './analysis/analysis.types';
@@ -50,9 +51,10 @@ async function simulatedRegistry(
  * The engine half of wall-bounce: the provider registry (SDK adapters, egress rules, circuit
  * breakers, usage metrics), the simulator in development without providers, and the
  * AnalysisEngine the worker calls. Needs the configuration (CoreModule) and the content
- * detector (DetectionModule, global) of the application.
+ * detector (DetectionModule, imported here) of the application.
  */
 @Module({
+  imports: [DetectionModule],
   providers: [
     ...llmMetricProviders,
     SimulatorHost,

@@ -7,7 +7,6 @@ import {
   Headers,
   HttpCode,
   HttpStatus,
-  Param,
   Post,
   Query,
   Req,
@@ -24,7 +23,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import type { Principal } from '@techsapo/core';
+import { IdParam, type Principal } from '@techsapo/core';
 import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
 import {
   AnalysesService,
@@ -119,10 +118,7 @@ export class AnalysesController {
   @Secured(Action.Read, 'Analysis')
   @ApiOperation({ summary: 'One analysis (another user’s is 404)' })
   @ApiOkResponse({ type: AnalysisDto })
-  async get(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
-  ): Promise<AnalysisDto> {
+  async get(@CurrentPrincipal() principal: Principal, @IdParam() id: string): Promise<AnalysisDto> {
     return toAnalysis(await this.analyses.get(principal, id));
   }
 
@@ -146,7 +142,7 @@ export class AnalysesController {
   })
   async events(
     @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -179,7 +175,7 @@ export class AnalysesController {
   @ApiNoContentResponse({ description: 'Cancelled and erased.' })
   async delete(
     @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
     request.state.details.analysisId = id;

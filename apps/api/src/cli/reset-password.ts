@@ -13,6 +13,7 @@ import {
   SessionsService,
   SessionsStore,
   UsersService,
+  UsersStore,
 } from '@techsapo/security';
 
 const USAGE = `Usage: npm run admin:reset-password -- --username NAME
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
       new Gauge({ name: 'techsapo_active_sessions', help: '-', ...unregistered }),
     );
     const result = await new PasswordReset(
-      new UsersService(redis, new PasswordHasher()),
+      new UsersService(new UsersStore(redis), new PasswordHasher()),
       sessions,
     ).reset(values.username);
     const audit = auditConfig.read(process.env);

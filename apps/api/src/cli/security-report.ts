@@ -2,17 +2,15 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
-  AuditChain,
   auditConfig,
-  AuditStore,
   AuditTrailService,
+  auditTrailProviders,
   buildSecurityReport,
-  CheckpointFile,
-  DEVELOPMENT_AUDIT_KEY,
   parseSince,
 } from '@techsapo/audit';
-import { appConfig, describeError, redisConfig, RedisService } from '@techsapo/core';
+import { describeError } from '@techsapo/core';
 import { REPORTED_ROUTES } from '../admin/reported-routes';
+import { operatorContext } from './operator-context';
 
 const USAGE = `Usage: npm run security:report -- [--since 24h] [--until <ISO time>] [--top 10] [--no-verify]
 
@@ -39,14 +37,9 @@ async function main(): Promise<void> {
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 1) throw new Error('--top must be a positive integer');
 
-  const audit = auditConfig.read(process.env);
-  const redis = new RedisService(redisConfig.read(process.env));
+  const context = await operatorContext([auditConfig], [...auditTrailProviders, AuditTrailService]);
   try {
-    const chain = new AuditChain(
-      audit.hmacKey ? Buffer.from(audit.hmacKey, 'utf8') : DEVELOPMENT_AUDIT_KEY,
-    );
-    const checkpoints = new CheckpointFile(appConfig.read(process.env).dataDir, redis.key());
-    const trail = new AuditTrailService(new AuditStore(redis), chain, audit, checkpoints);
+    const trail = context.get(AuditTrailService);
     const verification = values['no-verify'] ? undefined : await trail.verify();
     const report = await buildSecurityReport(trail.entries(since, until), {
       since,
@@ -57,7 +50,7 @@ async function main(): Promise<void> {
     });
     process.stdout.write(report);
   } finally {
-    await redis.onApplicationShutdown();
+    await context.close();
   }
 }
 

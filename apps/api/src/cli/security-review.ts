@@ -1,18 +1,21 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Gauge } from 'prom-client';
-import { describeError, redisConfig, RedisService } from '@techsapo/core';
+import { describeError } from '@techsapo/core';
 import {
   ApiKeysService,
+  ApiKeysStore,
   formatPermissionReview,
+  identityMetricProviders,
   PasswordHasher,
   PermissionReviewService,
   securityConfig,
   SessionsService,
   SessionsStore,
   UsersService,
+  UsersStore,
 } from '@techsapo/security';
+import { operatorContext } from './operator-context';
 
 const USAGE = `Usage: npm run security:review -- [--json]
 
@@ -32,19 +35,27 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(USAGE);
-  const redis = new RedisService(redisConfig.read(process.env));
+  const context = await operatorContext(
+    [securityConfig],
+    [
+      ...identityMetricProviders,
+      PasswordHasher,
+      UsersStore,
+      UsersService,
+      SessionsStore,
+      SessionsService,
+      ApiKeysStore,
+      ApiKeysService,
+      PermissionReviewService,
+    ],
+  );
   try {
-    const gauge = new Gauge({ name: 'techsapo_active_sessions', help: 'unused', registers: [] });
-    const review = await new PermissionReviewService(
-      new UsersService(redis, new PasswordHasher()),
-      new SessionsService(new SessionsStore(redis), securityConfig.read(process.env), gauge),
-      new ApiKeysService(redis),
-    ).review();
+    const review = await context.get(PermissionReviewService).review();
     process.stdout.write(
       values.json ? `${JSON.stringify(review, null, 2)}\n` : formatPermissionReview(review),
     );
   } finally {
-    await redis.onApplicationShutdown();
+    await context.close();
   }
 }
 

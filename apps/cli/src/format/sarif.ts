@@ -62,6 +62,189 @@ function isRequestFlag(flag: SecurityFlag): boolean {
   return flag.source === 'request' || flag.source.startsWith('request');
 }
 
+/** Where results point: the content's files as SARIF artifacts, and locations in them. */
+class Locator {
+  readonly artifacts: Sarif.Artifact[];
+  private readonly indexes: Map<string, number>;
+
+  constructor(
+    private readonly files: ContentFile[],
+    private readonly cwd: string,
+  ) {
+    this.artifacts = files.map((f) => ({
+      location: { uri: artifactUri(f.path, cwd), uriBaseId: '%SRCROOT%' },
+    }));
+    this.indexes = new Map(files.map((f, i) => [f.path, i]));
+  }
+
+  at(path: string, region?: Sarif.Region): Sarif.Location {
+    return {
+      physicalLocation: {
+        artifactLocation: {
+          uri: artifactUri(path, this.cwd),
+          uriBaseId: '%SRCROOT%',
+          index: this.indexes.get(path),
+        },
+        ...(region ? { region } : {}),
+      },
+    };
+  }
+
+  /** File-wide results point at the first line of the first file (nowhere without files). */
+  wholeContent(): Sarif.Location[] {
+    return this.files.length > 0 ? [this.at(this.files[0].path, { startLine: 1 })] : [];
+  }
+}
+
+/** The run's rules, each described once, in the order results first name them. */
+class RuleTable {
+  readonly rules: Sarif.ReportingDescriptor[] = [];
+  private readonly indexes = new Map<string, number>();
+
+  indexOf(id: string, describe: () => Sarif.ReportingDescriptor): number {
+    let index = this.indexes.get(id);
+    if (index === undefined) {
+      index = this.rules.push(describe()) - 1;
+      this.indexes.set(id, index);
+    }
+    return index;
+  }
+}
+
+/** What a flag of each kind found, in a result's message; any other kind is an attempt. */
+const FOUND: Readonly<Record<string, string>> = {
+  risk: 'a risky pattern (informational, not an attack)',
+  secret: 'a credential',
+};
+const ATTEMPT = 'an attempt on the service';
+
+function flagRule(flag: SecurityFlag, reporting: Reporting): Sarif.ReportingDescriptor {
+  return {
+    id: flag.rule,
+    name: flag.rule.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) =>
+      (c ?? '').toUpperCase(),
+    ),
+    shortDescription: { text: `${flag.category}: ${flag.rule}` },
+    fullDescription: {
+      text: `TechSapo content detector rule ${flag.rule} (${flag.kind}, ${flag.category}, ${flag.severity}).`,
+    },
+    defaultConfiguration: { level: reporting.level },
+    properties: reporting.security
+      ? {
+          tags: [...new Set(['security', flag.kind, flag.category])],
+          kind: flag.kind,
+          category: flag.category,
+          'security-severity': SECURITY_SEVERITY[flag.severity] ?? '5.5',
+        }
+      : {
+          tags: [...new Set([flag.kind, flag.category])],
+          kind: flag.kind,
+          category: flag.category,
+        },
+  };
+}
+
+function flagMessage(flag: SecurityFlag): Sarif.Message {
+  const where = isRequestFlag(flag) ? 'in the analysed content' : `in the answer of ${flag.source}`;
+  const what = Object.hasOwn(FOUND, flag.kind) ? FOUND[flag.kind] : ATTEMPT;
+  return {
+    text: `${flag.category} (${flag.rule}, ${flag.severity}) ${where}: ${what}; the server's action: ${flag.action}.`,
+  };
+}
+
+/** One set of locations per place the local detector found the flag at, else the whole content. */
+function flagPlacements(
+  flag: SecurityFlag,
+  located: LocatedFinding[],
+  locator: Locator,
+): Sarif.Location[][] {
+  const hits = isRequestFlag(flag) ? located.filter((l) => l.rule === flag.rule) : [];
+  if (hits.length === 0) return [locator.wholeContent()];
+  return hits.map((h) => [
+    locator.at(h.path, {
+      startLine: h.startLine,
+      startColumn: h.startColumn,
+      endLine: h.endLine,
+      endColumn: h.endColumn,
+    }),
+  ]);
+}
+
+function flagResults(
+  flag: SecurityFlag,
+  rules: RuleTable,
+  located: LocatedFinding[],
+  locator: Locator,
+): Sarif.Result[] {
+  const reporting = reportingOf(flag);
+  const ruleIndex = rules.indexOf(flag.rule, () => flagRule(flag, reporting));
+  const message = flagMessage(flag);
+  return flagPlacements(flag, located, locator).map((locations) => ({
+    ruleId: flag.rule,
+    ruleIndex,
+    level: reporting.level,
+    kind: reporting.kind,
+    message,
+    ...(locations.length > 0 ? { locations } : {}),
+    properties: {
+      source: flag.source,
+      kind: flag.kind,
+      action: flag.action,
+      category: flag.category,
+    },
+  }));
+}
+
+/** The analysis' answer, with its consensus and confidence, as one informational result. */
+function answerResult(
+  result: NonNullable<Analysis['result']>,
+  rules: RuleTable,
+  locator: Locator,
+): Sarif.Result {
+  const ruleIndex = rules.indexOf(ANSWER_RULE, () => ({
+    id: ANSWER_RULE,
+    name: 'WallBounceAnalysis',
+    shortDescription: { text: 'The multi-LLM analysis of the content' },
+    defaultConfiguration: { level: 'note' },
+  }));
+  const consensus = `consensus ${result.consensus.score.toFixed(2)} (${result.consensus.level}), confidence ${result.confidence.toFixed(2)}${result.degraded ? ', degraded' : ''}`;
+  const locations = locator.wholeContent();
+  return {
+    ruleId: ANSWER_RULE,
+    ruleIndex,
+    kind: 'informational',
+    level: 'none',
+    message: { text: `${result.answer.trim()}\n\n(${consensus})` },
+    ...(locations.length > 0 ? { locations } : {}),
+  };
+}
+
+/** Why the run was degraded, and the analysis' error, as tool execution notifications. */
+function notificationsOf(analysis: Analysis): Sarif.Notification[] {
+  const degraded = (analysis.result?.degradedReasons ?? []).map((reason): Sarif.Notification => ({
+    level: 'warning',
+    message: { text: `degraded: ${reason}` },
+  }));
+  if (!analysis.error) return degraded;
+  const { title, detail } = analysis.error;
+  return [
+    ...degraded,
+    { level: 'error', message: { text: `${title}${detail ? `: ${detail}` : ''}` } },
+  ];
+}
+
+function runProperties(analysis: Analysis): Sarif.PropertyBag {
+  const result = analysis.result;
+  return {
+    analysisId: analysis.id,
+    status: analysis.status,
+    mode: analysis.mode,
+    ...(result
+      ? { consensus: result.consensus, confidence: result.confidence, degraded: result.degraded }
+      : {}),
+  };
+}
+
 /**
  * SARIF 2.1.0 for code-scanning dashboards: every security flag is a result under a rule
  * named after the detector rule, its level from the flag's kind (see reportingOf), placed on
@@ -69,138 +252,16 @@ function isRequestFlag(flag: SecurityFlag): boolean {
  * one informational result.
  */
 export function toSarif(analysis: Analysis, context: SarifContext): Sarif.Log {
-  const cwd = context.cwd ?? process.cwd();
-  const artifacts: Sarif.Artifact[] = context.files.map((f) => ({
-    location: { uri: artifactUri(f.path, cwd), uriBaseId: '%SRCROOT%' },
-  }));
-  const artifactIndex = new Map(context.files.map((f, i) => [f.path, i]));
-  const fileLocation = (path: string, region?: Sarif.Region): Sarif.Location => ({
-    physicalLocation: {
-      artifactLocation: {
-        uri: artifactUri(path, cwd),
-        uriBaseId: '%SRCROOT%',
-        index: artifactIndex.get(path),
-      },
-      ...(region ? { region } : {}),
-    },
-  });
-  const wholeContent = (): Sarif.Location[] =>
-    context.files.length > 0 ? [fileLocation(context.files[0].path, { startLine: 1 })] : [];
-
-  const rules: Sarif.ReportingDescriptor[] = [];
-  const ruleIndex = new Map<string, number>();
-  const ruleFor = (id: string, make: () => Sarif.ReportingDescriptor): number => {
-    let index = ruleIndex.get(id);
-    if (index === undefined) {
-      index = rules.push(make()) - 1;
-      ruleIndex.set(id, index);
-    }
-    return index;
-  };
-
-  const results: Sarif.Result[] = [];
+  const locator = new Locator(context.files, context.cwd ?? process.cwd());
+  const rules = new RuleTable();
   const result = analysis.result;
-  for (const flag of result?.security.flags ?? []) {
-    const reporting = reportingOf(flag);
-    const index = ruleFor(flag.rule, () => ({
-      id: flag.rule,
-      name: flag.rule.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) =>
-        (c ?? '').toUpperCase(),
-      ),
-      shortDescription: { text: `${flag.category}: ${flag.rule}` },
-      fullDescription: {
-        text: `TechSapo content detector rule ${flag.rule} (${flag.kind}, ${flag.category}, ${flag.severity}).`,
-      },
-      defaultConfiguration: { level: reporting.level },
-      properties: reporting.security
-        ? {
-            tags: [...new Set(['security', flag.kind, flag.category])],
-            kind: flag.kind,
-            category: flag.category,
-            'security-severity': SECURITY_SEVERITY[flag.severity] ?? '5.5',
-          }
-        : {
-            tags: [...new Set([flag.kind, flag.category])],
-            kind: flag.kind,
-            category: flag.category,
-          },
-    }));
-    const where = isRequestFlag(flag)
-      ? 'in the analysed content'
-      : `in the answer of ${flag.source}`;
-    const what =
-      flag.kind === 'risk'
-        ? 'a risky pattern (informational, not an attack)'
-        : flag.kind === 'secret'
-          ? 'a credential'
-          : 'an attempt on the service';
-    const message = {
-      text: `${flag.category} (${flag.rule}, ${flag.severity}) ${where}: ${what}; the server's action: ${flag.action}.`,
-    };
-    const hits = isRequestFlag(flag) ? context.located.filter((l) => l.rule === flag.rule) : [];
-    const placements: Sarif.Location[][] =
-      hits.length > 0
-        ? hits.map((h) => [
-            fileLocation(h.path, {
-              startLine: h.startLine,
-              startColumn: h.startColumn,
-              endLine: h.endLine,
-              endColumn: h.endColumn,
-            }),
-          ])
-        : [wholeContent()];
-    for (const locations of placements) {
-      results.push({
-        ruleId: flag.rule,
-        ruleIndex: index,
-        level: reporting.level,
-        kind: reporting.kind,
-        message,
-        ...(locations.length > 0 ? { locations } : {}),
-        properties: {
-          source: flag.source,
-          kind: flag.kind,
-          action: flag.action,
-          category: flag.category,
-        },
-      });
-    }
-  }
-  if (result) {
-    const index = ruleFor(ANSWER_RULE, () => ({
-      id: ANSWER_RULE,
-      name: 'WallBounceAnalysis',
-      shortDescription: { text: 'The multi-LLM analysis of the content' },
-      defaultConfiguration: { level: 'note' },
-    }));
-    const consensus = `consensus ${result.consensus.score.toFixed(2)} (${result.consensus.level}), confidence ${result.confidence.toFixed(2)}${result.degraded ? ', degraded' : ''}`;
-    results.push({
-      ruleId: ANSWER_RULE,
-      ruleIndex: index,
-      kind: 'informational',
-      level: 'none',
-      message: { text: `${result.answer.trim()}\n\n(${consensus})` },
-      ...(wholeContent().length > 0 ? { locations: wholeContent() } : {}),
-    });
-  }
-
-  const notifications: Sarif.Notification[] = [
-    ...(result?.degradedReasons ?? []).map((reason): Sarif.Notification => ({
-      level: 'warning',
-      message: { text: `degraded: ${reason}` },
-    })),
-    ...(analysis.error
-      ? [
-          {
-            level: 'error',
-            message: {
-              text: `${analysis.error.title}${analysis.error.detail ? `: ${analysis.error.detail}` : ''}`,
-            },
-          } satisfies Sarif.Notification,
-        ]
-      : []),
+  const results: Sarif.Result[] = [
+    ...(result?.security.flags ?? []).flatMap((flag) =>
+      flagResults(flag, rules, context.located, locator),
+    ),
+    ...(result ? [answerResult(result, rules, locator)] : []),
   ];
-
+  const notifications = notificationsOf(analysis);
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -211,7 +272,7 @@ export function toSarif(analysis: Analysis, context: SarifContext): Sarif.Log {
             name: 'techsapo',
             version: context.toolVersion,
             semanticVersion: context.toolVersion,
-            rules,
+            rules: rules.rules,
           },
         },
         invocations: [
@@ -220,20 +281,9 @@ export function toSarif(analysis: Analysis, context: SarifContext): Sarif.Log {
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        ...(artifacts.length > 0 ? { artifacts } : {}),
+        ...(locator.artifacts.length > 0 ? { artifacts: locator.artifacts } : {}),
         results,
-        properties: {
-          analysisId: analysis.id,
-          status: analysis.status,
-          mode: analysis.mode,
-          ...(result
-            ? {
-                consensus: result.consensus,
-                confidence: result.confidence,
-                degraded: result.degraded,
-              }
-            : {}),
-        },
+        properties: runProperties(analysis),
       },
     ],
   };

@@ -1,20 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
-import { defineConfig, IsSecret } from '@techsapo/core';
+import { commaList, defineConfig, isProduction, IsSecret } from '@techsapo/core';
 import { IsBase64Key } from './is-base64-key.validator';
 
 /** DP4: processed data is kept at most 30 days. */
 export const MAX_RETENTION_DAYS = 30;
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : value;
-
-const production = (e: AuditEnv): boolean => e.NODE_ENV === 'production';
 
 class AuditEnv {
   NODE_ENV: string = 'development';
@@ -22,7 +12,7 @@ class AuditEnv {
   /** The current data key: 32 random bytes, base64. Production needs it or a passphrase. */
   @ValidateIf(
     (e: AuditEnv) =>
-      e.DATA_ENCRYPTION_KEY !== undefined || (production(e) && !e.DATA_ENCRYPTION_PASSPHRASE),
+      e.DATA_ENCRYPTION_KEY !== undefined || (isProduction(e) && !e.DATA_ENCRYPTION_PASSPHRASE),
   )
   @IsSecret(32, {
     message:
@@ -37,17 +27,17 @@ class AuditEnv {
   /** 32 bytes, base64, the same on every instance; required in production with a passphrase. */
   @ValidateIf(
     (e: AuditEnv) =>
-      e.DATA_ENCRYPTION_SALT !== undefined || (production(e) && !!e.DATA_ENCRYPTION_PASSPHRASE),
+      e.DATA_ENCRYPTION_SALT !== undefined || (isProduction(e) && !!e.DATA_ENCRYPTION_PASSPHRASE),
   )
   @IsBase64Key(32)
   DATA_ENCRYPTION_SALT?: string;
 
   /** Earlier keys (base64, comma-separated), still accepted for decryption after a rotation. */
-  @IsOptional() @Transform(list) @IsBase64Key(32) DATA_ENCRYPTION_OLD_KEYS?: string[];
+  @IsOptional() @Transform(commaList) @IsBase64Key(32) DATA_ENCRYPTION_OLD_KEYS?: string[];
 
   /** Earlier passphrases (comma-separated, same salt), still accepted for decryption. */
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsString({ each: true })
   DATA_ENCRYPTION_OLD_PASSPHRASES?: string[];
 
@@ -55,7 +45,7 @@ class AuditEnv {
   @IsSecret(32) AUDIT_HMAC_KEY?: string;
 
   /** Path prefixes that are not audited. */
-  @Transform(list) @IsString({ each: true }) AUDIT_EXCLUDE_PATHS: string[] = [
+  @Transform(commaList) @IsString({ each: true }) AUDIT_EXCLUDE_PATHS: string[] = [
     '/metrics',
     '/health/',
     '/docs',
@@ -95,7 +85,7 @@ export interface AuditConfig {
 }
 
 export const auditConfig = defineConfig('audit', AuditEnv, (e): AuditConfig => ({
-  production: production(e),
+  production: isProduction(e),
   encryption: {
     key: e.DATA_ENCRYPTION_KEY,
     passphrase: e.DATA_ENCRYPTION_PASSPHRASE,

@@ -28,6 +28,8 @@ export interface ReportedRoutes {
 const SELF_MODIFICATION = 'self-modification';
 /** What locates an attempt, from its event's details, in this order. */
 const CONTEXT_KEYS = ['analysisId', 'provider', 'server', 'tool', 'location', 'field'] as const;
+const ALL = Number.MAX_SAFE_INTEGER;
+const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 
 function isRoute(entry: AuditEntry, { method, route }: ReportedRoute): boolean {
   return entry.request?.method === method && (entry.request.route ?? entry.request.path) === route;
@@ -51,6 +53,91 @@ class Tally {
   }
 }
 
+/** What the report counts, filled by one pass over the entries (oldest first). */
+class ReportCounts {
+  total = 0;
+  denied = 0;
+  securityEvents = 0;
+  failedLogins = 0;
+  readonly byType = new Tally();
+  readonly bySeverity = new Tally();
+  readonly byEventAndSeverity = new Tally();
+  readonly failedLoginsByAddress = new Tally();
+  readonly failedLoginsByUser = new Tally();
+  readonly refusals = new Tally();
+  readonly deniedAddresses = new Tally();
+  readonly deniedPrincipals = new Tally();
+  /** Table rows of the blocks administrators created. */
+  readonly blocks: string[] = [];
+  /** Attempt events: one per scanned text and category, exactly what the attempt counter counts. */
+  readonly attempts = new Tally();
+  /** Table rows of the self-modification attempts. */
+  readonly selfModification: string[] = [];
+
+  constructor(private readonly routes: ReportedRoutes) {}
+
+  count(entry: AuditEntry): void {
+    this.total += 1;
+    const principal = entry.actor?.username ?? entry.actor?.id;
+    if (entry.outcome?.decision === 'denied') this.denied += 1;
+    if (entry.outcome?.decision === 'denied' || entry.type === 'security') {
+      this.deniedAddresses.add(entry.request?.ip);
+      this.deniedPrincipals.add(principal);
+    }
+    if (entry.type === 'security') this.countSecurityEvent(entry, principal);
+    else this.countRequest(entry, principal);
+  }
+
+  private countSecurityEvent(entry: AuditEntry, principal: string | undefined): void {
+    this.securityEvents += 1;
+    const details = entry.details ?? {};
+    const eventType = String(details.event_type ?? 'UNKNOWN');
+    const severity = String(details.severity ?? 'UNKNOWN');
+    const violation = String(details.violation_type ?? entry.outcome?.reason ?? 'UNKNOWN');
+    this.byType.add(`${eventType} / ${violation}`);
+    this.bySeverity.add(severity);
+    this.byEventAndSeverity.add(`${eventType}|${severity}`);
+    const attemptType = typeof details.attempt_type === 'string' ? details.attempt_type : '';
+    if (attemptType) {
+      const source = String(details.source ?? '');
+      this.attempts.add(`${attemptType}|${source}|${details.blocked === true}`);
+      if (attemptType === SELF_MODIFICATION) {
+        this.selfModification.push(
+          row([
+            entry.timestamp,
+            severity,
+            violation,
+            source,
+            details.blocked === true ? 'yes' : 'no',
+            contextOf(entry.request?.id, details),
+            entry.request?.ip,
+            principal ?? '',
+            String(details.payload ?? ''),
+          ]),
+        );
+      }
+    }
+    if (details.blocked) this.refusals.add(`security event blocked: ${violation}`);
+  }
+
+  private countRequest(entry: AuditEntry, principal: string | undefined): void {
+    const details = entry.details ?? {};
+    const status = entry.outcome?.status;
+    if (isRoute(entry, this.routes.login) && (status === 401 || status === 429)) {
+      this.failedLogins += 1;
+      this.failedLoginsByAddress.add(entry.request?.ip);
+      this.failedLoginsByUser.add(
+        typeof details.username === 'string' ? details.username : undefined,
+      );
+    }
+    if (status === 429) this.refusals.add(`429 ${entry.outcome.reason ?? 'rate-limited'}`);
+    if (status === 403) this.refusals.add(`403 ${entry.outcome.reason ?? 'forbidden'}`);
+    if (isRoute(entry, this.routes.createBlock) && status === 201) {
+      this.blocks.push(row([entry.timestamp, principal ?? '', entry.request.ip]));
+    }
+  }
+}
+
 /**
  * AL4: the incident-response summary of the audit trail over a period, as Markdown. Reads the
  * entries once, oldest first; everything in it is already masked (addresses, user agents) and
@@ -61,162 +148,130 @@ export async function buildSecurityReport(
   options: SecurityReportOptions,
 ): Promise<string> {
   const top = options.top ?? 10;
-  const byType = new Tally();
-  const bySeverity = new Tally();
-  const byEventAndSeverity = new Tally();
-  const failedLoginsByAddress = new Tally();
-  const failedLoginsByUser = new Tally();
-  const refusals = new Tally();
-  const deniedAddresses = new Tally();
-  const deniedPrincipals = new Tally();
-  const blocks: string[] = [];
-  // Attempt events: one per scanned text and category, exactly what the attempt counter counts.
-  const attempts = new Tally();
-  const selfModification: string[] = [];
-  let total = 0;
-  let denied = 0;
-  let securityEvents = 0;
-  let failedLogins = 0;
+  const counts = new ReportCounts(options.routes);
+  for await (const entry of entries) counts.count(entry);
+  const out = [
+    ...heading(options),
+    ...summary(counts),
+    ...eventsByType(counts),
+    ...eventsBySeverity(counts),
+    ...failedLogins(counts, top),
+    ...bansAndBlocks(counts),
+    ...topDenied(counts, top),
+    ...attemptsByTypeAndSource(counts),
+    ...selfModificationAttempts(counts),
+  ];
+  return `${out.join('\n')}\n`;
+}
 
-  for await (const entry of entries) {
-    total += 1;
-    const details = entry.details ?? {};
-    const principal = entry.actor?.username ?? entry.actor?.id;
-    if (entry.outcome?.decision === 'denied') denied += 1;
-    if (entry.outcome?.decision === 'denied' || entry.type === 'security') {
-      deniedAddresses.add(entry.request?.ip);
-      deniedPrincipals.add(principal);
-    }
-    if (entry.type === 'security') {
-      securityEvents += 1;
-      const eventType = String(details.event_type ?? 'UNKNOWN');
-      const severity = String(details.severity ?? 'UNKNOWN');
-      const violation = String(details.violation_type ?? entry.outcome?.reason ?? 'UNKNOWN');
-      byType.add(`${eventType} / ${violation}`);
-      bySeverity.add(severity);
-      byEventAndSeverity.add(`${eventType}|${severity}`);
-      const attemptType = typeof details.attempt_type === 'string' ? details.attempt_type : '';
-      if (attemptType) {
-        const source = String(details.source ?? '');
-        attempts.add(`${attemptType}|${source}|${details.blocked === true}`);
-        if (attemptType === SELF_MODIFICATION) {
-          selfModification.push(
-            row([
-              entry.timestamp,
-              severity,
-              violation,
-              source,
-              details.blocked === true ? 'yes' : 'no',
-              contextOf(entry.request?.id, details),
-              entry.request?.ip,
-              principal ?? '',
-              String(details.payload ?? ''),
-            ]),
-          );
-        }
-      }
-      if (details.blocked) refusals.add(`security event blocked: ${violation}`);
-      continue;
-    }
-    const status = entry.outcome?.status;
-    const { login, createBlock } = options.routes;
-    if (isRoute(entry, login) && (status === 401 || status === 429)) {
-      failedLogins += 1;
-      failedLoginsByAddress.add(entry.request?.ip);
-      failedLoginsByUser.add(typeof details.username === 'string' ? details.username : undefined);
-    }
-    if (status === 429) refusals.add(`429 ${entry.outcome.reason ?? 'rate-limited'}`);
-    if (status === 403) refusals.add(`403 ${entry.outcome.reason ?? 'forbidden'}`);
-    if (isRoute(entry, createBlock) && status === 201) {
-      blocks.push(row([entry.timestamp, principal ?? '', entry.request.ip]));
-    }
-  }
-
-  const out: string[] = [];
-  out.push('# TechSapo security report', '');
+function heading(options: SecurityReportOptions): string[] {
+  const out = ['# TechSapo security report', ''];
   out.push(`Period: ${options.since.toISOString()} — ${options.until.toISOString()}`, '');
-  if (options.verification) {
-    const v = options.verification;
-    out.push(chainVerdict(v), '');
-  }
-  out.push('## Summary', '');
-  out.push(
+  if (options.verification) out.push(chainVerdict(options.verification), '');
+  return out;
+}
+
+function summary(c: ReportCounts): string[] {
+  const out = [
+    '## Summary',
+    '',
     table(
       ['measure', 'count'],
       [
-        ['audit entries', total],
-        ['denied requests and blocked events', denied],
-        ['security events', securityEvents],
-        ['failed logins', failedLogins],
-        ['attempts on the service (all types)', attempts.total],
-        ['self-modification attempts', selfModification.length],
+        ['audit entries', c.total],
+        ['denied requests and blocked events', c.denied],
+        ['security events', c.securityEvents],
+        ['failed logins', c.failedLogins],
+        ['attempts on the service (all types)', c.attempts.total],
+        ['self-modification attempts', c.selfModification.length],
       ],
     ),
-  );
-  if (total === 0) out.push('', '_No audit entries in this period._');
-
-  out.push('', '## Security events by type', '');
-  out.push(section(byType.top(Number.MAX_SAFE_INTEGER), ['event type / violation', 'count']));
-  out.push('', '## Security events by severity', '');
-  const severities = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
-  const eventTypes = [
-    ...new Set(byEventAndSeverity.top(Number.MAX_SAFE_INTEGER).map(([k]) => k.split('|')[0])),
   ];
-  if (eventTypes.length === 0) out.push('_None._');
-  else {
-    out.push(
-      table(
-        ['event type', ...severities],
-        eventTypes.map((t) => [
-          t,
-          ...severities.map((s) => countOf(byEventAndSeverity, `${t}|${s}`)),
-        ]),
-      ),
-      '',
-      table(['severity', 'count'], bySeverity.top(10)),
-    );
-  }
+  if (c.total === 0) out.push('', '_No audit entries in this period._');
+  return out;
+}
 
-  out.push('', '## Failed logins', '');
-  out.push(`${failedLogins} failed login(s).`, '');
-  out.push(section(failedLoginsByAddress.top(top), ['masked address', 'failed logins']));
-  if (failedLoginsByUser.total > 0)
-    out.push('', section(failedLoginsByUser.top(top), ['username', 'failed logins']));
-
-  out.push('', '## Bans and blocks', '');
-  out.push(section(refusals.top(Number.MAX_SAFE_INTEGER), ['refusal', 'count']));
-  if (blocks.length > 0) {
-    out.push('', 'Blocks created by administrators:', '');
-    out.push(`| time | by | from |\n|---|---|---|\n${blocks.join('\n')}`);
-  }
-
-  out.push('', '## Top masked addresses (denied requests and security events)', '');
-  out.push(section(deniedAddresses.top(top), ['masked address', 'count']));
-  out.push('', '## Top principals (denied requests and security events)', '');
-  out.push(section(deniedPrincipals.top(top), ['principal', 'count']));
-
-  out.push('', '## Attempts by type and source', '');
-  out.push(
-    'Security events of the content detector, one per scanned text and category: the same count as `techsapo_self_modification_attempts_total{type,source,blocked}`.',
+function eventsByType(c: ReportCounts): string[] {
+  return [
     '',
-  );
-  const attemptRows = attempts.top(Number.MAX_SAFE_INTEGER).map(([key, count]) => {
+    '## Security events by type',
+    '',
+    section(c.byType.top(ALL), ['event type / violation', 'count']),
+  ];
+}
+
+function eventsBySeverity(c: ReportCounts): string[] {
+  const out = ['', '## Security events by severity', ''];
+  const eventTypes = [...new Set(c.byEventAndSeverity.top(ALL).map(([k]) => k.split('|')[0]))];
+  if (eventTypes.length === 0) return [...out, '_None._'];
+  return [
+    ...out,
+    table(
+      ['event type', ...SEVERITIES],
+      eventTypes.map((t) => [
+        t,
+        ...SEVERITIES.map((s) => countOf(c.byEventAndSeverity, `${t}|${s}`)),
+      ]),
+    ),
+    '',
+    table(['severity', 'count'], c.bySeverity.top(10)),
+  ];
+}
+
+function failedLogins(c: ReportCounts, top: number): string[] {
+  const out = ['', '## Failed logins', '', `${c.failedLogins} failed login(s).`, ''];
+  out.push(section(c.failedLoginsByAddress.top(top), ['masked address', 'failed logins']));
+  if (c.failedLoginsByUser.total > 0)
+    out.push('', section(c.failedLoginsByUser.top(top), ['username', 'failed logins']));
+  return out;
+}
+
+function bansAndBlocks(c: ReportCounts): string[] {
+  const out = ['', '## Bans and blocks', '', section(c.refusals.top(ALL), ['refusal', 'count'])];
+  if (c.blocks.length > 0) {
+    out.push('', 'Blocks created by administrators:', '');
+    out.push(`| time | by | from |\n|---|---|---|\n${c.blocks.join('\n')}`);
+  }
+  return out;
+}
+
+function topDenied(c: ReportCounts, top: number): string[] {
+  return [
+    '',
+    '## Top masked addresses (denied requests and security events)',
+    '',
+    section(c.deniedAddresses.top(top), ['masked address', 'count']),
+    '',
+    '## Top principals (denied requests and security events)',
+    '',
+    section(c.deniedPrincipals.top(top), ['principal', 'count']),
+  ];
+}
+
+function attemptsByTypeAndSource(c: ReportCounts): string[] {
+  const rows = c.attempts.top(ALL).map(([key, count]) => {
     const [type, source, blocked] = key.split('|');
     return [type, source, blocked === 'true' ? 'yes' : 'no', count];
   });
-  out.push(
-    attemptRows.length === 0
-      ? '_None._'
-      : table(['type', 'source', 'blocked', 'count'], attemptRows),
-  );
+  return [
+    '',
+    '## Attempts by type and source',
+    '',
+    'Security events of the content detector, one per scanned text and category: the same count as `techsapo_self_modification_attempts_total{type,source,blocked}`.',
+    '',
+    rows.length === 0 ? '_None._' : table(['type', 'source', 'blocked', 'count'], rows),
+  ];
+}
 
-  out.push('', '## Self-modification attempts', '');
-  out.push(
-    selfModification.length === 0
+function selfModificationAttempts(c: ReportCounts): string[] {
+  return [
+    '',
+    '## Self-modification attempts',
+    '',
+    c.selfModification.length === 0
       ? '_None._'
-      : `| time | severity | violation | source | blocked | where | address | principal | payload (sanitised) |\n|---|---|---|---|---|---|---|---|---|\n${selfModification.join('\n')}`,
-  );
-  return `${out.join('\n')}\n`;
+      : `| time | severity | violation | source | blocked | where | address | principal | payload (sanitised) |\n|---|---|---|---|---|---|---|---|---|\n${c.selfModification.join('\n')}`,
+  ];
 }
 
 /** Where an attempt was seen: its request and what its reporter named (analysis, provider, …). */
@@ -229,7 +284,7 @@ function contextOf(requestId: string | undefined, details: Record<string, unknow
 }
 
 function countOf(tally: Tally, key: string): number {
-  return tally.top(Number.MAX_SAFE_INTEGER).find(([k]) => k === key)?.[1] ?? 0;
+  return tally.top(ALL).find(([k]) => k === key)?.[1] ?? 0;
 }
 
 function section(rows: [string, number][], header: [string, string]): string {

@@ -6,6 +6,10 @@ import {
   SELF_MODIFICATION_ATTEMPTS,
 } from './security-event.service';
 
+/**
+ * Security events (log line, audit entry, metrics). Global: every capability reports the
+ * attacks and violations it sees, so every module would otherwise import it.
+ */
 @Global()
 @Module({
   providers: [

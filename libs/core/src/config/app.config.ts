@@ -1,18 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { defineConfig } from './define-config';
+import { commaList, defineConfig, isProduction } from './define-config';
 import { IsSecret } from './secret.validator';
 
 export const PROCESS_ROLES = ['api', 'worker', 'mcp', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : value;
 
 class AppEnv {
   @IsIn(['development', 'production', 'test']) NODE_ENV: string = 'development';
@@ -22,7 +14,7 @@ class AppEnv {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: string = 'info';
   /** json: one JSON record a line (for machines); pretty: pino-pretty's lines (for people). */
   @IsIn(['json', 'pretty']) LOG_FORMAT: 'json' | 'pretty' = 'json';
-  @IsOptional() @Transform(list) @IsString({ each: true }) CORS_ORIGINS?: string[];
+  @IsOptional() @Transform(commaList) @IsString({ each: true }) CORS_ORIGINS?: string[];
   /** false, true, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
   @IsString() TRUST_PROXY: string = 'false';
   @IsOptional() @IsSecret(16) METRICS_TOKEN?: string;
@@ -58,7 +50,7 @@ export interface AppConfig {
 
 export const appConfig = defineConfig('app', AppEnv, (e): AppConfig => ({
   env: e.NODE_ENV as AppConfig['env'],
-  production: e.NODE_ENV === 'production',
+  production: isProduction(e),
   port: e.PORT,
   host: e.HOST,
   role: e.ROLE,

@@ -33,3 +33,18 @@ export function toSchema<S extends object>(schema: new () => S, env: EnvSource):
     exposeDefaultValues: true,
   });
 }
+
+/**
+ * `@Transform(commaList)`: "a, b,,c" becomes ["a", "b", "c"]; a value that is not a string
+ * (already a list, or absent) passes through for the validators to judge.
+ */
+export const commaList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+/** Whether an environment (a schema instance or a raw source) is production. */
+export const isProduction = (env: { NODE_ENV?: string }): boolean => env.NODE_ENV === 'production';

@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { isProduction } from './define-config';
 
 const PLACEHOLDERS =
   /^(change-?me|changeit|secret|password|test|example|default|your[_-].*|dev[_-].*|x+|0+)$/i;
@@ -17,7 +18,7 @@ export function IsSecret(minBytes: number, options?: ValidationOptions): Propert
       constraints: [minBytes],
       validator: {
         validate(value: unknown, args: ValidationArguments): boolean {
-          const production = (args.object as { NODE_ENV?: string }).NODE_ENV === 'production';
+          const production = isProduction(args.object as { NODE_ENV?: string });
           if (value === undefined) return !production;
           if (typeof value !== 'string') return false;
           if (!production) return value.length > 0;

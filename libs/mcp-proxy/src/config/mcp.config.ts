@@ -1,14 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { defineConfig } from '@techsapo/core';
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : value;
+import { commaList, defineConfig, isProduction } from '@techsapo/core';
 
 class McpEnv {
   NODE_ENV: string = 'development';
@@ -48,12 +40,12 @@ class McpEnv {
   @IsInt() @Min(1024) MCP_RESULT_MAX_BYTES: number = 262_144;
 
   /** Host header values /mcp accepts (DNS-rebinding protection); empty = loopback names and PUBLIC_URL's host. */
-  @IsOptional() @Transform(list) @IsString({ each: true }) MCP_ALLOWED_HOSTS?: string[];
+  @IsOptional() @Transform(commaList) @IsString({ each: true }) MCP_ALLOWED_HOSTS?: string[];
 
   /** Origins /mcp accepts when a browser sends one; empty = CORS_ORIGINS and PUBLIC_URL's origin. */
-  @IsOptional() @Transform(list) @IsString({ each: true }) MCP_ALLOWED_ORIGINS?: string[];
+  @IsOptional() @Transform(commaList) @IsString({ each: true }) MCP_ALLOWED_ORIGINS?: string[];
 
-  @IsOptional() @Transform(list) @IsString({ each: true }) CORS_ORIGINS?: string[];
+  @IsOptional() @Transform(commaList) @IsString({ each: true }) CORS_ORIGINS?: string[];
   @IsString() PUBLIC_URL: string = '';
 }
 
@@ -83,7 +75,7 @@ function publicUrl(value: string): URL | undefined {
 export const mcpConfig = defineConfig('mcp', McpEnv, (e): McpConfig => {
   const pub = publicUrl(e.PUBLIC_URL);
   return {
-    production: e.NODE_ENV === 'production',
+    production: isProduction(e),
     configFile: e.MCP_CONFIG,
     callTimeoutMs: e.MCP_CALL_TIMEOUT_MS,
     quotas: {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '@techsapo/core';
+import { ToolPinsStore } from './tool-pins.store';
 
 export interface ToolPin {
   hash: string;
@@ -12,37 +12,28 @@ export interface ToolPin {
 export type PinState = 'pinned' | 'unchanged' | 'changed' | 'new';
 
 /**
- * Tool definitions pinned in Redis, one hash per server (`…:mcp:pins:{<server>}`, field =
- * tool). The tools a server comes with the first time any instance sees it are its baseline,
- * pinned as they are (`…:mcp:pins:{<server>}:baseline` records that the baseline was taken);
- * every tool that appears later, and every later change of a definition, is withheld until an
- * admin approves that exact definition.
+ * Tool definitions pinned per server (kept in the ToolPinsStore). The tools a server comes
+ * with the first time any instance sees it are its baseline, pinned as they are; every tool
+ * that appears later, and every later change of a definition, is withheld until an admin
+ * approves that exact definition.
  */
 @Injectable()
 export class ToolPinsService {
-  constructor(private readonly redis: RedisService) {}
+  constructor(private readonly store: ToolPinsStore) {}
 
   /** Every pin of one server, read once (a catalogue rebuild needs all of them). */
-  async all(server: string): Promise<Map<string, ToolPin>> {
-    const stored = await this.redis.client.hgetall(this.key(server));
-    return new Map(
-      Object.entries(stored).map(([tool, json]) => [tool, JSON.parse(json) as ToolPin]),
-    );
+  all(server: string): Promise<Map<string, ToolPin>> {
+    return this.store.all(server);
   }
 
   /** True for the one caller (across instances) that takes the server's baseline. */
-  async takeBaseline(server: string): Promise<boolean> {
-    const taken = await this.redis.client.set(
-      this.baselineKey(server),
-      new Date().toISOString(),
-      'NX',
-    );
-    return taken === 'OK';
+  takeBaseline(server: string): Promise<boolean> {
+    return this.store.markBaseline(server, new Date());
   }
 
   /**
    * The state of one definition against its pin; `known` (from `all`) saves the round trip.
-   * With `baseline`, an unpinned tool is pinned now (HSETNX: the first instance wins).
+   * With `baseline`, an unpinned tool is pinned now (the first instance wins).
    */
   async check(
     server: string,
@@ -58,30 +49,20 @@ export class ToolPinsService {
         approvedAt: new Date().toISOString(),
         approvedBy: 'first-catalogue',
       };
-      const created = await this.redis.client.hsetnx(this.key(server), tool, JSON.stringify(fresh));
-      if (created === 1) return { state: 'pinned', pin: fresh };
-      pin = await this.get(server, tool);
+      if (await this.store.insert(server, tool, fresh)) return { state: 'pinned', pin: fresh };
+      pin = await this.store.get(server, tool);
     }
     if (!pin) return { state: 'new' };
     return { state: pin.hash === hash ? 'unchanged' : 'changed', pin };
   }
 
-  async get(server: string, tool: string): Promise<ToolPin | undefined> {
-    const stored = await this.redis.client.hget(this.key(server), tool);
-    return stored ? (JSON.parse(stored) as ToolPin) : undefined;
+  get(server: string, tool: string): Promise<ToolPin | undefined> {
+    return this.store.get(server, tool);
   }
 
   async approve(server: string, tool: string, hash: string, by: string): Promise<ToolPin> {
     const pin: ToolPin = { hash, approvedAt: new Date().toISOString(), approvedBy: by };
-    await this.redis.client.hset(this.key(server), tool, JSON.stringify(pin));
+    await this.store.put(server, tool, pin);
     return pin;
-  }
-
-  private key(server: string): string {
-    return this.redis.key('mcp', 'pins', this.redis.hashTag(server));
-  }
-
-  private baselineKey(server: string): string {
-    return this.redis.key('mcp', 'pins', this.redis.hashTag(server), 'baseline');
   }
 }

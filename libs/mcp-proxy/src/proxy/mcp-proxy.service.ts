@@ -10,9 +10,7 @@ import type { ToolOperation } from '../config/mcp-file';
 import { mcpConfig } from '../config/mcp.config';
 import {
   McpApprovalMismatchError,
-  McpArgumentsRejectedError,
   McpOperationForbiddenError,
-  McpQuotaExceededError,
   McpUpstreamTimeoutError,
   McpUpstreamUnavailableError,
   type DenialReason,
@@ -26,6 +24,7 @@ import type { InvisibleKind } from '../text/invisible-text';
 import { UpstreamConnection } from '../upstream/upstream-connection';
 import { callOrigin, type CallContext, type CallOrigin } from './call-context';
 import { McpDecisions, reasonOf, untilTimeout } from './mcp-decisions';
+import { refusalEventOf } from './refusal-event';
 
 export interface ServerSummary {
   name: string;
@@ -420,23 +419,13 @@ export class McpProxyService {
     args: Record<string, unknown>,
     error: DomainError,
   ): void {
-    if (error instanceof McpQuotaExceededError) return;
-    const check = error instanceof McpArgumentsRejectedError ? error.check : undefined;
-    const violationType =
-      error instanceof McpOperationForbiddenError
-        ? 'FORBIDDEN_OPERATION'
-        : check === 'path'
-          ? 'PATH_TRAVERSAL'
-          : check === 'command'
-            ? 'COMMAND_INJECTION'
-            : undefined;
-    if (!violationType) return;
+    const refusal = refusalEventOf(error);
+    if (!refusal) return;
     const origin = callOrigin(ctx, server, tool);
     this.events.report({
       ...origin,
       eventType: 'MCP_CALL_REFUSED',
-      severity: violationType === 'FORBIDDEN_OPERATION' ? 'MEDIUM' : 'HIGH',
-      violationType,
+      ...refusal,
       blocked: true,
       source: 'mcp-argument',
       payload: JSON.stringify(argumentShape(args)),

@@ -1,25 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, RedisService } from '@techsapo/core';
+import { NotFoundError } from '@techsapo/core';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { RedisScript } from '../common/redis-script';
 import { Block, BlockKind, BlockSubject } from './block';
-
-/** KEYS: records, active. ARGV: id, record json, ttl ms, only-if-absent (1/0). */
-const CREATE = new RedisScript<number>(`
-if ARGV[4] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-return 1`);
-
-/** KEYS: records, active. ARGV: id. The active key goes only if it is this block's. */
-const DELETE = new RedisScript<number>(`
-local record = redis.call('HGET', KEYS[1], ARGV[1])
-if not record then return 0 end
-redis.call('HDEL', KEYS[1], ARGV[1])
-local active = redis.call('GET', KEYS[2])
-if active and cjson.decode(active).id == ARGV[1] then redis.call('DEL', KEYS[2]) end
-return 1`);
+import { BlocksStore, BlockTarget } from './blocks.store';
 
 export interface NewBlock {
   kind: BlockKind;
@@ -30,12 +14,12 @@ export interface NewBlock {
 }
 
 /**
- * Blocks by client address, user or session, each ending with its TTL. All keys share the
- * `{blocks}` hash tag, so a request's checks are one MGET (one slot on a cluster).
+ * Blocks by client address, user or session, each ending with its TTL; addresses are compared
+ * in one form (see `normalise`). Kept in the BlocksStore.
  */
 @Injectable()
 export class BlocksService {
-  constructor(private readonly redis: RedisService) {}
+  constructor(private readonly store: BlocksStore) {}
 
   /** Creates a block; with `onlyIfAbsent`, nothing happens when one is already active. */
   async create(input: NewBlock, onlyIfAbsent = false): Promise<Block | undefined> {
@@ -49,54 +33,32 @@ export class BlocksService {
       expiresAt: new Date(now + input.ttlSeconds * 1000).toISOString(),
       createdBy: input.createdBy,
     };
-    const created = await CREATE.run(
-      this.redis.client,
-      [this.recordsKey(), this.activeKey(block.kind, block.value)],
-      [block.id, JSON.stringify(block), input.ttlSeconds * 1000, onlyIfAbsent ? '1' : '0'],
-    );
-    return created === 1 ? block : undefined;
+    const created = await this.store.insert(block, input.ttlSeconds * 1000, onlyIfAbsent);
+    return created ? block : undefined;
   }
 
   async list(): Promise<Block[]> {
     const now = new Date().toISOString();
-    const blocks = (await this.redis.client.hvals(this.recordsKey())).map(
-      (v) => JSON.parse(v) as Block,
-    );
-    const ended = blocks.filter((b) => b.expiresAt <= now).map((b) => b.id);
-    if (ended.length > 0) await this.redis.client.hdel(this.recordsKey(), ...ended);
+    const blocks = await this.store.all();
+    await this.store.forget(blocks.filter((b) => b.expiresAt <= now).map((b) => b.id));
     return blocks
       .filter((b) => b.expiresAt > now)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async delete(id: string): Promise<void> {
-    const record = await this.redis.client.hget(this.recordsKey(), id);
-    if (!record) throw new NotFoundError('Block', 'block-not-found');
-    const block = JSON.parse(record) as Block;
-    await DELETE.run(
-      this.redis.client,
-      [this.recordsKey(), this.activeKey(block.kind, block.value)],
-      [id],
-    );
+    const block = await this.store.get(id);
+    if (!block) throw new NotFoundError('Block', 'block-not-found');
+    await this.store.remove(block);
   }
 
   /** The block in force for any of the subject's parts, if one is. One MGET. */
-  async find(subject: BlockSubject): Promise<Block | undefined> {
-    const keys: string[] = [];
-    if (subject.ip) keys.push(this.activeKey('ip', normalise('ip', subject.ip)));
-    if (subject.userId) keys.push(this.activeKey('user', subject.userId));
-    if (subject.sessionId) keys.push(this.activeKey('session', subject.sessionId));
-    if (keys.length === 0) return undefined;
-    const found = (await this.redis.client.mget(...keys)).find((v) => v !== null);
-    return found ? (JSON.parse(found) as Block) : undefined;
-  }
-
-  private recordsKey(): string {
-    return this.redis.key(this.redis.hashTag('blocks'), 'records');
-  }
-
-  private activeKey(kind: BlockKind, value: string): string {
-    return this.redis.key(this.redis.hashTag('blocks'), 'active', kind, value);
+  find(subject: BlockSubject): Promise<Block | undefined> {
+    const targets: BlockTarget[] = [];
+    if (subject.ip) targets.push({ kind: 'ip', value: normalise('ip', subject.ip) });
+    if (subject.userId) targets.push({ kind: 'user', value: subject.userId });
+    if (subject.sessionId) targets.push({ kind: 'session', value: subject.sessionId });
+    return this.store.inForce(targets);
   }
 }
 

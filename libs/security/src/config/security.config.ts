@@ -9,7 +9,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { defineConfig, IsSecret } from '@techsapo/core';
+import { defineConfig, isProduction, IsSecret } from '@techsapo/core';
 import { NotInProduction } from './not-in-production.validator';
 
 export const JWT_ALGORITHMS = ['HS256', 'RS256', 'ES256'] as const;
@@ -55,7 +55,7 @@ class SecurityEnv {
    */
   @IsOptional()
   @IsString()
-  @ValidateIf((e: { NODE_ENV?: string }) => e.NODE_ENV === 'production')
+  @ValidateIf(isProduction)
   @Matches(/^https:\/\//, { message: 'OIDC_ISSUER must be an https URL in production' })
   OIDC_ISSUER?: string;
   /** The audience those tokens must carry: this resource (default: PUBLIC_URL + /mcp). */
@@ -92,7 +92,7 @@ export interface SecurityConfig {
 }
 
 export const securityConfig = defineConfig('security', SecurityEnv, (e): SecurityConfig => ({
-  production: e.NODE_ENV === 'production',
+  production: isProduction(e),
   authMethod: e.AUTH_METHOD,
   jwt: {
     algorithm: e.JWT_ALGORITHM,

@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { SecurityEventsModule } from '@techsapo/audit';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig, redisConfig } from '@techsapo/core';
 import { ContentDetector } from '@techsapo/detector';
@@ -10,11 +11,12 @@ import { serviceSelfTargets } from './service-self-targets';
  * The one content detector, shared by every channel (requests, LLM answers, MCP), built with
  * what TechSapo itself is where it runs (its folders, data, Redis key prefix, process names),
  * and the one way its attempts are reported (AttemptReporter, through the security events,
- * which need SecurityEventsModule). The configuration namespaces are optional: a module that
- * loads only some of them still gets a detector, with the targets it can know.
+ * imported here). The configuration namespaces are optional: a module that loads only some of
+ * them still gets a detector, with the targets it can know. Not global: the modules that scan
+ * content (the request pipeline, the wall-bounce engine, the MCP proxy) import it.
  */
-@Global()
 @Module({
+  imports: [SecurityEventsModule],
   providers: [
     {
       provide: ContentDetector,

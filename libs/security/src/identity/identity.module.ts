@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Authenticator } from '../pipeline/authenticator';
 import { RateLimitTracker } from '../rate-limit/rate-limit-tracker';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { ApiKeysStore } from './api-keys/api-keys.store';
 import { AuthService } from './auth/auth.service';
 import { LoginBansService } from './auth/login-bans.service';
 import { PasswordLogin } from './auth/password-login';
@@ -18,22 +19,25 @@ import { SessionsStore } from './sessions/sessions.store';
 import { TokenService } from './tokens/token.service';
 import { UserAdminService } from './users/user-admin.service';
 import { UsersService } from './users/users.service';
+import { UsersStore } from './users/users.store';
 
 /**
  * Users, sessions, tokens and API keys, and the Authenticator the pipeline's authentication
  * stage uses. Global so that the pipeline (and any role that serves authenticated routes)
- * finds the Authenticator.
+ * finds the Authenticator: authentication is part of every request, as the logger is.
  */
 @Global()
 @Module({
   providers: [
     ...identityMetricProviders,
     PasswordHasher,
+    UsersStore,
     UsersService,
     UserAdminService,
     SessionsStore,
     SessionsService,
     TokenService,
+    ApiKeysStore,
     ApiKeysService,
     LoginBansService,
     PasswordLogin,

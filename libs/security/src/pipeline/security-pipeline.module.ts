@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } fro
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ProblemDetailsFilter, RedisService } from '@techsapo/core';
 import { BlocksService } from '../blocks/blocks.service';
+import { BlocksStore } from '../blocks/blocks.store';
 import { securityConfig } from '../config/security.config';
 import { DetectionModule } from '../detection/detection.module';
 import { IdentityModule } from '../identity/identity.module';
@@ -36,6 +37,9 @@ import { createValidationPipe } from './validation.pipe';
  *
  * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
  * so refusals by any stage, the body parser or the router are recorded too.
+ *
+ * Global: the pipeline runs on every route, and every feature checks records with the
+ * AbilityFactory its authorisation stage uses.
  */
 @Global()
 @Module({
@@ -53,6 +57,7 @@ import { createValidationPipe } from './validation.pipe';
   providers: [
     AbilityFactory,
     RoutePolicies,
+    BlocksStore,
     BlocksService,
     RateLimitProfiles,
     RateLimitGuard,
@@ -68,6 +73,6 @@ import { createValidationPipe } from './validation.pipe';
     { provide: APP_INTERCEPTOR, useClass: FileAccessInterceptor },
     { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
   ],
-  exports: [AbilityFactory, RoutePolicies, BlocksService, RateLimitProfiles, DetectionModule],
+  exports: [AbilityFactory, RoutePolicies, BlocksService, RateLimitProfiles],
 })
 export class SecurityPipelineModule {}

@@ -1,11 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { CodeIntegrityService, INTEGRITY_VIOLATIONS } from './code-integrity.service';
 import { FileAccessMonitor, UNAUTHORIZED_FILE_ACCESS } from './file-access.monitor';
 import { ReadOnlyRuntimeService } from './read-only-runtime.service';
 
-/** The read-only runtime: code-folder probe, integrity verification, denied-access counter. */
-@Global()
+/**
+ * The read-only runtime: code-folder probe, integrity verification, denied-access counter.
+ * Imported by the request pipeline (SecurityPipelineModule), whose file-access interceptor uses it.
+ */
 @Module({
   providers: [
     makeCounterProvider({

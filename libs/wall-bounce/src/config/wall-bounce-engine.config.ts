@@ -10,7 +10,7 @@ import {
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
-import { defineConfig, EnvSource } from '@techsapo/core';
+import { commaList, defineConfig, EnvSource, isProduction } from '@techsapo/core';
 import { GATE_ACTIONS, type GateAction } from '../analysis/analysis.types';
 import { AnalysisProfile, readProfiles } from './analysis-profiles';
 import { isHostAllowed, isLoopbackHost, DEFAULT_ALLOWED_HOSTS } from './allowed-hosts';
@@ -23,14 +23,6 @@ import {
 
 export const SIMULATOR_MODES = ['auto', 'on', 'off'] as const;
 export type SimulatorMode = (typeof SIMULATOR_MODES)[number];
-
-const list = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : value;
 
 class WallBounceEngineEnv {
   NODE_ENV: string = 'development';
@@ -45,7 +37,7 @@ class WallBounceEngineEnv {
   /** Used when the aggregator fails. */
   @NamesProvider() WALL_BOUNCE_FALLBACK_AGGREGATOR?: string;
   /** The peers asked when a request names none (default: every provider). */
-  @IsOptional() @Transform(list) @NamesProvider() WALL_BOUNCE_PEERS?: string[];
+  @IsOptional() @Transform(commaList) @NamesProvider() WALL_BOUNCE_PEERS?: string[];
 
   /**
    * Admin-defined analysis profiles (JSON array of { name, mode, peers?, aggregator?,
@@ -54,8 +46,10 @@ class WallBounceEngineEnv {
   @ProfilesValid() WALL_BOUNCE_PROFILES?: string;
 
   /** Hostnames providers may be called at; loopback only when listed and never in production. */
-  @Transform(list) @IsString({ each: true }) @NoLoopbackInProduction() LLM_ALLOWED_HOSTS: string[] =
-    DEFAULT_ALLOWED_HOSTS;
+  @Transform(commaList)
+  @IsString({ each: true })
+  @NoLoopbackInProduction()
+  LLM_ALLOWED_HOSTS: string[] = DEFAULT_ALLOWED_HOSTS;
 
   @IsNumber() @Min(0) @Max(1) WALL_BOUNCE_MIN_CONFIDENCE: number = 0.7;
   @IsNumber() @Min(0) @Max(1) WALL_BOUNCE_MIN_CONSENSUS: number = 0.6;
@@ -141,7 +135,7 @@ export const wallBounceEngineConfig = defineConfig(
     const providers = resolveProviders(e);
     return {
       environment: e.NODE_ENV,
-      production: e.NODE_ENV === 'production',
+      production: isProduction(e),
       providers,
       aggregator: e.WALL_BOUNCE_AGGREGATOR ?? providers[0]?.name,
       fallbackAggregator: e.WALL_BOUNCE_FALLBACK_AGGREGATOR,
@@ -177,7 +171,7 @@ export const wallBounceEngineConfig = defineConfig(
 function providerListProblems(e: WallBounceEngineEnv): string[] {
   const { definitions, problems } = readProviderList(e.LLM_PROVIDERS_FILE, e.LLM_PROVIDERS);
   const env = envOf(e);
-  const production = e.NODE_ENV === 'production';
+  const production = isProduction(e);
   // Only processes that run analyses (worker, all) call providers, so only they need the keys.
   const calls = env.ROLE === undefined || env.ROLE === 'worker' || env.ROLE === 'all';
   const hosts = Array.isArray(e.LLM_ALLOWED_HOSTS) ? e.LLM_ALLOWED_HOSTS : DEFAULT_ALLOWED_HOSTS;
@@ -273,7 +267,7 @@ function NoLoopbackInProduction(): PropertyDecorator {
       propertyName: String(propertyName),
       validator: {
         validate(value: unknown, args: ValidationArguments): boolean {
-          const production = (args.object as WallBounceEngineEnv).NODE_ENV === 'production';
+          const production = isProduction(args.object as WallBounceEngineEnv);
           return (
             !production || !Array.isArray(value) || !value.some((h) => isLoopbackHost(String(h)))
           );
@@ -293,7 +287,7 @@ function SimulatorNotInProduction(): PropertyDecorator {
       propertyName: String(propertyName),
       validator: {
         validate(value: unknown, args: ValidationArguments): boolean {
-          return (args.object as WallBounceEngineEnv).NODE_ENV !== 'production' || value !== 'on';
+          return !isProduction(args.object as WallBounceEngineEnv) || value !== 'on';
         },
         defaultMessage(): string {
           return 'the simulator never runs in production';

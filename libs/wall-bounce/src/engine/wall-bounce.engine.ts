@@ -57,6 +57,31 @@ export class WallBounceEngine extends AnalysisEngine {
   }
 
   async run(request: AnalysisRequest, context: RunContext): Promise<AnalysisResult> {
+    const { run, mode, peers, aggregators, task } = this.prepare(request, context);
+    const state = await this.collect(run, mode, peers);
+    const gates = this.gatesFor(request);
+    const first = await this.finish(run, mode, state, request, task, aggregators);
+    const outcome = await this.escalate(run, mode, state, first, gates, (next) =>
+      this.finish(run, mode, next, request, task, aggregators),
+    );
+    this.applyGates(run, outcome, gates);
+    return this.resultOf(run, outcome, task);
+  }
+
+  /**
+   * The run (screening, cost cap, cancellation), the peers and aggregators (an unknown one
+   * fails the analysis before anything is asked), the task and the mode's strategy.
+   */
+  private prepare(
+    request: AnalysisRequest,
+    context: RunContext,
+  ): {
+    run: AnalysisRun;
+    mode: ModeStrategy;
+    peers: LlmProvider[];
+    aggregators: LlmProvider[];
+    task: AnalysisTask;
+  } {
     // The service passes the cap (maxCostUsd less what the daily budgets leave); the request's
     // own maxCostUsd holds when it does not.
     const screener = new Screener(this.detector, request.content, this.sinkFor(context.trace));
@@ -67,6 +92,14 @@ export class WallBounceEngine extends AnalysisEngine {
     run.checkCancelled();
     const peers = this.registry.peersFor(request.providers);
     const aggregators = this.aggregatorsFor(request.aggregator);
+    return { run, peers, aggregators, ...this.plan(run, request, peers) };
+  }
+
+  private plan(
+    run: AnalysisRun,
+    request: AnalysisRequest,
+    peers: LlmProvider[],
+  ): { mode: ModeStrategy; task: AnalysisTask } {
     const task = decideTask(request.content, request.task);
     run.screener.noteRequest(request.content);
     if (exceedsBudget([request.content])) {
@@ -80,17 +113,38 @@ export class WallBounceEngine extends AnalysisEngine {
       quorum: this.config.straggler,
       substitute: (planned) => this.substitute(run, peers, planned),
     };
-    const mode = this.strategy(request, ctx);
+    return { mode: this.strategy(request, ctx), task };
+  }
 
+  /** The peers' answers; too few usable ones is an error, never an invented answer. */
+  private async collect(
+    run: AnalysisRun,
+    mode: ModeStrategy,
+    peers: LlmProvider[],
+  ): Promise<RoundState> {
     const state = await mode.collect(peers);
     run.checkCancelled();
     const succeeded = counted(state).length;
     if (succeeded < MIN_SUCCESSFUL_PEERS) {
       throw new InsufficientProvidersError(succeeded, run.degradedReasons, run.cost.reached);
     }
-    let outcome = await this.finish(run, mode, state, request, task, aggregators);
+    return state;
+  }
+
+  /**
+   * Below a gate with the `escalate` action: one more round with a further provider, then the
+   * answer again, up to the configured number of escalations and within the cost cap.
+   */
+  private async escalate(
+    run: AnalysisRun,
+    mode: ModeStrategy,
+    state: RoundState,
+    first: Outcome,
+    gates: Required<AnalysisGates>,
+    reaggregate: (state: RoundState) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    let outcome = first;
     let escalations = 0;
-    const gates = this.gatesFor(request);
     while (this.belowThresholds(outcome, gates) && gates.action === 'escalate') {
       if (escalations >= this.config.gate.maxEscalations || run.cost.reached) break;
       const further = this.registry.providers.find((p) => !run.hasPeer(p.name));
@@ -104,7 +158,7 @@ export class WallBounceEngine extends AnalysisEngine {
       run.checkCancelled();
       if (state.answers.length === before) continue; // its failure is already a reason
       try {
-        outcome = await this.finish(run, mode, state, request, task, aggregators);
+        outcome = await reaggregate(state);
       } catch (error) {
         // The earlier round's answer stands; the failed re-aggregation is reported.
         if (!(error instanceof AggregationFailedError)) throw error;
@@ -112,6 +166,11 @@ export class WallBounceEngine extends AnalysisEngine {
         break;
       }
     }
+    return outcome;
+  }
+
+  /** The outcome's own reasons, and each gate missed, make the result degraded. */
+  private applyGates(run: AnalysisRun, outcome: Outcome, gates: Required<AnalysisGates>): void {
     for (const reason of outcome.reasons) run.degrade(reason);
     const { minConfidence, minConsensus } = gates;
     if (outcome.confidence.value < minConfidence) {
@@ -120,7 +179,9 @@ export class WallBounceEngine extends AnalysisEngine {
     if (outcome.consensus.score < minConsensus) {
       run.degrade(`consensus ${outcome.consensus.score} is below ${minConsensus}`);
     }
+  }
 
+  private resultOf(run: AnalysisRun, outcome: Outcome, task: AnalysisTask): AnalysisResult {
     return {
       answer: outcome.aggregated?.judgement.answer ?? outcome.standIn?.text ?? '',
       confidence: outcome.confidence.value,

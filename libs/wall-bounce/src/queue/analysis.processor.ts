@@ -9,12 +9,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DomainError, describeError, toProblem } from '@techsapo/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge, Histogram } from 'prom-client';
-import {
-  AnalysisEngine,
-  AnalysisEventType,
-  AnalysisResult,
-  SecurityFlag,
-} from '../analysis/analysis.types';
+import { AnalysisEngine, AnalysisResult, SecurityFlag } from '../analysis/analysis.types';
 import { BudgetsService } from '../budgets/budgets.service';
 import { analysesConfig } from '../config/analyses.config';
 import { abandonedCalls } from '../events/abandoned-calls';
@@ -27,6 +22,7 @@ import { UsageService } from '../usage/usage.service';
 import { AnalysisJob } from './analysis-job';
 import { ANALYSIS_DURATION, CONCURRENT_JOBS } from './analysis-metrics';
 import { AnalysisQueue, JobAttempt } from './analysis-queue';
+import { ProgressChain } from './progress-chain';
 
 /** The problem stored when a job failed for a reason of ours on its last attempt. */
 class AnalysisCrashedError extends DomainError {
@@ -95,7 +91,7 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
     });
     this.running.inc();
     const timer = this.duration.startTimer({ mode: record.mode });
-    const progress = new ProgressChain(this.events, id, aborter.signal);
+    const progress = new ProgressChain(this.events, id, aborter.signal, this.logger);
     let status = 'failed';
     try {
       if (run > 1) await closeAbandonedCalls(this.events, id, progress);
@@ -191,29 +187,6 @@ async function closeAbandonedCalls(
       attempt,
       reason: `the worker running attempt ${attempt} stopped before this call ended`,
     });
-  }
-}
-
-/** Appends events one after another, so their seq follows the order they were reported in. */
-class ProgressChain {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly events: AnalysisEvents,
-    private readonly id: string,
-    /** Aborted when the analysis was erased: nothing more is written for it. */
-    private readonly erased: AbortSignal,
-  ) {}
-
-  push(type: AnalysisEventType, data: Record<string, unknown>): void {
-    if (this.erased.aborted) return;
-    this.tail = this.tail
-      .then(() => this.events.append(this.id, type, data))
-      .catch(() => undefined);
-  }
-
-  async settled(): Promise<void> {
-    await this.tail;
   }
 }
 

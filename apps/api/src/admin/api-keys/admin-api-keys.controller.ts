@@ -1,5 +1,5 @@
 import { AuditType } from '@techsapo/audit';
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '@techsapo/core';
+import { IdParam, type Principal } from '@techsapo/core';
 import { Action, ApiKeysService, CurrentPrincipal, Secured } from '@techsapo/security';
 import { ApiKeyListDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -43,7 +43,7 @@ export class AdminApiKeysController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
   @ApiNoContentResponse({ description: 'Revoked.' })
-  async revoke(@Param('id') id: string): Promise<void> {
+  async revoke(@IdParam() id: string): Promise<void> {
     await this.apiKeys.revoke(id);
   }
 }

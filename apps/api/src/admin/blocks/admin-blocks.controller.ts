@@ -1,5 +1,5 @@
 import { AuditType } from '@techsapo/audit';
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '@techsapo/core';
+import { IdParam, type Principal } from '@techsapo/core';
 import { Action, Block, BlocksService, CurrentPrincipal, Secured } from '@techsapo/security';
 import { BlockDto, BlockListDto } from './dto/block.dto';
 import { CreateBlockDto } from './dto/create-block.dto';
@@ -42,7 +42,7 @@ export class AdminBlocksController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Lift a block' })
   @ApiNoContentResponse({ description: 'Lifted.' })
-  async delete(@Param('id') id: string): Promise<void> {
+  async delete(@IdParam() id: string): Promise<void> {
     await this.blocks.delete(id);
   }
 }

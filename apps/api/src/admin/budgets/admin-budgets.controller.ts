@@ -1,6 +1,7 @@
 import { AuditType } from '@techsapo/audit';
-import { Body, Controller, Get, Param, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, Put, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParam } from '@techsapo/core';
 import { Action, Secured } from '@techsapo/security';
 import { BudgetsService, OwnerKind } from '@techsapo/wall-bounce';
 import type { FastifyRequest } from 'fastify';
@@ -28,7 +29,7 @@ export class AdminBudgetsController {
   @ApiOperation({ summary: "Set a user's daily budget (null: the default again)" })
   @ApiOkResponse({ type: BudgetDto })
   setForUser(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: SetBudgetDto,
     @Req() request: FastifyRequest,
   ): Promise<BudgetDto> {
@@ -40,7 +41,7 @@ export class AdminBudgetsController {
   @ApiOperation({ summary: "Set an API key's daily budget (null: the default again)" })
   @ApiOkResponse({ type: BudgetDto })
   setForApiKey(
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: SetBudgetDto,
     @Req() request: FastifyRequest,
   ): Promise<BudgetDto> {

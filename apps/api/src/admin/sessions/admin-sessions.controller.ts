@@ -1,9 +1,16 @@
 import { AuditType } from '@techsapo/audit';
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdParam, type IdFormat } from '@techsapo/core';
 import { Action, Secured, SessionsService } from '@techsapo/security';
 import { ListSessionsQuery } from './dto/list-sessions.query';
 import { SessionListDto } from './dto/session.dto';
+
+/** A session id is 18 random bytes, base64url: 24 characters. */
+const SESSION_ID: IdFormat = {
+  accepts: (v) => /^[A-Za-z0-9_-]{24}$/.test(v),
+  description: 'a session id (24 base64url characters)',
+};
 
 @ApiTags('admin')
 @AuditType('admin')
@@ -24,7 +31,7 @@ export class AdminSessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'End a session; its token stops working at once' })
   @ApiNoContentResponse({ description: 'Ended.' })
-  async end(@Param('id') id: string): Promise<void> {
+  async end(@IdParam(SESSION_ID) id: string): Promise<void> {
     await this.sessions.endOrFail(id);
   }
 }

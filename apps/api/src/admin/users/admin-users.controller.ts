@@ -1,15 +1,5 @@
 import { AuditType } from '@techsapo/audit';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -18,7 +8,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal } from '@techsapo/core';
+import { IdParam, type Principal } from '@techsapo/core';
 import { Action, CurrentPrincipal, Secured, UserAdminService } from '@techsapo/security';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -54,7 +44,7 @@ export class AdminUsersController {
   @ApiConflictResponse({ description: 'You cannot lock yourself out (problem+json).' })
   update(
     @CurrentPrincipal() actor: Principal,
-    @Param('id') id: string,
+    @IdParam() id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserDto> {
     return this.users.update(actor, id, body);
@@ -66,7 +56,7 @@ export class AdminUsersController {
   @ApiOperation({ summary: 'Delete a user and end its sessions' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiConflictResponse({ description: 'You cannot delete yourself (problem+json).' })
-  async delete(@CurrentPrincipal() actor: Principal, @Param('id') id: string): Promise<void> {
+  async delete(@CurrentPrincipal() actor: Principal, @IdParam() id: string): Promise<void> {
     await this.users.delete(actor, id);
   }
 
@@ -75,7 +65,7 @@ export class AdminUsersController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "End all of a user's sessions" })
   @ApiNoContentResponse({ description: 'Ended.' })
-  async endSessions(@Param('id') id: string): Promise<void> {
+  async endSessions(@IdParam() id: string): Promise<void> {
     await this.users.endSessions(id);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { NotFoundError, RedisService, Role, describeError } from '@techsapo/core';
+import { NotFoundError, Role, describeError } from '@techsapo/core';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { API_KEY_PREFIX, API_KEY_SHAPE, ApiKey, rolesCover, StoredApiKey } from './api-key';
+import { ApiKeysStore, KeyLookup } from './api-keys.store';
 
 const DAY_MS = 86_400_000;
 const LAST_USE_FLUSH_MS = 5_000;
@@ -13,12 +14,6 @@ export interface ValidApiKey {
   role: Role;
 }
 
-/** What the per-request lookup key holds. */
-interface KeyLookup extends ValidApiKey {
-  expiresAt: number | null;
-  suspended?: boolean;
-}
-
 /** The user a key belongs to, as far as keys care. */
 export interface KeyOwner {
   id: string;
@@ -28,9 +23,9 @@ export interface KeyOwner {
 
 /**
  * API keys for CI (tsk_…): only the SHA-256 is stored (a 256-bit random key needs no slow
- * hash), looked up with one GET per request under `…:api-key:<sha256>`, which expires with the
- * key and is deleted on revocation. Last use is batched in memory and written every few
- * seconds, never on the request path.
+ * hash), looked up once per request in the ApiKeysStore; the lookup expires with the key and
+ * is deleted on revocation. Last use is batched in memory and written every few seconds,
+ * never on the request path.
  */
 @Injectable()
 export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
@@ -38,7 +33,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly lastUse = new Map<string, string>();
   private flushTimer?: NodeJS.Timeout;
 
-  constructor(private readonly redis: RedisService) {}
+  constructor(private readonly store: ApiKeysStore) {}
 
   onModuleInit(): void {
     this.flushTimer = setInterval(() => void this.flushLastUse(), LAST_USE_FLUSH_MS);
@@ -74,25 +69,12 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       role: stored.role,
       expiresAt: expiresAt ?? null,
     };
-    await Promise.all([
-      this.redis.client.hset(this.recordsKey(), stored.id, JSON.stringify(stored)),
-      expiresAt
-        ? this.redis.client.set(
-            this.lookupKey(stored.hash),
-            JSON.stringify(lookup),
-            'PXAT',
-            expiresAt,
-          )
-        : this.redis.client.set(this.lookupKey(stored.hash), JSON.stringify(lookup)),
-    ]);
+    await this.store.insert(stored, lookup);
     return { apiKey: this.view(stored, null), key };
   }
 
   async list(): Promise<ApiKey[]> {
-    const [records, used] = await Promise.all([
-      this.storedKeys(),
-      this.redis.client.hgetall(this.lastUsedKey()),
-    ]);
+    const [records, used] = await Promise.all([this.store.all(), this.store.lastUses()]);
     return records
       .map((k) => this.view(k, this.lastUse.get(k.id) ?? used[k.id] ?? null))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -100,9 +82,9 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
 
   /** Revocation deletes the lookup key, so the very next request with the key fails. */
   async revoke(id: string): Promise<void> {
-    const record = await this.redis.client.hget(this.recordsKey(), id);
-    if (!record) throw new NotFoundError('API key', 'api-key-not-found');
-    await this.remove(JSON.parse(record) as StoredApiKey);
+    const stored = await this.store.get(id);
+    if (!stored) throw new NotFoundError('API key', 'api-key-not-found');
+    await this.remove(stored);
   }
 
   /**
@@ -114,7 +96,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     userId: string,
     owner: KeyOwner | undefined,
   ): Promise<{ revoked: string[]; suspended: string[]; reinstated: string[] }> {
-    const keys = (await this.storedKeys()).filter((k) => k.createdBy === userId);
+    const keys = (await this.store.all()).filter((k) => k.createdBy === userId);
     const changed = {
       revoked: [] as string[],
       suspended: [] as string[],
@@ -128,49 +110,22 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       }
       const suspended = !rolesCover(owner.roles, key.role);
       if (suspended === (key.suspended ?? false)) continue;
-      await this.setSuspended(key, suspended);
+      await this.store.setSuspended(key, suspended);
       (suspended ? changed.suspended : changed.reinstated).push(key.id);
     }
     return changed;
   }
 
-  private async setSuspended(key: StoredApiKey, suspended: boolean): Promise<void> {
-    const lookupKey = this.lookupKey(key.hash);
-    const value = await this.redis.client.get(lookupKey);
-    await Promise.all([
-      this.redis.client.hset(this.recordsKey(), key.id, JSON.stringify({ ...key, suspended })),
-      value
-        ? this.redis.client.set(
-            lookupKey,
-            JSON.stringify({ ...(JSON.parse(value) as KeyLookup), suspended }),
-            'KEEPTTL',
-          )
-        : Promise.resolve(),
-    ]);
-  }
-
-  private async storedKeys(): Promise<StoredApiKey[]> {
-    return (await this.redis.client.hvals(this.recordsKey())).map(
-      (r) => JSON.parse(r) as StoredApiKey,
-    );
-  }
-
   private async remove(stored: StoredApiKey): Promise<void> {
-    const id = stored.id;
-    await Promise.all([
-      this.redis.client.del(this.lookupKey(stored.hash)),
-      this.redis.client.hdel(this.recordsKey(), id),
-      this.redis.client.hdel(this.lastUsedKey(), id),
-    ]);
-    this.lastUse.delete(id);
+    await this.store.remove(stored);
+    this.lastUse.delete(stored.id);
   }
 
   /** One GET; undefined for a malformed, unknown, revoked, suspended or expired key. */
   async validate(key: string): Promise<ValidApiKey | undefined> {
     if (!API_KEY_SHAPE.test(key)) return undefined;
-    const value = await this.redis.client.get(this.lookupKey(sha256(key)));
-    if (!value) return undefined;
-    const found = JSON.parse(value) as KeyLookup;
+    const found = await this.store.lookup(sha256(key));
+    if (!found) return undefined;
     if (found.suspended || (found.expiresAt !== null && found.expiresAt <= Date.now()))
       return undefined;
     this.lastUse.set(found.id, new Date().toISOString());
@@ -182,7 +137,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     const batch = [...this.lastUse.entries()];
     this.lastUse.clear();
     try {
-      await this.redis.client.hset(this.lastUsedKey(), Object.fromEntries(batch));
+      await this.store.recordUses(Object.fromEntries(batch));
     } catch (error) {
       this.logger.warn(`could not record API key use: ${describeError(error)}`);
       for (const [id, at] of batch) if (!this.lastUse.has(id)) this.lastUse.set(id, at);
@@ -192,18 +147,6 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   private view(stored: StoredApiKey, lastUsedAt: string | null): ApiKey {
     const { hash: _hash, suspended, ...rest } = stored;
     return { ...rest, lastUsedAt, suspended: suspended ?? false };
-  }
-
-  private recordsKey(): string {
-    return this.redis.key(this.redis.hashTag('api-keys'), 'records');
-  }
-
-  private lastUsedKey(): string {
-    return this.redis.key(this.redis.hashTag('api-keys'), 'last-used');
-  }
-
-  private lookupKey(hash: string): string {
-    return this.redis.key('api-key', hash);
   }
 }
 

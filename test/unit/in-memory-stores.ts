@@ -1,0 +1,186 @@
+import type {
+  ApiKeysStore,
+  Block,
+  BlocksStore,
+  BlockTarget,
+  KeyLookup,
+  StoredApiKey,
+  StoredUser,
+  UsersStore,
+} from '@techsapo/security';
+import type { ToolPin, ToolPinsStore } from '@techsapo/mcp-proxy';
+
+/** The public face of a store: what a fake must offer in its place. */
+export type Fake<T> = { [K in keyof T]: T[K] };
+
+const copy = <T>(value: T): T => structuredClone(value);
+const nameKey = (username: string): string => username.normalize('NFKC').toLowerCase();
+
+/** Users in memory, with the Redis store's rules: unique names, replace only what exists. */
+export class InMemoryUsersStore implements Fake<UsersStore> {
+  readonly records = new Map<string, StoredUser>();
+  readonly logins = new Map<string, string>();
+
+  async insert(user: StoredUser): Promise<boolean> {
+    const name = nameKey(user.username);
+    if ([...this.records.values()].some((u) => nameKey(u.username) === name)) return false;
+    this.records.set(user.id, copy(user));
+    return true;
+  }
+
+  async all(): Promise<StoredUser[]> {
+    return [...this.records.values()].map((u) => ({
+      ...copy(u),
+      lastLoginAt: this.logins.get(u.id),
+    }));
+  }
+
+  async find(id: string): Promise<StoredUser | undefined> {
+    const user = this.records.get(id);
+    return user ? { ...copy(user), lastLoginAt: this.logins.get(id) } : undefined;
+  }
+
+  async findByUsername(username: string): Promise<StoredUser | undefined> {
+    const name = nameKey(username);
+    const user = [...this.records.values()].find((u) => nameKey(u.username) === name);
+    return user ? copy(user) : undefined;
+  }
+
+  async replace(user: StoredUser): Promise<boolean> {
+    if (!this.records.has(user.id)) return false;
+    this.records.set(user.id, { ...copy(user), lastLoginAt: undefined });
+    return true;
+  }
+
+  async recordLogin(id: string, at: Date): Promise<void> {
+    this.logins.set(id, at.toISOString());
+  }
+
+  async remove(user: StoredUser): Promise<boolean> {
+    this.logins.delete(user.id);
+    return this.records.delete(user.id);
+  }
+}
+
+/** API keys in memory: records, last uses and lookups by hash (expiry checked by the service). */
+export class InMemoryApiKeysStore implements Fake<ApiKeysStore> {
+  readonly records = new Map<string, StoredApiKey>();
+  readonly lookups = new Map<string, KeyLookup>();
+  readonly uses = new Map<string, string>();
+
+  async insert(stored: StoredApiKey, lookup: KeyLookup): Promise<void> {
+    this.records.set(stored.id, copy(stored));
+    this.lookups.set(stored.hash, copy(lookup));
+  }
+
+  async all(): Promise<StoredApiKey[]> {
+    return [...this.records.values()].map(copy);
+  }
+
+  async get(id: string): Promise<StoredApiKey | undefined> {
+    const stored = this.records.get(id);
+    return stored ? copy(stored) : undefined;
+  }
+
+  async lastUses(): Promise<Record<string, string>> {
+    return Object.fromEntries(this.uses);
+  }
+
+  async recordUses(uses: Record<string, string>): Promise<void> {
+    for (const [id, at] of Object.entries(uses)) this.uses.set(id, at);
+  }
+
+  async remove(stored: StoredApiKey): Promise<void> {
+    this.lookups.delete(stored.hash);
+    this.records.delete(stored.id);
+    this.uses.delete(stored.id);
+  }
+
+  async setSuspended(stored: StoredApiKey, suspended: boolean): Promise<void> {
+    this.records.set(stored.id, { ...copy(stored), suspended });
+    const lookup = this.lookups.get(stored.hash);
+    if (lookup) this.lookups.set(stored.hash, { ...lookup, suspended });
+  }
+
+  async lookup(hash: string): Promise<KeyLookup | undefined> {
+    const found = this.lookups.get(hash);
+    return found ? copy(found) : undefined;
+  }
+}
+
+/** Blocks in memory; a block stays in force until removed (the tests set no clock). */
+export class InMemoryBlocksStore implements Fake<BlocksStore> {
+  readonly records = new Map<string, Block>();
+  readonly active = new Map<string, Block>();
+
+  async insert(block: Block, _ttlMs: number, onlyIfAbsent: boolean): Promise<boolean> {
+    const target = targetKey(block);
+    if (onlyIfAbsent && this.active.has(target)) return false;
+    this.records.set(block.id, copy(block));
+    this.active.set(target, copy(block));
+    return true;
+  }
+
+  async all(): Promise<Block[]> {
+    return [...this.records.values()].map(copy);
+  }
+
+  async forget(ids: string[]): Promise<void> {
+    for (const id of ids) this.records.delete(id);
+  }
+
+  async get(id: string): Promise<Block | undefined> {
+    const block = this.records.get(id);
+    return block ? copy(block) : undefined;
+  }
+
+  async remove(block: Block): Promise<void> {
+    this.records.delete(block.id);
+    if (this.active.get(targetKey(block))?.id === block.id) this.active.delete(targetKey(block));
+  }
+
+  async inForce(targets: BlockTarget[]): Promise<Block | undefined> {
+    for (const target of targets) {
+      const block = this.active.get(targetKey(target));
+      if (block) return copy(block);
+    }
+    return undefined;
+  }
+}
+
+const targetKey = (target: BlockTarget): string => `${target.kind}\0${target.value}`;
+
+/** Tool pins in memory, per server. */
+export class InMemoryToolPinsStore implements Fake<ToolPinsStore> {
+  readonly pins = new Map<string, Map<string, ToolPin>>();
+  readonly baselines = new Set<string>();
+
+  async all(server: string): Promise<Map<string, ToolPin>> {
+    return new Map(
+      [...(this.pins.get(server) ?? new Map<string, ToolPin>())].map(([t, p]) => [t, copy(p)]),
+    );
+  }
+
+  async get(server: string, tool: string): Promise<ToolPin | undefined> {
+    const pin = this.pins.get(server)?.get(tool);
+    return pin ? copy(pin) : undefined;
+  }
+
+  async markBaseline(server: string): Promise<boolean> {
+    if (this.baselines.has(server)) return false;
+    this.baselines.add(server);
+    return true;
+  }
+
+  async insert(server: string, tool: string, pin: ToolPin): Promise<boolean> {
+    if (this.pins.get(server)?.has(tool)) return false;
+    await this.put(server, tool, pin);
+    return true;
+  }
+
+  async put(server: string, tool: string, pin: ToolPin): Promise<void> {
+    const pins = this.pins.get(server) ?? new Map<string, ToolPin>();
+    pins.set(tool, copy(pin));
+    this.pins.set(server, pins);
+  }
+}

@@ -1,0 +1,56 @@
+import type { ApiKeysStore, BlocksStore, PasswordHasher, UsersStore } from '@techsapo/security';
+import type { ToolPinsStore } from '@techsapo/mcp-proxy';
+import {
+  InMemoryApiKeysStore,
+  InMemoryBlocksStore,
+  InMemoryToolPinsStore,
+  InMemoryUsersStore,
+} from './in-memory-stores';
+
+/** A password "hash" a unit test can read: the rules around hashing are what is tested. */
+export class PlainPasswordHasher implements Pick<PasswordHasher, 'hash' | 'verify'> {
+  async hash(password: string): Promise<string> {
+    return `plain$${password}`;
+  }
+
+  async verify(password: string, encoded: string | undefined): Promise<boolean> {
+    return encoded === `plain$${password}`;
+  }
+}
+
+/** Every store faked in memory (the fakes, to arrange and inspect state). */
+export interface TestStores {
+  users: InMemoryUsersStore;
+  apiKeys: InMemoryApiKeysStore;
+  blocks: InMemoryBlocksStore;
+  toolPins: InMemoryToolPinsStore;
+  hasher: PlainPasswordHasher;
+}
+
+/** The same fakes, typed as what the services' constructors take. */
+export interface TestDependencies {
+  users: UsersStore;
+  apiKeys: ApiKeysStore;
+  blocks: BlocksStore;
+  toolPins: ToolPinsStore;
+  hasher: PasswordHasher;
+}
+
+/**
+ * Builds a service with every store faked in memory, as immich's `newTestService` does:
+ * `const { sut, users } = newTestService((d) => new UsersService(d.users, d.hasher));`.
+ * The service's rules are then tested without Redis; the e2e suite proves the real stores.
+ */
+export function newTestService<S>(
+  build: (dependencies: TestDependencies) => S,
+): { sut: S } & TestStores {
+  const stores: TestStores = {
+    users: new InMemoryUsersStore(),
+    apiKeys: new InMemoryApiKeysStore(),
+    blocks: new InMemoryBlocksStore(),
+    toolPins: new InMemoryToolPinsStore(),
+    hasher: new PlainPasswordHasher(),
+  };
+  // The fakes have the stores' public methods; the classes' private Redis fields they lack.
+  return { sut: build(stores as unknown as TestDependencies), ...stores };
+}
