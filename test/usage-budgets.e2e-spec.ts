@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RetentionJob } from '@techsapo/audit';
 import { UsageLedgerStore } from '@techsapo/wall-bounce';
 import request from 'supertest';
@@ -263,8 +264,8 @@ describe('usage ledger, daily budgets and cost caps (real engine, fake providers
   });
 
   it('answers 404 for an unknown user or key, 400 for a bad budget, and audits each change', async () => {
-    expect((await setBudget('users', 'no-such-user', 1)).status).toBe(404);
-    expect((await setBudget('api-keys', 'no-such-key', 1)).status).toBe(404);
+    expect((await setBudget('users', randomUUID(), 1)).status).toBe(404);
+    expect((await setBudget('api-keys', randomUUID(), 1)).status).toBe(404);
     const user = await signIn(t, 'viewer');
     for (const body of [{ dailyUsd: -1 }, { dailyUsd: '5' }, { dailyUsd: 1e7 }, {}]) {
       const res = await request(t.server)

@@ -1,4 +1,7 @@
 import type { ApiKeysStore, BlocksStore, PasswordHasher, UsersStore } from '@techsapo/security';
+// The services' own files, not the library's index: a unit test loads only what it tests.
+import { ApiKeysService } from '../../libs/security/src/identity/api-keys/api-keys.service';
+import { UsersService } from '../../libs/security/src/identity/users/users.service';
 import type { ToolPinsStore } from '@techsapo/mcp-proxy';
 import {
   InMemoryApiKeysStore,
@@ -53,4 +56,12 @@ export function newTestService<S>(
   };
   // The fakes have the stores' public methods; the classes' private Redis fields they lack.
   return { sut: build(stores as unknown as TestDependencies), ...stores };
+}
+
+/** Users and API keys over the faked stores: what the identity services that use them need. */
+export function identityServices(d: TestDependencies): {
+  users: UsersService;
+  apiKeys: ApiKeysService;
+} {
+  return { users: new UsersService(d.users, d.hasher), apiKeys: new ApiKeysService(d.apiKeys) };
 }

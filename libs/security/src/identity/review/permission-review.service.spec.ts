@@ -1,7 +1,5 @@
-import { newTestService } from '@techsapo/testing';
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { identityServices, newTestService } from '@techsapo/testing';
 import type { SessionsService } from '../sessions/sessions.service';
-import { UsersService } from '../users/users.service';
 import { PermissionReviewService } from './permission-review.service';
 
 const DAY = 86_400_000;
@@ -10,13 +8,13 @@ const setup = (sessionsOf: string[] = []) => {
   // Only the listing is asked of sessions: one row per active session.
   const sessions = { list: async () => sessionsOf.map((userId) => ({ userId })) };
   const built = newTestService((d) => {
-    const users = new UsersService(d.users, d.hasher);
-    const apiKeys = new ApiKeysService(d.apiKeys);
-    return {
+    const { users, apiKeys } = identityServices(d);
+    const review = new PermissionReviewService(
       users,
+      sessions as unknown as SessionsService,
       apiKeys,
-      review: new PermissionReviewService(users, sessions as unknown as SessionsService, apiKeys),
-    };
+    );
+    return { users, apiKeys, review };
   });
   return { ...built, ...built.sut };
 };

@@ -1,9 +1,7 @@
 import type { Principal, Role } from '@techsapo/core';
-import { newTestService } from '@techsapo/testing';
-import { ApiKeysService } from '../api-keys/api-keys.service';
+import { identityServices, newTestService } from '@techsapo/testing';
 import type { SessionsService } from '../sessions/sessions.service';
 import { UserAdminService } from './user-admin.service';
-import { UsersService } from './users.service';
 
 /** What the admin service asks of sessions, recorded (sessions have their own suite). */
 class RecordedSessions {
@@ -20,13 +18,9 @@ class RecordedSessions {
 const setup = () => {
   const sessions = new RecordedSessions();
   const built = newTestService((d) => {
-    const users = new UsersService(d.users, d.hasher);
-    const apiKeys = new ApiKeysService(d.apiKeys);
-    return {
-      users,
-      apiKeys,
-      admin: new UserAdminService(users, sessions as unknown as SessionsService, apiKeys),
-    };
+    const { users, apiKeys } = identityServices(d);
+    const admin = new UserAdminService(users, sessions as unknown as SessionsService, apiKeys);
+    return { users, apiKeys, admin };
   });
   return { ...built, ...built.sut, sessions };
 };
