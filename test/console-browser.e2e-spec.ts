@@ -275,6 +275,15 @@ describe('operator console in headless Chromium', () => {
     const waiting = page.getByTestId('awaiting-scripted');
     await waiting.waitFor();
     expect(await waiting.textContent()).toContain('Looks up a term in the glossary, and more.');
+    // The change is shown against the pinned definition: the description, and nothing else.
+    const diff = waiting.getByTestId('definition-diff');
+    expect(
+      await diff
+        .locator('[data-part]')
+        .evaluateAll((parts) => parts.map((p) => p.getAttribute('data-part'))),
+    ).toEqual(['description']);
+    expect(await diff.locator('.diff-new').textContent()).toContain('and more.');
+    expect(await diff.locator('.diff-old').textContent()).not.toContain('and more.');
     await shot(page, 'mcp');
     await waiting.getByRole('button', { name: 'Approve lookup' }).click();
     await waiting.waitFor({ state: 'detached' });

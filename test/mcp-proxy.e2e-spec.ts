@@ -193,7 +193,16 @@ describe('MCP proxy (real upstreams, real client)', () => {
     expect(all.body.items).toContainEqual(
       expect.objectContaining({ name: 'lookup', deniedReason: 'definition-changed' }),
     );
-    const { hash } = all.body.items.find((x: { name: string }) => x.name === 'lookup');
+    const { hash, pinnedDefinition, definition } = all.body.items.find(
+      (x: { name: string }) => x.name === 'lookup',
+    );
+    // The admin reviews the change against what was pinned: only the description differs.
+    expect(definition.description).toBe('Looks up a term in the glossary, and more.');
+    expect(pinnedDefinition.description).not.toBe(definition.description);
+    expect({ ...pinnedDefinition, description: undefined }).toEqual({
+      ...definition,
+      description: undefined,
+    });
 
     // An analyst cannot approve; an admin can, that exact definition, and the tool comes back.
     expect(

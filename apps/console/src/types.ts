@@ -150,6 +150,9 @@ export interface McpTool {
   deniedReason?: string;
   inputSchema?: unknown;
   annotations?: unknown;
+  /** Admin, for a changed definition: as pinned, and as declared now. */
+  pinnedDefinition?: Record<string, unknown>;
+  definition?: Record<string, unknown>;
 }
 
 export interface Readiness {

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api';
+import { DefinitionDiff } from '../components/definition-diff';
 import { useChange } from '../components/mutation';
 import { ProblemNote } from '../components/problem';
 import { hasRole, useSession } from '../session';
@@ -85,6 +86,9 @@ function ServerTools({ server }: { server: string }) {
                 {t.name} <small>({t.deniedReason})</small>
               </h4>
               <p>{t.description}</p>
+              {t.pinnedDefinition && t.definition ? (
+                <DefinitionDiff pinned={t.pinnedDefinition} current={t.definition} />
+              ) : null}
               <details>
                 <summary>Definition as the server declares it now</summary>
                 <pre>

@@ -43,4 +43,14 @@ describe('ToolPinsService', () => {
     expect((await sut.check('fs', 'write', 'h2', pin, false)).state).toBe('changed');
     expect([...(await sut.all('fs')).keys()]).toEqual(['write']);
   });
+
+  it('keeps the definition it pinned, for a later review of a change', async () => {
+    const { sut } = setup();
+    const first = { name: 'read', description: 'Reads a file.' };
+    await sut.check('fs', 'read', 'h1', undefined, true, first);
+    expect((await sut.get('fs', 'read'))?.definition).toEqual(first);
+    const changed = { name: 'read', description: 'Reads a file, and more.' };
+    const pin = await sut.approve('fs', 'read', 'h2', 'admin-1', changed);
+    expect((await sut.check('fs', 'read', 'h2', pin, false)).pin?.definition).toEqual(changed);
+  });
 });

@@ -6,6 +6,11 @@ export interface ToolPin {
   approvedAt: string;
   /** The admin who approved it, or `first-catalogue` for the tools a server first came with. */
   approvedBy: string;
+  /**
+   * The definition as clients saw it when it was pinned, so that an admin reviewing a change
+   * sees what changed (pins written before it was kept have none).
+   */
+  definition?: Record<string, unknown>;
 }
 
 /** `new`: never approved (withheld until an admin approves it). */
@@ -41,6 +46,7 @@ export class ToolPinsService {
     hash: string,
     known: ToolPin | undefined,
     baseline: boolean,
+    definition?: Record<string, unknown>,
   ): Promise<{ state: PinState; pin?: ToolPin }> {
     let pin = known;
     if (!pin && baseline) {
@@ -48,6 +54,7 @@ export class ToolPinsService {
         hash,
         approvedAt: new Date().toISOString(),
         approvedBy: 'first-catalogue',
+        ...(definition ? { definition } : {}),
       };
       if (await this.store.insert(server, tool, fresh)) return { state: 'pinned', pin: fresh };
       pin = await this.store.get(server, tool);
@@ -60,8 +67,19 @@ export class ToolPinsService {
     return this.store.get(server, tool);
   }
 
-  async approve(server: string, tool: string, hash: string, by: string): Promise<ToolPin> {
-    const pin: ToolPin = { hash, approvedAt: new Date().toISOString(), approvedBy: by };
+  async approve(
+    server: string,
+    tool: string,
+    hash: string,
+    by: string,
+    definition?: Record<string, unknown>,
+  ): Promise<ToolPin> {
+    const pin: ToolPin = {
+      hash,
+      approvedAt: new Date().toISOString(),
+      approvedBy: by,
+      ...(definition ? { definition } : {}),
+    };
     await this.store.put(server, tool, pin);
     return pin;
   }

@@ -13,7 +13,12 @@ import { mcpConfig } from '../config/mcp.config';
 import { DenialReason, McpServerNotFoundError } from '../errors/mcp.errors';
 import { MCP_UPSTREAM_RESTARTS, MCP_UPSTREAM_UP } from '../mcp.metrics';
 import { pathProblem } from '../arguments/path-check';
-import { definitionHash, promptHash, templateHash } from '../pinning/tool-definition';
+import {
+  definitionHash,
+  promptHash,
+  templateHash,
+  toolDefinition,
+} from '../pinning/tool-definition';
 import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
 import { InvisibleKind, stripInvisibleDeep } from '../text/invisible-text';
 import { UpstreamConnection } from '../upstream/upstream-connection';
@@ -31,6 +36,8 @@ export interface PinnedDefinition {
   hash: string;
   allowed: boolean;
   deniedReason?: DenialReason;
+  /** A tool's definition as clients see it, kept with its pin for a later review. */
+  reviewed?: Record<string, unknown>;
 }
 
 export interface CatalogEntry {
@@ -48,6 +55,10 @@ export interface CatalogEntry {
   source?: 'explicit' | 'automatic';
   deniedReason?: DenialReason;
   pinnedHash?: string;
+  /** The definition as clients see it (what an admin reviews and a pin keeps). */
+  reviewed: Record<string, unknown>;
+  /** The pinned definition, when this one differs from it and the pin kept it. */
+  pinnedDefinition?: Record<string, unknown>;
   /** Invisible characters found (and stripped) in the definition. */
   hiddenText: InvisibleKind[];
 }
@@ -355,6 +366,7 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
           clientName: clientToolName(name, tool.name),
           hash,
           allowed: false,
+          reviewed: toolDefinition(exposed),
           hiddenText: [...found],
         };
         next.set(tool.name, entry);
@@ -376,8 +388,10 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
           hash,
           pinned.get(tool.name),
           baseline,
+          entry.reviewed,
         );
         entry.pinnedHash = pin?.hash;
+        if (state === 'changed') entry.pinnedDefinition = pin?.definition;
         if (state === 'new') {
           entry.deniedReason = 'pending-approval';
           this.once(`new:${name}:${tool.name}:${hash}`, () =>

@@ -19,6 +19,7 @@ import {
   type DenialReason,
 } from '../errors/mcp.errors';
 import type { ToolPinsService } from '../pinning/tool-pins.service';
+import { toolDefinition } from '../pinning/tool-definition';
 import type { CatalogEntry, ToolCatalog } from '../policy/tool-catalog';
 import { ResultSanitizer } from '../results/result-sanitizer';
 import type { McpQuotas, QuotaKind } from '../session/mcp-quotas';
@@ -94,6 +95,7 @@ function newTestService(tools: { tool: Tool; allowed: boolean; deniedReason?: De
         clientName: `docs__${tool.name}`,
         hash: `hash-${tool.name}`,
         allowed,
+        reviewed: toolDefinition(tool),
         ...(allowed ? { operation: 'read' as const } : { deniedReason }),
         hiddenText: [],
       },

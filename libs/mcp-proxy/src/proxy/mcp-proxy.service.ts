@@ -48,6 +48,9 @@ export interface ToolView {
   /** Invisible or bidirectional characters found in (and stripped from) the definition. */
   hiddenText?: InvisibleKind[];
   deniedReason?: string;
+  /** Admin review of a changed definition: the pinned one (when its pin kept it) and this one. */
+  pinnedDefinition?: Record<string, unknown>;
+  definition?: Record<string, unknown>;
 }
 
 /** The checks of a tool call, in order; the one that refused or failed names the outcome. */
@@ -317,7 +320,13 @@ export class McpProxyService {
       throw new McpApprovalMismatchError(server, tool, expectedHash, entry.hash);
     }
     const previous = await this.pins.get(server, tool);
-    const pin = await this.pins.approve(server, tool, entry.hash, ctx.principal.username);
+    const pin = await this.pins.approve(
+      server,
+      tool,
+      entry.hash,
+      ctx.principal.username,
+      entry.reviewed,
+    );
     await this.catalog.rebuild(server);
     const now = this.catalog.pinned(server, tool);
     const callable = now?.allowed === true && now.hash === pin.hash;
@@ -445,5 +454,8 @@ function view(e: CatalogEntry, withReason: boolean): ToolView {
     hash: e.hash,
     ...(e.hiddenText.length > 0 ? { hiddenText: e.hiddenText } : {}),
     ...(withReason && !e.allowed ? { deniedReason: e.deniedReason } : {}),
+    ...(withReason && e.pinnedDefinition
+      ? { pinnedDefinition: e.pinnedDefinition, definition: e.reviewed }
+      : {}),
   };
 }

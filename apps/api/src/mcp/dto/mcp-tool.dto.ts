@@ -65,6 +65,20 @@ export class McpToolDto {
     description: 'Why it is not exposed (admin, ?all=true).',
   })
   deniedReason?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Admin, ?all=true, for a `definition-changed` tool: the definition as it was pinned (name, title, description, schemas, annotations), to review against `definition`.',
+  })
+  pinnedDefinition?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Admin, ?all=true, beside `pinnedDefinition`: the definition as the server declares it now (what approving pins).',
+  })
+  definition?: Record<string, unknown>;
 }
 
 export class McpToolListDto {
