@@ -142,6 +142,10 @@ export default async function mcp(): Promise<BenchSection> {
     const ping = await timed(async () => {
       await proxied.ping();
     });
+    // Served from the proxy's catalogue, whatever the upstreams do.
+    const list = await timed(async () => {
+      await proxied.listTools();
+    });
     const hop = await bareHop();
     // The same call through the REST twin: the pipeline without the MCP transport.
     const overheads: number[] = [];
@@ -175,6 +179,7 @@ export default async function mcp(): Promise<BenchSection> {
         row('filesystem read_text_file (stdio), direct', stdioDirect),
         row('filesystem read_text_file, through the proxy', stdioProxied),
         row('MCP ping through the proxy (no upstream: pipeline, session, SDK transport)', ping),
+        row('tools/list through the proxy (from its catalogue)', list),
         row('bare HTTP round trip on this machine (fetch to node:http, no work)', hop),
         row('filesystem read_text_file, through the REST twin (fetch)', restTwin),
         row('  of which server-side, upstream wait excluded (X-TechSapo-Overhead-Ms)', {
@@ -194,6 +199,12 @@ export default async function mcp(): Promise<BenchSection> {
           target: '≤ 2 ms',
           actual: `${round(addedStdio)} ms`,
           met: addedStdio <= 2,
+        },
+        {
+          name: 'tools/list through the proxy (p50)',
+          target: '≤ 2 ms',
+          actual: `${round(list.p50)} ms`,
+          met: list.p50 <= 2,
         },
       ],
     };
