@@ -71,6 +71,9 @@ export interface ScenarioResult {
   p99: number;
   apiCpuPercent: number;
   apiRssMiB: number;
+  /** Each role's largest RSS sampled during the scenario, in MB (10^6 bytes). */
+  apiRssMaxMB: number;
+  workerRssMaxMB: number;
   /** The machine's 1-minute load average at the end: other work on it shows here. */
   loadAverage: number;
 }
@@ -194,6 +197,39 @@ async function processFigures(base: string): Promise<{ cpuSeconds: number; rssBy
   };
 }
 
+/** The memory goal of issue 21: each role's RSS through the stress scenario. */
+const RSS_LIMIT_MB = 200;
+const RSS_SAMPLE_MS = 1000;
+
+/**
+ * Samples each process's RSS (its own process_resident_memory_bytes) every second until
+ * stopped, and returns the largest sample of each in MB. A failed sample is skipped.
+ */
+function sampleRss(bases: string[]): { stop(): Promise<number[]> } {
+  const max = bases.map(() => NaN);
+  const sample = () =>
+    Promise.all(
+      bases.map(async (base, i) => {
+        const bytes = metricSum(
+          await metrics(base).catch(() => ''),
+          'process_resident_memory_bytes',
+        );
+        if (!Number.isNaN(bytes)) max[i] = Number.isNaN(max[i]) ? bytes : Math.max(max[i], bytes);
+      }),
+    );
+  let pending = sample();
+  const timer = setInterval(() => {
+    pending = pending.then(sample);
+  }, RSS_SAMPLE_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await pending.then(sample);
+      return max.map((bytes) => Math.round(bytes / 1e6));
+    },
+  };
+}
+
 /**
  * After a scenario with analyses: waits (at most 120 s) for the worker to empty the queue and
  * finish its running jobs, and returns how many analyses it finished meanwhile and how long the backlog took to drain.
@@ -241,6 +277,7 @@ async function drive(
   let counter = 0;
   let submitted = 0;
   const before = await processFigures(stack.base);
+  const rss = sampleRss([stack.base, stack.workerBase]);
   const finishedBefore = analyses
     ? metricSum(await metrics(stack.workerBase), 'techsapo_wall_bounce_duration_seconds_count')
     : NaN;
@@ -281,6 +318,8 @@ async function drive(
   const drained = analyses
     ? await drainQueue(stack, Number.isNaN(finishedBefore) ? 0 : finishedBefore)
     : { finished: NaN, drainSeconds: 0, waiting: 0 };
+  // Through the drain too: the worker's memory peaks while it works off the backlog.
+  const [apiRssMaxMB, workerRssMaxMB] = await rss.stop();
   const failed = result.errors + result.timeouts + result.non2xx;
   const total = result.requests.total + result.errors + result.timeouts;
   return {
@@ -298,6 +337,8 @@ async function drive(
     p99: result.latency.p99,
     apiCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / result.duration) * 100),
     apiRssMiB: Math.round(after.rssBytes / 1024 / 1024),
+    apiRssMaxMB,
+    workerRssMaxMB,
     loadAverage: Number(loadavg()[0].toFixed(1)),
   };
 }
@@ -337,6 +378,19 @@ export async function runLoad(
         met: r.analysesFinished >= r.analysesSubmitted,
       });
     }
+    for (const r of results.filter((x) => x.scenario === 'stress')) {
+      for (const [role, mb] of [
+        ['api', r.apiRssMaxMB],
+        ['worker', r.workerRssMaxMB],
+      ] as const) {
+        goals.push({
+          name: `${role} process RSS, largest sample through the stress scenario`,
+          target: `≤ ${RSS_LIMIT_MB} MB`,
+          actual: Number.isNaN(mb) ? 'not measured' : `${mb} MB`,
+          met: mb <= RSS_LIMIT_MB,
+        });
+      }
+    }
     return {
       title:
         `Load scenarios SC1: one API process + one worker, ${options.durationS} s each, ` +
@@ -355,6 +409,8 @@ export async function runLoad(
         'p99 ms': r.p99,
         'api cpu %': r.apiCpuPercent,
         'api rss MiB': r.apiRssMiB,
+        'api rss max MB': r.apiRssMaxMB,
+        'worker rss max MB': r.workerRssMaxMB,
         [`load (${cpus().length} cpus)`]: r.loadAverage,
       })),
       goals,

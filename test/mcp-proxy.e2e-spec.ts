@@ -1,4 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InitializeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReadinessRegistry } from '@techsapo/core';
@@ -125,6 +126,43 @@ describe('MCP proxy (real upstreams, real client)', () => {
     expect(JSON.stringify(result.content)).toContain('the quarterly numbers are fine');
     const listing = await c.callTool({ name: 'fs__list_directory', arguments: { path: root } });
     expect(JSON.stringify(listing.content)).toContain('[DIR] docs');
+  });
+
+  it('decides initialize by the method first: a tools/call runs no initialize schema parse', async () => {
+    const c = await client((await signIn(t, 'analyst')).auth);
+    const parse = jest.spyOn(InitializeRequestSchema, 'safeParse');
+    try {
+      const result = await c.callTool({
+        name: 'fs__read_text_file',
+        arguments: { path: join(root, 'notes.txt') },
+      });
+      expect(result.isError).toBeFalsy();
+      expect(names((await c.listTools()).tools)).toContain('fs__read_text_file');
+      expect(parse).not.toHaveBeenCalled();
+      // A message that says initialize still gets the whole schema: malformed params are
+      // refused as before, a well-formed one opens a session.
+      const owner = await signIn(t, 'analyst');
+      const post = (params: Record<string, unknown>) =>
+        request(t.server)
+          .post('/mcp')
+          .set(owner.auth)
+          .set('Accept', 'application/json, text/event-stream')
+          .send({ jsonrpc: '2.0', id: 1, method: 'initialize', params });
+      const malformed = await post({ protocolVersion: '2025-06-18' });
+      expect(malformed.status).toBe(400);
+      expect(malformed.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(malformed.body.type).toMatch(/mcp-bad-request/);
+      expect(parse).toHaveBeenCalled();
+      const opened = await post({
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'raw', version: '1' },
+      });
+      expect(opened.status).toBe(200);
+      expect(opened.headers['mcp-session-id']).toBeTruthy();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('refuses ../, absolute paths outside the root and hidden files', async () => {

@@ -9,7 +9,6 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '@techsapo/core';
 import { RateLimitProfiles } from '@techsapo/security';
 import type { Principal } from '@techsapo/core';
@@ -23,6 +22,7 @@ import { ToolCatalog } from '../policy/tool-catalog';
 import { McpContentService } from '../proxy/mcp-content.service';
 import { McpProxyService } from '../proxy/mcp-proxy.service';
 import { McpSessionRegistry } from '../session/mcp-session-registry';
+import { isInitializeRequest, useMethodFirstInitializeCheck } from './initialize-request';
 import { CONTEXT_KEY, createToolServer } from './mcp-tool-server';
 
 interface LiveSession {
@@ -63,6 +63,10 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   ) {}
 
   onModuleInit(): void {
+    if (!useMethodFirstInitializeCheck())
+      this.logger.warn(
+        'The MCP SDK types cannot be patched: /mcp pays the full initialize parse per POST.',
+      );
     const limits = this.config.rateLimit;
     this.rateLimits.register(MCP_RATE_LIMIT_PROFILE, [
       { name: 'burst', ttlMs: 1000, limit: limits.burst },
