@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { DataTable } from '../components/data-table';
 import { useChange } from '../components/mutation';
 import { ProblemNote } from '../components/problem';
 import { Time } from '../components/time';
@@ -38,34 +39,21 @@ export function AnalysesPage() {
         </label>
       </div>
       <ProblemNote error={analyses.error} />
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Analysis</th>
-              <th>Status</th>
-              <th>Mode</th>
-              <th>Created</th>
-              <th>Confidence</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(analyses.data?.items ?? []).map((a) => (
-              <tr key={a.id}>
-                <td>
-                  <a href={`#/analyses/${a.id}`}>{a.id.slice(0, 8)}</a>
-                </td>
-                <td>{a.status}</td>
-                <td>{a.mode}</td>
-                <td>
-                  <Time value={a.createdAt} />
-                </td>
-                <td>{a.result ? a.result.confidence.toFixed(2) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Analysis', 'Status', 'Mode', 'Created', 'Confidence']}>
+        {(analyses.data?.items ?? []).map((a) => (
+          <tr key={a.id}>
+            <td>
+              <a href={`#/analyses/${a.id}`}>{a.id.slice(0, 8)}</a>
+            </td>
+            <td>{a.status}</td>
+            <td>{a.mode}</td>
+            <td>
+              <Time value={a.createdAt} />
+            </td>
+            <td>{a.result ? a.result.confidence.toFixed(2) : '—'}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

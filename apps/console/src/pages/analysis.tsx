@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
+import { DataTable } from '../components/data-table';
 import { ProblemNote } from '../components/problem';
 import type { Analysis, AnalysisEvent, AnalysisResult, CouncilReport } from '../types';
 
@@ -116,26 +117,16 @@ function Result({ result }: { result: AnalysisResult }) {
       {result.confidenceSignals?.length ? (
         <>
           <h3>Confidence signals (measured)</h3>
-          <table>
-            <thead>
-              <tr>
-                <th>Signal</th>
-                <th>Value</th>
-                <th>Weight</th>
-                <th>Detail</th>
+          <DataTable columns={['Signal', 'Value', 'Weight', 'Detail']}>
+            {result.confidenceSignals.map((s) => (
+              <tr key={s.name}>
+                <th scope="row">{s.name}</th>
+                <td>{s.value === null ? 'not measurable' : s.value.toFixed(2)}</td>
+                <td>{s.weight}</td>
+                <td>{s.detail ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {result.confidenceSignals.map((s) => (
-                <tr key={s.name}>
-                  <th scope="row">{s.name}</th>
-                  <td>{s.value === null ? 'not measurable' : s.value.toFixed(2)}</td>
-                  <td>{s.weight}</td>
-                  <td>{s.detail ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </>
       ) : null}
       {result.dissent.length > 0 ? (
@@ -150,28 +141,17 @@ function Result({ result }: { result: AnalysisResult }) {
       ) : null}
       {result.council ? <Council council={result.council} /> : null}
       <h3>Providers</h3>
-      <table>
-        <thead>
-          <tr>
-            <th>Provider</th>
-            <th>Model</th>
-            <th>Status</th>
-            <th>Latency (ms)</th>
-            <th>Cost ($)</th>
+      <DataTable columns={['Provider', 'Model', 'Status', 'Latency (ms)', 'Cost ($)']}>
+        {result.providers.map((p) => (
+          <tr key={`${p.name}-${p.model}`}>
+            <td>{p.name}</td>
+            <td>{p.model}</td>
+            <td>{p.status}</td>
+            <td>{p.latencyMs ?? '—'}</td>
+            <td>{p.usage ? p.usage.costUsd.toFixed(4) : '—'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {result.providers.map((p) => (
-            <tr key={`${p.name}-${p.model}`}>
-              <td>{p.name}</td>
-              <td>{p.model}</td>
-              <td>{p.status}</td>
-              <td>{p.latencyMs ?? '—'}</td>
-              <td>{p.usage ? p.usage.costUsd.toFixed(4) : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       <h3>Answer</h3>
       <pre>{result.answer}</pre>
     </div>
@@ -189,22 +169,14 @@ function Council({ council }: { council: CouncilReport }) {
         {kendallW === null ? 'not measurable' : kendallW.toFixed(2)} over {reviewers} reviewers and{' '}
         {answers} answers
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Answer</th>
-            <th>Mean rank</th>
+      <DataTable columns={['Answer', 'Mean rank']}>
+        {council.aggregateRanking.map((r) => (
+          <tr key={r.provider}>
+            <td>{r.provider}</td>
+            <td>{r.meanRank.toFixed(2)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {council.aggregateRanking.map((r) => (
-            <tr key={r.provider}>
-              <td>{r.provider}</td>
-              <td>{r.meanRank.toFixed(2)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {council.reviews.map((review) => (
         <article key={review.reviewer} className="card">
           <h4>

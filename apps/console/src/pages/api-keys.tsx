@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { ACTIONS, DataTable } from '../components/data-table';
 import { useChange } from '../components/mutation';
 import { ProblemNote } from '../components/problem';
 import { Time } from '../components/time';
@@ -71,44 +72,28 @@ export function ApiKeysPage() {
         </div>
       ) : null}
       <ProblemNote error={keys.error ?? create.error ?? revoke.error} />
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(keys.data?.items ?? []).map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}</td>
-                <td>{k.role}</td>
-                <td>
-                  <Time value={k.createdAt} />
-                </td>
-                <td>
-                  <Time value={k.expiresAt} />
-                </td>
-                <td>
-                  <Time value={k.lastUsedAt} />
-                </td>
-                <td className="actions">
-                  <button type="button" onClick={() => revoke.mutate(k.id)}>
-                    Revoke {k.name}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Name', 'Role', 'Created', 'Expires', 'Last used', ACTIONS]}>
+        {(keys.data?.items ?? []).map((k) => (
+          <tr key={k.id}>
+            <td>{k.name}</td>
+            <td>{k.role}</td>
+            <td>
+              <Time value={k.createdAt} />
+            </td>
+            <td>
+              <Time value={k.expiresAt} />
+            </td>
+            <td>
+              <Time value={k.lastUsedAt} />
+            </td>
+            <td className="actions">
+              <button type="button" onClick={() => revoke.mutate(k.id)}>
+                Revoke {k.name}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, withQuery } from '../api';
+import { DataTable } from '../components/data-table';
 import { ProblemNote } from '../components/problem';
 import { Time } from '../components/time';
 import type { AuditEntry, AuditVerification, Items } from '../types';
@@ -96,38 +97,25 @@ export function AuditPage() {
         </a>
       </p>
       <ProblemNote error={entries.error ?? verify.error} />
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Type</th>
-              <th>Actor</th>
-              <th>Request</th>
-              <th>Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(entries.data?.items ?? []).map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <button type="button" className="link" onClick={() => setOpen(e)}>
-                    <Time value={e.timestamp} />
-                  </button>
-                </td>
-                <td>{e.type}</td>
-                <td>{e.actor.username ?? e.actor.id ?? '—'}</td>
-                <td>
-                  {e.request.method} {e.request.path}
-                </td>
-                <td>
-                  {e.outcome.decision} {e.outcome.status ?? ''} {e.outcome.reason ?? ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Time', 'Type', 'Actor', 'Request', 'Outcome']}>
+        {(entries.data?.items ?? []).map((e) => (
+          <tr key={e.id}>
+            <td>
+              <button type="button" className="link" onClick={() => setOpen(e)}>
+                <Time value={e.timestamp} />
+              </button>
+            </td>
+            <td>{e.type}</td>
+            <td>{e.actor.username ?? e.actor.id ?? '—'}</td>
+            <td>
+              {e.request.method} {e.request.path}
+            </td>
+            <td>
+              {e.outcome.decision} {e.outcome.status ?? ''} {e.outcome.reason ?? ''}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {open ? (
         <div role="dialog" aria-label="Audit entry" className="entry">
           <button type="button" onClick={() => setOpen(null)} autoFocus>

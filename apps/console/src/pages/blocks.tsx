@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { api } from '../api';
+import { ACTIONS, DataTable } from '../components/data-table';
 import { useChange } from '../components/mutation';
 import { ProblemNote } from '../components/problem';
 import { Time } from '../components/time';
@@ -72,42 +73,26 @@ export function BlocksPage() {
         </button>
       </form>
       <ProblemNote error={blocks.error ?? add.error ?? lift.error} />
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Kind</th>
-              <th>Value</th>
-              <th>Reason</th>
-              <th>Since</th>
-              <th>Until</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(blocks.data?.items ?? []).map((b) => (
-              <tr key={b.id} data-block={b.value}>
-                <td>{b.kind}</td>
-                <td>{b.value}</td>
-                <td>{b.reason}</td>
-                <td>
-                  <Time value={b.createdAt} />
-                </td>
-                <td>
-                  <Time value={b.expiresAt} />
-                </td>
-                <td className="actions">
-                  <button type="button" onClick={() => lift.mutate(b.id)}>
-                    Lift
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Kind', 'Value', 'Reason', 'Since', 'Until', ACTIONS]}>
+        {(blocks.data?.items ?? []).map((b) => (
+          <tr key={b.id} data-block={b.value}>
+            <td>{b.kind}</td>
+            <td>{b.value}</td>
+            <td>{b.reason}</td>
+            <td>
+              <Time value={b.createdAt} />
+            </td>
+            <td>
+              <Time value={b.expiresAt} />
+            </td>
+            <td className="actions">
+              <button type="button" onClick={() => lift.mutate(b.id)}>
+                Lift
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {blocks.isSuccess && blocks.data.items.length === 0 ? <p>No block in force.</p> : null}
     </section>
   );

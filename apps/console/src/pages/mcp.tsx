@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api';
+import { DataTable } from '../components/data-table';
 import { DefinitionDiff } from '../components/definition-diff';
 import { useChange } from '../components/mutation';
 import { ProblemNote } from '../components/problem';
@@ -19,32 +20,19 @@ export function McpPage() {
     <section>
       <h1>MCP</h1>
       <ProblemNote error={servers.error} />
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Server</th>
-              <th>Transport</th>
-              <th>Status</th>
-              <th>Tools</th>
-              <th>Allowed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(servers.data?.items ?? []).map((s) => (
-              <tr key={s.name}>
-                <td>{s.name}</td>
-                <td>{s.transport}</td>
-                <td>
-                  <span className={`status ${s.status}`}>{s.status}</span>
-                </td>
-                <td>{s.toolCount}</td>
-                <td>{s.allowedToolCount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Server', 'Transport', 'Status', 'Tools', 'Allowed']}>
+        {(servers.data?.items ?? []).map((s) => (
+          <tr key={s.name}>
+            <td>{s.name}</td>
+            <td>{s.transport}</td>
+            <td>
+              <span className={`status ${s.status}`}>{s.status}</span>
+            </td>
+            <td>{s.toolCount}</td>
+            <td>{s.allowedToolCount}</td>
+          </tr>
+        ))}
+      </DataTable>
       {(servers.data?.items ?? []).map((s) => (
         <ServerTools key={s.name} server={s.name} />
       ))}
@@ -109,28 +97,16 @@ function ServerTools({ server }: { server: string }) {
           ))}
         </div>
       ) : null}
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Tool</th>
-              <th>Operation</th>
-              <th>Decision</th>
-              <th>Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((t) => (
-              <tr key={t.name} data-tool={t.name}>
-                <td title={t.description}>{t.name}</td>
-                <td>{t.operation ?? '—'}</td>
-                <td>{t.deniedReason ? 'denied' : 'allowed'}</td>
-                <td>{t.deniedReason ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Tool', 'Operation', 'Decision', 'Why']}>
+        {items.map((t) => (
+          <tr key={t.name} data-tool={t.name}>
+            <td title={t.description}>{t.name}</td>
+            <td>{t.operation ?? '—'}</td>
+            <td>{t.deniedReason ? 'denied' : 'allowed'}</td>
+            <td>{t.deniedReason ?? ''}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

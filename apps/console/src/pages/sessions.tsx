@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api';
+import { ACTIONS, DataTable } from '../components/data-table';
 import { useChange } from '../components/mutation';
 import { ProblemNote } from '../components/problem';
 import { Time } from '../components/time';
@@ -43,51 +44,35 @@ export function SessionsPage() {
         </label>
       </div>
       <ProblemNote error={sessions.error ?? end.error ?? endAll.error} />
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Roles</th>
-              <th>Address</th>
-              <th>Agent</th>
-              <th>Started</th>
-              <th>Last seen</th>
-              <th>Session</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((s) => (
-              <tr key={s.id} data-session={s.id}>
-                <td>{s.username}</td>
-                <td>{s.roles.join(', ')}</td>
-                <td>{s.ip}</td>
-                <td>{s.userAgent}</td>
-                <td>
-                  <Time value={s.createdAt} />
-                </td>
-                <td>
-                  <Time value={s.lastSeenAt} />
-                </td>
-                <td>
-                  <code>{s.id.slice(0, 8)}</code>
-                </td>
-                <td className="actions">
-                  <button type="button" onClick={() => end.mutate(s.id)}>
-                    End session
-                  </button>
-                  <button type="button" onClick={() => endAll.mutate(s.userId)}>
-                    End all of {s.username}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={['User', 'Roles', 'Address', 'Agent', 'Started', 'Last seen', 'Session', ACTIONS]}
+      >
+        {shown.map((s) => (
+          <tr key={s.id} data-session={s.id}>
+            <td>{s.username}</td>
+            <td>{s.roles.join(', ')}</td>
+            <td>{s.ip}</td>
+            <td>{s.userAgent}</td>
+            <td>
+              <Time value={s.createdAt} />
+            </td>
+            <td>
+              <Time value={s.lastSeenAt} />
+            </td>
+            <td>
+              <code>{s.id.slice(0, 8)}</code>
+            </td>
+            <td className="actions">
+              <button type="button" onClick={() => end.mutate(s.id)}>
+                End session
+              </button>
+              <button type="button" onClick={() => endAll.mutate(s.userId)}>
+                End all of {s.username}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {sessions.isSuccess && shown.length === 0 ? <p>No session matches.</p> : null}
     </section>
   );

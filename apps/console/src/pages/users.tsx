@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { api } from '../api';
+import { ACTIONS, DataTable } from '../components/data-table';
 import { useChange } from '../components/mutation';
 import { ProblemNote } from '../components/problem';
 import { Time } from '../components/time';
@@ -70,45 +71,29 @@ export function UsersPage() {
         </button>
       </form>
       <ProblemNote error={users.error ?? create.error ?? setDisabled.error} />
-      <div className="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Roles</th>
-              <th>State</th>
-              <th>Created</th>
-              <th>Last login</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(users.data?.items ?? []).map((u) => (
-              <tr key={u.id} data-user={u.username}>
-                <td>{u.username}</td>
-                <td>{u.roles.join(', ')}</td>
-                <td>{u.disabled ? 'disabled' : 'active'}</td>
-                <td>
-                  <Time value={u.createdAt} />
-                </td>
-                <td>
-                  <Time value={u.lastLoginAt} />
-                </td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    onClick={() => setDisabled.mutate({ id: u.id, disabled: !u.disabled })}
-                  >
-                    {u.disabled ? 'Enable' : 'Disable'} {u.username}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['User', 'Roles', 'State', 'Created', 'Last login', ACTIONS]}>
+        {(users.data?.items ?? []).map((u) => (
+          <tr key={u.id} data-user={u.username}>
+            <td>{u.username}</td>
+            <td>{u.roles.join(', ')}</td>
+            <td>{u.disabled ? 'disabled' : 'active'}</td>
+            <td>
+              <Time value={u.createdAt} />
+            </td>
+            <td>
+              <Time value={u.lastLoginAt} />
+            </td>
+            <td className="actions">
+              <button
+                type="button"
+                onClick={() => setDisabled.mutate({ id: u.id, disabled: !u.disabled })}
+              >
+                {u.disabled ? 'Enable' : 'Disable'} {u.username}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }
