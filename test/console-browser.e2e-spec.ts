@@ -256,6 +256,20 @@ describe('operator console in headless Chromium', () => {
     const { kendallW } = stored.body.result.council.rankingAgreement;
     expect(text).toContain(kendallW === null ? 'not measurable' : kendallW.toFixed(2));
     await shot(page, 'analysis-council');
+    // The overview counts the analyses that completed in the last hour: this one and the last.
+    const count = async (status: string) =>
+      (
+        await request(t.server)
+          .get(`/api/v1/analyses?status=${status}&limit=100`)
+          .set(await adminAuth(t))
+      ).body.items.length as number;
+    const [completed, failed] = [await count('completed'), await count('failed')];
+    expect(completed).toBeGreaterThanOrEqual(2);
+    await open(page, '', 'Overview');
+    await page
+      .getByTestId('throughput')
+      .filter({ hasText: `${completed} completed, ${failed} failed in the last hour` })
+      .waitFor();
   });
 
   it('approves an MCP tool whose definition changed, and it is callable again', async () => {

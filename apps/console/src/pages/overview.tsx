@@ -3,9 +3,12 @@ import { useMemo } from 'react';
 import { api } from '../api';
 import { ProblemNote } from '../components/problem';
 import { SEVERITIES, SeverityChart, type SeverityCounts } from '../components/severity-chart';
-import type { AuditEntry, AuditVerification, Items, Readiness } from '../types';
+import type { Analysis, AuditEntry, AuditVerification, Items, Readiness } from '../types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+/** The latest analyses read per final status to count the last hour's. */
+const THROUGHPUT_SAMPLE = 100;
 
 /** Readiness of each part (queue and providers included), security events, the audit chain. */
 export function OverviewPage() {
@@ -29,6 +32,8 @@ export function OverviewPage() {
     queryFn: () => api<AuditVerification>('/api/v1/admin/audit/verify'),
   });
   const counts = useMemo(() => countBySeverity(events.data?.items ?? []), [events.data]);
+  const completed = useLastHour('completed');
+  const failed = useLastHour('failed');
 
   return (
     <section>
@@ -48,6 +53,11 @@ export function OverviewPage() {
           </article>
         ))}
       </div>
+      <h2>Analyses, last hour</h2>
+      <ProblemNote error={completed.error ?? failed.error} />
+      <p data-testid="throughput">
+        {completed.count ?? '…'} completed, {failed.count ?? '…'} failed in the last hour
+      </p>
       <h2>Security events, last 24 hours</h2>
       <ProblemNote error={events.error} />
       {Object.keys(counts).length === 0 ? (
@@ -91,6 +101,26 @@ export function OverviewPage() {
       ) : null}
     </section>
   );
+}
+
+/**
+ * How many analyses reached a final status in the last hour, counted from the latest ones of
+ * that status ("N+" when all of the sample are that recent).
+ */
+function useLastHour(status: 'completed' | 'failed'): { count?: string; error: unknown } {
+  const latest = useQuery({
+    queryKey: ['analyses-last-hour', status],
+    queryFn: () =>
+      api<Items<Analysis>>('/api/v1/analyses', { query: { status, limit: THROUGHPUT_SAMPLE } }),
+    refetchInterval: 30000,
+  });
+  if (!latest.data) return { error: latest.error };
+  const since = Date.now() - HOUR_MS;
+  const recent = latest.data.items.filter(
+    (a) => a.completedAt && Date.parse(a.completedAt) >= since,
+  ).length;
+  const more = recent === THROUGHPUT_SAMPLE && latest.data.nextCursor ? '+' : '';
+  return { count: `${recent}${more}`, error: latest.error };
 }
 
 function countBySeverity(entries: AuditEntry[]): SeverityCounts {
