@@ -1,11 +1,18 @@
+import type { Role } from '@techsapo/core';
 import type {
+  ActiveSession,
   ApiKeysStore,
   Block,
   BlocksStore,
   BlockTarget,
   KeyLookup,
+  RotatedSession,
+  Session,
+  SessionKeyLimits,
+  SessionsStore,
   StoredApiKey,
   StoredUser,
+  SuccessorSession,
   UsersStore,
 } from '@techsapo/security';
 import type { ToolPin, ToolPinsStore } from '@techsapo/mcp-proxy';
@@ -182,5 +189,103 @@ export class InMemoryToolPinsStore implements Fake<ToolPinsStore> {
     const pins = this.pins.get(server) ?? new Map<string, ToolPin>();
     pins.set(tool, copy(pin));
     this.pins.set(server, pins);
+  }
+}
+
+/** SessionsStore in memory: what the service asks of Redis, without Redis. */
+export class InMemorySessionsStore implements Fake<SessionsStore> {
+  readonly sessions = new Map<string, Session>();
+  readonly inserted: { session: Session; limits: SessionKeyLimits }[] = [];
+  readonly touched: { userId: string; sessionId: string; now: number; idleMs: number }[] = [];
+
+  insert(session: Session, limits: SessionKeyLimits): Promise<void> {
+    this.sessions.set(session.id, { ...session });
+    this.inserted.push({ session, limits });
+    return Promise.resolve();
+  }
+
+  rotate(
+    userId: string,
+    oldSessionId: string,
+    successor: SuccessorSession,
+  ): Promise<RotatedSession | undefined> {
+    const old = this.sessions.get(oldSessionId);
+    if (!old || old.userId !== userId) return Promise.resolve(undefined);
+    this.sessions.delete(oldSessionId);
+    const createdAt = new Date(successor.createdAt).toISOString();
+    this.sessions.set(successor.id, {
+      ...old,
+      id: successor.id,
+      createdAt,
+      lastSeenAt: createdAt,
+      ip: successor.ip,
+      userAgent: successor.userAgent,
+    });
+    return Promise.resolve({
+      username: old.username,
+      roles: old.roles,
+      expiresAt: Date.parse(old.expiresAt),
+    });
+  }
+
+  touch(
+    userId: string,
+    sessionId: string,
+    now: number,
+    idleMs: number,
+  ): Promise<ActiveSession | undefined> {
+    this.touched.push({ userId, sessionId, now, idleMs });
+    const s = this.sessions.get(sessionId);
+    if (!s || s.userId !== userId || Date.parse(s.expiresAt) <= now)
+      return Promise.resolve(undefined);
+    return Promise.resolve({
+      userId,
+      username: s.username,
+      roles: s.roles,
+      expiresAt: Date.parse(s.expiresAt),
+    });
+  }
+
+  ownerOf(sessionId: string): Promise<string | null> {
+    return Promise.resolve(this.sessions.get(sessionId)?.userId ?? null);
+  }
+
+  read(userId: string, sessionId: string): Promise<Session | undefined> {
+    const s = this.sessions.get(sessionId);
+    return Promise.resolve(s?.userId === userId ? s : undefined);
+  }
+
+  list(userId?: string): Promise<Session[]> {
+    return Promise.resolve(
+      [...this.sessions.values()].filter((s) => !userId || s.userId === userId).reverse(),
+    );
+  }
+
+  end(userId: string, sessionId: string): Promise<boolean> {
+    const s = this.sessions.get(sessionId);
+    return Promise.resolve(s?.userId === userId && this.sessions.delete(sessionId));
+  }
+
+  endAllOf(userId: string): Promise<number> {
+    const ids = [...this.sessions.values()].filter((s) => s.userId === userId).map((s) => s.id);
+    ids.forEach((id) => this.sessions.delete(id));
+    return Promise.resolve(ids.length);
+  }
+
+  setRoles(userId: string, roles: Role[]): Promise<void> {
+    for (const s of this.sessions.values()) if (s.userId === userId) s.roles = roles;
+    return Promise.resolve();
+  }
+
+  countUnexpired(now: number): Promise<number> {
+    return Promise.resolve(
+      [...this.sessions.values()].filter((s) => Date.parse(s.expiresAt) > now).length,
+    );
+  }
+
+  prune(now: number): Promise<number> {
+    for (const [id, s] of this.sessions)
+      if (Date.parse(s.expiresAt) <= now) this.sessions.delete(id);
+    return Promise.resolve(this.sessions.size);
   }
 }

@@ -1,4 +1,10 @@
-import type { ApiKeysStore, BlocksStore, PasswordHasher, UsersStore } from '@techsapo/security';
+import type {
+  ApiKeysStore,
+  BlocksStore,
+  PasswordHasher,
+  SessionsStore,
+  UsersStore,
+} from '@techsapo/security';
 // The services' own files, not the library's index: a unit test loads only what it tests.
 import { ApiKeysService } from '../../libs/security/src/identity/api-keys/api-keys.service';
 import { UsersService } from '../../libs/security/src/identity/users/users.service';
@@ -6,6 +12,7 @@ import type { ToolPinsStore } from '@techsapo/mcp-proxy';
 import {
   InMemoryApiKeysStore,
   InMemoryBlocksStore,
+  InMemorySessionsStore,
   InMemoryToolPinsStore,
   InMemoryUsersStore,
 } from './in-memory-stores';
@@ -26,6 +33,7 @@ export interface TestStores {
   users: InMemoryUsersStore;
   apiKeys: InMemoryApiKeysStore;
   blocks: InMemoryBlocksStore;
+  sessions: InMemorySessionsStore;
   toolPins: InMemoryToolPinsStore;
   hasher: PlainPasswordHasher;
 }
@@ -35,6 +43,7 @@ export interface TestDependencies {
   users: UsersStore;
   apiKeys: ApiKeysStore;
   blocks: BlocksStore;
+  sessions: SessionsStore;
   toolPins: ToolPinsStore;
   hasher: PasswordHasher;
 }
@@ -51,6 +60,7 @@ export function newTestService<S>(
     users: new InMemoryUsersStore(),
     apiKeys: new InMemoryApiKeysStore(),
     blocks: new InMemoryBlocksStore(),
+    sessions: new InMemorySessionsStore(),
     toolPins: new InMemoryToolPinsStore(),
     hasher: new PlainPasswordHasher(),
   };
