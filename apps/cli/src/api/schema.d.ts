@@ -1,4 +1,4 @@
-// Written by npm run client (openapi-typescript) from openapi.json, the CLI operations only; do not edit.
+// Written by npm run client (openapi-typescript) from openapi.json, what the CLI uses only; do not edit.
 export interface paths {
   '/api/v1/analyses': {
     parameters: {

@@ -2,10 +2,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { DataTable } from '../components/data-table';
+import { ANALYSIS_EVENT_TYPES } from '../event-types';
 import { ProblemNote } from '../components/problem';
 import type { Analysis, AnalysisEvent, AnalysisResult, CouncilReport } from '../types';
 
-const FINAL = new Set(['completed', 'failed']);
+const FINAL = new Set<string>(['completed', 'failed']);
 
 /**
  * One analysis, live from its event stream (the stored events first, then new ones): each
@@ -205,28 +206,13 @@ function useAnalysisEvents(id: string): AnalysisEvent[] {
         void client.invalidateQueries({ queryKey: ['analyses'] });
       }
     };
-    for (const type of EVENT_TYPES) source.addEventListener(type, receive);
+    for (const type of ANALYSIS_EVENT_TYPES) source.addEventListener(type, receive);
     // The stream ends after the last event; a closed stream is not an error to retry.
     source.onerror = () => source.close();
     return () => source.close();
   }, [id, client]);
   return events;
 }
-
-const EVENT_TYPES = [
-  'queued',
-  'started',
-  'provider_started',
-  'provider_completed',
-  'provider_failed',
-  'answer',
-  'review_completed',
-  'aggregating',
-  'answer_delta',
-  'provider_abandoned',
-  'completed',
-  'failed',
-];
 
 function describe(event: AnalysisEvent): string {
   const { provider, role, latencyMs, status } = event.data;

@@ -5,6 +5,7 @@
 import type { ProblemDocument } from '@techsapo/core';
 import type { Kind } from '@techsapo/detector';
 import type { StructuredBy } from '../providers/provider.types';
+import type { AnalysisEventType } from './analysis-event-types';
 
 export const ANALYSIS_MODES = ['parallel', 'sequential', 'council'] as const;
 export type AnalysisMode = (typeof ANALYSIS_MODES)[number];
@@ -223,24 +224,7 @@ export interface Analysis {
   error?: ProblemDocument;
 }
 
-export const ANALYSIS_EVENT_TYPES = [
-  'queued',
-  'started',
-  'provider_started',
-  'provider_completed',
-  'provider_failed',
-  /** A peer's answer (text, verdict, findings) as it arrives. */
-  'answer',
-  'review_completed',
-  'aggregating',
-  /** A piece of the aggregator's answer as it is written. */
-  'answer_delta',
-  /** A provider call of an earlier attempt that a worker takeover left without an outcome. */
-  'provider_abandoned',
-  'completed',
-  'failed',
-] as const;
-export type AnalysisEventType = (typeof ANALYSIS_EVENT_TYPES)[number];
+export { ANALYSIS_EVENT_TYPES, type AnalysisEventType } from './analysis-event-types';
 
 /** One progress event; `seq` orders the events of one analysis from 1. */
 export interface AnalysisEvent {
