@@ -20,7 +20,7 @@ import {
   toolDefinition,
 } from '../pinning/tool-definition';
 import { ToolPin, ToolPinsService } from '../pinning/tool-pins.service';
-import { InvisibleKind, stripInvisibleDeep } from '../text/invisible-text';
+import { InvisibleKind, withoutInvisible } from '../text/invisible-text';
 import { UpstreamConnection } from '../upstream/upstream-connection';
 import { classifyTool, globMatches } from './tool-classifier';
 import { clientToolName, TOOL_SEPARATOR } from './tool-names';
@@ -357,8 +357,7 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     await Promise.all(
       connection.tools.map(async (tool) => {
         const hash = definitionHash(tool);
-        const found = new Set<InvisibleKind>();
-        const exposed = stripInvisibleDeep(tool, found);
+        const { exposed, hiddenText } = withoutInvisible(tool);
         const entry: CatalogEntry = {
           server: name,
           tool,
@@ -367,10 +366,10 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
           hash,
           allowed: false,
           reviewed: toolDefinition(exposed),
-          hiddenText: [...found],
+          hiddenText,
         };
         next.set(tool.name, entry);
-        if (found.size > 0) this.reportHiddenText(entry);
+        if (hiddenText.length > 0) this.reportHiddenText(entry);
         const verdict = classifyTool(exposed, policy);
         if (!verdict.allowed) {
           entry.deniedReason = verdict.reason;
@@ -481,17 +480,14 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     const policy = this.file.policy.servers[name];
     return Promise.all(
       this.connection(name).prompts.map(async (prompt) => {
-        const found = new Set<InvisibleKind>();
-        const exposed = stripInvisibleDeep(prompt, found);
         const hash = promptHash(prompt);
         const entry: PromptEntry = {
           server: name,
           prompt,
-          exposed,
+          ...withoutInvisible(prompt),
           clientName: clientToolName(name, prompt.name),
           hash,
           allowed: false,
-          hiddenText: [...found],
         };
         if (!policy?.prompts) entry.deniedReason = 'not-enabled';
         else if (policy.deny.some((p) => globMatches(p, prompt.name)))
@@ -526,17 +522,14 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     const policy = this.file.policy.servers[name];
     return Promise.all(
       connection.resourceTemplates.map(async (template) => {
-        const found = new Set<InvisibleKind>();
-        const exposed = stripInvisibleDeep(template, found);
         const hash = templateHash(template);
         const entry: TemplateEntry = {
           server: name,
           template,
-          exposed,
+          ...withoutInvisible(template),
           matcher: parseTemplate(template.uriTemplate),
           hash,
           allowed: false,
-          hiddenText: [...found],
         };
         const scheme = schemeOf(template.uriTemplate);
         if (!policy?.resources) entry.deniedReason = 'not-enabled';
@@ -592,14 +585,11 @@ export class ToolCatalog implements OnModuleInit, OnApplicationShutdown {
     const connection = this.connection(name);
     const policy = this.file.policy.servers[name];
     return connection.resources.map((resource) => {
-      const found = new Set<InvisibleKind>();
-      const exposed = stripInvisibleDeep(resource, found);
       const entry: ResourceEntry = {
         server: name,
         resource,
-        exposed,
+        ...withoutInvisible(resource),
         allowed: false,
-        hiddenText: [...found],
       };
       const uri = String(resource.uri);
       if (!policy?.resources) entry.deniedReason = 'not-enabled';

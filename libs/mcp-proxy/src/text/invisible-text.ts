@@ -57,3 +57,10 @@ export function stripInvisibleDeep<T>(value: T, found: Set<InvisibleKind>): T {
   };
   return walk(value, 0) as T;
 }
+
+/** A definition as clients may see it (every string stripped) and the kinds of hidden text it held. */
+export function withoutInvisible<T>(value: T): { exposed: T; hiddenText: InvisibleKind[] } {
+  const found = new Set<InvisibleKind>();
+  const exposed = stripInvisibleDeep(value, found);
+  return { exposed, hiddenText: [...found] };
+}

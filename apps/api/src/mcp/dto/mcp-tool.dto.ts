@@ -18,6 +18,21 @@ export const DENIAL_REASONS = [
   'invalid-schema',
 ] as const;
 
+/** Invisible or bidirectional characters found in a definition (a tool's, a prompt's, a template's). */
+const HiddenTextProperty = () =>
+  ApiPropertyOptional({
+    enum: ['tag', 'bidi', 'zero-width'],
+    isArray: true,
+    description: 'Invisible or bidirectional characters found in the definition (stripped here).',
+  });
+
+/** Why the policy does not expose a definition. */
+const DeniedReasonProperty = () =>
+  ApiPropertyOptional({
+    enum: DENIAL_REASONS,
+    description: 'Why it is not exposed (admin, ?all=true).',
+  });
+
 export class McpToolDto {
   @ApiProperty({
     example: 'read_text_file',
@@ -54,17 +69,8 @@ export class McpToolDto {
     description: 'SHA-256 of the definition (name, description, schemas, annotations).',
   })
   hash!: string;
-  @ApiPropertyOptional({
-    enum: ['tag', 'bidi', 'zero-width'],
-    isArray: true,
-    description: 'Invisible or bidirectional characters found in the definition (stripped here).',
-  })
-  hiddenText?: string[];
-  @ApiPropertyOptional({
-    enum: DENIAL_REASONS,
-    description: 'Why it is not exposed (admin, ?all=true).',
-  })
-  deniedReason?: string;
+  @HiddenTextProperty() hiddenText?: string[];
+  @DeniedReasonProperty() deniedReason?: string;
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
@@ -101,17 +107,8 @@ export class McpDefinitionDto {
   definition!: Record<string, unknown>;
   @ApiProperty({ description: 'SHA-256 of the definition: the hash an approval names.' })
   hash!: string;
-  @ApiPropertyOptional({
-    enum: ['tag', 'bidi', 'zero-width'],
-    isArray: true,
-    description: 'Invisible or bidirectional characters found in the definition (stripped here).',
-  })
-  hiddenText?: string[];
-  @ApiPropertyOptional({
-    enum: DENIAL_REASONS,
-    description: 'Why it is not exposed (admin, ?all=true).',
-  })
-  deniedReason?: string;
+  @HiddenTextProperty() hiddenText?: string[];
+  @DeniedReasonProperty() deniedReason?: string;
 }
 
 export class McpDefinitionListDto {

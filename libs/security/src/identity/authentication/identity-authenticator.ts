@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { SecurityEventService } from '@techsapo/audit';
+import { type SecurityEventInput, SecurityEventService } from '@techsapo/audit';
 import {
   DomainError,
   ForbiddenError,
@@ -155,15 +155,10 @@ export class IdentityAuthenticator extends Authenticator {
       if (error instanceof BlockedError) this.attempts.inc({ result: 'blocked', method });
       if (error instanceof UnauthenticatedError) {
         this.attempts.inc({ result: 'failure', method });
-        this.events.report({
+        this.refusal(request, {
           eventType: 'AUTHENTICATION_FAILURE',
           severity: 'LOW',
           violationType: method === 'api-key' ? 'INVALID_API_KEY' : 'INVALID_TOKEN',
-          blocked: true,
-          source: 'auth',
-          requestId: request.state?.requestId,
-          ip: request.ip,
-          userAgent: request.headers['user-agent'],
           details: {
             method,
             reason: error instanceof InvalidTokenError ? error.reason : error.code,
@@ -176,21 +171,31 @@ export class IdentityAuthenticator extends Authenticator {
 
   /** A state change with the console cookie but not its CSRF token: a cross-site request. */
   private csrfRefused(request: FastifyRequest, code: string): ForbiddenError {
-    this.events.report({
+    this.refusal(request, {
       eventType: 'SUSPICIOUS_ACTIVITY',
       severity: 'MEDIUM',
       violationType: code === 'csrf-token-missing' ? 'CSRF_TOKEN_MISSING' : 'CSRF_TOKEN_INVALID',
-      blocked: true,
-      source: 'auth',
-      requestId: request.state?.requestId,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
       details: { method: 'console-cookie', reason: code },
     });
     return new ForbiddenError(
       'A change made with the console cookie needs the session’s CSRF token in X-CSRF-Token.',
       code,
     );
+  }
+
+  /** A refusal by authentication as a security event, with where the request came from. */
+  private refusal(
+    request: FastifyRequest,
+    event: Pick<SecurityEventInput, 'eventType' | 'severity' | 'violationType' | 'details'>,
+  ): void {
+    this.events.report({
+      ...event,
+      blocked: true,
+      source: 'auth',
+      requestId: request.state?.requestId,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
   }
 
   private challenge(detail?: string): UnauthenticatedError {
