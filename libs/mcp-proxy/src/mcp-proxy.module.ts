@@ -12,7 +12,9 @@ import { McpProxyService } from './proxy/mcp-proxy.service';
 import { ResultSanitizer } from './results/result-sanitizer';
 import { McpEndpoint } from './server/mcp-endpoint';
 import { McpQuotas } from './session/mcp-quotas';
+import { McpQuotasStore } from './session/mcp-quotas.store';
 import { McpSessionRegistry } from './session/mcp-session-registry';
+import { McpSessionsStore } from './session/mcp-sessions.store';
 
 /**
  * The MCP proxy: upstreams from MCP_CONFIG, the tool policy, pins, argument and result
@@ -28,7 +30,9 @@ import { McpSessionRegistry } from './session/mcp-session-registry';
     ToolPinsService,
     ArgumentGuard,
     ResultSanitizer,
+    McpQuotasStore,
     McpQuotas,
+    McpSessionsStore,
     McpSessionRegistry,
     McpDecisions,
     McpProxyService,

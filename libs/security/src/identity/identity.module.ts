@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeysStore } from './api-keys/api-keys.store';
 import { AuthService } from './auth/auth.service';
 import { LoginBansService } from './auth/login-bans.service';
+import { LoginBansStore } from './auth/login-bans.store';
 import { PasswordLogin } from './auth/password-login';
 import { IdentityAuthenticator } from './authentication/identity-authenticator';
 import { OidcVerifier } from './tokens/oidc-verifier';
@@ -39,6 +40,7 @@ import { UsersStore } from './users/users.store';
     TokenService,
     ApiKeysStore,
     ApiKeysService,
+    LoginBansStore,
     LoginBansService,
     PasswordLogin,
     AuthService,
