@@ -37,7 +37,6 @@ import { AuditWriter, auditWriterMetricProviders } from './trail/audit-writer';
     RetentionJob,
   ],
   exports: [
-    SecurityEventsModule,
     EncryptionService,
     AuditChain,
     AuditStore,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SecurityEventsModule } from '@techsapo/audit';
 import { DetectionModule } from '@techsapo/security';
 import { ArgumentGuard } from './arguments/argument-guard';
 import { mcpMetricProviders } from './mcp.metrics';
@@ -22,7 +23,7 @@ import { McpSessionsStore } from './session/mcp-sessions.store';
  * MCP (`mcp`, `all`); the others never start an upstream.
  */
 @Module({
-  imports: [DetectionModule],
+  imports: [SecurityEventsModule, DetectionModule],
   providers: [
     ...mcpMetricProviders,
     ToolCatalog,

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { SecurityEventsModule } from '@techsapo/audit';
 import { Authenticator } from '../pipeline/authenticator';
 import { RateLimitTracker } from '../rate-limit/rate-limit-tracker';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -29,6 +30,7 @@ import { UsersStore } from './users/users.store';
  */
 @Global()
 @Module({
+  imports: [SecurityEventsModule],
   providers: [
     ...identityMetricProviders,
     PasswordHasher,
