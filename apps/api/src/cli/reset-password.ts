@@ -13,17 +13,9 @@ import {
   AuditWriter,
   auditWriterMetricProviders,
 } from '@techsapo/audit';
-import {
-  identityMetricProviders,
-  PasswordHasher,
-  PasswordReset,
-  securityConfig,
-  SessionsService,
-  SessionsStore,
-  UsersService,
-  UsersStore,
-} from '@techsapo/security';
+import { PasswordReset, securityConfig } from '@techsapo/security';
 import { operatorContext } from './operator-context';
+import { userProviders } from './user-providers';
 
 const USAGE = `Usage: npm run admin:reset-password -- --username NAME
 
@@ -46,12 +38,7 @@ async function main(): Promise<void> {
   const context = await operatorContext(
     [securityConfig, auditConfig],
     [
-      ...identityMetricProviders,
-      PasswordHasher,
-      UsersStore,
-      UsersService,
-      SessionsStore,
-      SessionsService,
+      ...userProviders,
       PasswordReset,
       // Acknowledged means replicated here too, as in the service.
       replicaAcksProvider,
