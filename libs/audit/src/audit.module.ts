@@ -11,7 +11,7 @@ import { auditTrailProviders } from './trail/audit-chain.provider';
 import { AUDIT_ENTRIES_FAILED, AuditRecorder } from './trail/audit-recorder';
 import { AuditStore } from './trail/audit-store';
 import { AuditTrailService } from './trail/audit-trail.service';
-import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-writer';
+import { AuditWriter, auditWriterMetricProviders } from './trail/audit-writer';
 
 /**
  * The audit capability, in every process role: security events, the tamper-evident audit
@@ -22,18 +22,10 @@ import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-
 @Module({
   imports: [SecurityEventsModule],
   providers: [
-    makeCounterProvider({
-      name: AUDIT_WRITE_FAILURES,
-      help: 'Audit entries that could not be written to Redis (written to stderr instead)',
-      labelNames: ['reason'],
-    }),
+    ...auditWriterMetricProviders,
     makeCounterProvider({
       name: AUDIT_ENTRIES_FAILED,
       help: 'Audit entries that could not be built in full (a minimal entry was written instead)',
-    }),
-    makeCounterProvider({
-      name: AUDIT_ENTRIES,
-      help: 'Audit entries written to the audit stream',
     }),
     ...auditTrailProviders,
     EncryptionService,
@@ -45,7 +37,6 @@ import { AUDIT_ENTRIES, AUDIT_WRITE_FAILURES, AuditWriter } from './trail/audit-
     RetentionJob,
   ],
   exports: [
-    SecurityEventsModule,
     EncryptionService,
     AuditChain,
     AuditStore,

@@ -8,6 +8,8 @@ export * from './policy/tool-catalog';
 export * from './pinning/tool-definition';
 export * from './pinning/tool-pins.service';
 export * from './pinning/tool-pins.store';
+export * from './session/mcp-quotas.store';
+export * from './session/mcp-sessions.store';
 export * from './arguments/argument-guard';
 export * from './arguments/argument-shape';
 export * from './arguments/path-check';

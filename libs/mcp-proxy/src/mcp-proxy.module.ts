@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SecurityEventsModule } from '@techsapo/audit';
 import { DetectionModule } from '@techsapo/security';
 import { ArgumentGuard } from './arguments/argument-guard';
 import { mcpMetricProviders } from './mcp.metrics';
@@ -12,7 +13,9 @@ import { McpProxyService } from './proxy/mcp-proxy.service';
 import { ResultSanitizer } from './results/result-sanitizer';
 import { McpEndpoint } from './server/mcp-endpoint';
 import { McpQuotas } from './session/mcp-quotas';
+import { McpQuotasStore } from './session/mcp-quotas.store';
 import { McpSessionRegistry } from './session/mcp-session-registry';
+import { McpSessionsStore } from './session/mcp-sessions.store';
 
 /**
  * The MCP proxy: upstreams from MCP_CONFIG, the tool policy, pins, argument and result
@@ -20,7 +23,7 @@ import { McpSessionRegistry } from './session/mcp-session-registry';
  * MCP (`mcp`, `all`); the others never start an upstream.
  */
 @Module({
-  imports: [DetectionModule],
+  imports: [SecurityEventsModule, DetectionModule],
   providers: [
     ...mcpMetricProviders,
     ToolCatalog,
@@ -28,7 +31,9 @@ import { McpSessionRegistry } from './session/mcp-session-registry';
     ToolPinsService,
     ArgumentGuard,
     ResultSanitizer,
+    McpQuotasStore,
     McpQuotas,
+    McpSessionsStore,
     McpSessionRegistry,
     McpDecisions,
     McpProxyService,

@@ -26,6 +26,7 @@ export * from './config/budgets.config';
 export * from './store/analysis-record';
 export * from './store/analysis.store';
 export * from './events/analysis-events';
+export * from './events/analysis-events.store';
 export * from './queue/analysis-job';
 export * from './queue/analysis-queue';
 export * from './queue/bull-analysis-queue';

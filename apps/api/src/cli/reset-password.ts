@@ -3,18 +3,19 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Counter, Gauge } from 'prom-client';
-import { describeError, redisConfig, RedisService, ReplicatedWrites } from '@techsapo/core';
-import { auditChainFor, auditConfig, AuditStore, AuditWriter } from '@techsapo/audit';
+import { getToken } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { describeError, replicaAcksProvider, ReplicatedWrites } from '@techsapo/core';
 import {
-  PasswordHasher,
-  PasswordReset,
-  securityConfig,
-  SessionsService,
-  SessionsStore,
-  UsersService,
-  UsersStore,
-} from '@techsapo/security';
+  AUDIT_WRITE_FAILURES,
+  auditConfig,
+  auditTrailProviders,
+  AuditWriter,
+  auditWriterMetricProviders,
+} from '@techsapo/audit';
+import { PasswordReset, securityConfig } from '@techsapo/security';
+import { operatorContext } from './operator-context';
+import { userProviders } from './user-providers';
 
 const USAGE = `Usage: npm run admin:reset-password -- --username NAME
 
@@ -34,34 +35,23 @@ async function main(): Promise<void> {
   });
   if (values.help) return void process.stdout.write(USAGE);
   if (!values.username) throw new Error('--username is required');
-  const redisSettings = redisConfig.read(process.env);
-  const redis = new RedisService(redisSettings);
-  try {
-    const unregistered = { registers: [] };
-    const sessions = new SessionsService(
-      new SessionsStore(redis),
-      securityConfig.read(process.env),
-      new Gauge({ name: 'techsapo_active_sessions', help: '-', ...unregistered }),
-    );
-    const result = await new PasswordReset(
-      new UsersService(new UsersStore(redis), new PasswordHasher()),
-      sessions,
-    ).reset(values.username);
-    const audit = auditConfig.read(process.env);
-    const failures = new Counter({ name: 'f', help: '-', labelNames: ['reason'], ...unregistered });
-    const writer = new AuditWriter(
-      new AuditStore(redis),
-      auditChainFor(audit.hmacKey),
+  const context = await operatorContext(
+    [securityConfig, auditConfig],
+    [
+      ...userProviders,
+      PasswordReset,
       // Acknowledged means replicated here too, as in the service.
-      new ReplicatedWrites(
-        redis,
-        redisSettings,
-        new Counter({ name: 'a', help: '-', labelNames: ['outcome'], ...unregistered }),
-      ),
-      audit,
-      failures,
-      new Counter({ name: 'w', help: '-', ...unregistered }),
-    );
+      replicaAcksProvider,
+      ReplicatedWrites,
+      ...auditWriterMetricProviders,
+      ...auditTrailProviders,
+      AuditWriter,
+    ],
+  );
+  try {
+    const result = await context.get(PasswordReset).reset(values.username);
+    const writer = context.get(AuditWriter);
+    const failures = context.get<Counter<string>>(getToken(AUDIT_WRITE_FAILURES));
     writer.record({
       id: randomUUID(),
       timestamp: new Date().toISOString(),
@@ -91,7 +81,7 @@ async function main(): Promise<void> {
         `It is shown only this once; ${result.endedSessions} session(s) ended.\n`,
     );
   } finally {
-    await redis.onApplicationShutdown();
+    await context.close();
   }
 }
 

@@ -6,16 +6,11 @@ import {
   ApiKeysService,
   ApiKeysStore,
   formatPermissionReview,
-  identityMetricProviders,
-  PasswordHasher,
   PermissionReviewService,
   securityConfig,
-  SessionsService,
-  SessionsStore,
-  UsersService,
-  UsersStore,
 } from '@techsapo/security';
 import { operatorContext } from './operator-context';
+import { userProviders } from './user-providers';
 
 const USAGE = `Usage: npm run security:review -- [--json]
 
@@ -37,17 +32,7 @@ async function main(): Promise<void> {
   if (values.help) return void process.stdout.write(USAGE);
   const context = await operatorContext(
     [securityConfig],
-    [
-      ...identityMetricProviders,
-      PasswordHasher,
-      UsersStore,
-      UsersService,
-      SessionsStore,
-      SessionsService,
-      ApiKeysStore,
-      ApiKeysService,
-      PermissionReviewService,
-    ],
+    [...userProviders, ApiKeysStore, ApiKeysService, PermissionReviewService],
   );
   try {
     const review = await context.get(PermissionReviewService).review();

@@ -14,7 +14,13 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
 } from '@nestjs/terminus';
-import { appConfig, ReadinessRegistry, ReadinessResult, describeError } from '@techsapo/core';
+import {
+  appConfig,
+  ReadinessRegistry,
+  ReadinessResult,
+  describeError,
+  withTimeout,
+} from '@techsapo/core';
 import { Authenticator, consoleCookieToken, Public } from '@techsapo/security';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerMatches } from '../observability/metrics-token';
@@ -108,12 +114,4 @@ export class HealthController {
     );
     return outcome.ok ? session.up(outcome.detail) : session.down(outcome.detail);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import {
   SECURITY_VIOLATIONS,
@@ -7,10 +7,11 @@ import {
 } from './security-event.service';
 
 /**
- * Security events (log line, audit entry, metrics). Global: every capability reports the
- * attacks and violations it sees, so every module would otherwise import it.
+ * Security events (log line, audit entry, metrics). Imported by each module whose providers
+ * report what they see: the audit trail (which writes them), identity, the pipeline, the
+ * content detector, the read-only runtime and the MCP proxy. One instance: Nest builds a
+ * module once, however many import it.
  */
-@Global()
 @Module({
   providers: [
     makeCounterProvider({

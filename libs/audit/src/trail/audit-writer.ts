@@ -7,7 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { describeError, ReplicatedWrites } from '@techsapo/core';
 import type { Counter } from 'prom-client';
 import { auditConfig } from '../config/audit.config';
@@ -17,6 +17,19 @@ import { AuditStore } from './audit-store';
 
 export const AUDIT_WRITE_FAILURES = 'techsapo_audit_write_failures_total';
 export const AUDIT_ENTRIES = 'techsapo_audit_entries_total';
+
+/** The counters AuditWriter reports to, for every context that builds one. */
+export const auditWriterMetricProviders = [
+  makeCounterProvider({
+    name: AUDIT_WRITE_FAILURES,
+    help: 'Audit entries that could not be written to Redis (written to stderr instead)',
+    labelNames: ['reason'],
+  }),
+  makeCounterProvider({
+    name: AUDIT_ENTRIES,
+    help: 'Audit entries written to the audit stream',
+  }),
+];
 
 /** During shutdown a failing batch is tried this many times before it goes to stderr. */
 const SHUTDOWN_ATTEMPTS = 3;

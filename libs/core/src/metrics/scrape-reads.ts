@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Gauge, register } from 'prom-client';
 import { appConfig } from '../config/app.config';
+import { withTimeout } from '../async/with-timeout';
 import { describeError } from '../errors/describe-error';
 
 export const METRIC_STALE = 'techsapo_metric_stale';
@@ -61,7 +62,7 @@ export class ScrapeReads {
     await Promise.all(
       [...this.reads].map(async ([name, { gauge, read }]) => {
         try {
-          gauge.set(await within(read(), this.app.metricsCollectTimeoutMs));
+          gauge.set(await withTimeout(read(), this.app.metricsCollectTimeoutMs));
           this.stale.set({ metric: name }, 0);
           this.staleNames.delete(name);
         } catch (error) {
@@ -76,12 +77,4 @@ export class ScrapeReads {
       }),
     );
   }
-}
-
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { RedisService } from '@techsapo/core';
 import { mcpConfig, type McpConfig } from '../config/mcp.config';
 import { McpQuotaExceededError } from '../errors/mcp.errors';
+import { McpQuotasStore } from './mcp-quotas.store';
 
 export type QuotaKind = 'file-reads' | 'network-calls' | 'analyses';
 
@@ -15,13 +15,13 @@ const LIMITS: Record<QuotaKind, keyof Omit<McpConfig['quotas'], 'windowSeconds'>
 /**
  * MCP5 per principal over a fixed window (MCP_QUOTA_WINDOW_SECONDS, an hour): file reads (50),
  * network-reaching calls (25) and analyses started by `techsapo__analyze` (10), whatever the session, door (/mcp or REST) or instance, so
- * that opening a new session does not reset them. One Redis hash per principal and window
- * (`…:mcp:quota:{<principal>}:<window>`), expiring with its window.
+ * that opening a new session does not reset them. Windows are fixed, numbered from the epoch;
+ * the counts are shared by every instance (McpQuotasStore).
  */
 @Injectable()
 export class McpQuotas {
   constructor(
-    private readonly redis: RedisService,
+    private readonly store: McpQuotasStore,
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
   ) {}
 
@@ -30,13 +30,7 @@ export class McpQuotas {
     const windowMs = this.config.quotas.windowSeconds * 1000;
     const now = Date.now();
     const window = Math.floor(now / windowMs);
-    const key = this.redis.key('mcp', 'quota', this.redis.hashTag(principalId), window);
-    const results = await this.redis.client
-      .multi()
-      .hincrby(key, kind, 1)
-      .pexpire(key, windowMs)
-      .exec();
-    const used = Number(results?.[0]?.[1] ?? 0);
+    const used = await this.store.increment(principalId, kind, window, windowMs);
     if (used > limit)
       throw new McpQuotaExceededError(
         kind,

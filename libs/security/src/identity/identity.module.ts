@@ -1,10 +1,12 @@
 import { Global, Module } from '@nestjs/common';
+import { SecurityEventsModule } from '@techsapo/audit';
 import { Authenticator } from '../pipeline/authenticator';
 import { RateLimitTracker } from '../rate-limit/rate-limit-tracker';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeysStore } from './api-keys/api-keys.store';
 import { AuthService } from './auth/auth.service';
 import { LoginBansService } from './auth/login-bans.service';
+import { LoginBansStore } from './auth/login-bans.store';
 import { PasswordLogin } from './auth/password-login';
 import { IdentityAuthenticator } from './authentication/identity-authenticator';
 import { OidcVerifier } from './tokens/oidc-verifier';
@@ -28,6 +30,7 @@ import { UsersStore } from './users/users.store';
  */
 @Global()
 @Module({
+  imports: [SecurityEventsModule],
   providers: [
     ...identityMetricProviders,
     PasswordHasher,
@@ -39,6 +42,7 @@ import { UsersStore } from './users/users.store';
     TokenService,
     ApiKeysStore,
     ApiKeysService,
+    LoginBansStore,
     LoginBansService,
     PasswordLogin,
     AuthService,

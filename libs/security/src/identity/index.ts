@@ -1,6 +1,7 @@
 export * from './identity.module';
 export * from './identity.metrics';
 export * from './auth/auth.service';
+export * from './auth/login-bans.store';
 export * from './users/user';
 export * from './users/users.service';
 export * from './users/users.store';

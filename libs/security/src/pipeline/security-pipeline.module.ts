@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { SecurityEventsModule } from '@techsapo/audit';
 import { ProblemDetailsFilter, RedisService } from '@techsapo/core';
 import { BlocksService } from '../blocks/blocks.service';
 import { BlocksStore } from '../blocks/blocks.store';
@@ -45,6 +46,7 @@ import { createValidationPipe } from './validation.pipe';
 @Module({
   imports: [
     DiscoveryModule,
+    SecurityEventsModule,
     IdentityModule,
     DetectionModule,
     ReadOnlyRuntimeModule,

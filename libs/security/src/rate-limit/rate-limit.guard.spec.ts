@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { SecurityEventService } from '@techsapo/audit';
-import type { RedisService } from '@techsapo/core';
+import { RedisUnavailableError, type RedisService } from '@techsapo/core';
 import type { BlocksService } from '../blocks/blocks.service';
 import { RateLimitProfiles } from './rate-limit-profiles';
 import { RateLimitTracker, type RateLimitSubject } from './rate-limit-tracker';
@@ -81,5 +81,41 @@ describe('RateLimitGuard', () => {
     await expect(decided).resolves.toBe(true);
     expect(headers['RateLimit-Policy']).toBe('10;w=1');
     expect(headers['RateLimit-Remaining']).toBe('9');
+  });
+
+  describe('when the reads fail, the request is refused', () => {
+    function guardFailingWith(error: Error): RateLimitGuard {
+      return new RateLimitGuard(
+        { throttlers: [{ name: 'burst', ttl: 1_000, limit: 10 }] },
+        { hit: () => Promise.reject(error) } as unknown as RedisThrottlerStorage,
+        new Reflector(),
+        { find: () => Promise.resolve(undefined) } as unknown as BlocksService,
+        { report: jest.fn() } as unknown as SecurityEventService,
+        { connected: true } as unknown as RedisService,
+        new RateLimitProfiles(),
+      );
+    }
+    const request = { ip: '192.0.2.1', headers: {}, state: { requestId: 'r' } };
+    const reply = { header: () => undefined };
+
+    it("passes the connection's command timeout on as 503 storage-unavailable", async () => {
+      const guard = guardFailingWith(
+        new RedisUnavailableError('Storage did not answer in time; try again shortly.'),
+      );
+      await guard.onModuleInit();
+      await expect(guard.canActivate(contextFor(request, reply))).rejects.toMatchObject({
+        status: 503,
+        code: 'storage-unavailable',
+      });
+    });
+
+    it('answers any other failure with 503 rate-limit-unavailable', async () => {
+      const guard = guardFailingWith(new Error('ERR unknown command'));
+      await guard.onModuleInit();
+      await expect(guard.canActivate(contextFor(request, reply))).rejects.toMatchObject({
+        status: 503,
+        code: 'rate-limit-unavailable',
+      });
+    });
   });
 });

@@ -36,16 +36,14 @@ interface RouteLimits {
   skipped: boolean;
 }
 
-/** Redis must answer within this, or the request is refused (fail closed). */
-const REDIS_DEADLINE_MS = 2_000;
-
 /**
  * The first stage (RL1, RL2): every window of the subject's quota is checked and counted in
  * one Redis script, run together with the client-address block check (auto-pipelined, one
  * round trip). 429 with Retry-After and RateLimit-* headers; passing the hourly limit blocks
  * the session; when Redis cannot answer, 503 with Retry-After — the gate never opens by
  * failing. While the connection is down the refusal is immediate; a Redis that is connected
- * but silent is waited for at most REDIS_DEADLINE_MS.
+ * but silent is waited for at most the connection's command timeout (REDIS_COMMAND_TIMEOUT_MS),
+ * whose error is 503 storage-unavailable.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -84,7 +82,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       this.blocks.find({ ip: request.ip }),
     ]);
     caller.sendReads?.();
-    const [result, block] = await withDeadline(counted, this.log);
+    const [result, block] = await failingClosed(counted, this.log);
     if (block) throw new BlockedError(block);
     const shown = this.shownWindow(result);
     reply.header('RateLimit-Limit', String(shown.limit));
@@ -178,19 +176,14 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-async function withDeadline<T>(work: Promise<T>, log: Logger): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('redis did not answer in time')), REDIS_DEADLINE_MS);
-  });
+/** Any failure of the reads refuses the request: a domain error as it is, anything else as 503. */
+async function failingClosed<T>(work: Promise<T>, log: Logger): Promise<T> {
   try {
-    return await Promise.race([work, deadline]);
+    return await work;
   } catch (error) {
     if (error instanceof DomainError) throw error;
     log.warn(`rate limit unavailable, refusing: ${describeError(error)}`);
     throw unavailable();
-  } finally {
-    clearTimeout(timer);
   }
 }
 

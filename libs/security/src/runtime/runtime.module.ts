@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SecurityEventsModule } from '@techsapo/audit';
 import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { CodeIntegrityService, INTEGRITY_VIOLATIONS } from './code-integrity.service';
 import { FileAccessMonitor, UNAUTHORIZED_FILE_ACCESS } from './file-access.monitor';
@@ -9,6 +10,7 @@ import { ReadOnlyRuntimeService } from './read-only-runtime.service';
  * Imported by the request pipeline (SecurityPipelineModule), whose file-access interceptor uses it.
  */
 @Module({
+  imports: [SecurityEventsModule],
   providers: [
     makeCounterProvider({
       name: INTEGRITY_VIOLATIONS,

@@ -6,6 +6,7 @@ import { BudgetStore } from '../budgets/budget.store';
 import { BudgetsService } from '../budgets/budgets.service';
 import { analysesConfig } from '../config/analyses.config';
 import { AnalysisEvents } from '../events/analysis-events';
+import { AnalysisEventsStore } from '../events/analysis-events.store';
 import { ANALYSIS_QUEUE } from '../queue/analysis-job';
 import { queueLengthProvider } from '../queue/analysis-metrics';
 import { AnalysisQueue } from '../queue/analysis-queue';
@@ -48,6 +49,7 @@ import { AnalysisProfiles } from './analysis-profiles';
   ],
   providers: [
     AnalysisStore,
+    AnalysisEventsStore,
     AnalysisEvents,
     BullAnalysisQueue,
     { provide: AnalysisQueue, useExisting: BullAnalysisQueue },

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
 import { SessionsService } from '../sessions/sessions.service';
@@ -16,6 +17,7 @@ export interface PasswordResetResult {
  * admin): a new random password, and every session of the user ended, since whoever knew the
  * old one may hold one.
  */
+@Injectable()
 export class PasswordReset {
   constructor(
     private readonly users: UsersService,
