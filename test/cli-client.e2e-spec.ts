@@ -3,9 +3,13 @@ import { join } from 'node:path';
 
 describe('the CLI client types (apps/cli/src/api/schema.d.ts)', () => {
   it('are what `npm run client` writes from the committed openapi.json', () => {
-    const check = spawnSync(process.execPath, [join(__dirname, 'cli-client.mjs'), '--check'], {
-      encoding: 'utf8',
-    });
+    const check = spawnSync(
+      process.execPath,
+      [join(__dirname, '..', 'scripts', 'cli-client.mjs'), '--check'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(check.stderr).toBe('');
     expect(check.stdout).toContain('CLI client types are up to date');
     expect(check.status).toBe(0);
