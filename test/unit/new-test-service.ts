@@ -75,3 +75,7 @@ export function identityServices(d: TestDependencies): {
 } {
   return { users: new UsersService(d.users, d.hasher), apiKeys: new ApiKeysService(d.apiKeys) };
 }
+
+// Fakes of the stores that services take one at a time (built directly, not through
+// newTestService): the audit stream.
+export { InMemoryAuditStore } from './in-memory-audit-store';
