@@ -79,3 +79,5 @@ export function identityServices(d: TestDependencies): {
 // Fakes of the stores that services take one at a time (built directly, not through
 // newTestService): the audit stream.
 export { InMemoryAuditStore } from './in-memory-audit-store';
+// ...and the analyses' records.
+export { InMemoryAnalysisStore } from './in-memory-analysis-store';
