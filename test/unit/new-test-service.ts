@@ -258,3 +258,9 @@ export class InMemoryAnalysisEventsStore implements FakeOf<AnalysisEventsStore> 
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
+
+// Fakes of the stores that services take one at a time (built directly, not through
+// newTestService): the audit stream.
+export { InMemoryAuditStore } from './in-memory-audit-store';
+// ...and the analyses' records.
+export { InMemoryAnalysisStore } from './in-memory-analysis-store';

@@ -79,10 +79,13 @@ function endpoint(env: NodeJS.ProcessEnv): { baseUrl: string; apiKey: string } {
   return { baseUrl, apiKey };
 }
 
+/** Built on first use and kept: compiling the detector's policy takes seconds. */
+let requestDetector: ContentDetector | undefined;
+
 /** The server's own detector (as `techsapo scan` uses it) places request flags on lines. */
 function located(files: ContentFile[]): LocatedFinding[] {
   if (files.length === 0) return [];
-  const detector = new ContentDetector();
+  const detector = (requestDetector ??= new ContentDetector());
   return locateFindings(files, (text) => detector.scan(text, 'request-text').findings);
 }
 
