@@ -101,25 +101,32 @@ export class AhoCorasick {
     }
 
     this.wideRowOf = new Uint16Array(states);
-    const rows: number[] = [];
+    const ownWide = (state: number): number[] =>
+      [...trie.children[state].keys()].filter((unit) => unit >= ASCII);
+    // The start state and every state with wide children of its own have a row.
+    let rowCount = 0;
+    for (const state of order) if (state === 0 || ownWide(state).length > 0) rowCount += 1;
+    const rows = new Uint16Array(rowCount * wideCount);
+    let row = 0;
     for (const state of order) {
-      const own = [...trie.children[state].keys()].filter((unit) => unit >= ASCII);
+      const own = ownWide(state);
       if (state !== 0 && own.length === 0) {
         this.wideRowOf[id[state]] = this.wideRowOf[id[fail[state]]];
         continue;
       }
-      const row = rows.length / Math.max(1, wideCount);
-      const inherited = state === 0 ? -1 : this.wideRowOf[id[fail[state]]] * wideCount;
-      for (let column = 0; column < wideCount; column += 1) {
-        rows.push(inherited < 0 ? 0 : rows[inherited + column]);
+      // A row starts as its failure state's row (the start state's is all zero).
+      if (state !== 0) {
+        const inherited = this.wideRowOf[id[fail[state]]] * wideCount;
+        rows.copyWithin(row * wideCount, inherited, inherited + wideCount);
       }
       for (const unit of own) {
         rows[row * wideCount + this.wideColumn[unit]] =
           id[trie.children[state].get(unit) as number];
       }
       this.wideRowOf[id[state]] = row;
+      row += 1;
     }
-    this.wideRows = Uint16Array.from(rows);
+    this.wideRows = rows;
 
     this.outStart = new Int32Array(states + 1);
     const ids: number[] = [];

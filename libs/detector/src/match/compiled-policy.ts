@@ -223,6 +223,7 @@ export class CompiledPolicy {
       }
       return id;
     };
+    const searches = new Map<string, SearchTokens>();
     const constraint = (c: RuleConstraint): CompiledConstraint => {
       const paths = c.paths === true;
       const tokens = expand(c.tokens, paths).map((token) => spec(token));
@@ -236,15 +237,19 @@ export class CompiledPolicy {
         search: undefined,
       };
       if (c.search) {
-        const texts = new Map<string, TokenSpec[]>();
-        for (const token of tokens) {
-          const text = textOf(token);
-          texts.set(text, [...(texts.get(text) ?? []), token]);
+        // Rules that search the same tokens (a set of negations) share one automaton.
+        const key = `${paths}:${JSON.stringify(c.tokens)}`;
+        let search = searches.get(key);
+        if (search === undefined) {
+          const texts = new Map<string, TokenSpec[]>();
+          for (const token of tokens) {
+            const text = textOf(token);
+            texts.set(text, [...(texts.get(text) ?? []), token]);
+          }
+          search = { automaton: new AhoCorasick([...texts.keys()]), specs: [...texts.values()] };
+          searches.set(key, search);
         }
-        compiled.search = {
-          automaton: new AhoCorasick([...texts.keys()]),
-          specs: [...texts.values()],
-        };
+        compiled.search = search;
         return compiled;
       }
       const inline = c.tokens.filter((t): t is string => typeof t === 'string');

@@ -140,18 +140,25 @@ export class RuleMatcher implements HitSink {
   private tokenFlags!: Uint8Array;
   /** Per rule: 0 when it is not active in this scan, else how many matches to keep. */
   private limits!: Int32Array;
+  /**
+   * The same, set to 0 once the rule is done with hits (see RuleState.done): the hits of a
+   * rule that has settled are skipped with one read.
+   */
+  private readonly live: Int32Array;
 
   constructor(private readonly compiled: CompiledPolicy) {
     this.states = compiled.rules.map((rule) => new RuleState(rule));
     this.clusterWindows = Int32Array.from(compiled.rules, (rule) => rule.clusterWindow);
     this.clusterOrders = Uint8Array.from(compiled.rules, (rule) => ORDER_CODES[rule.clusterOrder]);
     this.nearFound = compiled.nearLists.map(() => new SpanList());
+    this.live = new Int32Array(compiled.rules.length);
   }
 
   /** The states of every rule after matching; valid until the next call. */
   match(text: NormalizedText, channel: ChannelAutomaton, limits: Int32Array): readonly RuleState[] {
     this.text = text;
     this.limits = limits;
+    this.live.set(limits);
     this.actionStart = channel.actionStart;
     this.actionTarget = channel.actionTarget;
     this.actionToken = channel.actionToken;
@@ -177,7 +184,7 @@ export class RuleMatcher implements HitSink {
       for (let k = 0; k < count; k += 1) this.searched(specs[patterns[k]], ends[k]);
       return;
     }
-    const { actionStart, actionTarget, actionToken, tokenFlags, lengths, limits, states } = this;
+    const { actionStart, actionTarget, actionToken, tokenFlags, lengths, live, states } = this;
     const { clusterWindows, clusterOrders } = this;
     let extendedFrom = -1;
     let extendedTo = -1;
@@ -193,12 +200,15 @@ export class RuleMatcher implements HitSink {
         const target = actionTarget[a];
         let state: RuleState | undefined;
         if (target >= 0) {
-          const limit = limits[target];
+          const limit = live[target];
           if (limit === 0) continue;
           state = states[target];
           // Hits inside a shape's failed run cannot start a longer match.
           if (start < state.scannedUntil) continue;
-          if (state.found.length !== 0 && state.done(limit)) continue;
+          if (state.found.length !== 0 && state.done(limit)) {
+            live[target] = 0;
+            continue;
+          }
         }
         if (actionToken[a] !== checked) {
           checked = actionToken[a];

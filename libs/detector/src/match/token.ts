@@ -1,4 +1,4 @@
-import { normalize } from '../normalize/normalizer';
+import { normalize, NormalizeWorkspace } from '../normalize/normalizer';
 
 /**
  * A policy token, folded like the text it is matched against, with what may sit beside it:
@@ -22,6 +22,9 @@ const isPathUnit = (unit: number): boolean => isWordUnit(unit) || unit === 45;
 /** The character classes of token edges (one object: hot loops copy them into locals). */
 export const TOKEN_UNITS = { isWordUnit, isPathUnit } as const;
 
+/** The buffers tokens are folded in (a policy has thousands; each is read out at once). */
+const workspace = new NormalizeWorkspace();
+
 /**
  * Parses a token: a `*` at an edge lifts that edge's boundary. A path token is whole at both
  * ends, except where it ends with `/` (a folder prefix). The text goes through the normaliser
@@ -31,7 +34,7 @@ export function parseToken(raw: string, paths: boolean): Token {
   const openStart = raw.startsWith('*');
   const openEnd = raw.endsWith('*') && raw.length > 1;
   const body = raw.slice(openStart ? 1 : 0, openEnd ? raw.length - 1 : raw.length);
-  const folded = normalize(body);
+  const folded = normalize(body, {}, workspace);
   let text = '';
   for (let i = 0; i < folded.length; i += 1) text += String.fromCharCode(folded.units[i]);
   if (text.length === 0) throw new Error(`token "${raw}" is empty once normalised`);
