@@ -387,6 +387,9 @@ describe('ContentDetector: what a quote of the content under review is', () => {
     const onService =
       "This patch calls `fs.writeFileSync('/srv/gateway/dist/main.js', updated)` on start-up.";
     expect(scan(onService, 'llm-answer').verdict).toBe('block');
+    const order =
+      'Apply the patch for good: `fs.writeFileSync(__filename, updated)`, then restart.';
+    expect(scan(order, 'llm-answer').verdict).toBe('block');
   });
 
   it('an attempt that is not in the content is still one', () => {
