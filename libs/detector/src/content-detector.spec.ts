@@ -373,11 +373,23 @@ describe('ContentDetector: what a quote of the content under review is', () => {
 
   it('an answer that quotes code under review is not an attempt', () => {
     const answer =
-      'The patch rewrites its own file: `fs.writeFileSync(__filename, self.replace(...))` is self-modifying code.';
+      'At start-up it runs `fs.writeFileSync(__filename, self.replace(...))`, self-modifying code.';
     expect(scan(answer, 'llm-answer').verdict).toBe('block');
     const quoted = scan(answer, 'llm-answer', { quotedFrom: patch });
     expect(quoted.verdict).not.toBe('block');
     expect(quoted.findings.filter((f) => f.kind === 'attempt')).toEqual([]);
+  });
+
+  it('a review comment about such code is not an attempt; a path of the service still is', () => {
+    const review =
+      'This patch calls `fs.writeFileSync(__filename, updated)` so the CLI rewrites itself; ship a release instead.';
+    expect(scan(review, 'llm-answer').findings.filter((f) => f.kind === 'attempt')).toEqual([]);
+    const onService =
+      "This patch calls `fs.writeFileSync('/srv/gateway/dist/main.js', updated)` on start-up.";
+    expect(scan(onService, 'llm-answer').verdict).toBe('block');
+    const order =
+      'Apply the patch for good: `fs.writeFileSync(__filename, updated)`, then restart.';
+    expect(scan(order, 'llm-answer').verdict).toBe('block');
   });
 
   it('an attempt that is not in the content is still one', () => {

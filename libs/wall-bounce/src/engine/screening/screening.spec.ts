@@ -36,7 +36,7 @@ describe('screening model output', () => {
 
   it('code under review that a model quotes back is not a hijack; the same code of its own is', () => {
     const reviewed = 'fs.writeFileSync(__filename, patched);\nmodule.exports = run;';
-    const answer = 'The patch does `fs.writeFileSync(__filename, patched);` at start-up: risky.';
+    const answer = 'At start-up it runs `fs.writeFileSync(__filename, patched);`: risky.';
     expect(new Screener(detector, reviewed).screen(answer, 'llm-answer', 'p').blockedBy).toBe(
       undefined,
     );
