@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { storage, type Store } from 'nestjs-pino/storage';
-import type { Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 
 /** Probes and scrapes: answered without a request line. */
 const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
@@ -25,6 +25,10 @@ class RequestLog implements Store {
 
   get logger(): Logger {
     return (this.child ??= this.root.child({ req: this.raw, requestId: this.requestId }));
+  }
+
+  enabled(level: Level): boolean {
+    return (this.child ?? this.root).isLevelEnabled(level);
   }
 
   /** nestjs-pino's `PinoLogger.assign` replaces it with a child carrying more fields. */
@@ -61,14 +65,15 @@ export function installRequestLog(fastify: FastifyInstance): void {
 }
 
 function logCompletion(log: RequestLog, res: ServerResponse): void {
-  const responseTime = Date.now() - log.startedAt;
   const status = res.statusCode;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  // Below the configured level the line is not made, nor the request's logger for it.
+  if (!log.enabled(level)) return;
+  const responseTime = Date.now() - log.startedAt;
   if (status >= 500) {
     const err = new Error(`failed with status code ${status}`);
     log.logger.error({ res, err, responseTime }, 'request errored');
-  } else if (status >= 400) {
-    log.logger.warn({ res, responseTime }, 'request completed');
   } else {
-    log.logger.info({ res, responseTime }, 'request completed');
+    log.logger[level]({ res, responseTime }, 'request completed');
   }
 }
