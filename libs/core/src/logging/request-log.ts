@@ -13,13 +13,15 @@ const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
  * request that logs nothing (a probe) makes none.
  */
 class RequestLog implements Store {
-  readonly startedAt = Date.now();
   readonly responseLogger = undefined;
+  private readonly startedAt = Date.now();
   private child?: Logger;
+  private completed = false;
 
   constructor(
     private readonly root: Logger,
     private readonly raw: IncomingMessage,
+    private readonly res: ServerResponse,
     private readonly requestId: string,
   ) {}
 
@@ -27,13 +29,28 @@ class RequestLog implements Store {
     return (this.child ??= this.root.child({ req: this.raw, requestId: this.requestId }));
   }
 
-  enabled(level: Level): boolean {
-    return (this.child ?? this.root).isLevelEnabled(level);
-  }
-
   /** nestjs-pino's `PinoLogger.assign` replaces it with a child carrying more fields. */
   set logger(logger: Logger) {
     this.child = logger;
+  }
+
+  /** The request's one completion line; none for a quiet path or below the configured level. */
+  complete(): void {
+    if (this.completed) return;
+    this.completed = true;
+    if (QUIET_PATHS.test(this.raw.url ?? '')) return;
+    const { res } = this;
+    const status = res.statusCode;
+    const level: Level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (!(this.child ?? this.root).isLevelEnabled(level)) return;
+    const responseTime = Date.now() - this.startedAt;
+    if (status >= 500) {
+      const err = new Error(`failed with status code ${status}`);
+      this.logger.error({ res, err, responseTime }, 'request errored');
+    } else {
+      const ended = !this.raw.readableAborted && res.writableEnded;
+      this.logger[level]({ res, responseTime }, ended ? 'request completed' : 'request aborted');
+    }
   }
 }
 
@@ -48,32 +65,26 @@ declare module 'fastify' {
  * routes them: from `onRequest` on, the app's loggers (Nest's `Logger`, nestjs-pino's
  * `PinoLogger`) write through the request's logger, so every line carries its `req` and
  * `requestId`; when the response is sent, one `request completed` line (`request errored` on a
- * 5xx) with the status and the time taken, at info, warn from 400, error from 500.
+ * 5xx, `request aborted` when the client left first) with the status and the time taken, at
+ * info, warn from 400, error from 500.
  * Health, metrics and docs requests get no completion line.
  */
 export function installRequestLog(fastify: FastifyInstance): void {
   fastify.decorateRequest('requestLog', null);
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    request.requestLog = new RequestLog(PinoLogger.root, request.raw, String(request.id));
-    storage.run(request.requestLog, done);
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.requestLog = new RequestLog(
+      PinoLogger.root,
+      request.raw,
+      reply.raw,
+      String(request.id),
+    );
+    // A client gone before the answer: the line is written when the connection closes.
     const log = request.requestLog;
-    if (log && !QUIET_PATHS.test(request.raw.url ?? '')) logCompletion(log, reply.raw);
+    reply.raw.once('close', () => log.complete());
+    storage.run(log, done);
+  });
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    request.requestLog?.complete();
     done();
   });
-}
-
-function logCompletion(log: RequestLog, res: ServerResponse): void {
-  const status = res.statusCode;
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
-  // Below the configured level the line is not made, nor the request's logger for it.
-  if (!log.enabled(level)) return;
-  const responseTime = Date.now() - log.startedAt;
-  if (status >= 500) {
-    const err = new Error(`failed with status code ${status}`);
-    log.logger.error({ res, err, responseTime }, 'request errored');
-  } else {
-    log.logger[level]({ res, responseTime }, 'request completed');
-  }
 }
