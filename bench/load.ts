@@ -16,7 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { redisConfig, RedisService } from '@techsapo/core';
-import { PasswordHasher, UsersService } from '@techsapo/security';
+import { PasswordHasher, UsersService, UsersStore } from '@techsapo/security';
 import {
   freePort,
   MAIN,

@@ -7,8 +7,15 @@ import { freePort, startService, waitForHttp } from './support/processes';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'SECURITY'];
 
+interface Run {
+  code: number | null;
+  out: string;
+  /** X-Request-Id of the refused request. */
+  refusedId: string | null;
+}
+
 /** The service's whole output for one start, a security event and a SIGTERM. */
-async function runOnce(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+async function runOnce(env: Record<string, string>): Promise<Run> {
   const port = await freePort();
   const prefix = `log${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'techsapo-logs-'));
@@ -37,7 +44,8 @@ async function runOnce(env: Record<string, string>): Promise<{ code: number | nu
     );
     expect(blocked.status).toBe(403);
     service.child.kill('SIGTERM');
-    return { code: await service.exited, out: service.output() };
+    const refusedId = blocked.headers.get('x-request-id');
+    return { code: await service.exited, out: service.output(), refusedId };
   } finally {
     if (service.child.exitCode === null) service.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -48,10 +56,12 @@ async function runOnce(env: Record<string, string>): Promise<{ code: number | nu
 describe('one log shape: pino JSON records with string levels and ISO time', () => {
   let records: Record<string, unknown>[];
   let code: number | null;
+  let refusedId: string | null;
 
   beforeAll(async () => {
     const run = await runOnce({ LOG_LEVEL: 'info' });
     code = run.code;
+    refusedId = run.refusedId;
     const lines = run.out.split('\n').filter((l) => l.trim() !== '');
     // Every line is a JSON record: no plain-text banner, no second format.
     records = lines.map((line) => {
@@ -109,6 +119,33 @@ describe('one log shape: pino JSON records with string levels and ISO time', () 
     });
     // One level field, the SIEM's: the record is valid JSON with a single "level".
     expect(Object.keys(security[0]).filter((k) => k === 'level')).toHaveLength(1);
+  });
+
+  it('a request is one line when it ends: masked request, its id, status and time; probes none', () => {
+    const lines = records.filter((r) => r.requestId === refusedId);
+    expect(refusedId).toEqual(expect.any(String));
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        time: expect.any(String),
+        pid: expect.any(Number),
+        hostname: expect.any(String),
+        req: {
+          method: 'POST',
+          url: `/api/v1/auth/login?q=${encodeURIComponent('<script>x</script>')}`,
+          ip: expect.stringContaining('***'),
+          userAgent: expect.stringContaining('***'),
+        },
+        requestId: refusedId,
+        res: { statusCode: 403 },
+        responseTime: expect.any(Number),
+        msg: 'request completed',
+      },
+    ]);
+    const probes = records.filter((r) =>
+      String((r.req as { url?: string } | undefined)?.url).startsWith('/health'),
+    );
+    expect(probes).toEqual([]);
   });
 
   it('stopping is logged as records too', () => {

@@ -20,6 +20,7 @@ export * from './http/id-param';
 export * from './logging/redact';
 export * from './logging/logger-options';
 export * from './logging/log-shape';
+export * from './logging/request-log';
 export * from './lifecycle/readiness.registry';
 export * from './lifecycle/request-lifecycle';
 export * from './metrics/scrape-reads';

@@ -1,6 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { appConfig, AppConfig, RequestLifecycle, validateEnvironment } from '@techsapo/core';
+import {
+  appConfig,
+  AppConfig,
+  installRequestLog,
+  RequestLifecycle,
+  validateEnvironment,
+} from '@techsapo/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
@@ -29,6 +35,8 @@ export async function createApp(): Promise<NestFastifyApplication> {
     requestIdHeader: false,
     genReqId: generateRequestId,
     return503OnClosing: true,
+    // No Nest middleware: requests are logged by a Fastify hook (installRequestLog).
+    skipMiddie: true,
     forceCloseConnections: 'idle',
     // Long path parameters reach the content-security guard (refused and audited as attacks)
     // instead of the router's bare 414 at Fastify's default of 100 characters.
@@ -43,6 +51,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     },
   );
   app.useLogger(quietStartUp(app.get(Logger)));
+  installRequestLog(app.getHttpAdapter().getInstance());
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(RequestLifecycle));
   closeIdleConnectionsWhileClosing(app.getHttpAdapter().getInstance());
   answerOpenAiErrors(app.getHttpAdapter().getInstance());

@@ -1,7 +1,6 @@
 import { clientRequestIdFrom, RequestLifecycle, RequestState } from '@techsapo/core';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 
 export const OVERHEAD_HEADER = 'X-TechSapo-Overhead-Ms';
 
@@ -12,12 +11,11 @@ export function gatewayOverheadMs(state: RequestState): number {
 
 /**
  * Fastify's request id, always a new UUID (a client's X-Request-Id is kept apart as
- * `clientRequestId`, so no client chooses the id the audit trail stores); pino-http reuses it.
+ * `clientRequestId`, so no client chooses the id the audit trail stores); the request's log
+ * lines carry it.
  */
-export function generateRequestId(raw: IncomingMessage): string {
-  const id = randomUUID();
-  (raw as IncomingMessage & { id?: string }).id = id;
-  return id;
+export function generateRequestId(): string {
+  return randomUUID();
 }
 
 /**

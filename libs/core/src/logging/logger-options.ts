@@ -6,25 +6,15 @@ import { isSensitiveName, maskIp, maskUserAgent, REDACTED } from './redact';
 
 type RawRequest = IncomingMessage & { originalUrl?: string };
 
-const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
-
-/** Structured JSON logs; every line of a request carries its requestId; secrets never reach a line. */
+/**
+ * Structured JSON logs; every line of a request carries its requestId; secrets never reach a
+ * line. Requests are logged by Fastify hooks (request-log.ts), so the module's pino-http
+ * middleware is mounted on no route: its logger, with these serializers, is the app's logger.
+ */
 export function loggerParams(app: AppConfig): Params {
   return {
     pinoHttp: {
       ...logShape(app.logLevel, app.logFormat),
-      // Fastify assigns the id first (see the HTTP hooks); pino-http reuses it.
-      genReqId: (req: IncomingMessage) =>
-        (req as IncomingMessage & { id?: string }).id ?? 'unassigned',
-      customProps: (req: IncomingMessage) => ({
-        requestId: (req as IncomingMessage & { id?: string }).id,
-      }),
-      autoLogging: {
-        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
-          QUIET_PATHS.test(req.originalUrl ?? req.url ?? ''),
-      },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {
         req: (req: RawRequest & { raw?: RawRequest }) => {
           const raw: RawRequest = req.raw ?? req;
@@ -44,6 +34,7 @@ export function loggerParams(app: AppConfig): Params {
         censor: REDACTED,
       },
     },
+    forRoutes: [],
   };
 }
 

@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { SecurityEventsModule } from '@techsapo/audit';
-import { ProblemDetailsFilter, RedisService } from '@techsapo/core';
+import { RedisService } from '@techsapo/core';
 import { BlocksService } from '../blocks/blocks.service';
 import { BlocksStore } from '../blocks/blocks.store';
 import { securityConfig } from '../config/security.config';
@@ -14,7 +14,7 @@ import { RateLimitProfiles } from '../rate-limit/rate-limit-profiles';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RedisThrottlerStorage } from '../rate-limit/redis-throttler.storage';
 import { throttlerOptions } from '../rate-limit/throttler-options';
-import { FileAccessInterceptor } from '../runtime/file-access.interceptor';
+import { FileAccessFilter } from '../runtime/file-access.filter';
 import { ReadOnlyRuntimeModule } from '../runtime/runtime.module';
 import { AuthenticationGuard } from './authentication.guard';
 import { PoliciesGuard } from './policies.guard';
@@ -33,8 +33,8 @@ import { createValidationPipe } from './validation.pipe';
  *                         @FreeText) scanned by the ContentDetector: web injection or
  *                         self-modification → 403 security-pattern-blocked; free text flagged
  *   5. validation       — DTOs, unknown properties refused
- *   file access         — an interceptor counts permission-model denials (ERR_ACCESS_DENIED)
- *   errors              — one filter turns every failure into problem+json
+ *   errors              — one filter turns every failure into problem+json and counts
+ *                         permission-model denials (ERR_ACCESS_DENIED)
  *
  * The audit trail and the HTTP metrics listen to the end of every response (RequestLifecycle),
  * so refusals by any stage, the body parser or the router are recorded too.
@@ -66,14 +66,13 @@ import { createValidationPipe } from './validation.pipe';
     AuthenticationGuard,
     PoliciesGuard,
     RequestSecurityGuard,
-    ProblemDetailsFilter,
+    FileAccessFilter,
     { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
     { provide: APP_GUARD, useExisting: PoliciesGuard },
     { provide: APP_GUARD, useExisting: RequestSecurityGuard },
     { provide: APP_PIPE, useFactory: createValidationPipe },
-    { provide: APP_INTERCEPTOR, useClass: FileAccessInterceptor },
-    { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
+    { provide: APP_FILTER, useExisting: FileAccessFilter },
   ],
   exports: [AbilityFactory, RoutePolicies, BlocksService, RateLimitProfiles],
 })

@@ -7,7 +7,7 @@ import { ReadOnlyRuntimeService } from './read-only-runtime.service';
 
 /**
  * The read-only runtime: code-folder probe, integrity verification, denied-access counter.
- * Imported by the request pipeline (SecurityPipelineModule), whose file-access interceptor uses it.
+ * Imported by the request pipeline (SecurityPipelineModule), whose error filter counts denials.
  */
 @Module({
   imports: [SecurityEventsModule],

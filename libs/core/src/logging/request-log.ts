@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PinoLogger } from 'nestjs-pino';
+import { storage, type Store } from 'nestjs-pino/storage';
+import type { Level, Logger } from 'pino';
+
+/** Probes and scrapes: answered without a request line. */
+const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
+
+/**
+ * The logger of one request: a child of the app's logger bound to the request (`req`: method,
+ * redacted URL, masked address and user agent; `requestId`). It is made on first use, so a
+ * request that logs nothing (a probe) makes none.
+ */
+class RequestLog implements Store {
+  readonly responseLogger = undefined;
+  private readonly startedAt = Date.now();
+  private child?: Logger;
+  private completed = false;
+
+  constructor(
+    private readonly root: Logger,
+    private readonly raw: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly requestId: string,
+  ) {}
+
+  get logger(): Logger {
+    return (this.child ??= this.root.child({ req: this.raw, requestId: this.requestId }));
+  }
+
+  /** nestjs-pino's `PinoLogger.assign` replaces it with a child carrying more fields. */
+  set logger(logger: Logger) {
+    this.child = logger;
+  }
+
+  /** The request's one completion line; none for a quiet path or below the configured level. */
+  complete(): void {
+    if (this.completed) return;
+    this.completed = true;
+    if (QUIET_PATHS.test(this.raw.url ?? '')) return;
+    const { res } = this;
+    const status = res.statusCode;
+    const level: Level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+    if (!(this.child ?? this.root).isLevelEnabled(level)) return;
+    const responseTime = Date.now() - this.startedAt;
+    if (status >= 500) {
+      const err = new Error(`failed with status code ${status}`);
+      this.logger.error({ res, err, responseTime }, 'request errored');
+    } else {
+      const ended = !this.raw.readableAborted && res.writableEnded;
+      this.logger[level]({ res, responseTime }, ended ? 'request completed' : 'request aborted');
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    requestLog: RequestLog | null;
+  }
+}
+
+/**
+ * Request logging as Fastify hooks, for every request including the ones refused before Nest
+ * routes them: from `onRequest` on, the app's loggers (Nest's `Logger`, nestjs-pino's
+ * `PinoLogger`) write through the request's logger, so every line carries its `req` and
+ * `requestId`; when the response is sent, one `request completed` line (`request errored` on a
+ * 5xx, `request aborted` when the client left first) with the status and the time taken, at
+ * info, warn from 400, error from 500.
+ * Health, metrics and docs requests get no completion line.
+ */
+export function installRequestLog(fastify: FastifyInstance): void {
+  fastify.decorateRequest('requestLog', null);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.requestLog = new RequestLog(
+      PinoLogger.root,
+      request.raw,
+      reply.raw,
+      String(request.id),
+    );
+    // A client gone before the answer: the line is written when the connection closes.
+    const log = request.requestLog;
+    reply.raw.once('close', () => log.complete());
+    storage.run(log, done);
+  });
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    request.requestLog?.complete();
+    done();
+  });
+}
