@@ -52,6 +52,10 @@ export class LlmSimulator {
     this.latencyMs = options.latencyMs ?? 0;
     this.chunkDelayMs = options.chunkDelayMs ?? 0;
     this.server = createServer((req, res) => void this.handle(req, res));
+    // Idle connections stay open a minute, as the providers' do. With Node's 5 s default, a
+    // client reusing a pooled connection just as the server drops it (a busy event loop delays
+    // the client's own expiry) gets ECONNRESET: a network failure no provider would cause.
+    this.server.keepAliveTimeout = 60_000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
