@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { AuditWriter } from '@techsapo/audit';
 import { problemType } from '@techsapo/core';
+import { auditEntries } from './support/audit';
 import { signIn } from './support/auth';
 import { RedisRelay } from './support/redis-relay';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -112,5 +114,43 @@ describeSingleNode('/metrics while Redis is silent or gone', () => {
     expect(during.has('process_cpu_user_seconds_total')).toBe(true);
     await relay.listen();
     await until(async () => (await scrape(t)).get(QUEUE_LENGTH) === 0);
+  });
+});
+
+describeSingleNode('an audit append whose answer is lost', () => {
+  let relay: RedisRelay;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    relay = await RedisRelay.open();
+    t = await startTestApp({
+      REDIS_URL: relay.url,
+      REDIS_COMMAND_TIMEOUT_MS: '300',
+      AUDIT_FLUSH_INTERVAL_MS: '10000',
+    });
+  });
+  afterAll(async () => {
+    relay.releaseReplies();
+    await t?.close();
+    await relay.cut();
+  });
+
+  it('is found by the retry and not written twice', async () => {
+    const path = `/api/v1/answer-lost-${Date.now()}`;
+    expect((await request(t.server).get(path)).status).toBe(404);
+    const writer = t.app.get(AuditWriter);
+    await until(async () => writer.pending > 0);
+    // The append that carries the entry reaches Redis; its answer does not reach the app.
+    relay.holdRepliesAfter(path);
+    await writer.flush();
+    expect(writer.pending).toBeGreaterThan(0);
+    relay.releaseReplies();
+    await until(async () => {
+      await writer.flush();
+      return writer.pending === 0;
+    });
+    const recorded = (await auditEntries(t)).filter((e) => e.request.path === path);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0].outcome.status).toBe(404);
   });
 });

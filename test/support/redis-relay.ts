@@ -3,13 +3,16 @@ import { freePort } from './processes';
 
 /**
  * A TCP relay to the test Redis standing in for one node, which a test can silence (the
- * connections stay open and nothing reaches Redis, as a node that hangs) or cut (every
- * connection closed, as a node that is gone). Never touches the shared Redis itself.
+ * connections stay open and nothing reaches Redis, as a node that hangs), cut (every
+ * connection closed, as a node that is gone) or make lose answers (Redis does the work, the
+ * client never hears of it). Never touches the shared Redis itself.
  */
 export class RedisRelay {
   private server?: Server;
   private readonly links = new Set<{ client: Socket; upstream: Socket }>();
   private silent = false;
+  private holdMarker?: string;
+  private readonly holding = new Set<{ client: Socket; upstream: Socket }>();
 
   private constructor(
     readonly port: number,
@@ -49,6 +52,21 @@ export class RedisRelay {
     for (const { client, upstream } of this.links) client.pipe(upstream);
   }
 
+  /**
+   * From the first command that carries `marker` on a connection, Redis's answers on that
+   * connection wait in the relay: the command is done, its client times out.
+   */
+  holdRepliesAfter(marker: string): void {
+    this.holdMarker = marker;
+  }
+
+  /** The answers that waited are passed on, and everything after them. */
+  releaseReplies(): void {
+    this.holdMarker = undefined;
+    for (const { client, upstream } of this.holding) upstream.pipe(client);
+    this.holding.clear();
+  }
+
   /** Closes every connection and stops listening. */
   cut(): Promise<void> {
     return new Promise((resolve) => {
@@ -74,8 +92,16 @@ export class RedisRelay {
         upstream.pipe(client);
         if (this.silent) client.pause();
         else client.pipe(upstream);
+        client.on('data', (chunk: Buffer) => {
+          if (!this.holdMarker || this.holding.has(link) || !chunk.includes(this.holdMarker))
+            return;
+          upstream.unpipe(client);
+          upstream.pause();
+          this.holding.add(link);
+        });
         const drop = (): void => {
           this.links.delete(link);
+          this.holding.delete(link);
           client.destroy();
           upstream.destroy();
         };

@@ -11,7 +11,7 @@ import { InjectMetric, makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { describeError, ReplicatedWrites } from '@techsapo/core';
 import type { Counter } from 'prom-client';
 import { auditConfig } from '../config/audit.config';
-import { AuditChain } from './audit-chain';
+import { AuditChain, type ChainLink } from './audit-chain';
 import type { AuditDraft } from './audit-entry';
 import { AuditStore } from './audit-store';
 
@@ -35,6 +35,9 @@ export const auditWriterMetricProviders = [
 const SHUTDOWN_ATTEMPTS = 3;
 /** Appends that lost the race to another instance are re-sealed at once, this many times. */
 const MAX_CONFLICTS = 100;
+/** How far back from the newest entry an append whose answer was lost is looked for. */
+const FIND_LIMIT = 10_000;
+const FIND_PAGE = 100;
 
 interface Pending {
   draft: AuditDraft;
@@ -42,6 +45,11 @@ interface Pending {
   firstFailureAt?: number;
   /** Appended as part of this batch (its last entry), but no replica acknowledged it yet. */
   appended?: Appended;
+  /**
+   * The last entry of this batch as sealed for an append that was sent: when its answer was lost
+   * (a command timeout), the append may have gone through, and the retry looks for it first.
+   */
+  sealed?: ChainLink;
 }
 
 interface Appended {
@@ -145,25 +153,29 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
     }
   }
 
-  /** The batch appended before but not yet acknowledged goes again as it was; else a new one. */
+  /** A batch sent before (acknowledged or not) goes again as it was; else a new one. */
   private nextBatch(): Pending[] {
-    const appended = this.queue[0]?.appended;
-    if (!appended) return this.queue.splice(0, this.config.batchSize);
-    const size = this.queue.findIndex((p) => p.appended !== appended);
+    const sent = (p: Pending): Appended | ChainLink | undefined => p.appended ?? p.sealed;
+    const mark = this.queue[0] && sent(this.queue[0]);
+    if (!mark) return this.queue.splice(0, this.config.batchSize);
+    const size = this.queue.findIndex((p) => sent(p) !== mark);
     return this.queue.splice(0, size < 0 ? this.queue.length : size);
   }
 
   /**
    * A batch counts as written once a replica holds it (WAIT). When the acknowledgement failed,
    * the retry appends the batch again only if the master that took it lost it in a failover;
-   * if it is still in the stream, only the acknowledgement is awaited again.
+   * if it is still in the stream, only the acknowledgement is awaited again. When the answer to
+   * the append itself was lost, the retry first looks for the batch in the stream, so that an
+   * append that went through is not written twice.
    */
   private async appendReplicated(batch: Pending[]): Promise<void> {
-    let appended = batch[0].appended;
+    const lost = batch[0].sealed;
+    let appended = batch[0].appended ?? (lost ? await this.find(lost) : undefined);
     if (!appended || !(await this.holds(appended))) {
-      appended = await this.append(batch.map((p) => p.draft));
-      for (const p of batch) p.appended = appended;
+      appended = await this.append(batch);
     }
+    for (const p of batch) p.appended = appended;
     await this.replicated.confirm(this.store.headKey);
     // A failover between the append and the WAIT confirms the promoted master, which may not
     // have the batch: it is written only if it is still there.
@@ -175,10 +187,37 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
     return stored?.entry.hash === hash;
   }
 
-  private async append(drafts: AuditDraft[]): Promise<Appended> {
+  /**
+   * The entry an append whose answer was lost sealed last, if that append went through: the
+   * chain reached its seq and the entry at that seq is the one sealed (newest first, as the
+   * retry follows the loss closely).
+   */
+  private async find(link: ChainLink): Promise<Appended | undefined> {
+    if ((await this.store.head()).seq < link.seq) return undefined;
+    let end = '+';
+    for (let read = 0; read < FIND_LIMIT; read += FIND_PAGE) {
+      const page = await this.store.reverseRange(end, '-', FIND_PAGE);
+      for (const { streamId, entry } of page) {
+        if (typeof entry?.seq !== 'number' || entry.seq > link.seq) continue;
+        return entry.seq === link.seq && entry.hash === link.hash
+          ? { streamId, hash: link.hash }
+          : undefined;
+      }
+      if (page.length < FIND_PAGE) return undefined;
+      end = `(${page[page.length - 1].streamId}`;
+    }
+    return undefined;
+  }
+
+  /** Seals the batch on the head and appends it; each try is marked on the batch first. */
+  private async append(batch: Pending[]): Promise<Appended> {
+    const drafts: AuditDraft[] = batch.map((p) => p.draft);
     let head = await this.store.head();
     for (let i = 0; i < MAX_CONFLICTS; i += 1) {
       const sealed = this.chain.seal(drafts, head);
+      const last = sealed[sealed.length - 1];
+      const link: ChainLink = { seq: last.seq, hash: last.hash };
+      for (const p of batch) p.sealed = link;
       const result = await this.store.append(sealed, head);
       if (result.ok) return { streamId: result.lastId, hash: sealed[sealed.length - 1].hash };
       head = result.head;
