@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuditWriter } from '@techsapo/audit';
-import { problemType } from '@techsapo/core';
+import { asBackgroundWork, problemType, RedisUnavailableError } from '@techsapo/core';
 import { auditEntries } from './support/audit';
 import { signIn } from './support/auth';
 import { RedisRelay } from './support/redis-relay';
@@ -71,6 +71,16 @@ describeSingleNode('Redis connected but silent', () => {
     );
     relay.resume();
     await until(async () => (await request(t.server).get(ME).set(user.auth)).status === 200);
+  });
+
+  it("is waited out by background work: a worker job's commands outlast the request bound", async () => {
+    relay.silence();
+    const job = asBackgroundWork(() => t.redis.client.ping());
+    // The same command on a request's path gives up at REDIS_COMMAND_TIMEOUT_MS (300 ms here).
+    await expect(t.redis.client.ping()).rejects.toBeInstanceOf(RedisUnavailableError);
+    await new Promise((r) => setTimeout(r, 500));
+    relay.resume();
+    await expect(job).resolves.toBe('PONG');
   });
 });
 

@@ -3,6 +3,7 @@ export * from './config/validate-environment';
 export * from './config/secret.validator';
 export * from './config/app.config';
 export * from './config/redis.config';
+export * from './redis/background-work';
 export * from './redis/redis-connection.factory';
 export * from './redis/redis.service';
 export * from './redis/redis.module';

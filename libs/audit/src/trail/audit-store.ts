@@ -59,18 +59,17 @@ export class AuditStore {
   readonly streamKey: string;
   readonly headKey: string;
   readonly anchorKey: string;
-  private readonly client: RedisConnection & AuditCommands;
-
-  constructor(redis: RedisService) {
+  constructor(private readonly redis: RedisService) {
     const tag = redis.hashTag('audit');
     this.streamKey = redis.key(tag, 'stream');
     this.headKey = redis.key(tag, 'head');
     this.anchorKey = redis.key(tag, 'anchor');
-    this.client = redis.client as RedisConnection & AuditCommands;
-    if (!('auditAppend' in this.client)) {
-      redis.client.defineCommand('auditAppend', { numberOfKeys: 2, lua: APPEND });
-      redis.client.defineCommand('auditTrim', { numberOfKeys: 2, lua: TRIM });
-    }
+    redis.defineCommand('auditAppend', { numberOfKeys: 2, lua: APPEND });
+    redis.defineCommand('auditTrim', { numberOfKeys: 2, lua: TRIM });
+  }
+
+  private get client(): RedisConnection & AuditCommands {
+    return this.redis.client as RedisConnection & AuditCommands;
   }
 
   async head(): Promise<ChainLink> {

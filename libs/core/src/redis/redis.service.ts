@@ -2,8 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { redisConfig } from '../config/redis.config';
+import { inBackgroundWork } from './background-work';
 import { liveReplicas } from './live-replicas';
 import { createRedisConnection, RedisConnection } from './redis-connection.factory';
+
+export interface ScriptCommand {
+  numberOfKeys: number;
+  lua: string;
+}
 
 /**
  * Owns every Redis connection of the process. `client` serves ordinary commands; blocking
@@ -14,14 +20,42 @@ import { createRedisConnection, RedisConnection } from './redis-connection.facto
 export class RedisService implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisService.name);
   private readonly connections = new Set<RedisConnection>();
-  readonly client: RedisConnection;
+  private readonly commands: RedisConnection;
+  private backgroundCommands?: RedisConnection;
+  private readonly scripts = new Map<string, ScriptCommand>();
 
   constructor(
     @Inject(redisConfig.factory.KEY)
     private readonly config: ConfigType<typeof redisConfig.factory>,
   ) {
     // Commands on the request path end within REDIS_COMMAND_TIMEOUT_MS, answered or not.
-    this.client = this.createConnection('commands', { commandTimeout: config.commandTimeoutMs });
+    this.commands = this.createConnection('commands', { commandTimeout: config.commandTimeoutMs });
+  }
+
+  /**
+   * The connection for ordinary commands. A request's commands end within
+   * REDIS_COMMAND_TIMEOUT_MS. Background work (`asBackgroundWork`, a worker's job) gets a
+   * connection of its own, opened on first use, whose commands wait out a failover (the
+   * cluster's retries for REDIS_DEADLINE_MS) and time out only on a node silent for twice that.
+   */
+  get client(): RedisConnection {
+    if (!inBackgroundWork()) return this.commands;
+    if (!this.backgroundCommands) {
+      this.backgroundCommands = this.createConnection('background', {
+        commandTimeout: 2 * this.config.deadlineMs,
+      });
+      for (const [name, script] of this.scripts)
+        this.backgroundCommands.defineCommand(name, script);
+    }
+    return this.backgroundCommands;
+  }
+
+  /** A Lua script as a command of `client`, whichever connection it gives. Defined once. */
+  defineCommand(name: string, script: ScriptCommand): void {
+    if (this.scripts.has(name)) return;
+    this.scripts.set(name, script);
+    this.commands.defineCommand(name, script);
+    this.backgroundCommands?.defineCommand(name, script);
   }
 
   /**
@@ -29,7 +63,7 @@ export class RedisService implements OnApplicationShutdown {
    * rather than queueing commands until a deadline while Redis is away.
    */
   get connected(): boolean {
-    return this.client.status === 'ready';
+    return this.commands.status === 'ready';
   }
 
   get isCluster(): boolean {
@@ -81,7 +115,7 @@ export class RedisService implements OnApplicationShutdown {
 
   /** The nodes that hold data: every master of a cluster, or the one node. */
   dataNodes(): Redis[] {
-    return this.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
+    return this.isCluster ? (this.commands as Cluster).nodes('master') : [this.commands as Redis];
   }
 
   async ping(): Promise<boolean> {

@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DomainError, describeError, toProblem } from '@techsapo/core';
+import { asBackgroundWork, DomainError, describeError, toProblem } from '@techsapo/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge, Histogram } from 'prom-client';
 import { AnalysisEngine, AnalysisResult, SecurityFlag } from '../analysis/analysis.types';
@@ -61,9 +61,12 @@ export class AnalysisProcessor implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     // A worker that cannot take jobs stops (and is restarted) instead of idling: the failure is
-    // logged and left unhandled on purpose.
+    // logged and left unhandled on purpose. A job is background work: no request waits on its
+    // Redis commands, so a failover is waited out rather than failing the analysis.
     void this.queue
-      .process(this.config.concurrency, (data, attempt) => this.run(data, attempt))
+      .process(this.config.concurrency, (data, attempt) =>
+        asBackgroundWork(() => this.run(data, attempt)),
+      )
       .catch((error: unknown) => {
         this.logger.fatal(describeError(error));
         throw error;
