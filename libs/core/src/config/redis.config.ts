@@ -23,7 +23,8 @@ class RedisEnv {
   /**
    * How long one command of a request may wait for Redis' answer (a node that is connected but
    * silent) before the request fails with 503 storage-unavailable and Retry-After. At most
-   * REDIS_DEADLINE_MS.
+   * REDIS_DEADLINE_MS. A worker's job, which no request waits on, waits out a failover instead:
+   * its commands are bounded at twice REDIS_DEADLINE_MS.
    */
   @IsInt() @Min(50) @Max(60000) REDIS_COMMAND_TIMEOUT_MS: number = 1000;
   /** How long a write that must reach a replica (WAIT 1) waits for its acknowledgement. */
