@@ -1,5 +1,7 @@
 import { redisConfig, RedisService } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { connectClient } from './support/mcp-upstreams';
 import { freePort, RunningProcess, startService, waitForHttp } from './support/processes';
 
 /**
@@ -27,6 +29,7 @@ const SHARED_ENV = {
   RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
   RATE_LIMIT_PER_HOUR: '100000',
   LOGIN_MAX_FAILURES: '3',
+  MCP_SESSION_MAX_PER_USER: '2',
   LOG_LEVEL: 'warn',
 };
 
@@ -68,12 +71,12 @@ describe('two API instances sharing one Redis', () => {
   let b: Instance;
   let adminToken: string;
 
-  const start = async (name: string): Promise<Instance> => {
+  const start = async (name: string, role = SHARED_ENV.ROLE): Promise<Instance> => {
     const port = await freePort();
     return {
       name,
       url: `http://127.0.0.1:${port}`,
-      process: startService({ ...SHARED_ENV, PORT: String(port) }),
+      process: startService({ ...SHARED_ENV, ROLE: role, PORT: String(port) }),
     };
   };
 
@@ -219,6 +222,33 @@ describe('two API instances sharing one Redis', () => {
     });
     expect(lifted.status).toBe(204);
     expect((await call(a, 'GET', '/api/v1/auth/me', { token })).status).toBe(200);
+  });
+
+  it('an MCP session pushed out by sessions opened on another mcp instance answers 404 at its next request', async () => {
+    const [m1, m2] = await Promise.all(['m1', 'm2'].map((name) => start(name, 'mcp')));
+    const clients: Client[] = [];
+    try {
+      await Promise.all([m1, m2].map((i) => waitForHttp(`${i.url}/health/ready`, 45000)));
+      const user = await newUser(a);
+      const from = '192.0.2.70';
+      const token = String((await login(a, user.username, user.password, from)).body.accessToken);
+      const headers = { authorization: `Bearer ${token}`, 'x-forwarded-for': from };
+      const open = async (on: Instance) => {
+        const c = await connectClient(`${on.url}/mcp`, headers);
+        clients.push(c);
+        return c;
+      };
+      const first = await open(m1);
+      await expect(first.ping()).resolves.toBeDefined();
+      // At most two sessions per user: the two opened on m2 end m1's, the least recently used.
+      const others = [await open(m2), await open(m2)];
+      await expect(first.ping()).rejects.toThrow(/404/);
+      for (const c of others) await expect(c.ping()).resolves.toBeDefined();
+    } finally {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      for (const i of [m1, m2]) i.process.child.kill('SIGTERM');
+      await Promise.all([m1, m2].map((i) => i.process.exited));
+    }
   });
 });
 

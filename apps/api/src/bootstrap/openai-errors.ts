@@ -16,6 +16,8 @@ import {
  */
 export function answerOpenAiErrors(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    // Most responses are not under /v1: decided without splitting the URL.
+    if (!request.url.startsWith(OPENAI_BASE)) return done(null, payload);
     const path = request.url.split('?')[0];
     const type = String(reply.getHeader('content-type') ?? '');
     if (

@@ -11,12 +11,14 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
  * VM, a container) does not serve: a blank page.
  */
 export function installTransportSecurity(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    if (request.protocol !== 'https') return payload;
-    reply.header('Strict-Transport-Security', HSTS);
-    const csp = reply.getHeader('content-security-policy');
-    if (typeof csp === 'string' && !csp.includes('upgrade-insecure-requests'))
-      reply.header('content-security-policy', `${csp};upgrade-insecure-requests`);
-    return payload;
+  // A callback hook: an async one costs every response a promise and a turn.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (request.protocol === 'https') {
+      reply.header('Strict-Transport-Security', HSTS);
+      const csp = reply.getHeader('content-security-policy');
+      if (typeof csp === 'string' && !csp.includes('upgrade-insecure-requests'))
+        reply.header('content-security-policy', `${csp};upgrade-insecure-requests`);
+    }
+    done(null, payload);
   });
 }

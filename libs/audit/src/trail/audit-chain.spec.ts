@@ -21,6 +21,14 @@ describe('AuditChain', () => {
     expect(canonicalJson(JSON.parse(canonicalJson({ z: 1, a: 2 })))).toBe('{"a":2,"z":1}');
   });
 
+  it('orders keys by code unit and writes odd values as entries already sealed have them', () => {
+    // eslint-disable-next-line no-sparse-arrays -- a hole, as Array.prototype.join wrote it
+    const value = { é: 1, Z: 2, a: [1, , 3], 'a b': null, b: {}, d: new Date(0), 10: true, 9: 'x' };
+    expect(canonicalJson(value)).toBe(
+      '{"10":true,"9":"x","Z":2,"a":[1,,3],"a b":null,"b":{},"d":{},"é":1}',
+    );
+  });
+
   it('links each sealed entry to the one before and authenticates it', () => {
     const [one, two] = chain.seal([draft(1), draft(2)], CHAIN_START);
     expect(one).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });

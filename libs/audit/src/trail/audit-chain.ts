@@ -12,14 +12,31 @@ export interface ChainLink {
 
 export const CHAIN_START: ChainLink = { seq: 0, hash: GENESIS_HASH };
 
-/** JSON with object keys sorted at every level, so the same entry always hashes the same. */
+/**
+ * JSON with object keys sorted at every level (by UTF-16 code units), properties whose value is
+ * undefined left out, so the same entry always hashes the same. Built as one string in place:
+ * it runs for every audit entry.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ',';
+      // A hole stays empty, as Array.prototype.join writes it.
+      if (i in value) out += canonicalJson(value[i]);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of Object.keys(record).sort()) {
+    const child = record[key];
+    if (child === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(child)}`;
+  }
+  return `${out}}`;
 }
 
 /**

@@ -15,12 +15,16 @@ export function auditPath(url: string): string {
 }
 
 /**
- * The entry for one HTTP response. Refusals are `denied` (every 4xx: the caller was turned
- * away); 2xx/3xx and server failures are `allowed` (admitted; a 5xx carries its reason).
+ * The entry for one HTTP response, at its `auditPath`. Refusals are `denied` (every 4xx: the
+ * caller was turned away); 2xx/3xx and server failures are `allowed` (admitted; a 5xx carries
+ * its reason).
  */
-export function httpDraft(request: FastifyRequest, reply: FastifyReply): AuditDraft {
+export function httpDraft(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  path = auditPath(request.url),
+): AuditDraft {
   const state = request.state;
-  const path = auditPath(request.url);
   const facts = state?.details ?? {};
   const principal = state?.principal;
   const status = reply.statusCode;

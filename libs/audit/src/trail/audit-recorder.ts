@@ -39,8 +39,9 @@ export class AuditRecorder implements OnModuleInit {
 
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
     try {
-      if (this.excluded(auditPath(request.url))) return;
-      const draft = httpDraft(request, reply);
+      const path = auditPath(request.url);
+      if (this.excluded(path)) return;
+      const draft = httpDraft(request, reply, path);
       // What stages added must serialise, or the whole batch it joins would fail to seal.
       canonicalJson(draft.details);
       this.writer.record(draft);

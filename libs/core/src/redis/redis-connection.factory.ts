@@ -56,16 +56,20 @@ export function createRedisConnection(
 
 /** ioredis' own message when `commandTimeout` passes without an answer. */
 const TIMED_OUT = 'Command timed out';
-const answered = new WeakSet<Command>();
+/**
+ * Marks a command whose rejection is already wrapped (a cluster sends a redirected command
+ * again). A property rather than a WeakSet: every request's commands pass here.
+ */
+const WRAPPED = Symbol('timeoutAsUnavailable');
 
 /**
  * ioredis times the command out with a plain Error; it is rejected as RedisUnavailableError
  * instead, a domain error that stages pass on unchanged (503 storage-unavailable). On a cluster
  * the cluster's own handler wraps this one, so redirections and retries are unaffected.
  */
-function timeoutAsUnavailable(command: Command): Command {
-  if (answered.has(command)) return command;
-  answered.add(command);
+function timeoutAsUnavailable(command: Command & { [WRAPPED]?: true }): Command {
+  if (command[WRAPPED]) return command;
+  command[WRAPPED] = true;
   const reject = command.reject;
   command.reject = (error: Error) =>
     reject(

@@ -10,7 +10,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { describeError } from '@techsapo/core';
-import { RateLimitProfiles } from '@techsapo/security';
+import { RateLimitProfiles, TokenCallerReads } from '@techsapo/security';
 import type { Principal } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,13 @@ import { McpSessionRegistry } from '../session/mcp-session-registry';
 import { isInitializeRequest, useMethodFirstInitializeCheck } from './initialize-request';
 import { CONTEXT_KEY, createToolServer } from './mcp-tool-server';
 
+/** A session touch started for a request before authentication finished (touchEarly). */
+interface EarlyTouch {
+  principalId: string;
+  sessionId: string;
+  touched: Promise<boolean>;
+}
+
 interface LiveSession {
   id: string;
   principalId: string;
@@ -34,6 +41,8 @@ interface LiveSession {
 }
 
 const SESSION_HEADER = 'mcp-session-id';
+/** The endpoint's route, as the app's controller declares it. */
+const MCP_PATH = '/mcp';
 /** The rate-limit profile of /mcp (the route declares it; its windows are MCP_RATE_LIMIT_*). */
 export const MCP_RATE_LIMIT_PROFILE = 'mcp';
 const SWEEP_INTERVAL_MS = 30_000;
@@ -49,6 +58,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly sessions = new Map<string, LiveSession>();
+  private readonly earlyTouches = new WeakMap<FastifyRequest, EarlyTouch>();
   private sweeper?: NodeJS.Timeout;
   private unsubscribe?: () => void;
 
@@ -59,6 +69,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
     private readonly catalog: ToolCatalog,
     private readonly rateLimits: RateLimitProfiles,
     private readonly registry: McpSessionRegistry,
+    private readonly callerReads: TokenCallerReads,
     @Inject(mcpConfig.factory.KEY) private readonly config: ConfigType<typeof mcpConfig.factory>,
   ) {}
 
@@ -73,6 +84,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
       { name: 'minute', ttlMs: 60_000, limit: limits.perMinute },
       { name: 'hour', ttlMs: 3_600_000, limit: limits.perHour },
     ]);
+    this.callerReads.register((request, callerId) => this.touchEarly(request, callerId));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
     // Clients that keep the session's SSE stream open hear when what is exposed changes.
@@ -105,7 +117,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
     if (sessionId) {
       live = this.sessions.get(sessionId);
       if (!live || live.principalId !== principal.id) throw new McpSessionNotFoundError();
-      if (!(await this.registry.touch(principal.id, sessionId))) {
+      if (!(await this.touched(request, principal.id, sessionId))) {
         await this.end(live);
         throw new McpSessionNotFoundError();
       }
@@ -125,7 +137,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
       ip: request.ip,
       userAgent: headerOf(request, 'user-agent'),
       method: request.method,
-      path: '/mcp',
+      path: MCP_PATH,
       mcpSessionId: live.id,
       via: 'mcp',
       upstreamMs: 0,
@@ -155,6 +167,33 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
     } finally {
       request.state.upstreamMs += ctx.upstreamMs ?? 0;
     }
+  }
+
+  /**
+   * For a token's caller, the session touch leaves with the pipeline's Redis reads (one round
+   * trip with the rate limiter's counters and the login session check), when the request names
+   * a session that lives here and is the caller's. Authentication still decides the request;
+   * `handle` takes the answer only for the principal it authenticated.
+   */
+  private touchEarly(request: FastifyRequest, callerId: string): void {
+    if (request.routeOptions?.url !== MCP_PATH) return;
+    const sessionId = headerOf(request, SESSION_HEADER);
+    if (!sessionId || this.sessions.get(sessionId)?.principalId !== callerId) return;
+    const touched = this.registry.touch(callerId, sessionId);
+    // A request refused before the handler never asks for the answer: not unhandled.
+    touched.catch(() => undefined);
+    this.earlyTouches.set(request, { principalId: callerId, sessionId, touched });
+  }
+
+  /** Records the session's activity: the touch started early for this principal, or one now. */
+  private touched(
+    request: FastifyRequest,
+    principalId: string,
+    sessionId: string,
+  ): Promise<boolean> {
+    const early = this.earlyTouches.get(request);
+    if (early?.principalId === principalId && early.sessionId === sessionId) return early.touched;
+    return this.registry.touch(principalId, sessionId);
   }
 
   private async open(principal: Principal): Promise<LiveSession> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '@techsapo/core';
+import { CoalescedMget } from '../common/coalesced-mget';
 import { RedisScript } from '../common/redis-script';
 import { Block, BlockKind } from './block';
 
@@ -27,11 +28,14 @@ export interface BlockTarget {
 
 /**
  * Blocks in Redis: a hash of every record, and one key per blocked target holding the block
- * in force, expiring with it. All keys share the `{blocks}` hash tag, so a request's checks
- * are one MGET (one slot on a cluster).
+ * in force, expiring with it. All keys share the `{blocks}` hash tag, so the checks asked in
+ * one turn — a request's address block (rate limiter) and its user and session blocks
+ * (authentication), and those of concurrent requests — are one MGET (one slot on a cluster).
  */
 @Injectable()
 export class BlocksStore {
+  private readonly active = new CoalescedMget(() => this.redis.client);
+
   constructor(private readonly redis: RedisService) {}
 
   /** Writes the record and puts it in force; with `onlyIfAbsent`, false when one already is. */
@@ -64,10 +68,10 @@ export class BlocksStore {
     await DELETE.run(this.redis.client, [this.recordsKey(), this.activeKey(block)], [block.id]);
   }
 
-  /** The first block in force among the targets, in their order. One MGET. */
+  /** The first block in force among the targets, in their order, read in this turn's MGET. */
   async inForce(targets: BlockTarget[]): Promise<Block | undefined> {
     if (targets.length === 0) return undefined;
-    const found = (await this.redis.client.mget(...targets.map((t) => this.activeKey(t)))).find(
+    const found = (await this.active.get(targets.map((t) => this.activeKey(t)))).find(
       (v) => v !== null,
     );
     return found ? (JSON.parse(found) as Block) : undefined;

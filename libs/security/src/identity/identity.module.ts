@@ -11,6 +11,7 @@ import { PasswordLogin } from './auth/password-login';
 import { IdentityAuthenticator } from './authentication/identity-authenticator';
 import { OidcVerifier } from './tokens/oidc-verifier';
 import { IdentityRateLimitTracker } from './authentication/identity-rate-limit-tracker';
+import { TokenCallerReads } from './authentication/token-caller-reads';
 import { TokenStandingLookup } from './authentication/token-standing';
 import { AdminBootstrap } from './bootstrap/admin-bootstrap';
 import { PasswordHasher } from './credentials/password-hasher';
@@ -49,6 +50,7 @@ import { UsersStore } from './users/users.store';
     AdminBootstrap,
     PermissionReviewService,
     OidcVerifier,
+    TokenCallerReads,
     TokenStandingLookup,
     IdentityAuthenticator,
     { provide: Authenticator, useExisting: IdentityAuthenticator },
@@ -56,6 +58,7 @@ import { UsersStore } from './users/users.store';
     { provide: RateLimitTracker, useExisting: IdentityRateLimitTracker },
   ],
   exports: [
+    TokenCallerReads,
     PermissionReviewService,
     RateLimitTracker,
     Authenticator,

@@ -14,6 +14,7 @@ export * from './api-keys/api-key';
 export * from './api-keys/api-keys.service';
 export * from './api-keys/api-keys.store';
 export * from './tokens/access-claims';
+export * from './authentication/token-caller-reads';
 export * from './tokens/invalid-token.error';
 export * from './review/permission-review';
 export * from './review/permission-review.service';

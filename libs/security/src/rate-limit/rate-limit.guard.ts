@@ -49,6 +49,8 @@ interface RouteLimits {
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly log = new Logger(RateLimitGuard.name);
   private readonly routes = new WeakMap<object, RouteLimits>();
+  /** RateLimit-Policy of each set of windows (a route's defaults, a profile), written once. */
+  private readonly policies = new WeakMap<readonly RateWindow[], string>();
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -69,7 +71,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const route = this.routeOf(context);
     if (route.skipped) return true;
     const profile = route.profile ? this.profiles.get(route.profile) : undefined;
-    const windows = profile ? [...profile] : route.windows;
+    const windows = profile ?? route.windows;
     if (windows.length === 0) return true;
     const caller = this.trackerSource
       ? await this.trackerSource.subjectOf(request)
@@ -88,13 +90,19 @@ export class RateLimitGuard extends ThrottlerGuard {
     reply.header('RateLimit-Limit', String(shown.limit));
     reply.header('RateLimit-Remaining', String(Math.max(0, shown.limit - shown.used)));
     reply.header('RateLimit-Reset', String(Math.ceil(shown.resetMs / 1000)));
-    // Every window in force, so a client (and an operator) can see the whole quota.
-    reply.header(
-      'RateLimit-Policy',
-      windows.map((w) => `${w.limit};w=${Math.round(w.ttlMs / 1000)}`).join(', '),
-    );
+    reply.header('RateLimit-Policy', this.policyOf(windows));
     if (!result.allowed) await this.refuse(request, subject, shown);
     return true;
+  }
+
+  /** Every window in force, so a client (and an operator) can see the whole quota. */
+  private policyOf(windows: readonly RateWindow[]): string {
+    let policy = this.policies.get(windows);
+    if (policy === undefined) {
+      policy = windows.map((w) => `${w.limit};w=${Math.round(w.ttlMs / 1000)}`).join(', ');
+      this.policies.set(windows, policy);
+    }
+    return policy;
   }
 
   /** What the route declares (profile, windows it skips), read once per handler. */

@@ -30,7 +30,7 @@ export interface HitResult {
 export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(private readonly redis: RedisService) {}
 
-  async hit(tracker: string, windows: RateWindow[]): Promise<HitResult> {
+  async hit(tracker: string, windows: readonly RateWindow[]): Promise<HitResult> {
     const reply = await HIT_WINDOWS.run(
       this.redis.client,
       [this.redis.key('rl', this.redis.hashTag(tracker))],
