@@ -28,7 +28,7 @@ import type { CallContext } from './call-context';
 import { McpDecisions } from './mcp-decisions';
 import { McpProxyService } from './mcp-proxy.service';
 
-const detection = useRecordedDetection();
+const detection = useRecordedDetection(['secret.github-token']);
 const ROOT = '/srv/docs';
 
 const config = {
@@ -58,7 +58,8 @@ interface Upstream {
  * The service with its collaborators in memory: a catalogue of one server (`docs`, rooted in
  * /srv/docs) whose upstream is a fake that records calls, quotas counted in a map, the audit
  * trail and security events as arrays, the duration histogram in its own registry. The
- * argument guard and the result sanitiser are the real ones (pure, over the real detector).
+ * argument guard and the result sanitiser are the real ones (pure, over the
+ * real detector with the rule the inputs touch).
  */
 function newTestService(tools: { tool: Tool; allowed: boolean; deniedReason?: DenialReason }[]) {
   const upstream: Upstream = {

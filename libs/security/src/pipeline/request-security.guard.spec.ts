@@ -15,6 +15,7 @@ import request from 'supertest';
 import { FieldMeaning } from '../decorators/field-meaning.decorator';
 import { FreeText } from '../decorators/free-text.decorator';
 import { DetectionModule } from '../detection/detection.module';
+import { withRules } from '../../../../test/support/detection';
 import { RequestSecurityGuard } from './request-security.guard';
 
 class OriginDto {
@@ -37,6 +38,33 @@ class ExtendedNoteDto extends NoteDto {
   @FieldMeaning('repository-path')
   attachment?: string;
 }
+
+/** The detection rules the requests below touch (the detector itself is tested on its own). */
+const RULES_TOUCHED = [
+  'code-execution.eval',
+  'code-execution.shell-injection',
+  'risk.eval',
+  'risk.event-handler-markup',
+  'risk.fs-write',
+  'risk.html-injection',
+  'risk.module-internals',
+  'risk.script-markup',
+  'self-modification.configure-service-place-en',
+  'self-modification.instruction-en',
+  'self-modification.instruction-en-addressed',
+  'self-modification.instruction-en-reflexive',
+  'self-modification.module-internals',
+  'self-modification.restart-service',
+  'self-modification.security-state',
+  'web-injection.event-handler',
+  'web-injection.path-traversal',
+  'web-injection.path-traversal-segment',
+  'web-injection.script',
+  'web-injection.script-call',
+  'web-injection.sensitive-file',
+  'web-injection.sql-probe',
+  'web-injection.sql-union',
+];
 
 let lastState: RequestDetails = {};
 
@@ -66,16 +94,19 @@ describe('RequestSecurityGuard (Nest + Fastify)', () => {
 
   beforeAll(async () => {
     register.clear();
-    const moduleRef = await Test.createTestingModule({
-      imports: [SecurityEventsModule, DetectionModule],
-      controllers: [ItemsController],
-      providers: [
-        RequestSecurityGuard,
-        ProblemDetailsFilter,
-        { provide: APP_GUARD, useExisting: RequestSecurityGuard },
-        { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
-      ],
-    }).compile();
+    const moduleRef = await withRules(
+      Test.createTestingModule({
+        imports: [SecurityEventsModule, DetectionModule],
+        controllers: [ItemsController],
+        providers: [
+          RequestSecurityGuard,
+          ProblemDetailsFilter,
+          { provide: APP_GUARD, useExisting: RequestSecurityGuard },
+          { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
+        ],
+      }),
+      RULES_TOUCHED,
+    ).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onRequest', async (req: FastifyRequest) => {

@@ -1,9 +1,27 @@
-import { ContentDetector, type Finding } from '@techsapo/detector';
+import type { Finding } from '@techsapo/detector';
+import { detectorWithRules } from '../../../../../test/support/detector-rules';
 import { isHijackAttempt } from './hijack-attempt';
 import { ScreenedStream } from './screened-stream';
 import { Screener, type ScreenedReply } from './screener';
 
-const detector = new ContentDetector();
+// The rules the answers below touch (the detector itself is tested on its own).
+const detector = detectorWithRules([
+  'code-execution.eval',
+  'prompt-injection.override',
+  'risk.eval',
+  'risk.fs-write',
+  'risk.module-internals',
+  'risk.self-write',
+  'secret.github-token',
+  'self-modification.configure-service-place-en',
+  'self-modification.instruction-en',
+  'self-modification.instruction-en-addressed',
+  'self-modification.instruction-en-reflexive',
+  'self-modification.module-internals',
+  'self-modification.restart-service',
+  'self-modification.security-state',
+  'self-modification.write-own-code',
+]);
 const stream = () => {
   const released: string[] = [];
   const s = new ScreenedStream(
