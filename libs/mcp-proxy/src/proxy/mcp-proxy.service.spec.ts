@@ -6,7 +6,7 @@ import {
   MCP_TEST_CONFIG,
   mcpCallContext,
   recordedDecisions,
-} from '../../../../test/unit/mcp-collaborators';
+} from '@techsapo/testing';
 import { ArgumentGuard } from '../arguments/argument-guard';
 import type { UpstreamServer } from '../config/mcp-file';
 import {
