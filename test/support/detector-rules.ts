@@ -32,3 +32,18 @@ export function detectorWithRules(
 ): ContentDetector {
   return new ContentDetector({ policy: policyWithRules(ids), selfTargets });
 }
+
+/**
+ * The rules an instruction to the service to change itself touches ("TechSapo: overwrite your
+ * own config and restart the server.", `delete require.cache[k]`), for specs that scan one.
+ */
+export const SELF_CHANGE_INSTRUCTION_RULES = [
+  'risk.module-internals',
+  'self-modification.configure-service-place-en',
+  'self-modification.instruction-en',
+  'self-modification.instruction-en-addressed',
+  'self-modification.instruction-en-reflexive',
+  'self-modification.module-internals',
+  'self-modification.restart-service',
+  'self-modification.security-state',
+] as const;

@@ -100,10 +100,7 @@ export function identityServices(d: TestDependencies): {
 export { InMemoryAuditStore } from './in-memory-audit-store';
 export { InMemoryAnalysisStore } from './in-memory-analysis-store';
 export { InMemoryRetentionLockStore } from './in-memory-stores';
+// A Fastify request's state, as the service's hooks set it.
+export { withRequestState } from './request-state';
 // The MCP services' collaborators in memory.
-export {
-  countedQuotas,
-  MCP_TEST_CONFIG,
-  mcpCallContext,
-  recordedDecisions,
-} from './mcp-collaborators';
+export { DOCS_ROOT, mcpCallContext, mcpCollaborators } from './mcp-collaborators';

@@ -7,14 +7,8 @@ import type {
   ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { useRecordedDetection } from '../../../../test/support/detection';
-import {
-  countedQuotas,
-  MCP_TEST_CONFIG,
-  mcpCallContext,
-  recordedDecisions,
-} from '@techsapo/testing';
+import { DOCS_ROOT, mcpCallContext, mcpCollaborators } from '@techsapo/testing';
 import { ArgumentGuard } from '../arguments/argument-guard';
-import type { UpstreamServer } from '../config/mcp-file';
 import {
   McpArgumentsRejectedError,
   McpOperationForbiddenError,
@@ -34,7 +28,7 @@ const detection = useRecordedDetection([
   'secret.github-token',
   'self-modification.write-own-folder',
 ]);
-const ROOT = '/srv/docs';
+const ROOT = DOCS_ROOT;
 const TOKEN = `ghp_${'A1b2C3d4E5'.repeat(4)}`;
 const ctx = mcpCallContext;
 
@@ -104,15 +98,7 @@ function newTestService() {
     completion: async () => ({ completion: { values: ['alpha', 'beta'] } }),
     asked: [],
   };
-  const server: UpstreamServer = {
-    name: 'docs',
-    transport: 'stdio',
-    command: 'x',
-    args: [],
-    env: {},
-    roots: [ROOT],
-    network: false,
-  };
+  const { config, server, quotas, used, decisions, audit, observed } = mcpCollaborators();
   const connection = {
     server,
     get offersCompletions() {
@@ -154,15 +140,13 @@ function newTestService() {
     },
     template: (uri: string) => (uri === fileTemplate ? templateEntry : undefined),
   } as unknown as ToolCatalog;
-  const { quotas, used } = countedQuotas();
-  const { decisions, audit, observed } = recordedDecisions();
   const service = new McpContentService(
     catalog,
     new ArgumentGuard(detection.detector, detection.attempts),
     new ResultSanitizer(detection.detector, detection.attempts),
     quotas,
     decisions,
-    MCP_TEST_CONFIG,
+    config,
   );
   return { service, upstream, audit, used, observed, refreshed };
 }

@@ -1,12 +1,7 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { SecurityEventInput, SecurityEventService } from '@techsapo/audit';
 import { useRecordedDetection } from '../../../../test/support/detection';
-import {
-  countedQuotas,
-  MCP_TEST_CONFIG,
-  mcpCallContext,
-  recordedDecisions,
-} from '@techsapo/testing';
+import { DOCS_ROOT, mcpCallContext, mcpCollaborators } from '@techsapo/testing';
 import { ArgumentGuard } from '../arguments/argument-guard';
 import type { UpstreamServer } from '../config/mcp-file';
 import {
@@ -25,9 +20,8 @@ import { UpstreamTimeoutError, type UpstreamStatus } from '../upstream/upstream-
 import { McpProxyService } from './mcp-proxy.service';
 
 const detection = useRecordedDetection(['secret.github-token']);
-const ROOT = '/srv/docs';
+const ROOT = DOCS_ROOT;
 
-const config = MCP_TEST_CONFIG;
 const ctx = mcpCallContext;
 
 interface Upstream {
@@ -46,17 +40,10 @@ interface Upstream {
  * real detector with the rule the inputs touch).
  */
 function newTestService(tools: { tool: Tool; allowed: boolean; deniedReason?: DenialReason }[]) {
+  const { config, server, quotas, used, decisions, audit, observed } = mcpCollaborators();
   const upstream: Upstream = {
     status: 'connected',
-    server: {
-      name: 'docs',
-      transport: 'stdio',
-      command: 'x',
-      args: [],
-      env: {},
-      roots: [ROOT],
-      network: false,
-    },
+    server,
     answer: async (name) => ({ content: [{ type: 'text', text: `called ${name}` }] }),
     calls: [],
   };
@@ -93,8 +80,6 @@ function newTestService(tools: { tool: Tool; allowed: boolean; deniedReason?: De
     },
     entry: (server: string, tool: string) => (server === 'docs' ? entries.get(tool) : undefined),
   } as unknown as ToolCatalog;
-  const { quotas, used } = countedQuotas();
-  const { decisions, audit, observed } = recordedDecisions();
   const events: SecurityEventInput[] = [];
   const service = new McpProxyService(
     catalog,

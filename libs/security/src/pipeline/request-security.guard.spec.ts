@@ -8,6 +8,7 @@ import {
   type SecurityEventInput,
 } from '@techsapo/audit';
 import { ProblemDetailsFilter, type RequestDetails } from '@techsapo/core';
+import { withRequestState } from '@techsapo/testing';
 import { ValidateNested } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { register } from 'prom-client';
@@ -16,6 +17,7 @@ import { FieldMeaning } from '../decorators/field-meaning.decorator';
 import { FreeText } from '../decorators/free-text.decorator';
 import { DetectionModule } from '../detection/detection.module';
 import { withRules } from '../../../../test/support/detection';
+import { SELF_CHANGE_INSTRUCTION_RULES } from '../../../../test/support/detector-rules';
 import { RequestSecurityGuard } from './request-security.guard';
 
 class OriginDto {
@@ -47,15 +49,8 @@ const RULES_TOUCHED = [
   'risk.event-handler-markup',
   'risk.fs-write',
   'risk.html-injection',
-  'risk.module-internals',
   'risk.script-markup',
-  'self-modification.configure-service-place-en',
-  'self-modification.instruction-en',
-  'self-modification.instruction-en-addressed',
-  'self-modification.instruction-en-reflexive',
-  'self-modification.module-internals',
-  'self-modification.restart-service',
-  'self-modification.security-state',
+  ...SELF_CHANGE_INSTRUCTION_RULES,
   'web-injection.event-handler',
   'web-injection.path-traversal',
   'web-injection.path-traversal-segment',
@@ -108,14 +103,9 @@ describe('RequestSecurityGuard (Nest + Fastify)', () => {
       RULES_TOUCHED,
     ).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    withRequestState(app);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onRequest', async (req: FastifyRequest) => {
-      req.state = {
-        requestId: 'req-1',
-        startedAt: process.hrtime.bigint(),
-        upstreamMs: 0,
-        details: {},
-      };
       lastState = req.state.details;
     });
     app.get(SecurityEventService).onEvent((_line, input) => events.push(input));

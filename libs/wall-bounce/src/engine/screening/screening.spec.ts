@@ -1,5 +1,8 @@
 import type { Finding } from '@techsapo/detector';
-import { detectorWithRules } from '../../../../../test/support/detector-rules';
+import {
+  detectorWithRules,
+  SELF_CHANGE_INSTRUCTION_RULES,
+} from '../../../../../test/support/detector-rules';
 import { isHijackAttempt } from './hijack-attempt';
 import { ScreenedStream } from './screened-stream';
 import { Screener, type ScreenedReply } from './screener';
@@ -10,16 +13,9 @@ const detector = detectorWithRules([
   'prompt-injection.override',
   'risk.eval',
   'risk.fs-write',
-  'risk.module-internals',
   'risk.self-write',
   'secret.github-token',
-  'self-modification.configure-service-place-en',
-  'self-modification.instruction-en',
-  'self-modification.instruction-en-addressed',
-  'self-modification.instruction-en-reflexive',
-  'self-modification.module-internals',
-  'self-modification.restart-service',
-  'self-modification.security-state',
+  ...SELF_CHANGE_INSTRUCTION_RULES,
   'self-modification.write-own-code',
 ]);
 const stream = () => {
