@@ -238,6 +238,8 @@ describe('techsapo analyze', () => {
         sleeps.push(ms);
       },
       streamCheckMs: checkMs,
+      // Polls a tenth of a second apart (a second in use): the rules, not the pace, are tested.
+      pollIntervalMs: 100,
       // The files below are plain code: two rules stand for the server's policy.
       detector: requestDetector,
     });

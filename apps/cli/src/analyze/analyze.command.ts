@@ -49,6 +49,8 @@ export interface AnalyzeIo {
   sleep?: (ms: number) => Promise<void>;
   /** See WatchOptions.streamCheckMs. */
   streamCheckMs?: number;
+  /** See WatchOptions.pollIntervalMs. */
+  pollIntervalMs?: number;
   /** The detector that places request flags in SARIF; defaultDetector when absent. */
   detector?: () => ContentDetector;
 }
@@ -177,6 +179,7 @@ export async function runAnalyze(
         deadline: Date.now() + options.wait * 1000,
         report,
         streamCheckMs: io.streamCheckMs,
+        pollIntervalMs: io.pollIntervalMs,
       });
       if (!isTerminal(analysis)) {
         throw new ServerError(
