@@ -1,11 +1,22 @@
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import {
   SecurityEventsModule,
   SecurityEventService,
   type SecurityEventInput,
 } from '@techsapo/audit';
 import { ContentDetector } from '@techsapo/detector';
-import { AttemptReporter, DetectionModule } from '@techsapo/security';
+import { AttemptReporter, DetectionModule, runningSelfTargets } from '@techsapo/security';
+import { detectorWithRules } from './detector-rules';
+
+/**
+ * A testing module whose DetectionModule holds the detector over the named rules, with the
+ * running service as its self-targets (as DetectionModule builds it).
+ */
+export function withRules(builder: TestingModuleBuilder, ids: readonly string[]) {
+  return builder
+    .overrideProvider(ContentDetector)
+    .useValue(detectorWithRules(ids, runningSelfTargets()));
+}
 
 export interface RecordedDetection {
   readonly detector: ContentDetector;
@@ -17,16 +28,18 @@ export interface RecordedDetection {
 /**
  * For specs of the classes that scan and report: the service's detector and attempt reporter
  * wired as the app wires them (DetectionModule over the real SecurityEventService and its
- * counters in prom-client's registry), built before the file's tests, with the security events
- * they raise recorded afresh for each test. Call it at the top of a spec file.
+ * counters in prom-client's registry), the detector over the rules the spec's inputs touch
+ * (see policyWithRules), built before the file's tests, with the security events they raise
+ * recorded afresh for each test. Call it at the top of a spec file.
  */
-export function useRecordedDetection(): RecordedDetection {
+export function useRecordedDetection(rules: readonly string[]): RecordedDetection {
   const events: SecurityEventInput[] = [];
   let wired: { detector: ContentDetector; attempts: AttemptReporter } | undefined;
   beforeAll(async () => {
-    const module = await Test.createTestingModule({
-      imports: [SecurityEventsModule, DetectionModule],
-    }).compile();
+    const module = await withRules(
+      Test.createTestingModule({ imports: [SecurityEventsModule, DetectionModule] }),
+      rules,
+    ).compile();
     module.get(SecurityEventService).onEvent((_line, input) => events.push(input));
     wired = { detector: module.get(ContentDetector), attempts: module.get(AttemptReporter) };
   });

@@ -1,8 +1,11 @@
 import type { Anchor, AuditEntry, AuditStore, ChainLink, StoredEntry } from '@techsapo/audit';
 import type { Fake } from './in-memory-stores';
 
-/** The reading side of the audit stream, what AuditTrailService uses. */
-type AuditReads = Pick<AuditStore, 'head' | 'epoch' | 'anchor' | 'reverseRange' | 'scan'>;
+/** The reading side of the audit stream (what AuditTrailService uses) and retention's trim. */
+type AuditReadsAndTrim = Pick<
+  AuditStore,
+  'head' | 'epoch' | 'anchor' | 'reverseRange' | 'scan' | 'length' | 'lastBefore' | 'trimThrough'
+>;
 
 const GENESIS: ChainLink = { seq: 0, hash: '0'.repeat(64) };
 
@@ -30,7 +33,7 @@ function within(id: string, bound: string, side: 'start' | 'end'): boolean {
  * The audit stream in memory: entries in stream order, the head, the anchor and the epoch,
  * each open for a test to arrange (or tamper with) directly.
  */
-export class InMemoryAuditStore implements Fake<AuditReads> {
+export class InMemoryAuditStore implements Fake<AuditReadsAndTrim> {
   readonly stream: StoredEntry[] = [];
   headLink: ChainLink = GENESIS;
   anchorLink: Anchor | undefined;
@@ -63,6 +66,24 @@ export class InMemoryAuditStore implements Fake<AuditReads> {
 
   async *scan(start = '-', end = '+'): AsyncGenerator<StoredEntry> {
     yield* this.between(start, end);
+  }
+
+  async length(): Promise<number> {
+    return this.stream.length;
+  }
+
+  async lastBefore(beforeMs: number): Promise<StoredEntry | undefined> {
+    const older = this.stream.filter((s) => idOf(s.streamId)[0] < beforeMs);
+    return older.length > 0 ? structuredClone(older[older.length - 1]) : undefined;
+  }
+
+  /** Removes `last` and everything older, anchoring the chain at `last` with `sig`. */
+  async trimThrough(last: StoredEntry, sig: string): Promise<boolean> {
+    const through = this.stream.findIndex((s) => s.streamId === last.streamId);
+    if (through < 0) return false;
+    this.stream.splice(0, through + 1);
+    this.anchorLink = { seq: last.entry.seq, hash: last.entry.hash, sig };
+    return true;
   }
 
   private between(start: string, end: string): StoredEntry[] {

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   CHANNELS,
-  ContentDetector,
   FIELD_MEANINGS,
+  type ContentDetector,
   isChannel,
   type Channel,
   type FieldMeaning,
@@ -10,6 +10,7 @@ import {
   type ScanOptions,
   type Verdict,
 } from '@techsapo/detector';
+import { defaultDetector } from './default-detector';
 import { describe } from './errors';
 import { lineStarts, position } from './format/locate';
 import { readStdin, readStdinText, readTextFile, type ReadLimits } from './input/text-input';
@@ -116,7 +117,7 @@ async function runScan(files: string[], options: ScanCommandOptions): Promise<nu
   for (const file of files) inputs.push({ file, text: await readScanInput(file) });
   const quoted =
     options.quotedFrom === undefined ? undefined : await readScanInput(options.quotedFrom);
-  const results = scanTexts(new ContentDetector(), inputs, { ...options, quoted });
+  const results = scanTexts(defaultDetector(), inputs, { ...options, quoted });
   const single = results.length === 1 && files.length === 1 && !options.lines;
   const output = single ? { verdict: results[0].verdict, findings: results[0].findings } : results;
   process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);

@@ -3,6 +3,7 @@ import { makeCounterProvider } from '@willsoto/nestjs-prometheus';
 import { AuditCheckpointer } from './checkpoints/audit-checkpointer';
 import { CheckpointFile } from './checkpoints/checkpoint-file';
 import { EncryptionService } from './encryption/encryption.service';
+import { RetentionLockStore } from './retention/retention-lock.store';
 import { RetentionJob } from './retention/retention.job';
 import { RetentionRegistry } from './retention/retention.registry';
 import { SecurityEventsModule } from './security-events/security-events.module';
@@ -34,6 +35,7 @@ import { AuditWriter, auditWriterMetricProviders } from './trail/audit-writer';
     AuditTrailService,
     AuditCheckpointer,
     RetentionRegistry,
+    RetentionLockStore,
     RetentionJob,
   ],
   exports: [

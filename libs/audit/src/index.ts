@@ -18,5 +18,6 @@ export * from './checkpoints/checkpoint-file';
 export * from './checkpoints/audit-checkpointer';
 export * from './retention/retention.registry';
 export * from './retention/retention.job';
+export * from './retention/retention-lock.store';
 export * from './audit.module';
 export * from './report/security-report';

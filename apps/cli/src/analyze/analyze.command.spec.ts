@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../api/types';
+import { detectorWithRules } from '../../../../test/support/detector-rules';
 import { ExitCode } from '../errors';
 import {
   analyzeCommand,
@@ -13,6 +14,8 @@ import {
   runAnalyze,
   type AnalyzeOptions,
 } from './analyze.command';
+
+const requestDetector = () => detectorWithRules(['code-execution.eval', 'risk.eval']);
 
 /** The analyses endpoints of API.md, small enough to steer each answer from a test. */
 class FakeServer {
@@ -235,6 +238,10 @@ describe('techsapo analyze', () => {
         sleeps.push(ms);
       },
       streamCheckMs: checkMs,
+      // Polls a tenth of a second apart (a second in use): the rules, not the pace, are tested.
+      pollIntervalMs: 100,
+      // The files below are plain code: two rules stand for the server's policy.
+      detector: requestDetector,
     });
     return { code, stdout, stderr, sleeps, lines: stderr.trim().split('\n') };
   }

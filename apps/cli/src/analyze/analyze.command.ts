@@ -1,9 +1,10 @@
-import { ContentDetector } from '@techsapo/detector';
+import type { ContentDetector } from '@techsapo/detector';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AnalysesApi, createApiClient } from '../api/client';
 import { isTerminal, type Analysis } from '../api/types';
+import { defaultDetector } from '../default-detector';
 import { describe, ExitCode, ServerError, UsageError } from '../errors';
 import { toJson } from '../format/json';
 import { locateFindings, type LocatedFinding } from '../format/locate';
@@ -48,6 +49,10 @@ export interface AnalyzeIo {
   sleep?: (ms: number) => Promise<void>;
   /** See WatchOptions.streamCheckMs. */
   streamCheckMs?: number;
+  /** See WatchOptions.pollIntervalMs. */
+  pollIntervalMs?: number;
+  /** The detector that places request flags in SARIF; defaultDetector when absent. */
+  detector?: () => ContentDetector;
 }
 
 export function parseSeconds(value: string): number {
@@ -79,29 +84,26 @@ function endpoint(env: NodeJS.ProcessEnv): { baseUrl: string; apiKey: string } {
   return { baseUrl, apiKey };
 }
 
-/** Built on first use and kept: compiling the detector's policy takes seconds. */
-let requestDetector: ContentDetector | undefined;
-
 /** The server's own detector (as `techsapo scan` uses it) places request flags on lines. */
-function located(files: ContentFile[]): LocatedFinding[] {
+function located(files: ContentFile[], detector: () => ContentDetector): LocatedFinding[] {
   if (files.length === 0) return [];
-  const detector = (requestDetector ??= new ContentDetector());
-  return locateFindings(files, (text) => detector.scan(text, 'request-text').findings);
+  const request = detector();
+  return locateFindings(files, (text) => request.scan(text, 'request-text').findings);
 }
 
 function render(
   analysis: Analysis,
   format: AnalyzeOptions['format'],
   content: AssembledContent,
-  cwd?: string,
+  io: Pick<AnalyzeIo, 'cwd' | 'detector'>,
 ): string {
   if (format === 'json') return toJson(analysis);
   if (format === 'markdown') return toMarkdown(analysis);
   const sarif = toSarif(analysis, {
     files: content.files,
-    located: located(content.files),
+    located: located(content.files, io.detector ?? defaultDetector),
     toolVersion: cliVersion(),
-    cwd,
+    cwd: io.cwd,
   });
   return `${JSON.stringify(sarif, null, 2)}\n`;
 }
@@ -177,6 +179,7 @@ export async function runAnalyze(
         deadline: Date.now() + options.wait * 1000,
         report,
         streamCheckMs: io.streamCheckMs,
+        pollIntervalMs: io.pollIntervalMs,
       });
       if (!isTerminal(analysis)) {
         throw new ServerError(
@@ -184,7 +187,7 @@ export async function runAnalyze(
         );
       }
     }
-    const rendered = render(analysis, options.format, content, io.cwd);
+    const rendered = render(analysis, options.format, content, io);
     if (output) await writeResult(output, rendered);
     else io.stdout.write(rendered);
     const gate = evaluateGate(analysis, options);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ContentDetector } from '@techsapo/detector';
+import { detectorWithRules } from '../../../../test/support/detector-rules';
 import type { AssembledContent } from './content';
 import { sourcePath } from './source-path';
 
@@ -30,7 +30,12 @@ describe('sourcePath (metadata.source)', () => {
   });
 
   it('is what the server takes as a repository path', () => {
-    const detector = new ContentDetector();
+    // The rules a repository path is checked against (the field's own check among them).
+    const detector = detectorWithRules([
+      'web-injection.path-traversal',
+      'web-injection.path-traversal-segment',
+      'web-injection.sensitive-file',
+    ]);
     for (const content of [
       files('libs/wall-bounce/src/engine/scoring/consensus.ts'),
       files('a/b.ts', 'a/c/d.ts'),

@@ -6,17 +6,16 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { RedisService } from '@techsapo/core';
 import { randomUUID } from 'node:crypto';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from '../trail/audit-chain';
 import { AuditStore } from '../trail/audit-store';
+import { RetentionLockStore } from './retention-lock.store';
 import { RetentionRegistry } from './retention.registry';
 
 const DAY_MS = 86_400_000;
 const FIRST_RUN_DELAY_MS = 10_000;
 const LOCK_TTL_MS = 10 * 60_000;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export interface RetentionRun {
   /** False when another instance held the lock: it is doing the work. */
@@ -28,25 +27,22 @@ export interface RetentionRun {
 
 /**
  * DP4: removes audit entries and registered processed data older than RETENTION_DAYS, on a
- * timer, on one instance at a time (a Redis lock). Audit entries go through the store's trim,
+ * timer, on one instance at a time (RetentionLockStore). Audit entries go through the store's trim,
  * which anchors the chain at the last removed entry so verification keeps working.
  */
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionJob.name);
-  private readonly lockKey: string;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
-    private readonly redis: RedisService,
+    private readonly lock: RetentionLockStore,
     private readonly store: AuditStore,
     private readonly chain: AuditChain,
     private readonly registry: RetentionRegistry,
     @Inject(auditConfig.factory.KEY)
     private readonly config: ConfigType<typeof auditConfig.factory>,
-  ) {
-    this.lockKey = redis.key('retention', 'lock');
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     const run = (): void => {
@@ -75,8 +71,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
       failed: [],
     };
     const token = randomUUID();
-    const locked = await this.redis.client.set(this.lockKey, token, 'PX', LOCK_TTL_MS, 'NX');
-    if (locked !== 'OK') return result;
+    if (!(await this.lock.acquire(token, LOCK_TTL_MS))) return result;
     result.ran = true;
     try {
       const purges: [string, (cutoff: Date) => Promise<number>][] = [
@@ -92,8 +87,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
         }
       }
     } finally {
-      // redis-slot: one key (the lock)
-      await this.redis.client.eval(RELEASE, 1, this.lockKey, token);
+      await this.lock.release(token);
     }
     if (Object.values(result.removed).some((n) => n > 0) || result.failed.length > 0)
       this.logger.log({ retention: result }, 'retention run');

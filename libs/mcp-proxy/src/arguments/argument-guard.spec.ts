@@ -2,7 +2,17 @@ import { useRecordedDetection } from '../../../../test/support/detection';
 import { McpArgumentsRejectedError } from '../errors/mcp.errors';
 import { ArgumentGuard, closeObjects } from './argument-guard';
 
-const detection = useRecordedDetection();
+const detection = useRecordedDetection([
+  'code-execution.child-process',
+  'code-execution.eval',
+  'risk.child-process',
+  'risk.fs-write',
+  'secret.credential-assignment',
+  'secret.openai-key',
+  'self-modification.write-own-folder',
+  'web-injection.path-traversal',
+  'web-injection.sql-probe',
+]);
 const { events } = detection;
 const origin = { requestId: 'req-1', details: { server: 'docs', tool: 'search' } };
 const schema = {

@@ -1,15 +1,9 @@
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type {
-  AuditDraft,
-  AuditWriter,
-  SecurityEventInput,
-  SecurityEventService,
-} from '@techsapo/audit';
-import { Histogram, Registry } from 'prom-client';
+import type { SecurityEventInput, SecurityEventService } from '@techsapo/audit';
 import { useRecordedDetection } from '../../../../test/support/detection';
+import { DOCS_ROOT, mcpCallContext, mcpCollaborators } from '@techsapo/testing';
 import { ArgumentGuard } from '../arguments/argument-guard';
 import type { UpstreamServer } from '../config/mcp-file';
-import type { McpConfig } from '../config/mcp.config';
 import {
   McpArgumentsRejectedError,
   McpOperationForbiddenError,
@@ -22,29 +16,13 @@ import type { ToolPinsService } from '../pinning/tool-pins.service';
 import { toolDefinition } from '../pinning/tool-definition';
 import type { CatalogEntry, ToolCatalog } from '../policy/tool-catalog';
 import { ResultSanitizer } from '../results/result-sanitizer';
-import type { McpQuotas, QuotaKind } from '../session/mcp-quotas';
 import { UpstreamTimeoutError, type UpstreamStatus } from '../upstream/upstream-connection';
-import type { CallContext } from './call-context';
-import { McpDecisions } from './mcp-decisions';
 import { McpProxyService } from './mcp-proxy.service';
 
-const detection = useRecordedDetection();
-const ROOT = '/srv/docs';
+const detection = useRecordedDetection(['secret.github-token']);
+const ROOT = DOCS_ROOT;
 
-const config = {
-  argumentSecrets: 'refuse',
-  callTimeoutMs: 1000,
-  resultMaxBytes: 10_000,
-  quotas: { fileReads: 2, networkCalls: 2, analyses: 1, windowSeconds: 3600 },
-} as McpConfig;
-
-const ctx = (): CallContext => ({
-  principal: { id: 'u-1', username: 'ana', roles: ['analyst'], method: 'jwt' },
-  requestId: 'req-1',
-  method: 'POST',
-  path: '/mcp',
-  via: 'mcp',
-});
+const ctx = mcpCallContext;
 
 interface Upstream {
   status: UpstreamStatus;
@@ -58,20 +36,14 @@ interface Upstream {
  * The service with its collaborators in memory: a catalogue of one server (`docs`, rooted in
  * /srv/docs) whose upstream is a fake that records calls, quotas counted in a map, the audit
  * trail and security events as arrays, the duration histogram in its own registry. The
- * argument guard and the result sanitiser are the real ones (pure, over the real detector).
+ * argument guard and the result sanitiser are the real ones (pure, over the
+ * real detector with the rule the inputs touch).
  */
 function newTestService(tools: { tool: Tool; allowed: boolean; deniedReason?: DenialReason }[]) {
+  const { config, server, quotas, used, decisions, audit, observed } = mcpCollaborators();
   const upstream: Upstream = {
     status: 'connected',
-    server: {
-      name: 'docs',
-      transport: 'stdio',
-      command: 'x',
-      args: [],
-      env: {},
-      roots: [ROOT],
-      network: false,
-    },
+    server,
     answer: async (name) => ({ content: [{ type: 'text', text: `called ${name}` }] }),
     calls: [],
   };
@@ -108,43 +80,19 @@ function newTestService(tools: { tool: Tool; allowed: boolean; deniedReason?: De
     },
     entry: (server: string, tool: string) => (server === 'docs' ? entries.get(tool) : undefined),
   } as unknown as ToolCatalog;
-  const used = new Map<QuotaKind, number>();
-  const quotas = {
-    consume: async (_principal: string, kind: QuotaKind) => {
-      const count = (used.get(kind) ?? 0) + 1;
-      used.set(kind, count);
-      if (count > 2) throw new McpQuotaExceededError(kind, 2, 3600, 60);
-      return count;
-    },
-  } as unknown as McpQuotas;
-  const audit: AuditDraft[] = [];
   const events: SecurityEventInput[] = [];
-  const registry = new Registry();
-  const duration = new Histogram({
-    name: 'mcp_operation_duration_seconds',
-    help: 'test',
-    labelNames: ['operation', 'security_check', 'result'],
-    registers: [registry],
-  });
   const service = new McpProxyService(
     catalog,
     {} as ToolPinsService,
     new ArgumentGuard(detection.detector, detection.attempts),
     new ResultSanitizer(detection.detector, detection.attempts),
     quotas,
-    new McpDecisions(
-      { record: (draft: AuditDraft) => void audit.push(draft) } as unknown as AuditWriter,
-      duration,
-    ),
+    decisions,
     {
       report: (input: SecurityEventInput) => void events.push(input),
     } as unknown as SecurityEventService,
     config,
   );
-  const observed = async () =>
-    (await duration.get()).values
-      .filter((v) => v.metricName === 'mcp_operation_duration_seconds_count')
-      .map((v) => v.labels);
   return { service, upstream, audit, events, used, observed };
 }
 

@@ -1,7 +1,14 @@
 import { useRecordedDetection } from '../../../../test/support/detection';
 import { ResultSanitizer } from './result-sanitizer';
 
-const detection = useRecordedDetection();
+const detection = useRecordedDetection([
+  'prompt-injection.override',
+  'risk.fs-write',
+  'secret.github-token',
+  'self-modification.write-own-folder',
+  'web-injection.sensitive-file',
+  'web-injection.sql-probe',
+]);
 const { events } = detection;
 const sanitize = (...args: Parameters<ResultSanitizer['sanitize']>) =>
   new ResultSanitizer(detection.detector, detection.attempts).sanitize(...args);

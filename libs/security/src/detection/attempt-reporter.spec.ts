@@ -4,7 +4,11 @@ import { register } from 'prom-client';
 import { useRecordedDetection } from '../../../../test/support/detection';
 
 describe('AttemptReporter', () => {
-  const detection = useRecordedDetection();
+  const detection = useRecordedDetection([
+    'code-execution.eval',
+    'risk.eval',
+    'secret.github-token',
+  ]);
   const { events } = detection;
   beforeEach(() => register.resetMetrics());
 

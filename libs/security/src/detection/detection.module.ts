@@ -2,10 +2,23 @@ import { Module } from '@nestjs/common';
 import { SecurityEventsModule } from '@techsapo/audit';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig, redisConfig } from '@techsapo/core';
-import { ContentDetector } from '@techsapo/detector';
+import { ContentDetector, type SelfTargets } from '@techsapo/detector';
 import { codeRoot } from '../runtime/code-root';
 import { AttemptReporter } from './attempt-reporter';
 import { serviceSelfTargets } from './service-self-targets';
+
+type AppConfig = ConfigType<typeof appConfig.factory>;
+type RedisConfig = ConfigType<typeof redisConfig.factory>;
+
+/** What TechSapo itself is where it runs, with what the loaded configuration namespaces say. */
+export function runningSelfTargets(app?: AppConfig, redis?: RedisConfig): SelfTargets {
+  return serviceSelfTargets({
+    codeRoot: codeRoot(),
+    dataDir: app?.dataDir,
+    redisKeyPrefix: redis?.keyPrefix,
+    processTitle: process.title,
+  });
+}
 
 /**
  * The one content detector, shared by every channel (requests, LLM answers, MCP), built with
@@ -20,18 +33,8 @@ import { serviceSelfTargets } from './service-self-targets';
   providers: [
     {
       provide: ContentDetector,
-      useFactory: (
-        app?: ConfigType<typeof appConfig.factory>,
-        redis?: ConfigType<typeof redisConfig.factory>,
-      ) =>
-        new ContentDetector({
-          selfTargets: serviceSelfTargets({
-            codeRoot: codeRoot(),
-            dataDir: app?.dataDir,
-            redisKeyPrefix: redis?.keyPrefix,
-            processTitle: process.title,
-          }),
-        }),
+      useFactory: (app?: AppConfig, redis?: RedisConfig) =>
+        new ContentDetector({ selfTargets: runningSelfTargets(app, redis) }),
       inject: [
         { token: appConfig.factory.KEY, optional: true },
         { token: redisConfig.factory.KEY, optional: true },

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ContentDetector } from '@techsapo/detector';
+import { detectorWithRules } from '../../../../test/support/detector-rules';
 import { serviceSelfTargets } from './service-self-targets';
 
 describe('serviceSelfTargets', () => {
@@ -34,9 +34,11 @@ describe('serviceSelfTargets', () => {
   });
 
   it('makes the running service the target, wherever it is installed', () => {
-    const detector = new ContentDetector({
-      selfTargets: serviceSelfTargets({ codeRoot: join(root, 'dist'), redisKeyPrefix: 'cli42' }),
-    });
+    // The two rules that aim at the service's own places, over this service's targets.
+    const detector = detectorWithRules(
+      ['self-modification.install-into-service', 'self-modification.security-state'],
+      serviceSelfTargets({ codeRoot: join(root, 'dist'), redisKeyPrefix: 'cli42' }),
+    );
     expect(detector.scan(`npm install evil --prefix ${root}`, 'llm-answer').verdict).toBe('block');
     expect(detector.scan('redis-cli DEL cli42:blocks:x', 'llm-answer').verdict).toBe('block');
     expect(detector.scan('npm install evil --prefix /opt/other', 'llm-answer').verdict).toBe(

@@ -8,6 +8,7 @@ import {
   type SecurityEventInput,
 } from '@techsapo/audit';
 import { ProblemDetailsFilter, type RequestDetails } from '@techsapo/core';
+import { withRequestState } from '@techsapo/testing';
 import { ValidateNested } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { register } from 'prom-client';
@@ -15,6 +16,8 @@ import request from 'supertest';
 import { FieldMeaning } from '../decorators/field-meaning.decorator';
 import { FreeText } from '../decorators/free-text.decorator';
 import { DetectionModule } from '../detection/detection.module';
+import { withRules } from '../../../../test/support/detection';
+import { SELF_CHANGE_INSTRUCTION_RULES } from '../../../../test/support/detector-rules';
 import { RequestSecurityGuard } from './request-security.guard';
 
 class OriginDto {
@@ -37,6 +40,26 @@ class ExtendedNoteDto extends NoteDto {
   @FieldMeaning('repository-path')
   attachment?: string;
 }
+
+/** The detection rules the requests below touch (the detector itself is tested on its own). */
+const RULES_TOUCHED = [
+  'code-execution.eval',
+  'code-execution.shell-injection',
+  'risk.eval',
+  'risk.event-handler-markup',
+  'risk.fs-write',
+  'risk.html-injection',
+  'risk.script-markup',
+  ...SELF_CHANGE_INSTRUCTION_RULES,
+  'web-injection.event-handler',
+  'web-injection.path-traversal',
+  'web-injection.path-traversal-segment',
+  'web-injection.script',
+  'web-injection.script-call',
+  'web-injection.sensitive-file',
+  'web-injection.sql-probe',
+  'web-injection.sql-union',
+];
 
 let lastState: RequestDetails = {};
 
@@ -66,25 +89,23 @@ describe('RequestSecurityGuard (Nest + Fastify)', () => {
 
   beforeAll(async () => {
     register.clear();
-    const moduleRef = await Test.createTestingModule({
-      imports: [SecurityEventsModule, DetectionModule],
-      controllers: [ItemsController],
-      providers: [
-        RequestSecurityGuard,
-        ProblemDetailsFilter,
-        { provide: APP_GUARD, useExisting: RequestSecurityGuard },
-        { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
-      ],
-    }).compile();
+    const moduleRef = await withRules(
+      Test.createTestingModule({
+        imports: [SecurityEventsModule, DetectionModule],
+        controllers: [ItemsController],
+        providers: [
+          RequestSecurityGuard,
+          ProblemDetailsFilter,
+          { provide: APP_GUARD, useExisting: RequestSecurityGuard },
+          { provide: APP_FILTER, useExisting: ProblemDetailsFilter },
+        ],
+      }),
+      RULES_TOUCHED,
+    ).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    withRequestState(app);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onRequest', async (req: FastifyRequest) => {
-      req.state = {
-        requestId: 'req-1',
-        startedAt: process.hrtime.bigint(),
-        upstreamMs: 0,
-        details: {},
-      };
       lastState = req.state.details;
     });
     app.get(SecurityEventService).onEvent((_line, input) => events.push(input));

@@ -2,7 +2,7 @@ import { CanActivate, Controller, Get, Injectable, UseGuards } from '@nestjs/com
 import { APP_FILTER } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import type { FastifyRequest } from 'fastify';
+import { withRequestState } from '@techsapo/testing';
 import { join } from 'node:path';
 import { Counter, Registry } from 'prom-client';
 import request from 'supertest';
@@ -73,26 +73,19 @@ describe('FileAccessFilter (Nest + Fastify)', () => {
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
       logger: false,
     });
-    const fastify = app.getHttpAdapter().getInstance();
-    fastify.addHook('onRequest', async (req: FastifyRequest) => {
-      req.state = {
-        requestId: 'req-1',
-        startedAt: process.hrtime.bigint(),
-        upstreamMs: 0,
-        details: {},
-        principal:
-          req.headers['x-user'] === undefined
-            ? undefined
-            : {
-                id: 'u1',
-                username: String(req.headers['x-user']),
-                roles: ['analyst'],
-                method: 'jwt',
-              },
-      };
-    });
+    withRequestState(app, (req) => ({
+      principal:
+        req.headers['x-user'] === undefined
+          ? undefined
+          : {
+              id: 'u1',
+              username: String(req.headers['x-user']),
+              roles: ['analyst'],
+              method: 'jwt',
+            },
+    }));
     await app.init();
-    await fastify.ready();
+    await app.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {

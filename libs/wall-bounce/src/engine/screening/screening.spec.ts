@@ -1,9 +1,23 @@
-import { ContentDetector, type Finding } from '@techsapo/detector';
+import type { Finding } from '@techsapo/detector';
+import {
+  detectorWithRules,
+  SELF_CHANGE_INSTRUCTION_RULES,
+} from '../../../../../test/support/detector-rules';
 import { isHijackAttempt } from './hijack-attempt';
 import { ScreenedStream } from './screened-stream';
 import { Screener, type ScreenedReply } from './screener';
 
-const detector = new ContentDetector();
+// The rules the answers below touch (the detector itself is tested on its own).
+const detector = detectorWithRules([
+  'code-execution.eval',
+  'prompt-injection.override',
+  'risk.eval',
+  'risk.fs-write',
+  'risk.self-write',
+  'secret.github-token',
+  ...SELF_CHANGE_INSTRUCTION_RULES,
+  'self-modification.write-own-code',
+]);
 const stream = () => {
   const released: string[] = [];
   const s = new ScreenedStream(

@@ -37,14 +37,14 @@ describe('the field streamer', () => {
 
   it.each(replies)('hands on the field at every split position: %s', (reply, field) => {
     expect(JSON.parse(reply).answer).toBe(field);
+    // Thousands of cuts: the wrong ones are collected and compared once.
+    const wrong: { pieces: string[]; deltas: string[] }[] = [];
     for (const pieces of splits(reply)) {
       const deltas = streamField('answer', pieces);
-      expect(deltas.join('')).toBe(field);
-      for (const d of deltas) {
-        expect(d).not.toBe('');
-        expect(d).not.toMatch(LONE_SURROGATE);
-      }
+      const broken = deltas.some((d) => d === '' || LONE_SURROGATE.test(d));
+      if (broken || deltas.join('') !== field) wrong.push({ pieces, deltas });
     }
+    expect(wrong).toEqual([]);
   });
 
   it('delivers pieces as they are written, before the object ends', () => {
@@ -98,12 +98,14 @@ describe('prompt-mode blocks', () => {
 
   it('the streaming filter passes on only what follows the opening line, at every split position', () => {
     const text = `${block('ffffffffffffffff', '{"answer":"quoted"}')}\nMine:\n\`\`\`json ${nonce}\n{"answer":"mine"}\n\`\`\``;
+    const wrong: { pieces: string[]; passed: string }[] = [];
     for (const pieces of splits(text)) {
       let passed = '';
       const filter = new NonceBlockFilter(nonce, (t) => (passed += t));
       for (const piece of pieces) filter.write(piece);
-      expect(passed).toBe('{"answer":"mine"}\n```');
+      if (passed !== '{"answer":"mine"}\n```') wrong.push({ pieces, passed });
     }
+    expect(wrong).toEqual([]);
   });
 });
 
