@@ -310,8 +310,13 @@ export class CompiledPolicy {
     });
   }
 
-  /** The automaton over what the rules `active` marks need (built once per key). */
-  automatonFor(key: string, active: (index: number) => boolean): ChannelAutomaton {
+  /**
+   * The automaton over what the rules `active` marks need, built once per set of active rules:
+   * channels that keep the same rules (a request field and an MCP argument, an answer and a
+   * result) share one.
+   */
+  automatonFor(active: (index: number) => boolean): ChannelAutomaton {
+    const key = this.rules.map((_, index) => (active(index) ? '1' : '0')).join('');
     let built = this.automata.get(key);
     if (built) return built;
     const ids = new Map<string, number>();
