@@ -85,24 +85,27 @@ export class AhoCorasick {
     });
     this.firstAccepting = quiet.length;
 
+    // A row starts as its failure state's row (the start state's is all zero), then takes the
+    // state's own children: breadth-first, the failure state's row is complete by then.
     this.ascii = new Uint16Array(states << shift);
-    const units = [...this.asciiColumn.keys()].filter((unit) => this.asciiColumn[unit] > 0);
+    const width = 1 << shift;
     for (const state of order) {
-      for (const unit of units) {
-        const column = this.asciiColumn[unit];
-        const child = trie.children[state].get(unit);
-        this.ascii[(id[state] << shift) + column] =
-          child !== undefined
-            ? id[child]
-            : state === 0
-              ? 0
-              : this.ascii[(id[fail[state]] << shift) + column];
+      const row = id[state] << shift;
+      if (state !== 0) {
+        const inherited = id[fail[state]] << shift;
+        this.ascii.copyWithin(row, inherited, inherited + width);
+      }
+      for (const [unit, child] of trie.children[state]) {
+        if (unit < ASCII) this.ascii[row + this.asciiColumn[unit]] = id[child];
       }
     }
 
     this.wideRowOf = new Uint16Array(states);
-    const ownWide = (state: number): number[] =>
-      [...trie.children[state].keys()].filter((unit) => unit >= ASCII);
+    const ownWide = (state: number): number[] => {
+      const wide: number[] = [];
+      for (const unit of trie.children[state].keys()) if (unit >= ASCII) wide.push(unit);
+      return wide;
+    };
     // The start state and every state with wide children of its own have a row.
     let rowCount = 0;
     for (const state of order) if (state === 0 || ownWide(state).length > 0) rowCount += 1;
