@@ -173,7 +173,9 @@ export class RuleMatcher implements HitSink {
     });
     channel.automaton.scan(text.units, text.length, this);
     this.compiled.rules.forEach((rule, index) => {
-      if (limits[index] > 0 && rule.constrained) this.resolve(rule, this.states[index], index);
+      if (limits[index] > 0 && rule.constrained && this.mayMatch(rule)) {
+        this.resolve(rule, this.states[index], index);
+      }
     });
     return this.states;
   }
@@ -350,6 +352,19 @@ export class RuleMatcher implements HitSink {
     const limit = Math.min(length, from + MAX_WORD_EXTENSION);
     while (end < limit && isWordUnit(units[end])) end += 1;
     return end;
+  }
+
+  /**
+   * Whether the text holds an occurrence of every near constraint that is not searched: if one
+   * has none anywhere, no anchor of the rule can be kept, and its anchors (in dense text,
+   * hundreds of thousands) are not resolved one by one.
+   */
+  private mayMatch(rule: CompiledRule): boolean {
+    for (const constraint of rule.near) {
+      if (constraint.search) continue;
+      if (constraint.lists.every((list) => this.nearFound[list].length === 0)) return false;
+    }
+    return true;
   }
 
   /** Keeps the anchors whose regions satisfy every near constraint and no unless constraint. */
