@@ -134,11 +134,13 @@ export function edgeBits(
  * that runs per hit reads no nested objects): the actions [actionStart[p], actionStart[p +
  * 1]) of pattern p each record the hit in a near list or anchor a rule, through a token whose
  * edges and conditions the hit must fit. Actions of one token are adjacent, so a hit is
- * checked once per token.
+ * checked once per token. A pattern's near-list actions come first, its anchors from
+ * `anchorsFrom[p]` on.
  */
 export interface ChannelAutomaton {
   automaton: AhoCorasick;
   actionStart: Int32Array;
+  anchorsFrom: Int32Array;
   /** The rule an action anchors, or -1 minus the near list it records the hit in. */
   actionTarget: Int32Array;
   /** The action's token, an index into `tokens`. */
@@ -391,6 +393,7 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
     return id;
   };
   const starts = [0];
+  const anchorsFrom: number[] = [];
   const targets: number[] = [];
   const tokenOf: number[] = [];
   for (const { lists, anchors } of patterns) {
@@ -400,6 +403,7 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
         tokenOf.push(tokenId(group.token));
       }
     }
+    anchorsFrom.push(targets.length);
     for (const group of anchors) {
       for (const rule of group.rules) {
         targets.push(rule);
@@ -411,6 +415,7 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
   const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
   return {
     actionStart: Int32Array.from(starts),
+    anchorsFrom: Int32Array.from(anchorsFrom),
     actionTarget: Int32Array.from(targets),
     actionToken: Int32Array.from(tokenOf),
     tokens,
