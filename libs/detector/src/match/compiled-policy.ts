@@ -213,12 +213,11 @@ export class CompiledPolicy {
     const parsed = new Map<string, Token>();
     const parse = (raw: string, paths: boolean): Token => {
       const key = `${paths ? 'p' : 'w'}${raw}`;
-      let token = parsed.get(key);
-      if (token === undefined) {
-        token = parseToken(raw, paths);
-        parsed.set(key, token);
-      }
-      return token;
+      const known = parsed.get(key);
+      if (known) return known;
+      const folded = parseToken(raw, paths);
+      parsed.set(key, folded);
+      return folded;
     };
     const expand = (tokens: readonly PolicyToken[], paths: boolean): Token[] =>
       tokens.flatMap((raw) => {
