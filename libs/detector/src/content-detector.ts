@@ -106,11 +106,7 @@ export class ContentDetector {
     };
     const limits = Int32Array.from(this.rules, (rule, index) => limit(rule, index, false));
     plan = {
-      // A field meaning only relaxes rules of its channel: the channel's automaton serves it
-      // (the hits of relaxed rules are skipped by their limit of 0).
-      automaton: field
-        ? this.planFor(channel).automaton
-        : this.compiled.automatonFor((index) => limits[index] > 0),
+      automaton: this.compiled.automatonFor((index) => limits[index] > 0),
       actions,
       limits,
       limitsForQuotes: Int32Array.from(this.rules, (rule, index) => limit(rule, index, true)),
