@@ -1,5 +1,4 @@
 import {
-  CHANNELS,
   type Channel,
   type DetectionAction,
   type FieldMeaning,
@@ -60,7 +59,9 @@ interface Plan {
  * or subvert TechSapo itself (`attempt`), and does code under review hold risky patterns
  * (`risk`); credentials are `secret`. Linear time: one normalisation pass, one automaton pass,
  * bounded shape checks and a merge of sorted hit lists; no regular expression touches the
- * input. Not reentrant (`scan` is synchronous and reuses its buffers).
+ * input. Not reentrant (`scan` is synchronous and reuses its buffers). A channel's automaton
+ * is built the first time the channel is scanned, so a process that scans one channel (the
+ * CLI, most specs) builds one.
  */
 export class ContentDetector {
   readonly policy: DetectionPolicy;
@@ -76,7 +77,6 @@ export class ContentDetector {
     this.rules = this.policy.rules;
     this.compiled = new CompiledPolicy(this.policy, selfTargetTokenSets(options.selfTargets));
     this.matcher = new RuleMatcher(this.compiled);
-    for (const channel of CHANNELS) this.planFor(channel);
   }
 
   scan(text: string, channel: Channel, options: ScanOptions = {}): ScanResult {
@@ -106,7 +106,7 @@ export class ContentDetector {
     };
     const limits = Int32Array.from(this.rules, (rule, index) => limit(rule, index, false));
     plan = {
-      automaton: this.compiled.automatonFor(key, (index) => limits[index] > 0),
+      automaton: this.compiled.automatonFor((index) => limits[index] > 0),
       actions,
       limits,
       limitsForQuotes: Int32Array.from(this.rules, (rule, index) => limit(rule, index, true)),

@@ -29,7 +29,12 @@ export class AhoCorasick {
   /** log2 of the width of a row of ASCII transitions. */
   private readonly asciiShift: number;
   private readonly ascii: Uint16Array;
-  /** Non-ASCII unit → its column among the wide units, or -1. */
+  /**
+   * Non-ASCII unit → its column among the wide units, or -1, in two levels: the unit's high
+   * byte picks a block of 256 columns (block 0: none of its units is in a pattern), so an
+   * automaton keeps a few blocks, not a table of every UTF-16 unit.
+   */
+  private readonly wideBlock = new Uint16Array(256);
   private readonly wideColumn: Int16Array;
   private readonly wideCount: number;
   /** State → its row of wide transitions. */
@@ -51,17 +56,25 @@ export class AhoCorasick {
     if (states > MAX_STATES) throw new Error(`${states} automaton states; at most ${MAX_STATES}`);
 
     let asciiCount = 1;
-    this.wideColumn = new Int16Array(0x10000).fill(-1);
-    let wideCount = 0;
+    const wideColumns = new Map<number, number>();
     for (const pattern of patterns) {
       for (let i = 0; i < pattern.length; i += 1) {
         const unit = pattern.charCodeAt(i);
         if (unit < ASCII) {
           if (this.asciiColumn[unit] === 0) this.asciiColumn[unit] = asciiCount++;
-        } else if (this.wideColumn[unit] < 0) {
-          this.wideColumn[unit] = wideCount++;
+        } else if (!wideColumns.has(unit)) {
+          wideColumns.set(unit, wideColumns.size);
         }
       }
+    }
+    const wideCount = wideColumns.size;
+    let blocks = 1;
+    for (const unit of wideColumns.keys()) {
+      if (this.wideBlock[unit >> 8] === 0) this.wideBlock[unit >> 8] = blocks++;
+    }
+    this.wideColumn = new Int16Array(blocks << 8).fill(-1);
+    for (const [unit, column] of wideColumns) {
+      this.wideColumn[(this.wideBlock[unit >> 8] << 8) | (unit & 0xff)] = column;
     }
     if (wideCount > 0x7fff) throw new Error('too many distinct characters in patterns');
     this.wideCount = wideCount;
@@ -85,24 +98,27 @@ export class AhoCorasick {
     });
     this.firstAccepting = quiet.length;
 
+    // A row starts as its failure state's row (the start state's is all zero), then takes the
+    // state's own children: breadth-first, the failure state's row is complete by then.
     this.ascii = new Uint16Array(states << shift);
-    const units = [...this.asciiColumn.keys()].filter((unit) => this.asciiColumn[unit] > 0);
+    const width = 1 << shift;
     for (const state of order) {
-      for (const unit of units) {
-        const column = this.asciiColumn[unit];
-        const child = trie.children[state].get(unit);
-        this.ascii[(id[state] << shift) + column] =
-          child !== undefined
-            ? id[child]
-            : state === 0
-              ? 0
-              : this.ascii[(id[fail[state]] << shift) + column];
+      const row = id[state] << shift;
+      if (state !== 0) {
+        const inherited = id[fail[state]] << shift;
+        this.ascii.copyWithin(row, inherited, inherited + width);
+      }
+      for (const [unit, child] of trie.children[state]) {
+        if (unit < ASCII) this.ascii[row + this.asciiColumn[unit]] = id[child];
       }
     }
 
     this.wideRowOf = new Uint16Array(states);
-    const ownWide = (state: number): number[] =>
-      [...trie.children[state].keys()].filter((unit) => unit >= ASCII);
+    const ownWide = (state: number): number[] => {
+      const wide: number[] = [];
+      for (const unit of trie.children[state].keys()) if (unit >= ASCII) wide.push(unit);
+      return wide;
+    };
     // The start state and every state with wide children of its own have a row.
     let rowCount = 0;
     for (const state of order) if (state === 0 || ownWide(state).length > 0) rowCount += 1;
@@ -120,7 +136,7 @@ export class AhoCorasick {
         rows.copyWithin(row * wideCount, inherited, inherited + wideCount);
       }
       for (const unit of own) {
-        rows[row * wideCount + this.wideColumn[unit]] =
+        rows[row * wideCount + (wideColumns.get(unit) as number)] =
           id[trie.children[state].get(unit) as number];
       }
       this.wideRowOf[id[state]] = row;
@@ -164,7 +180,8 @@ export class AhoCorasick {
     reportAfter: number,
     sink: HitSink,
   ): void {
-    const { ascii, asciiColumn, asciiShift, wideColumn, wideRowOf, wideRows, wideCount } = this;
+    const { ascii, asciiColumn, asciiShift, wideBlock, wideColumn, wideRowOf, wideRows } = this;
+    const { wideCount } = this;
     const { firstAccepting, outStart, outIds, batchPatterns, batchEnds } = this;
     let state = 0;
     let count = 0;
@@ -173,7 +190,7 @@ export class AhoCorasick {
       if (unit < ASCII) {
         state = ascii[(state << asciiShift) + asciiColumn[unit]];
       } else {
-        const column = wideColumn[unit];
+        const column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)];
         state = column < 0 ? 0 : wideRows[wideRowOf[state] * wideCount + column];
       }
       if (state < firstAccepting || i < reportAfter) continue;

@@ -88,6 +88,8 @@ export interface NearList {
 /** Rules anchored by one pattern with the same edges and conditions: checked once per hit. */
 interface AnchorGroup {
   token: TokenSpec;
+  /** Its anchorKey. */
+  key: string;
   rules: number[];
 }
 
@@ -132,11 +134,13 @@ export function edgeBits(
  * that runs per hit reads no nested objects): the actions [actionStart[p], actionStart[p +
  * 1]) of pattern p each record the hit in a near list or anchor a rule, through a token whose
  * edges and conditions the hit must fit. Actions of one token are adjacent, so a hit is
- * checked once per token.
+ * checked once per token. A pattern's near-list actions come first, its anchors from
+ * `anchorsFrom[p]` on.
  */
 export interface ChannelAutomaton {
   automaton: AhoCorasick;
   actionStart: Int32Array;
+  anchorsFrom: Int32Array;
   /** The rule an action anchors, or -1 minus the near list it records the hit in. */
   actionTarget: Int32Array;
   /** The action's token, an index into `tokens`. */
@@ -205,20 +209,40 @@ export class CompiledPolicy {
     readonly policy: DetectionPolicy,
     runtimeSets: Record<string, readonly string[]>,
   ) {
+    // Sets are named by many rules: each token is folded once.
+    const parsed = new Map<string, Token>();
+    const parse = (raw: string, paths: boolean): Token => {
+      const key = `${paths ? 'p' : 'w'}${raw}`;
+      const known = parsed.get(key);
+      if (known) return known;
+      const folded = parseToken(raw, paths);
+      parsed.set(key, folded);
+      return folded;
+    };
     const expand = (tokens: readonly PolicyToken[], paths: boolean): Token[] =>
       tokens.flatMap((raw) => {
-        if (typeof raw === 'string') return [parseToken(raw, paths)];
+        if (typeof raw === 'string') return [parse(raw, paths)];
         const set = policy.sets[raw.set];
-        if (set) return set.tokens.map((t) => parseToken(t, paths || set.paths === true));
+        if (set) return set.tokens.map((t) => parse(t, paths || set.paths === true));
         return (runtimeSets[raw.set] ?? []).map((t) =>
-          parseToken(t, raw.set === SELF_TARGET_SETS.paths),
+          parse(t, raw.set === SELF_TARGET_SETS.paths),
         );
       });
+    // A near token has no conditions of its own: one spec serves every list that holds it.
+    const specs = new Map<Token, TokenSpec>();
+    const nearSpec = (token: Token): TokenSpec => {
+      let compiled = specs.get(token);
+      if (compiled === undefined) {
+        compiled = spec(token);
+        specs.set(token, compiled);
+      }
+      return compiled;
+    };
     const listIds = new Map<string, number>();
-    const listOf = (key: string, tokens: TokenSpec[]): number => {
+    const listOf = (key: string, tokens: () => Token[]): number => {
       let id = listIds.get(key);
       if (id === undefined) {
-        id = this.nearLists.push({ tokens }) - 1;
+        id = this.nearLists.push({ tokens: tokens().map(nearSpec) }) - 1;
         listIds.set(key, id);
       }
       return id;
@@ -226,13 +250,13 @@ export class CompiledPolicy {
     const searches = new Map<string, SearchTokens>();
     const constraint = (c: RuleConstraint): CompiledConstraint => {
       const paths = c.paths === true;
-      const tokens = expand(c.tokens, paths).map((token) => spec(token));
+      const tokens = expand(c.tokens, paths);
       const compiled: CompiledConstraint = {
         window: c.window,
         order: ORDERS[c.order ?? 'either'],
         scope: SCOPES[c.scope ?? 'window'],
         sameLine: c.sameLine === true,
-        maxLength: tokens.reduce((max, t) => Math.max(max, t.units.length), 0),
+        maxLength: tokens.reduce((max, t) => Math.max(max, t.text.length), 0),
         lists: [],
         search: undefined,
       };
@@ -243,8 +267,9 @@ export class CompiledPolicy {
         if (search === undefined) {
           const texts = new Map<string, TokenSpec[]>();
           for (const token of tokens) {
-            const text = textOf(token);
-            texts.set(text, [...(texts.get(text) ?? []), token]);
+            const same = texts.get(token.text);
+            if (same) same.push(nearSpec(token));
+            else texts.set(token.text, [nearSpec(token)]);
           }
           search = { automaton: new AhoCorasick([...texts.keys()]), specs: [...texts.values()] };
           searches.set(key, search);
@@ -254,23 +279,19 @@ export class CompiledPolicy {
       }
       const inline = c.tokens.filter((t): t is string => typeof t === 'string');
       if (inline.length > 0) {
-        const specs = expand(inline, paths).map((token) => spec(token));
-        compiled.lists.push(listOf(`inline:${paths}:${JSON.stringify(inline)}`, specs));
+        compiled.lists.push(
+          listOf(`inline:${paths}:${JSON.stringify(inline)}`, () => expand(inline, paths)),
+        );
       }
       for (const t of c.tokens) {
         if (typeof t === 'string') continue;
         const setPaths = paths || policy.sets[t.set]?.paths === true;
-        compiled.lists.push(
-          listOf(
-            `set:${setPaths}:${t.set}`,
-            expand([t], paths).map((token) => spec(token)),
-          ),
-        );
+        compiled.lists.push(listOf(`set:${setPaths}:${t.set}`, () => expand([t], paths)));
       }
       return compiled;
     };
     this.rules = policy.rules.map((rule) => {
-      const except = (rule.except ?? []).map((raw) => parseToken(raw, false).text);
+      const except = (rule.except ?? []).map((raw) => parse(raw, false).text);
       const anchors = expand(rule.tokens, rule.paths === true).map((token) =>
         spec(token, {
           except: except
@@ -310,8 +331,13 @@ export class CompiledPolicy {
     });
   }
 
-  /** The automaton over what the rules `active` marks need (built once per key). */
-  automatonFor(key: string, active: (index: number) => boolean): ChannelAutomaton {
+  /**
+   * The automaton over what the rules `active` marks need, built once per set of active rules:
+   * channels that keep the same rules (a request field and an MCP argument, an answer and a
+   * result) share one.
+   */
+  automatonFor(active: (index: number) => boolean): ChannelAutomaton {
+    const key = this.rules.map((_, index) => (active(index) ? '1' : '0')).join('');
     let built = this.automata.get(key);
     if (built) return built;
     const ids = new Map<string, number>();
@@ -331,9 +357,9 @@ export class CompiledPolicy {
       for (const anchor of rule.anchors) {
         const groups = patternOf(anchor).anchors;
         const key = anchorKey(anchor);
-        const group = groups.find((g) => anchorKey(g.token) === key);
+        const group = groups.find((g) => g.key === key);
         if (group) group.rules.push(index);
-        else groups.push({ token: anchor, rules: [index] });
+        else groups.push({ token: anchor, key, rules: [index] });
       }
       for (const c of [...rule.near, ...rule.unless]) for (const list of c.lists) lists.add(list);
     });
@@ -366,6 +392,7 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
     return id;
   };
   const starts = [0];
+  const anchorsFrom: number[] = [];
   const targets: number[] = [];
   const tokenOf: number[] = [];
   for (const { lists, anchors } of patterns) {
@@ -375,6 +402,7 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
         tokenOf.push(tokenId(group.token));
       }
     }
+    anchorsFrom.push(targets.length);
     for (const group of anchors) {
       for (const rule of group.rules) {
         targets.push(rule);
@@ -386,6 +414,7 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
   const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
   return {
     actionStart: Int32Array.from(starts),
+    anchorsFrom: Int32Array.from(anchorsFrom),
     actionTarget: Int32Array.from(targets),
     actionToken: Int32Array.from(tokenOf),
     tokens,

@@ -134,6 +134,7 @@ export class RuleMatcher implements HitSink {
   private text!: NormalizedText;
   private lengths!: Int32Array;
   private actionStart!: Int32Array;
+  private anchorsFrom!: Int32Array;
   private actionTarget!: Int32Array;
   private actionToken!: Int32Array;
   private tokens!: TokenSpec[];
@@ -145,6 +146,13 @@ export class RuleMatcher implements HitSink {
    * rule that has settled are skipped with one read.
    */
   private readonly live: Int32Array;
+  /** The near-token hits of the automaton pass: starts hold the pattern, ends where it ends. */
+  private readonly nearHits = new SpanList();
+  /** Per near list, whether a rule with anchors reads it in this scan. */
+  private readonly needed: Uint8Array;
+  /** The last open-ended hit's end, and where its word ends. */
+  private extendedFrom = -1;
+  private extendedTo = -1;
 
   constructor(private readonly compiled: CompiledPolicy) {
     this.states = compiled.rules.map((rule) => new RuleState(rule));
@@ -152,6 +160,7 @@ export class RuleMatcher implements HitSink {
     this.clusterOrders = Uint8Array.from(compiled.rules, (rule) => ORDER_CODES[rule.clusterOrder]);
     this.nearFound = compiled.nearLists.map(() => new SpanList());
     this.live = new Int32Array(compiled.rules.length);
+    this.needed = new Uint8Array(compiled.nearLists.length);
   }
 
   /** The states of every rule after matching; valid until the next call. */
@@ -160,6 +169,7 @@ export class RuleMatcher implements HitSink {
     this.limits = limits;
     this.live.set(limits);
     this.actionStart = channel.actionStart;
+    this.anchorsFrom = channel.anchorsFrom;
     this.actionTarget = channel.actionTarget;
     this.actionToken = channel.actionToken;
     this.tokens = channel.tokens;
@@ -168,12 +178,17 @@ export class RuleMatcher implements HitSink {
     this.regions.reset(text);
     this.searchSpecs = null;
     for (const list of this.nearFound) list.clear();
+    this.nearHits.clear();
+    this.extendedFrom = -1;
     this.states.forEach((state, index) => {
       if (limits[index] > 0) state.reset();
     });
     channel.automaton.scan(text.units, text.length, this);
+    this.recordNearHits();
     this.compiled.rules.forEach((rule, index) => {
-      if (limits[index] > 0 && rule.constrained) this.resolve(rule, this.states[index], index);
+      if (limits[index] > 0 && rule.constrained && this.mayMatch(rule)) {
+        this.resolve(rule, this.states[index], index);
+      }
     });
     return this.states;
   }
@@ -184,56 +199,33 @@ export class RuleMatcher implements HitSink {
       for (let k = 0; k < count; k += 1) this.searched(specs[patterns[k]], ends[k]);
       return;
     }
-    const { actionStart, actionTarget, actionToken, tokenFlags, lengths, live, states } = this;
-    const { clusterWindows, clusterOrders } = this;
-    let extendedFrom = -1;
-    let extendedTo = -1;
+    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, live, states } = this;
+    const { clusterWindows, clusterOrders, nearHits, tokenFlags } = this;
     for (let k = 0; k < count; k += 1) {
       const pattern = patterns[k];
       const end = ends[k];
       const start = end - lengths[pattern];
-      // The token checked last, whether the hit fits it and where the hit ends for it.
+      const first = anchorsFrom[pattern];
+      if (first !== actionStart[pattern]) nearHits.push(pattern, end);
+      // The token checked last, and where the hit ends for it (-1: the hit does not fit it).
       let checked = -1;
-      let fits = true;
       let stop = end;
-      for (let a = actionStart[pattern]; a < actionStart[pattern + 1]; a += 1) {
+      for (let a = first; a < actionStart[pattern + 1]; a += 1) {
         const target = actionTarget[a];
-        let state: RuleState | undefined;
-        if (target >= 0) {
-          const limit = live[target];
-          if (limit === 0) continue;
-          state = states[target];
-          // Hits inside a shape's failed run cannot start a longer match.
-          if (start < state.scannedUntil) continue;
-          if (state.found.length !== 0 && state.done(limit)) {
-            live[target] = 0;
-            continue;
-          }
+        const limit = live[target];
+        if (limit === 0) continue;
+        const state = states[target];
+        // Hits inside a shape's failed run cannot start a longer match.
+        if (start < state.scannedUntil) continue;
+        if (state.found.length !== 0 && state.done(limit)) {
+          live[target] = 0;
+          continue;
         }
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
-          const flags = tokenFlags[checked];
-          fits = true;
-          stop = end;
-          if (flags !== 0) {
-            if ((flags & EXTENDS) !== 0) {
-              // Open-ended tokens of one hit (`fs.write*`, `writefile*`) share the word's end.
-              if (end !== extendedFrom) {
-                extendedFrom = end;
-                extendedTo = this.wordEnd(end);
-              }
-              stop = extendedTo;
-            }
-            fits =
-              ((flags & EDGES) === 0 || this.edgesFit(flags, start, end)) &&
-              ((flags & CONDITIONAL) === 0 || this.anchorFits(this.tokens[checked], start, stop));
-          }
+          stop = tokenFlags[checked] === 0 ? end : this.stopOf(checked, start, end);
         }
-        if (!fits) continue;
-        if (state === undefined) {
-          this.nearFound[-1 - target].push(start, stop);
-          continue;
-        }
+        if (stop < 0) continue;
         // Most hits of a dense run join the cluster before them.
         const window = clusterWindows[target];
         if (window < 0 || !this.joinCluster(window, clusterOrders[target], state, start, stop)) {
@@ -241,6 +233,66 @@ export class RuleMatcher implements HitSink {
         }
       }
     }
+  }
+
+  /**
+   * Records the near-token hits in the lists that a rule with anchors will read. Most near
+   * tokens of dense text belong to rules that have no anchor there: their hits are kept as a
+   * log of (pattern, end) during the automaton pass, and checked only for the lists needed.
+   */
+  private recordNearHits(): void {
+    const { needed, limits, states } = this;
+    needed.fill(0);
+    let any = false;
+    this.compiled.rules.forEach((rule, index) => {
+      if (limits[index] === 0 || !rule.constrained || states[index].anchors.length === 0) return;
+      for (const constraint of [...rule.near, ...rule.unless]) {
+        for (const list of constraint.lists) {
+          needed[list] = 1;
+          any = true;
+        }
+      }
+    });
+    if (!any) return;
+    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, nearHits } = this;
+    for (let k = 0; k < nearHits.length; k += 1) {
+      const pattern = nearHits.starts[k];
+      const end = nearHits.ends[k];
+      const start = end - lengths[pattern];
+      let checked = -1;
+      let stop = end;
+      for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
+        const list = -1 - actionTarget[a];
+        if (needed[list] === 0) continue;
+        if (actionToken[a] !== checked) {
+          checked = actionToken[a];
+          stop = this.stopOf(checked, start, end);
+        }
+        if (stop >= 0) this.nearFound[list].push(start, stop);
+      }
+    }
+  }
+
+  /**
+   * Where a hit at [start, end) ends for a token (past the word for an open-ended token), or
+   * -1 when its edges or conditions do not fit.
+   */
+  private stopOf(token: number, start: number, end: number): number {
+    const flags = this.tokenFlags[token];
+    if (flags === 0) return end;
+    let stop = end;
+    if ((flags & EXTENDS) !== 0) {
+      // Open-ended tokens of one hit (`fs.write*`, `writefile*`) share the word's end.
+      if (end !== this.extendedFrom) {
+        this.extendedFrom = end;
+        this.extendedTo = this.wordEnd(end);
+      }
+      stop = this.extendedTo;
+    }
+    const fits =
+      ((flags & EDGES) === 0 || this.edgesFit(flags, start, end)) &&
+      ((flags & CONDITIONAL) === 0 || this.anchorFits(this.tokens[token], start, stop));
+    return fits ? stop : -1;
   }
 
   /** Joins an anchor to the rule's last cluster if their windows overlap. */
@@ -350,6 +402,19 @@ export class RuleMatcher implements HitSink {
     const limit = Math.min(length, from + MAX_WORD_EXTENSION);
     while (end < limit && isWordUnit(units[end])) end += 1;
     return end;
+  }
+
+  /**
+   * Whether the text holds an occurrence of every near constraint that is not searched: if one
+   * has none anywhere, no anchor of the rule can be kept, and its anchors (in dense text,
+   * hundreds of thousands) are not resolved one by one.
+   */
+  private mayMatch(rule: CompiledRule): boolean {
+    for (const constraint of rule.near) {
+      if (constraint.search) continue;
+      if (constraint.lists.every((list) => this.nearFound[list].length === 0)) return false;
+    }
+    return true;
   }
 
   /** Keeps the anchors whose regions satisfy every near constraint and no unless constraint. */
