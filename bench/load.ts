@@ -21,6 +21,7 @@ import {
   freePort,
   MAIN,
   RunningProcess,
+  runtimeEnv,
   runtimeFlags,
   startService,
   waitForHttp,
@@ -87,12 +88,16 @@ interface Stack {
   stop(): Promise<void>;
 }
 
-/** One API process and one worker, as `npm start` runs them (built, permission model). */
+/**
+ * One API process and one worker, as `npm start` runs them (built, permission model, heap flags
+ * and the C allocator's settings).
+ */
 async function startStack(): Promise<Stack> {
   buildOnce();
   const flags = runtimeFlags();
   const prefix = `load${randomBytes(3).toString('hex')}`;
   const shared = {
+    ...runtimeEnv(),
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',

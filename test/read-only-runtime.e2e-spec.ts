@@ -84,6 +84,24 @@ describe('read-only runtime', () => {
     );
   });
 
+  it("sizes V8's young generation small: 2 MB semi-spaces under churn instead of up to 16 MB", () => {
+    // Short-lived objects with some survivors: V8 grows the young generation to its limit.
+    const churn = `const v8 = require('node:v8');
+      let keep = [];
+      for (let i = 0; i < 3e6; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 20000) keep = []; }
+      const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+      process.stdout.write(String(young.space_size));`;
+    const youngBytes = (flags: string[]) => {
+      const run = spawnSync(process.execPath, [...flags, '-e', churn], { encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      return Number(run.stdout);
+    };
+    const flags = runtimeFlags({ MCP_CONFIG: '' });
+    expect(flags).toEqual(expect.arrayContaining(['--max-semi-space-size=2']));
+    expect(youngBytes(flags)).toBeLessThanOrEqual(2 * 2 * 1024 * 1024);
+    expect(youngBytes([])).toBeGreaterThan(2 * 2 * 1024 * 1024);
+  });
+
   it('allows child processes only when MCP_CONFIG names a stdio upstream, and says so', () => {
     const dir = mkdtempSync(join(tmpdir(), 'techsapo-mcp-'));
     try {

@@ -1,7 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
@@ -16,6 +18,14 @@ export function runtimeFlags(env: Record<string, string> = {}): string[] {
   })
     .split('\n')
     .filter(Boolean);
+}
+
+/** The C allocator's settings `npm start` gives the service (scripts/runtime-memory.env). */
+export function runtimeEnv(): Record<string, string> {
+  const parsed = parseEnv(readFileSync(join(ROOT, 'scripts', 'runtime-memory.env'), 'utf8'));
+  return Object.fromEntries(
+    Object.entries(parsed).filter((e): e is [string, string] => e[1] !== undefined),
+  );
 }
 
 export function freePort(): Promise<number> {
