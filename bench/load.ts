@@ -1,8 +1,9 @@
 // `npm run load [-- --duration 60] [normal|peak|stress ...]`: seed 000's load scenarios (SC1)
 // against ONE API process and ONE worker on this machine, each driven at its offered rate with
 // autocannon, under the default rate limits (RL1) and with users spread over their own client
-// addresses. Reports sustained throughput, error rate, p50/p99 and the API process's CPU and
-// memory per scenario; figures go to bench/results/load.json. `npm run bench` runs the same
+// addresses. Reports sustained throughput, error rate, p50/p99, the API process's CPU and each
+// role's peak RSS (against issue 21's ≤ 200 MB at stress) per scenario; figures go to
+// bench/results/load.json. `npm run bench` runs the same
 // scenarios for a shorter time (bench/sections/load.bench.ts).
 //
 // The request mix: authenticated reads (GET /api/v1/auth/me) for every user session; when the
