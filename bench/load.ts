@@ -2,7 +2,7 @@
 // against ONE API process and ONE worker on this machine, each driven at its offered rate with
 // autocannon, under the default rate limits (RL1) and with users spread over their own client
 // addresses. Reports sustained throughput, error rate, p50/p99, the API process's CPU and each
-// role's peak RSS (against issue 21's ≤ 200 MB at stress) per scenario; figures go to
+// role's peak RSS (against the goal of ≤ 200 MB at stress) per scenario; figures go to
 // bench/results/load.json. `npm run bench` runs the same
 // scenarios for a shorter time (bench/sections/load.bench.ts).
 //
@@ -203,7 +203,7 @@ async function processFigures(base: string): Promise<{ cpuSeconds: number; rssBy
   };
 }
 
-/** The memory goal of issue 21: each role's RSS through the stress scenario. */
+/** The memory goal: each role's RSS through the stress scenario. */
 const RSS_LIMIT_MB = 200;
 const RSS_SAMPLE_MS = 1000;
 

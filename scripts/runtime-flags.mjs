@@ -37,7 +37,7 @@ function stdioOptIn(path) {
 }
 
 /**
- * V8's heap sized for a small resident set (issue 21: each role ≤ 200 MB RSS under the stress
+ * V8's heap sized for a small resident set (the goal: each role ≤ 200 MB RSS under the stress
  * load): a young generation of 4 MB semi-spaces instead of up to 16 MB (32 MB reserved), and a
  * major collection once the old generation grows 50% past what survived the last one, instead
  * of V8's up to 4x (by default, with a 4 GB limit, the garbage of a busy minute stays mapped
