@@ -4,7 +4,9 @@ import addFormats from 'ajv-formats';
 /** Compiled schemas kept; schemas are few (the engine's) but may be built per call. */
 const CACHE_LIMIT = 256;
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+// Schemas come from clients: what Ajv would warn about (an unknown format) is refused by the
+// strict-subset check with a reason, never written to the process's console.
+const ajv = new Ajv({ allErrors: false, strict: false, logger: false });
 addFormats(ajv);
 const compiled = new Map<string, ValidateFunction | Error>();
 
