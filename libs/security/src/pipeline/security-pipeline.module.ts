@@ -12,7 +12,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { AbilityFactory } from '../policies/ability.factory';
 import { RateLimitProfiles } from '../rate-limit/rate-limit-profiles';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
-import { RedisThrottlerStorage } from '../rate-limit/redis-throttler.storage';
+import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { throttlerOptions } from '../rate-limit/throttler-options';
 import { FileAccessFilter } from '../runtime/file-access.filter';
 import { ReadOnlyRuntimeModule } from '../runtime/runtime.module';
@@ -53,7 +53,7 @@ import { createValidationPipe } from './validation.pipe';
     ThrottlerModule.forRootAsync({
       inject: [securityConfig.factory.KEY, RedisService],
       useFactory: (config: ConfigType<typeof securityConfig.factory>, redis: RedisService) =>
-        throttlerOptions(config, new RedisThrottlerStorage(redis)),
+        throttlerOptions(config, new RateLimitStore(redis)),
     }),
   ],
   providers: [

@@ -1,5 +1,5 @@
 import { Injectable, SetMetadata } from '@nestjs/common';
-import type { RateWindow } from './redis-throttler.storage';
+import type { RateWindow } from './rate-limit.store';
 
 export const RATE_LIMIT_PROFILE = 'techsapo:rate-limit-profile';
 

@@ -6,7 +6,7 @@ import type { BlocksService } from '../blocks/blocks.service';
 import { RateLimitProfiles } from './rate-limit-profiles';
 import { RateLimitTracker, type RateLimitSubject } from './rate-limit-tracker';
 import { RateLimitGuard } from './rate-limit.guard';
-import type { HitResult, RateWindow, RedisThrottlerStorage } from './redis-throttler.storage';
+import type { HitResult, RateWindow, RateLimitStore } from './rate-limit.store';
 
 /** A pending answer the test releases, so it can see what was sent before anything came back. */
 function pending<T>() {
@@ -59,7 +59,7 @@ describe('RateLimitGuard', () => {
     }
     const guard = new RateLimitGuard(
       { throttlers: [{ name: 'burst', ttl: 1_000, limit: 10 }] },
-      counters as unknown as RedisThrottlerStorage,
+      counters as unknown as RateLimitStore,
       new Reflector(),
       blocks as unknown as BlocksService,
       { report: jest.fn() } as unknown as SecurityEventService,
@@ -87,7 +87,7 @@ describe('RateLimitGuard', () => {
     function guardFailingWith(error: Error): RateLimitGuard {
       return new RateLimitGuard(
         { throttlers: [{ name: 'burst', ttl: 1_000, limit: 10 }] },
-        { hit: () => Promise.reject(error) } as unknown as RedisThrottlerStorage,
+        { hit: () => Promise.reject(error) } as unknown as RateLimitStore,
         new Reflector(),
         { find: () => Promise.resolve(undefined) } as unknown as BlocksService,
         { report: jest.fn() } as unknown as SecurityEventService,

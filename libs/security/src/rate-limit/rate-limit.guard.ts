@@ -23,9 +23,9 @@ import { addressSubject, RateLimitSubject, RateLimitTracker } from './rate-limit
 import {
   HitResult,
   RateWindow,
-  RedisThrottlerStorage,
+  RateLimitStore,
   WindowState,
-} from './redis-throttler.storage';
+} from './rate-limit.store';
 import { HOUR_WINDOW } from './throttler-options';
 
 /** A route's declared limits: a named profile, or the default windows it does not skip. */
@@ -54,7 +54,7 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() private readonly counters: RedisThrottlerStorage,
+    @InjectThrottlerStorage() private readonly counters: RateLimitStore,
     reflector: Reflector,
     private readonly blocks: BlocksService,
     private readonly events: SecurityEventService,

@@ -1,13 +1,13 @@
 import type { ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { SecurityConfig } from '../config/security.config';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { RateLimitStore } from './rate-limit.store';
 
 export const HOUR_WINDOW = 'hour';
 
 /** RL1: burst per second, per minute, per hour (RATE_LIMIT_BURST/PER_MINUTE/PER_HOUR). */
 export function throttlerOptions(
   config: SecurityConfig,
-  storage: RedisThrottlerStorage,
+  storage: RateLimitStore,
 ): ThrottlerModuleOptions {
   return {
     storage,

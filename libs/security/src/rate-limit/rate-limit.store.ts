@@ -27,7 +27,7 @@ export interface HitResult {
  * storage interface with the same script for a single window.
  */
 @Injectable()
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RateLimitStore implements ThrottlerStorage {
   constructor(private readonly redis: RedisService) {}
 
   async hit(tracker: string, windows: readonly RateWindow[]): Promise<HitResult> {
