@@ -1,5 +1,5 @@
-// Generates the README's configuration table from .env.example (the documented defaults):
-// `node scripts/config-table.mjs` rewrites the block between the config markers in README.md;
+// Generates the configuration table of docs/configuration.md from .env.example (the documented
+// defaults): `node scripts/config-table.mjs` rewrites the block between the config markers;
 // `--check` exits 1 when the block is stale. The e2e suite checks .env.example against the
 // validated configuration schemas, so the three stay in step.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -42,19 +42,22 @@ export function table(rows) {
 }
 
 const env = readFileSync(new URL('.env.example', root), 'utf8');
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+const TARGET = 'docs/configuration.md';
+const readme = readFileSync(new URL(TARGET, root), 'utf8');
 const start = readme.indexOf(START);
 const end = readme.indexOf(END);
 if (start < 0 || end < 0) {
-  process.stderr.write(`README.md has no ${START} … ${END} block\n`);
+  process.stderr.write(`${TARGET} has no ${START} … ${END} block\n`);
   process.exit(1);
 }
 const next = `${readme.slice(0, start + START.length)}\n${table(parseEnvExample(env))}\n${readme.slice(end)}`;
 if (process.argv.includes('--check')) {
   if (next !== readme) {
-    process.stderr.write('README.md configuration table is stale: run `npm run docs:config`\n');
+    process.stderr.write(
+      `${TARGET}: the configuration table is stale: run \`npm run docs:config\`\n`,
+    );
     process.exit(1);
   }
 } else {
-  writeFileSync(new URL('README.md', root), next);
+  writeFileSync(new URL(TARGET, root), next);
 }

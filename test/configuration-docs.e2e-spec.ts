@@ -26,7 +26,7 @@ describe('configuration documentation', () => {
     expect([...variables].filter((v) => !documented.has(v))).toEqual([]);
   });
 
-  it('keeps the README configuration table generated from .env.example', () => {
+  it('keeps the configuration table of docs/configuration.md generated from .env.example', () => {
     expect(() =>
       execFileSync(process.execPath, ['scripts/config-table.mjs', '--check'], {
         cwd: ROOT,
