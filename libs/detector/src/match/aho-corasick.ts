@@ -49,7 +49,10 @@ export class AhoCorasick {
   private readonly batchEnds: Int32Array;
 
   constructor(patterns: readonly string[]) {
-    this.lengths = Int32Array.from(patterns, (p) => p.length);
+    this.lengths = new Int32Array(patterns.length);
+    patterns.forEach((pattern, id) => {
+      this.lengths[id] = pattern.length;
+    });
     const trie = new Trie(patterns);
     const { fail, unit: unitOf, childStart } = trie;
     const states = trie.stateCount;
@@ -236,9 +239,9 @@ class Trie {
   readonly outCount: Int32Array;
 
   constructor(patterns: readonly string[]) {
-    const sorted = Array.from(patterns, (_, id) => id).sort((a, b) =>
-      patterns[a] < patterns[b] ? -1 : patterns[a] > patterns[b] ? 1 : a - b,
-    );
+    const sorted = new Int32Array(patterns.length);
+    for (let id = 0; id < patterns.length; id += 1) sorted[id] = id;
+    sorted.sort((a, b) => (patterns[a] < patterns[b] ? -1 : patterns[a] > patterns[b] ? 1 : a - b));
     // A trie in insertion numbering, with children as linked lists in ascending unit order.
     let units = 0;
     let longest = 0;
@@ -255,7 +258,8 @@ class Trie {
     const path = new Int32Array(longest + 1);
     let count = 1;
     let previous = '';
-    for (const id of sorted) {
+    for (let k = 0; k < sorted.length; k += 1) {
+      const id = sorted[k];
       const pattern = patterns[id];
       let shared = 0;
       const most = Math.min(pattern.length, previous.length);
@@ -289,16 +293,15 @@ class Trie {
       }
     }
     this.childStart[count] = count;
-    this.unit = Uint16Array.from(order, (state) => unitOf[state]);
+    this.unit = new Uint16Array(count);
+    for (let state = 0; state < count; state += 1) this.unit[state] = unitOf[order[state]];
 
     this.ownStart = new Int32Array(count + 1);
-    for (const end of endOf) this.ownStart[numberOf[end] + 1] += 1;
+    for (let id = 0; id < endOf.length; id += 1) this.ownStart[numberOf[endOf[id]] + 1] += 1;
     for (let state = 0; state < count; state += 1) this.ownStart[state + 1] += this.ownStart[state];
     this.ownIds = new Int32Array(patterns.length);
     const filled = this.ownStart.slice(0, count);
-    endOf.forEach((end, id) => {
-      this.ownIds[filled[numberOf[end]]++] = id;
-    });
+    for (let id = 0; id < endOf.length; id += 1) this.ownIds[filled[numberOf[endOf[id]]]++] = id;
 
     // Failure links, breadth-first: a state's failure state is shallower, so done before it.
     this.fail = new Int32Array(count);

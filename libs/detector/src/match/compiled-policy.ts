@@ -88,8 +88,6 @@ export interface NearList {
 /** Rules anchored by one pattern with the same edges and conditions: checked once per hit. */
 interface AnchorGroup {
   token: TokenSpec;
-  /** Its anchorKey. */
-  key: string;
   rules: number[];
 }
 
@@ -180,20 +178,29 @@ function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
   };
 }
 
-const textOf = (token: TokenSpec): string => String.fromCharCode(...token.units);
+/** A token's text (its units passed as arguments: a spread would iterate them one by one). */
+const textOf = (token: TokenSpec): string =>
+  String.fromCharCode.apply(null, token.units as unknown as number[]);
 
-/** What makes two anchors of the same text accept the same hits. */
-const anchorKey = (a: TokenSpec): string =>
-  JSON.stringify([
-    a.wordStart,
-    a.wordEnd,
-    a.pathStart,
-    a.pathEnd,
-    a.extendWord,
-    a.except.map((e) => [textOf({ ...a, units: e.units }), e.offset]),
-    a.notFollowedBy,
-    a.notPrecededBy,
-  ]);
+const sameCodes = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** Whether two tokens of the same text have the same edges (a hit fits both or neither). */
+const sameEdges = (a: TokenSpec, b: TokenSpec): boolean =>
+  a.edges === b.edges && a.extendWord === b.extendWord;
+
+/** Whether two anchors of the same text accept the same hits (compared field by field). */
+const sameAnchor = (a: TokenSpec, b: TokenSpec): boolean =>
+  sameEdges(a, b) &&
+  a.except.length === b.except.length &&
+  a.except.every(
+    (e, k) => e.offset === b.except[k].offset && sameCodes(e.units, b.except[k].units),
+  ) &&
+  sameCodes(a.notFollowedBy, b.notFollowedBy) &&
+  sameCodes(a.notPrecededBy, b.notPrecededBy);
 
 /**
  * A policy compiled for matching: every token of every rule (named sets expanded, the
@@ -356,19 +363,16 @@ export class CompiledPolicy {
       if (!active(index)) return;
       for (const anchor of rule.anchors) {
         const groups = patternOf(anchor).anchors;
-        const key = anchorKey(anchor);
-        const group = groups.find((g) => g.key === key);
+        const group = groups.find((g) => sameAnchor(g.token, anchor));
         if (group) group.rules.push(index);
-        else groups.push({ token: anchor, key, rules: [index] });
+        else groups.push({ token: anchor, rules: [index] });
       }
       for (const c of [...rule.near, ...rule.unless]) for (const list of c.lists) lists.add(list);
     });
-    const edges = (t: TokenSpec): string =>
-      `${t.wordStart}${t.wordEnd}${t.pathStart}${t.pathEnd}${t.extendWord}`;
     for (const list of lists) {
       for (const token of this.nearLists[list].tokens) {
         const refs = patternOf(token).lists;
-        const group = refs.find((g) => edges(g.token) === edges(token));
+        const group = refs.find((g) => sameEdges(g.token, token));
         if (group) group.lists.push(list);
         else refs.push({ token, lists: [list] });
       }
@@ -379,8 +383,17 @@ export class CompiledPolicy {
   }
 }
 
-/** The patterns' meanings as the flat action lists of a ChannelAutomaton. */
+/**
+ * The patterns' meanings as the flat action lists of a ChannelAutomaton: counted, then written
+ * straight into typed arrays (no growing lists in between).
+ */
 function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton'> {
+  let count = 0;
+  for (let p = 0; p < patterns.length; p += 1) {
+    const { lists, anchors } = patterns[p];
+    for (let g = 0; g < lists.length; g += 1) count += lists[g].lists.length;
+    for (let g = 0; g < anchors.length; g += 1) count += anchors[g].rules.length;
+  }
   const tokens: TokenSpec[] = [];
   const tokenIds = new Map<TokenSpec, number>();
   const tokenId = (token: TokenSpec): number => {
@@ -391,39 +404,37 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
     }
     return id;
   };
-  const starts = [0];
-  const anchorsFrom: number[] = [];
-  const targets: number[] = [];
-  const tokenOf: number[] = [];
-  for (const { lists, anchors } of patterns) {
-    for (const group of lists) {
-      for (const list of group.lists) {
-        targets.push(-1 - list);
-        tokenOf.push(tokenId(group.token));
+  const actionStart = new Int32Array(patterns.length + 1);
+  const anchorsFrom = new Int32Array(patterns.length);
+  const actionTarget = new Int32Array(count);
+  const actionToken = new Int32Array(count);
+  let action = 0;
+  for (let p = 0; p < patterns.length; p += 1) {
+    const { lists, anchors } = patterns[p];
+    for (let g = 0; g < lists.length; g += 1) {
+      const token = tokenId(lists[g].token);
+      for (let k = 0; k < lists[g].lists.length; k += 1) {
+        actionTarget[action] = -1 - lists[g].lists[k];
+        actionToken[action++] = token;
       }
     }
-    anchorsFrom.push(targets.length);
-    for (const group of anchors) {
-      for (const rule of group.rules) {
-        targets.push(rule);
-        tokenOf.push(tokenId(group.token));
+    anchorsFrom[p] = action;
+    for (let g = 0; g < anchors.length; g += 1) {
+      const token = tokenId(anchors[g].token);
+      for (let k = 0; k < anchors[g].rules.length; k += 1) {
+        actionTarget[action] = anchors[g].rules[k];
+        actionToken[action++] = token;
       }
     }
-    starts.push(targets.length);
+    actionStart[p + 1] = action;
   }
   const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
-  return {
-    actionStart: Int32Array.from(starts),
-    anchorsFrom: Int32Array.from(anchorsFrom),
-    actionTarget: Int32Array.from(targets),
-    actionToken: Int32Array.from(tokenOf),
-    tokens,
-    tokenFlags: Uint8Array.from(
-      tokens,
-      (t) =>
-        (t.edges !== 0 ? EDGES | t.edges : 0) |
-        (t.extendWord ? EXTENDS : 0) |
-        (t.conditional ? CONDITIONAL : 0),
-    ),
-  };
+  const tokenFlags = new Uint8Array(tokens.length);
+  tokens.forEach((t, id) => {
+    tokenFlags[id] =
+      (t.edges !== 0 ? EDGES | t.edges : 0) |
+      (t.extendWord ? EXTENDS : 0) |
+      (t.conditional ? CONDITIONAL : 0);
+  });
+  return { actionStart, anchorsFrom, actionTarget, actionToken, tokens, tokenFlags };
 }
