@@ -155,7 +155,24 @@ export interface ChannelAutomaton {
 const ORDERS = { either: 'either', after: 'after', before: 'before' } as const;
 const SCOPES = { window: 'window', call: 'call', line: 'line' } as const;
 
-const codes = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
+/**
+ * The first unit of each of the text's characters (a character outside the BMP keeps only its
+ * high surrogate), read by index: iterating a string makes a string per character.
+ */
+function codes(text: string): number[] {
+  const units: number[] = [];
+  for (let i = 0; i < text.length; i += (text.codePointAt(i) as number) > 0xffff ? 2 : 1) {
+    units.push(text.charCodeAt(i));
+  }
+  return units;
+}
+
+const unitsOf = (text: string): Uint16Array => {
+  const list = codes(text);
+  const units = new Uint16Array(list.length);
+  for (let i = 0; i < list.length; i += 1) units[i] = list[i];
+  return units;
+};
 
 type Conditions = Pick<TokenSpec, 'except' | 'notFollowedBy' | 'notPrecededBy'>;
 
@@ -169,7 +186,7 @@ function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
     pathStart: token.pathStart,
     pathEnd: token.pathEnd,
     extendWord: token.extendWord,
-    units: Uint16Array.from(codes(token.text)),
+    units: unitsOf(token.text),
     except,
     notFollowedBy,
     notPrecededBy,
@@ -217,13 +234,14 @@ export class CompiledPolicy {
     runtimeSets: Record<string, readonly string[]>,
   ) {
     // Sets are named by many rules: each token is folded once.
-    const parsed = new Map<string, Token>();
+    const parsed = { words: new Map<string, Token>(), paths: new Map<string, Token>() };
     const parse = (raw: string, paths: boolean): Token => {
-      const key = `${paths ? 'p' : 'w'}${raw}`;
-      const known = parsed.get(key);
-      if (known) return known;
-      const folded = parseToken(raw, paths);
-      parsed.set(key, folded);
+      const known = paths ? parsed.paths : parsed.words;
+      let folded = known.get(raw);
+      if (folded === undefined) {
+        folded = parseToken(raw, paths);
+        known.set(raw, folded);
+      }
       return folded;
     };
     const expand = (tokens: readonly PolicyToken[], paths: boolean): Token[] =>
@@ -304,7 +322,7 @@ export class CompiledPolicy {
           except: except
             .filter((longer) => longer.includes(token.text))
             .map((longer) => ({
-              units: Uint16Array.from(codes(longer)),
+              units: unitsOf(longer),
               offset: longer.indexOf(token.text),
             })),
           notFollowedBy: codes(rule.notFollowedBy ?? ''),
