@@ -69,6 +69,15 @@ describe('AhoCorasick', () => {
     expect(calls.length).toBeGreaterThan(1);
   });
 
+  it('reports every copy of a repeated pattern and patterns out of sorted order', () => {
+    const patterns = ['zeta', 'ab', 'abc', 'ab', '自身', 'b', 'zeta'];
+    const text = 'zetabc 自身 abab';
+    expect(occurrences(patterns, text)).toEqual(naive(patterns, text));
+    expect(occurrences(patterns, text)).toEqual(
+      expect.arrayContaining(['1@5', '3@5', '0@4', '6@4']),
+    );
+  });
+
   it('refuses an empty pattern', () => {
     expect(() => new AhoCorasick([''])).toThrow(/empty pattern/);
   });

@@ -49,10 +49,13 @@ export class AhoCorasick {
   private readonly batchEnds: Int32Array;
 
   constructor(patterns: readonly string[]) {
-    this.lengths = Int32Array.from(patterns, (p) => p.length);
+    this.lengths = new Int32Array(patterns.length);
+    patterns.forEach((pattern, id) => {
+      this.lengths[id] = pattern.length;
+    });
     const trie = new Trie(patterns);
-    const { fail, order } = trie.link();
-    const states = trie.children.length;
+    const { fail, unit: unitOf, childStart } = trie;
+    const states = trie.stateCount;
     if (states > MAX_STATES) throw new Error(`${states} automaton states; at most ${MAX_STATES}`);
 
     let asciiCount = 1;
@@ -84,49 +87,48 @@ export class AhoCorasick {
     while (1 << shift < asciiCount) shift += 1;
     this.asciiShift = shift;
 
-    const outputs = trie.outputs;
-    for (const state of order) {
-      if (state !== 0) outputs[state] = [...outputs[state], ...outputs[fail[state]]];
-    }
     // States that end a pattern are numbered last, so the scan tells them by a comparison
     // instead of another table read per character.
+    const { outCount } = trie;
     const id = new Int32Array(states);
-    const accepting = order.filter((state) => outputs[state].length > 0);
-    const quiet = order.filter((state) => outputs[state].length === 0);
-    [...quiet, ...accepting].forEach((state, index) => {
-      id[state] = index;
-    });
-    this.firstAccepting = quiet.length;
+    let quiet = 0;
+    for (let state = 0; state < states; state += 1) if (outCount[state] === 0) quiet += 1;
+    this.firstAccepting = quiet;
+    let nextQuiet = 0;
+    let nextAccepting = quiet;
+    for (let state = 0; state < states; state += 1) {
+      id[state] = outCount[state] === 0 ? nextQuiet++ : nextAccepting++;
+    }
 
     // A row starts as its failure state's row (the start state's is all zero), then takes the
     // state's own children: breadth-first, the failure state's row is complete by then.
     this.ascii = new Uint16Array(states << shift);
     const width = 1 << shift;
-    for (const state of order) {
+    // Children are sorted by unit: a state's wide children follow its ASCII ones.
+    const firstWide = new Int32Array(states);
+    for (let state = 0; state < states; state += 1) {
       const row = id[state] << shift;
       if (state !== 0) {
         const inherited = id[fail[state]] << shift;
         this.ascii.copyWithin(row, inherited, inherited + width);
       }
-      for (const [unit, child] of trie.children[state]) {
-        if (unit < ASCII) this.ascii[row + this.asciiColumn[unit]] = id[child];
+      let child = childStart[state];
+      for (; child < childStart[state + 1] && unitOf[child] < ASCII; child += 1) {
+        this.ascii[row + this.asciiColumn[unitOf[child]]] = id[child];
       }
+      firstWide[state] = child;
     }
 
     this.wideRowOf = new Uint16Array(states);
-    const ownWide = (state: number): number[] => {
-      const wide: number[] = [];
-      for (const unit of trie.children[state].keys()) if (unit >= ASCII) wide.push(unit);
-      return wide;
-    };
+    const hasWide = (state: number): boolean => firstWide[state] < childStart[state + 1];
     // The start state and every state with wide children of its own have a row.
     let rowCount = 0;
-    for (const state of order) if (state === 0 || ownWide(state).length > 0) rowCount += 1;
+    for (let state = 0; state < states; state += 1)
+      if (state === 0 || hasWide(state)) rowCount += 1;
     const rows = new Uint16Array(rowCount * wideCount);
     let row = 0;
-    for (const state of order) {
-      const own = ownWide(state);
-      if (state !== 0 && own.length === 0) {
+    for (let state = 0; state < states; state += 1) {
+      if (state !== 0 && !hasWide(state)) {
         this.wideRowOf[id[state]] = this.wideRowOf[id[fail[state]]];
         continue;
       }
@@ -135,27 +137,37 @@ export class AhoCorasick {
         const inherited = this.wideRowOf[id[fail[state]]] * wideCount;
         rows.copyWithin(row * wideCount, inherited, inherited + wideCount);
       }
-      for (const unit of own) {
-        rows[row * wideCount + (wideColumns.get(unit) as number)] =
-          id[trie.children[state].get(unit) as number];
+      for (let child = firstWide[state]; child < childStart[state + 1]; child += 1) {
+        rows[row * wideCount + (wideColumns.get(unitOf[child]) as number)] = id[child];
       }
       this.wideRowOf[id[state]] = row;
       row += 1;
     }
     this.wideRows = rows;
 
-    this.outStart = new Int32Array(states + 1);
-    const ids: number[] = [];
+    // A state's outputs are its own patterns, then its failure state's outputs: filled in
+    // the order of the new numbering, the failure state's (numbered before) are copied.
+    const { ownStart, ownIds } = trie;
     const byId = new Int32Array(states);
     for (let state = 0; state < states; state += 1) byId[id[state]] = state;
+    this.outStart = new Int32Array(states + 1);
+    let total = 0;
+    let most = 0;
     for (let k = 0; k < states; k += 1) {
-      this.outStart[k] = ids.length;
-      ids.push(...outputs[byId[k]]);
+      this.outStart[k] = total;
+      total += outCount[byId[k]];
+      most = Math.max(most, outCount[byId[k]]);
     }
-    this.outStart[states] = ids.length;
-    this.outIds = Int32Array.from(ids);
+    this.outStart[states] = total;
+    this.outIds = new Int32Array(total);
+    for (let k = quiet; k < states; k += 1) {
+      const state = byId[k];
+      let at = this.outStart[k];
+      for (let o = ownStart[state]; o < ownStart[state + 1]; o += 1) this.outIds[at++] = ownIds[o];
+      const inherited = this.outStart[id[fail[state]]];
+      this.outIds.copyWithin(at, inherited, inherited + outCount[fail[state]]);
+    }
     // Room for a full batch plus the most occurrences one character can end.
-    const most = outputs.reduce((max, out) => Math.max(max, out.length), 0);
     this.batchPatterns = new Int32Array(BATCH + most);
     this.batchEnds = new Int32Array(BATCH + most);
   }
@@ -208,43 +220,116 @@ export class AhoCorasick {
   }
 }
 
-/** The keyword trie, with breadth-first failure links. */
+/**
+ * The keyword trie in flat arrays, numbered breadth-first: the children of state s are the
+ * states [childStart[s], childStart[s + 1]), sorted by their unit, so a child is found by a
+ * binary search and no state needs an object of its own. Built from the patterns in sorted
+ * order, where each pattern shares its prefix with the one before.
+ */
 class Trie {
-  readonly children: Map<number, number>[] = [new Map()];
-  readonly outputs: number[][] = [[]];
+  readonly stateCount: number;
+  /** State → the unit that leads to it from its parent. */
+  readonly unit: Uint16Array;
+  readonly childStart: Int32Array;
+  readonly fail: Int32Array;
+  /** State → the patterns it ends itself: ownIds[ownStart[s], ownStart[s + 1]), by id. */
+  readonly ownStart: Int32Array;
+  readonly ownIds: Int32Array;
+  /** State → how many patterns it ends, its own and its failure chain's. */
+  readonly outCount: Int32Array;
 
   constructor(patterns: readonly string[]) {
-    patterns.forEach((pattern, id) => {
+    const sorted = new Int32Array(patterns.length);
+    for (let id = 0; id < patterns.length; id += 1) sorted[id] = id;
+    sorted.sort((a, b) => (patterns[a] < patterns[b] ? -1 : patterns[a] > patterns[b] ? 1 : a - b));
+    // A trie in insertion numbering, with children as linked lists in ascending unit order.
+    let units = 0;
+    let longest = 0;
+    for (const pattern of patterns) {
       if (pattern.length === 0) throw new Error('empty pattern');
-      let state = 0;
-      for (let i = 0; i < pattern.length; i += 1) {
-        const unit = pattern.charCodeAt(i);
-        let next = this.children[state].get(unit);
-        if (next === undefined) {
-          next = this.children.length;
-          this.children.push(new Map());
-          this.outputs.push([]);
-          this.children[state].set(unit, next);
-        }
-        state = next;
+      units += pattern.length;
+      longest = Math.max(longest, pattern.length);
+    }
+    const unitOf = new Uint16Array(units + 1);
+    const firstChild = new Int32Array(units + 1).fill(-1);
+    const lastChild = new Int32Array(units + 1).fill(-1);
+    const nextSibling = new Int32Array(units + 1).fill(-1);
+    const endOf = new Int32Array(patterns.length);
+    const path = new Int32Array(longest + 1);
+    let count = 1;
+    let previous = '';
+    for (let k = 0; k < sorted.length; k += 1) {
+      const id = sorted[k];
+      const pattern = patterns[id];
+      let shared = 0;
+      const most = Math.min(pattern.length, previous.length);
+      while (shared < most && pattern.charCodeAt(shared) === previous.charCodeAt(shared)) {
+        shared += 1;
       }
-      this.outputs[state].push(id);
-    });
-  }
+      for (let i = shared; i < pattern.length; i += 1) {
+        const parent = path[i];
+        const state = count++;
+        unitOf[state] = pattern.charCodeAt(i);
+        if (lastChild[parent] < 0) firstChild[parent] = state;
+        else nextSibling[lastChild[parent]] = state;
+        lastChild[parent] = state;
+        path[i + 1] = state;
+      }
+      endOf[id] = path[pattern.length];
+      previous = pattern;
+    }
+    this.stateCount = count;
 
-  /** Failure links and the breadth-first order (every state after its failure state). */
-  link(): { fail: Int32Array; order: number[] } {
-    const fail = new Int32Array(this.children.length);
-    const order = [0];
-    for (let head = 0; head < order.length; head += 1) {
-      const state = order[head];
-      for (const [unit, child] of this.children[state]) {
-        let f = state === 0 ? -1 : fail[state];
-        while (f >= 0 && !this.children[f].has(unit)) f = f === 0 ? -1 : fail[f];
-        fail[child] = f < 0 ? 0 : (this.children[f].get(unit) as number);
-        order.push(child);
+    // Breadth-first renumbering: the children of consecutive states are consecutive.
+    const numberOf = new Int32Array(count);
+    const order = new Int32Array(count);
+    this.childStart = new Int32Array(count + 1);
+    let tail = 1;
+    for (let head = 0; head < count; head += 1) {
+      this.childStart[head] = tail;
+      for (let child = firstChild[order[head]]; child >= 0; child = nextSibling[child]) {
+        numberOf[child] = tail;
+        order[tail++] = child;
       }
     }
-    return { fail, order };
+    this.childStart[count] = count;
+    this.unit = new Uint16Array(count);
+    for (let state = 0; state < count; state += 1) this.unit[state] = unitOf[order[state]];
+
+    this.ownStart = new Int32Array(count + 1);
+    for (let id = 0; id < endOf.length; id += 1) this.ownStart[numberOf[endOf[id]] + 1] += 1;
+    for (let state = 0; state < count; state += 1) this.ownStart[state + 1] += this.ownStart[state];
+    this.ownIds = new Int32Array(patterns.length);
+    const filled = this.ownStart.slice(0, count);
+    for (let id = 0; id < endOf.length; id += 1) this.ownIds[filled[numberOf[endOf[id]]]++] = id;
+
+    // Failure links, breadth-first: a state's failure state is shallower, so done before it.
+    this.fail = new Int32Array(count);
+    this.outCount = new Int32Array(count);
+    for (let state = 0; state < count; state += 1) {
+      for (let child = this.childStart[state]; child < this.childStart[state + 1]; child += 1) {
+        let f = state === 0 ? -1 : this.fail[state];
+        let next = -1;
+        while (f >= 0 && (next = this.child(f, this.unit[child])) < 0)
+          f = f === 0 ? -1 : this.fail[f];
+        this.fail[child] = f < 0 ? 0 : next;
+      }
+      const own = this.ownStart[state + 1] - this.ownStart[state];
+      this.outCount[state] = own + (state === 0 ? 0 : this.outCount[this.fail[state]]);
+    }
+  }
+
+  /** The child of `state` reached by `unit`, or -1. */
+  private child(state: number, unit: number): number {
+    let low = this.childStart[state];
+    let high = this.childStart[state + 1] - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const at = this.unit[middle];
+      if (at === unit) return middle;
+      if (at < unit) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 }

@@ -88,8 +88,6 @@ export interface NearList {
 /** Rules anchored by one pattern with the same edges and conditions: checked once per hit. */
 interface AnchorGroup {
   token: TokenSpec;
-  /** Its anchorKey. */
-  key: string;
   rules: number[];
 }
 
@@ -157,7 +155,24 @@ export interface ChannelAutomaton {
 const ORDERS = { either: 'either', after: 'after', before: 'before' } as const;
 const SCOPES = { window: 'window', call: 'call', line: 'line' } as const;
 
-const codes = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
+/**
+ * The first unit of each of the text's characters (a character outside the BMP keeps only its
+ * high surrogate), read by index: iterating a string makes a string per character.
+ */
+function codes(text: string): number[] {
+  const units: number[] = [];
+  for (let i = 0; i < text.length; i += (text.codePointAt(i) as number) > 0xffff ? 2 : 1) {
+    units.push(text.charCodeAt(i));
+  }
+  return units;
+}
+
+const unitsOf = (text: string): Uint16Array => {
+  const list = codes(text);
+  const units = new Uint16Array(list.length);
+  for (let i = 0; i < list.length; i += 1) units[i] = list[i];
+  return units;
+};
 
 type Conditions = Pick<TokenSpec, 'except' | 'notFollowedBy' | 'notPrecededBy'>;
 
@@ -171,7 +186,7 @@ function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
     pathStart: token.pathStart,
     pathEnd: token.pathEnd,
     extendWord: token.extendWord,
-    units: Uint16Array.from(codes(token.text)),
+    units: unitsOf(token.text),
     except,
     notFollowedBy,
     notPrecededBy,
@@ -180,20 +195,29 @@ function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
   };
 }
 
-const textOf = (token: TokenSpec): string => String.fromCharCode(...token.units);
+/** A token's text (its units passed as arguments: a spread would iterate them one by one). */
+const textOf = (token: TokenSpec): string =>
+  String.fromCharCode.apply(null, token.units as unknown as number[]);
 
-/** What makes two anchors of the same text accept the same hits. */
-const anchorKey = (a: TokenSpec): string =>
-  JSON.stringify([
-    a.wordStart,
-    a.wordEnd,
-    a.pathStart,
-    a.pathEnd,
-    a.extendWord,
-    a.except.map((e) => [textOf({ ...a, units: e.units }), e.offset]),
-    a.notFollowedBy,
-    a.notPrecededBy,
-  ]);
+const sameCodes = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** Whether two tokens of the same text have the same edges (a hit fits both or neither). */
+const sameEdges = (a: TokenSpec, b: TokenSpec): boolean =>
+  a.edges === b.edges && a.extendWord === b.extendWord;
+
+/** Whether two anchors of the same text accept the same hits (compared field by field). */
+const sameAnchor = (a: TokenSpec, b: TokenSpec): boolean =>
+  sameEdges(a, b) &&
+  a.except.length === b.except.length &&
+  a.except.every(
+    (e, k) => e.offset === b.except[k].offset && sameCodes(e.units, b.except[k].units),
+  ) &&
+  sameCodes(a.notFollowedBy, b.notFollowedBy) &&
+  sameCodes(a.notPrecededBy, b.notPrecededBy);
 
 /**
  * A policy compiled for matching: every token of every rule (named sets expanded, the
@@ -210,13 +234,14 @@ export class CompiledPolicy {
     runtimeSets: Record<string, readonly string[]>,
   ) {
     // Sets are named by many rules: each token is folded once.
-    const parsed = new Map<string, Token>();
+    const parsed = { words: new Map<string, Token>(), paths: new Map<string, Token>() };
     const parse = (raw: string, paths: boolean): Token => {
-      const key = `${paths ? 'p' : 'w'}${raw}`;
-      const known = parsed.get(key);
-      if (known) return known;
-      const folded = parseToken(raw, paths);
-      parsed.set(key, folded);
+      const known = paths ? parsed.paths : parsed.words;
+      let folded = known.get(raw);
+      if (folded === undefined) {
+        folded = parseToken(raw, paths);
+        known.set(raw, folded);
+      }
       return folded;
     };
     const expand = (tokens: readonly PolicyToken[], paths: boolean): Token[] =>
@@ -297,7 +322,7 @@ export class CompiledPolicy {
           except: except
             .filter((longer) => longer.includes(token.text))
             .map((longer) => ({
-              units: Uint16Array.from(codes(longer)),
+              units: unitsOf(longer),
               offset: longer.indexOf(token.text),
             })),
           notFollowedBy: codes(rule.notFollowedBy ?? ''),
@@ -356,19 +381,16 @@ export class CompiledPolicy {
       if (!active(index)) return;
       for (const anchor of rule.anchors) {
         const groups = patternOf(anchor).anchors;
-        const key = anchorKey(anchor);
-        const group = groups.find((g) => g.key === key);
+        const group = groups.find((g) => sameAnchor(g.token, anchor));
         if (group) group.rules.push(index);
-        else groups.push({ token: anchor, key, rules: [index] });
+        else groups.push({ token: anchor, rules: [index] });
       }
       for (const c of [...rule.near, ...rule.unless]) for (const list of c.lists) lists.add(list);
     });
-    const edges = (t: TokenSpec): string =>
-      `${t.wordStart}${t.wordEnd}${t.pathStart}${t.pathEnd}${t.extendWord}`;
     for (const list of lists) {
       for (const token of this.nearLists[list].tokens) {
         const refs = patternOf(token).lists;
-        const group = refs.find((g) => edges(g.token) === edges(token));
+        const group = refs.find((g) => sameEdges(g.token, token));
         if (group) group.lists.push(list);
         else refs.push({ token, lists: [list] });
       }
@@ -379,8 +401,17 @@ export class CompiledPolicy {
   }
 }
 
-/** The patterns' meanings as the flat action lists of a ChannelAutomaton. */
+/**
+ * The patterns' meanings as the flat action lists of a ChannelAutomaton: counted, then written
+ * straight into typed arrays (no growing lists in between).
+ */
 function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton'> {
+  let count = 0;
+  for (let p = 0; p < patterns.length; p += 1) {
+    const { lists, anchors } = patterns[p];
+    for (let g = 0; g < lists.length; g += 1) count += lists[g].lists.length;
+    for (let g = 0; g < anchors.length; g += 1) count += anchors[g].rules.length;
+  }
   const tokens: TokenSpec[] = [];
   const tokenIds = new Map<TokenSpec, number>();
   const tokenId = (token: TokenSpec): number => {
@@ -391,39 +422,37 @@ function flatActions(patterns: PatternRefs[]): Omit<ChannelAutomaton, 'automaton
     }
     return id;
   };
-  const starts = [0];
-  const anchorsFrom: number[] = [];
-  const targets: number[] = [];
-  const tokenOf: number[] = [];
-  for (const { lists, anchors } of patterns) {
-    for (const group of lists) {
-      for (const list of group.lists) {
-        targets.push(-1 - list);
-        tokenOf.push(tokenId(group.token));
+  const actionStart = new Int32Array(patterns.length + 1);
+  const anchorsFrom = new Int32Array(patterns.length);
+  const actionTarget = new Int32Array(count);
+  const actionToken = new Int32Array(count);
+  let action = 0;
+  for (let p = 0; p < patterns.length; p += 1) {
+    const { lists, anchors } = patterns[p];
+    for (let g = 0; g < lists.length; g += 1) {
+      const token = tokenId(lists[g].token);
+      for (let k = 0; k < lists[g].lists.length; k += 1) {
+        actionTarget[action] = -1 - lists[g].lists[k];
+        actionToken[action++] = token;
       }
     }
-    anchorsFrom.push(targets.length);
-    for (const group of anchors) {
-      for (const rule of group.rules) {
-        targets.push(rule);
-        tokenOf.push(tokenId(group.token));
+    anchorsFrom[p] = action;
+    for (let g = 0; g < anchors.length; g += 1) {
+      const token = tokenId(anchors[g].token);
+      for (let k = 0; k < anchors[g].rules.length; k += 1) {
+        actionTarget[action] = anchors[g].rules[k];
+        actionToken[action++] = token;
       }
     }
-    starts.push(targets.length);
+    actionStart[p + 1] = action;
   }
   const { EDGES, EXTENDS, CONDITIONAL } = TOKEN_FLAGS;
-  return {
-    actionStart: Int32Array.from(starts),
-    anchorsFrom: Int32Array.from(anchorsFrom),
-    actionTarget: Int32Array.from(targets),
-    actionToken: Int32Array.from(tokenOf),
-    tokens,
-    tokenFlags: Uint8Array.from(
-      tokens,
-      (t) =>
-        (t.edges !== 0 ? EDGES | t.edges : 0) |
-        (t.extendWord ? EXTENDS : 0) |
-        (t.conditional ? CONDITIONAL : 0),
-    ),
-  };
+  const tokenFlags = new Uint8Array(tokens.length);
+  tokens.forEach((t, id) => {
+    tokenFlags[id] =
+      (t.edges !== 0 ? EDGES | t.edges : 0) |
+      (t.extendWord ? EXTENDS : 0) |
+      (t.conditional ? CONDITIONAL : 0);
+  });
+  return { actionStart, anchorsFrom, actionTarget, actionToken, tokens, tokenFlags };
 }
