@@ -1,4 +1,4 @@
-import { sentenceEnds, type NormalizedText } from '../normalize/normalizer';
+import { spaceAfter, type NormalizedText } from '../normalize/normalizer';
 
 /**
  * Where a near token may lie: inside [start, end), beginning no later than `latestStart`
@@ -28,6 +28,10 @@ const isCallPrefixUnit = (c: number): boolean =>
   c === 32;
 
 const isCommandSeparator = (c: number): boolean => c === 59 || c === 124 || c === 38;
+const IDEOGRAPHIC_FULL_STOP = 0x3002;
+const FULL_STOP = 46;
+const SPACE = 32;
+const isQuestionOrExclamation = (c: number): boolean => c === 33 || c === 63;
 
 /**
  * The structure of one normalised text that regions need: line breaks, matching parentheses
@@ -40,11 +44,6 @@ export class TextRegions {
   private text!: NormalizedText;
   private close = new Int32Array(0);
   private parensIndexed = false;
-  private sentences = new Int32Array(0);
-  private sentenceCount = 0;
-  private sentencesIndexed = false;
-  /** The index the last sentence query returned. */
-  private lastSentence = 0;
   /** No command separator lies in [clearFrom, clearTo); one lies at clearTo if `blocked`. */
   private clearFrom = 0;
   private clearTo = 0;
@@ -53,8 +52,6 @@ export class TextRegions {
   reset(text: NormalizedText): void {
     this.text = text;
     this.parensIndexed = false;
-    this.sentencesIndexed = false;
-    this.lastSentence = 0;
     this.clearFrom = 0;
     this.clearTo = 0;
     this.blocked = false;
@@ -108,43 +105,28 @@ export class TextRegions {
     return i;
   }
 
-  /** Where the sentence holding `at` starts, no earlier than `floor`. */
+  /**
+   * Where the sentence holding `at` starts, looking back no further than `floor` (a window's
+   * reach: read only for hits whose other constraints held).
+   */
   sentenceStart(at: number, floor: number): number {
-    const index = this.sentenceAfter(at) - 1;
-    return index >= 0 ? Math.max(floor, this.sentences[index]) : floor;
+    for (let i = at - 1; i >= floor; i -= 1) if (this.endsSentence(i)) return i + 1;
+    return floor;
   }
 
-  /** Where the sentence holding `at` ends (after its mark), no later than `ceiling`. */
+  /** Where the sentence holding `at` ends (after its mark), looking no further than `ceiling`. */
   sentenceEnd(at: number, ceiling: number): number {
-    const index = this.sentenceAfter(at);
-    return index < this.sentenceCount ? Math.min(ceiling, this.sentences[index]) : ceiling;
+    for (let i = at; i < ceiling; i += 1) if (this.endsSentence(i)) return i + 1;
+    return ceiling;
   }
 
-  /** The index of the first sentence end after `at` (ends indexed on first use). */
-  private sentenceAfter(at: number): number {
-    if (!this.sentencesIndexed) {
-      if (this.sentences.length < this.text.length)
-        this.sentences = new Int32Array(this.text.length);
-      this.sentenceCount = sentenceEnds(this.text, this.sentences);
-      this.sentencesIndexed = true;
-    }
-    const { sentences, sentenceCount } = this;
-    // Hits come in order: the answer is most often the last one, or the next.
-    for (let i = this.lastSentence; i <= this.lastSentence + 1 && i <= sentenceCount; i += 1) {
-      if ((i === 0 || sentences[i - 1] <= at) && (i === sentenceCount || sentences[i] > at)) {
-        this.lastSentence = i;
-        return i;
-      }
-    }
-    let lo = 0;
-    let hi = sentenceCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sentences[mid] <= at) lo = mid + 1;
-      else hi = mid;
-    }
-    this.lastSentence = lo;
-    return lo;
+  /** A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. */
+  private endsSentence(i: number): boolean {
+    const { units, length } = this.text;
+    const c = units[i];
+    if (c === IDEOGRAPHIC_FULL_STOP) return true;
+    if (isQuestionOrExclamation(c)) return i + 1 >= length || units[i + 1] === SPACE;
+    return c === FULL_STOP && spaceAfter(this.text, i);
   }
 
   /** Where the line holding `at` ends (the start of the next line, or the end of the text). */

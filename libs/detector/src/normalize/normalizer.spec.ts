@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { normalize, originEnd, originStart, sentenceEnds, type NormalizedText } from './normalizer';
+import { normalize, originEnd, originStart, spaceAfter, type NormalizedText } from './normalizer';
 
 const textOf = (n: NormalizedText): string => String.fromCharCode(...n.units.subarray(0, n.length));
 const folded = (text: string, plusAsSpace = false): string =>
@@ -107,21 +107,10 @@ describe('normalize', () => {
   });
 });
 
-describe('sentenceEnds', () => {
-  const sentences = (text: string): string[] => {
-    const n = normalize(text);
-    const ends = new Int32Array(n.length);
-    const count = sentenceEnds(n, ends);
-    const whole = textOf(n);
-    return Array.from(ends.subarray(0, count), (end, i) => whole.slice(i ? ends[i - 1] : 0, end));
-  };
-
-  it('ends a sentence at a full stop before white space, not at a member access', () => {
-    expect(sentences('Use fs.write here. Then stop!\nNow 終わり。x? y')).toEqual([
-      'use fs.write here.',
-      'then stop!',
-      ' now 終わり。',
-      'x?',
-    ]);
+describe('spaceAfter', () => {
+  it('tells a full stop that ends a sentence from a member access', () => {
+    const n = normalize('Use fs.write here. Then stop.');
+    const dots = [...textOf(n)].flatMap((c, k) => (c === '.' ? [k] : []));
+    expect(dots.map((k) => spaceAfter(n, k))).toEqual([false, true, true]);
   });
 });

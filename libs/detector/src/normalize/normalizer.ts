@@ -361,33 +361,16 @@ function endOfIndex(text: NormalizedText, index: number): number {
   return end === null ? last + 1 : end[last];
 }
 
-const IDEOGRAPHIC_FULL_STOP = 0x3002;
-const isSpaceUnit = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
-
 /**
- * Where the sentences of a normalised text end (the position after their mark), ascending, in
- * one pass: after a `。`, or a `.`, `!` or `?` followed by white space or the end of the text.
- * The normalised form drops the spaces around `.`, so a full stop that ends a sentence is told
- * from a member access (`fs.write`) in the decoded text. Returns how many were written to
- * `out` (as long as the text, at least).
+ * Whether white space (or the end of the text) follows normalised unit `k` in the decoded
+ * text: the normalised form drops the spaces around `.`, so a full stop that ends a sentence
+ * is told from a member access (`fs.write`) here.
  */
-export function sentenceEnds(text: NormalizedText, out: Int32Array): number {
-  const { units, length, markUnit, markIndex, markCount, decodedUnits } = text;
-  const decodedLength = text.decoded.text.length;
-  let count = 0;
-  let mark = 0;
-  for (let k = 0; k < length; k += 1) {
-    const c = units[k];
-    let ends = c === IDEOGRAPHIC_FULL_STOP;
-    if (c === 33 || c === 63) ends = k + 1 >= length || units[k + 1] === 32;
-    else if (c === 46) {
-      while (mark + 1 < markCount && markUnit[mark + 1] <= k) mark += 1;
-      const next = markIndex[mark] + (k - markUnit[mark]) + 1;
-      ends = next >= decodedLength || isSpaceUnit(decodedUnits[next]);
-    }
-    if (ends) out[count++] = k + 1;
-  }
-  return count;
+export function spaceAfter(text: NormalizedText, k: number): boolean {
+  const next = decodedIndex(text, k) + 1;
+  if (next >= text.decoded.text.length) return true;
+  const c = text.decodedUnits[next];
+  return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
 /** Where normalised unit `k` starts in the original input. */
