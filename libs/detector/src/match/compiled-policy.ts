@@ -38,6 +38,7 @@ export interface CompiledConstraint {
   order: 'either' | 'after' | 'before';
   scope: 'window' | 'call' | 'line';
   sameLine: boolean;
+  sameSentence: boolean;
   /** The longest of its tokens (how far past the window a token may end). */
   maxLength: number;
   /**
@@ -281,6 +282,7 @@ export class CompiledPolicy {
         order: ORDERS[c.order ?? 'either'],
         scope: SCOPES[c.scope ?? 'window'],
         sameLine: c.sameLine === true,
+        sameSentence: c.sameSentence === true,
         maxLength: tokens.reduce((max, t) => Math.max(max, t.text.length), 0),
         lists: [],
         search: undefined,

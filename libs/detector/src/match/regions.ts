@@ -1,4 +1,4 @@
-import type { NormalizedText } from '../normalize/normalizer';
+import { spaceAfter, type NormalizedText } from '../normalize/normalizer';
 
 /**
  * Where a near token may lie: inside [start, end), beginning no later than `latestStart`
@@ -28,6 +28,10 @@ const isCallPrefixUnit = (c: number): boolean =>
   c === 32;
 
 const isCommandSeparator = (c: number): boolean => c === 59 || c === 124 || c === 38;
+const IDEOGRAPHIC_FULL_STOP = 0x3002;
+const FULL_STOP = 46;
+const SPACE = 32;
+const isQuestionOrExclamation = (c: number): boolean => c === 33 || c === 63;
 
 /**
  * The structure of one normalised text that regions need: line breaks, matching parentheses
@@ -99,6 +103,30 @@ export class TextRegions {
     this.clearTo = i;
     this.blocked = i < end;
     return i;
+  }
+
+  /**
+   * Where the sentence holding `at` starts, looking back no further than `floor` (a window's
+   * reach: read only for hits whose other constraints held).
+   */
+  sentenceStart(at: number, floor: number): number {
+    for (let i = at - 1; i >= floor; i -= 1) if (this.endsSentence(i)) return i + 1;
+    return floor;
+  }
+
+  /** Where the sentence holding `at` ends (after its mark), looking no further than `ceiling`. */
+  sentenceEnd(at: number, ceiling: number): number {
+    for (let i = at; i < ceiling; i += 1) if (this.endsSentence(i)) return i + 1;
+    return ceiling;
+  }
+
+  /** A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. */
+  private endsSentence(i: number): boolean {
+    const { units, length } = this.text;
+    const c = units[i];
+    if (c === IDEOGRAPHIC_FULL_STOP) return true;
+    if (isQuestionOrExclamation(c)) return i + 1 >= length || units[i + 1] === SPACE;
+    return c === FULL_STOP && spaceAfter(this.text, i);
   }
 
   /** Where the line holding `at` ends (the start of the next line, or the end of the text). */

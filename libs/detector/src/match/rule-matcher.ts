@@ -577,6 +577,10 @@ export class RuleMatcher implements HitSink {
       region.start = Math.max(region.start, regions.lineStart(start));
       region.end = Math.min(region.end, regions.lineEnd(start));
     }
+    if (constraint.sameSentence) {
+      region.start = regions.sentenceStart(start, Math.max(0, region.start));
+      region.end = regions.sentenceEnd(end, Math.min(this.text.length, region.end));
+    }
     if (region.start < 0) region.start = 0;
     if (region.end > this.text.length) region.end = this.text.length;
     return region.start < region.end;

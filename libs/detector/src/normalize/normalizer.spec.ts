@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { normalize, originEnd, originStart, type NormalizedText } from './normalizer';
+import { normalize, originEnd, originStart, spaceAfter, type NormalizedText } from './normalizer';
 
 const textOf = (n: NormalizedText): string => String.fromCharCode(...n.units.subarray(0, n.length));
 const folded = (text: string, plusAsSpace = false): string =>
@@ -104,5 +104,13 @@ describe('normalize', () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('spaceAfter', () => {
+  it('tells a full stop that ends a sentence from a member access', () => {
+    const n = normalize('Use fs.write here. Then stop.');
+    const dots = [...textOf(n)].flatMap((c, k) => (c === '.' ? [k] : []));
+    expect(dots.map((k) => spaceAfter(n, k))).toEqual([false, true, true]);
   });
 });

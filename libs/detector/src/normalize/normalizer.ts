@@ -361,6 +361,18 @@ function endOfIndex(text: NormalizedText, index: number): number {
   return end === null ? last + 1 : end[last];
 }
 
+/**
+ * Whether white space (or the end of the text) follows normalised unit `k` in the decoded
+ * text: the normalised form drops the spaces around `.`, so a full stop that ends a sentence
+ * is told from a member access (`fs.write`) here.
+ */
+export function spaceAfter(text: NormalizedText, k: number): boolean {
+  const next = decodedIndex(text, k) + 1;
+  if (next >= text.decoded.text.length) return true;
+  const c = text.decodedUnits[next];
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
 /** Where normalised unit `k` starts in the original input. */
 export function originStart(text: NormalizedText, k: number): number {
   return startOfIndex(text, decodedIndex(text, k));

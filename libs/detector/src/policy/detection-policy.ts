@@ -24,7 +24,8 @@ const token = z.union([literal, z.object({ set: z.string() }).strict()]);
  * Where a second token must lie for a hit to count (`near`) or to be dropped (`unless`):
  * within `window` normalised characters (after the hit, before it, or either side), inside
  * the argument list of the call the hit names (`scope: call`), or on the rest of its shell
- * command line (`scope: line`); `sameLine` keeps the window on the hit's own line.
+ * command line (`scope: line`); `sameLine` keeps the window on the hit's own line, and
+ * `sameSentence` inside the hit's sentence (up to a `.`, `!` or `?` before a space, or a `。`).
  */
 const constraintSchema = z
   .object({
@@ -33,6 +34,7 @@ const constraintSchema = z
     order: z.enum(['either', 'after', 'before']).optional(),
     scope: z.enum(['call', 'line']).optional(),
     sameLine: z.boolean().optional(),
+    sameSentence: z.boolean().optional(),
     /** The tokens are paths: `/app` matches `/app` and `/app/x`, not `/application`. */
     paths: z.boolean().optional(),
     /**
