@@ -20,12 +20,7 @@ import { BlocksService } from '../blocks/blocks.service';
 import { isThrottleSkipped } from '../pipeline/nest-internals';
 import { RATE_LIMIT_PROFILE, RateLimitProfiles } from './rate-limit-profiles';
 import { addressSubject, RateLimitSubject, RateLimitTracker } from './rate-limit-tracker';
-import {
-  HitResult,
-  RateWindow,
-  RateLimitStore,
-  WindowState,
-} from './rate-limit.store';
+import { HitResult, RateWindow, RateLimitStore, WindowState } from './rate-limit.store';
 import { HOUR_WINDOW } from './throttler-options';
 
 /** A route's declared limits: a named profile, or the default windows it does not skip. */
