@@ -4,6 +4,9 @@ const IDEOGRAPHIC_FULL_STOP = 0x3002;
 const FULL_STOP = 46;
 const SPACE = 32;
 const isQuestionOrExclamation = (c: number): boolean => c === 33 || c === 63;
+/** The marks a sentence may end with, tested before the rest of a sentence end. */
+const mayEndSentence = (c: number): boolean =>
+  c === FULL_STOP || c === IDEOGRAPHIC_FULL_STOP || isQuestionOrExclamation(c);
 
 /**
  * Where the sentences around hits start and end, read from the hits outwards and only for hits
@@ -35,15 +38,19 @@ export class SentenceBounds {
    */
   start(at: number, floor: number): number {
     const from = this.quietBackFrom;
-    const to = this.quietBackTo;
-    if (to < from || to > at) return this.startReadingBack(at, floor, at);
-    // Read back to where the last answer's stretch ends, then take what it knows.
-    for (let i = at - 1; i >= to && i >= floor; i -= 1) {
-      if (this.endsSentence(i)) return this.quietBack(i + 1, at, true);
+    let to = this.quietBackTo;
+    if (to < from || at < from) return this.readBack(at, floor, at);
+    if (at > to) {
+      // Read back to where the last answer's stretch ends, then take what it knows.
+      const end = this.lastEnd(at, Math.max(to, floor));
+      if (end >= 0) return this.quietBack(end + 1, at, true);
+      if (floor >= to) return this.quietBack(Math.min(floor, at), at, false, floor);
+      to = at;
     }
-    if (floor >= to) return this.quietBack(floor, at, false);
-    if (floor >= from || this.endBefore) return this.quietBack(from, at, this.endBefore, floor);
-    return this.startReadingBack(from, floor, at);
+    // No sentence ends in [from, to), which holds [from, at).
+    if (floor >= from) return this.quietBack(from, to, this.endBefore, floor);
+    if (this.endBefore) return this.quietBack(from, to, true);
+    return this.readBack(from, floor, to);
   }
 
   /** Where the sentence holding `at` ends (after its mark), looking no further than `ceiling`. */
@@ -58,26 +65,38 @@ export class SentenceBounds {
     } else {
       this.quietOnFrom = at;
     }
-    while (i < ceiling && !this.endsSentence(i)) i += 1;
+    const { units } = this.text;
+    while (i < ceiling && !(mayEndSentence(units[i]) && this.endsSentence(i))) i += 1;
     this.quietOnTo = i;
     this.endAt = i < ceiling;
     return this.endAt ? i + 1 : ceiling;
   }
 
-  /** Reads back from `from` to `floor`; nothing ends a sentence in [from, at). */
-  private startReadingBack(from: number, floor: number, at: number): number {
-    for (let i = from - 1; i >= floor; i -= 1) {
-      if (this.endsSentence(i)) return this.quietBack(i + 1, at, true);
-    }
-    return this.quietBack(Math.min(floor, at), at, false, floor);
+  /** Reads back from `from` to `floor`, knowing that no sentence ends in [from, to). */
+  private readBack(from: number, floor: number, to: number): number {
+    const end = this.lastEnd(from, floor);
+    if (end >= 0) return this.quietBack(end + 1, to, true);
+    return this.quietBack(Math.min(floor, from), to, false, floor);
   }
 
-  /** Records that no sentence ends in [from, to) (and whether one ends at from - 1). */
+  /** The last sentence end in [floor, before), or -1. */
+  private lastEnd(before: number, floor: number): number {
+    const { units } = this.text;
+    for (let i = before - 1; i >= floor; i -= 1) {
+      if (mayEndSentence(units[i]) && this.endsSentence(i)) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Records that no sentence ends in [from, to) and whether one ends at from - 1; returns
+   * `answer`.
+   */
   private quietBack(from: number, to: number, endBefore: boolean, answer = from): number {
     this.quietBackFrom = from;
     this.quietBackTo = to;
     this.endBefore = endBefore;
-    return endBefore ? Math.max(from, answer) : answer;
+    return answer;
   }
 
   /** A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. */
