@@ -26,6 +26,8 @@ import type {
   StoredAnalysisEvent,
 } from '@techsapo/wall-bounce';
 
+// Each fake passes its store's contract (test/contracts/), as the Redis store does.
+
 /** The public face of a store: what a fake must offer in its place. */
 export type Fake<T> = { [K in keyof T]: T[K] };
 
