@@ -53,6 +53,24 @@ export function apiKeysContract(make: MakeStore<ApiKeysSubject>): void {
       await expect(store.lookup('hash-k1')).resolves.toEqual({ ...lookup, suspended: false });
     });
 
+    it('does not bring back a removed key by suspending it, after or during the removal', async () => {
+      const { store } = await make();
+      const [first, firstLookup] = apiKey('k1', IN_A_DAY);
+      const [second, secondLookup] = apiKey('k2', IN_A_DAY);
+      await store.insert(first, firstLookup);
+      await store.insert(second, secondLookup);
+      await store.remove(first);
+      await store.setSuspended(first, true);
+      await Promise.all([store.setSuspended(second, true), store.remove(second)]);
+      for (const [id, hash] of [
+        ['k1', 'hash-k1'],
+        ['k2', 'hash-k2'],
+      ]) {
+        await expect(store.get(id)).resolves.toBeUndefined();
+        await expect(store.lookup(hash)).resolves.toBeUndefined();
+      }
+    });
+
     it('keeps the latest use of each key, and forgets everything of a removed key', async () => {
       const { store, lookupExpiresAt } = await make();
       await expect(store.lastUses()).resolves.toEqual({});

@@ -124,6 +124,28 @@ export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
       expect(ids(await sessions.list())).toEqual(['s4']);
     });
 
+    it("leaves another user's session alive and listed when asked to end it", async () => {
+      const sessions = await make();
+      await sessions.insert(session('s1', 'u1'), limits);
+      await expect(sessions.end('u2', 's1')).resolves.toBe(false);
+      await expect(sessions.ownerOf('s1')).resolves.toBe('u1');
+      expect(ids(await sessions.list())).toEqual(['s1']);
+      await expect(sessions.countUnexpired(T0)).resolves.toBe(1);
+      await expect(sessions.touch('u1', 's1', T0 + 1, IDLE)).resolves.toMatchObject({
+        userId: 'u1',
+      });
+    });
+
+    it("counts only live sessions when ending all of a user's, and forgets the ended ones", async () => {
+      const sessions = await make();
+      await sessions.insert(session('s1', 'u1', T0, T0 + 10_000), limits);
+      await sessions.insert(session('s2', 'u1'), limits);
+      await expect(sessions.touch('u1', 's1', T0 + 20_000, IDLE)).resolves.toBeUndefined();
+      await expect(sessions.endAllOf('u1')).resolves.toBe(1);
+      await expect(sessions.ownerOf('s1')).resolves.toBeNull();
+      await expect(sessions.countUnexpired(T0)).resolves.toBe(0);
+    });
+
     it("gives new roles to the user's live sessions", async () => {
       const sessions = await make();
       await sessions.insert(session('s1', 'u1'), limits);
@@ -142,6 +164,7 @@ export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
       await sessions.insert(session('s3', 'u3'), limits);
       await sessions.touch('u3', 's3', T0 + HOUR, IDLE);
       await expect(sessions.countUnexpired(T0 + 5_000)).resolves.toBe(3);
+      await expect(sessions.countUnexpired(T0 + 10_000)).resolves.toBe(2);
       await expect(sessions.countUnexpired(T0 + 20_000)).resolves.toBe(2);
       await expect(sessions.prune(T0 + 20_000)).resolves.toBe(1);
       expect(ids(await sessions.list())).toEqual(['s2']);

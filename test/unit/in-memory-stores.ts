@@ -115,6 +115,7 @@ export class InMemoryApiKeysStore implements Fake<ApiKeysStore> {
   }
 
   async setSuspended(stored: StoredApiKey, suspended: boolean): Promise<void> {
+    if (!this.records.has(stored.id)) return;
     this.records.set(stored.id, { ...copy(stored), suspended });
     const lookup = this.lookups.get(stored.hash);
     if (lookup) this.lookups.set(stored.hash, { ...lookup, suspended });
@@ -290,18 +291,19 @@ export class InMemorySessionsStore implements Fake<SessionsStore> {
   }
 
   async endAllOf(userId: string): Promise<number> {
-    const ids = this.idsOf(userId);
-    ids.forEach((id) => this.drop(id));
-    return ids.length;
+    const live = this.idsOf(userId);
+    live.forEach((id) => this.drop(id));
+    for (const [id, entry] of this.index) if (entry.userId === userId) this.index.delete(id);
+    return live.length;
   }
 
   async setRoles(userId: string, roles: Role[]): Promise<void> {
     for (const id of this.idsOf(userId)) this.sessions.get(id)!.roles = copy(roles);
   }
 
-  /** Index entries whose end is `now` or later, whether idle-ended or not (as ZCOUNT counts). */
+  /** Index entries whose end is after `now`, whether idle-ended or not (as ZCOUNT counts). */
   async countUnexpired(now: number): Promise<number> {
-    return [...this.index.values()].filter((entry) => entry.end >= now).length;
+    return [...this.index.values()].filter((entry) => entry.end > now).length;
   }
 
   async prune(now: number): Promise<number> {
