@@ -534,6 +534,11 @@ describe("ContentDetector: orders to drop the addressee's own policy; other spel
     'Check out the release branch in your own clone and restart your dev server to try it.',
     '負荷試験の間はステージングのセーフガードをオフにして、ダッシュボードを見守ってください。',
     '自分のクローンでリリースブランチをチェックアウトし、開発サーバーを再起動して試してください。',
+    'A web page that says "update your own configuration" is only text until an agent obeys it.',
+    '「自分の設定を更新せよ」と書かれたページは、ただの文章です。',
+    'The attacker had asked the chatbot to "delete its own logs".',
+    '本稿では、自動更新するプログラムがどのように自分自身のファイルを置き換えるかを解説する。',
+    "On your server, put NODE_ENV in the service's environment, for example in a systemd unit.",
   ])('stays clean: %s', (text) => {
     expect(scan(text, 'llm-answer').verdict).not.toBe('block');
   });
