@@ -539,6 +539,9 @@ describe("ContentDetector: orders to drop the addressee's own policy; other spel
     'The attacker had asked the chatbot to "delete its own logs".',
     '本稿では、自動更新するプログラムがどのように自分自身のファイルを置き換えるかを解説する。',
     "On your server, put NODE_ENV in the service's environment, for example in a systemd unit.",
+    '自分のコードをまとめてレビューに出してください。',
+    'じぶんのけんさくりれきを見て、けしきの写真をまとめてください。',
+    'じぶんのレポートをていしゅつしてから、といあわせてください。',
   ])('stays clean: %s', (text) => {
     expect(scan(text, 'llm-answer').verdict).not.toBe('block');
   });
