@@ -30,7 +30,6 @@ const isCallPrefixUnit = (c: number): boolean =>
 const isCommandSeparator = (c: number): boolean => c === 59 || c === 124 || c === 38;
 const IDEOGRAPHIC_FULL_STOP = 0x3002;
 const FULL_STOP = 46;
-const SPACE = 32;
 const isQuestionOrExclamation = (c: number): boolean => c === 33 || c === 63;
 
 /**
@@ -120,13 +119,15 @@ export class TextRegions {
     return ceiling;
   }
 
-  /** A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. */
+  /**
+   * A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. All three
+   * are read in the decoded text: the normalised one drops the space before `(`, so a mark
+   * then a line break and `(` would not end a sentence there.
+   */
   private endsSentence(i: number): boolean {
-    const { units, length } = this.text;
-    const c = units[i];
+    const c = this.text.units[i];
     if (c === IDEOGRAPHIC_FULL_STOP) return true;
-    if (isQuestionOrExclamation(c)) return i + 1 >= length || units[i + 1] === SPACE;
-    return c === FULL_STOP && spaceAfter(this.text, i);
+    return (c === FULL_STOP || isQuestionOrExclamation(c)) && spaceAfter(this.text, i);
   }
 
   /** Where the line holding `at` ends (the start of the next line, or the end of the text). */
