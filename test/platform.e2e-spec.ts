@@ -69,6 +69,31 @@ describe('HTTP platform', () => {
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('sends the same security headers on answers, refusals and failures before routing', async () => {
+    const securityHeaders = (headers: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(headers).filter(([name]) =>
+          /^(content-security-policy|cross-origin-|origin-agent-cluster|referrer-policy|x-content-type-options|x-dns-prefetch-control|x-download-options|x-frame-options|x-permitted-cross-domain-policies|x-xss-protection)/.test(
+            name,
+          ),
+        ),
+      );
+    const answered = securityHeaders((await request(t.server).get('/health/live')).headers);
+    expect(Object.keys(answered)).toHaveLength(11);
+    expect(answered['x-frame-options']).toBe('SAMEORIGIN');
+    const unauthenticated = await request(t.server).get('/api/v1/auth/me');
+    expect(unauthenticated.status).toBe(401);
+    expect(securityHeaders(unauthenticated.headers)).toEqual(answered);
+    const unknown = await request(t.server).get('/nope');
+    expect(securityHeaders(unknown.headers)).toEqual(answered);
+    const malformed = await request(t.server)
+      .post('/health/live')
+      .set('Content-Type', 'application/json')
+      .send('{"a":');
+    expect(malformed.status).toBe(400);
+    expect(securityHeaders(malformed.headers)).toEqual(answered);
+  });
+
   it('reports liveness and readiness with the redis check', async () => {
     expect((await request(t.server).get('/health/live')).body).toEqual({ status: 'ok' });
     const ready = await request(t.server).get('/health/ready');

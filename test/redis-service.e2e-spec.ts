@@ -77,4 +77,15 @@ describe('RedisService', () => {
     await ended;
     expect([request.status, background.status]).toEqual(['end', 'end']);
   });
+
+  it('leaves alone at shutdown a connection its owner has just quit', async () => {
+    const own = new RedisService(redisConfig.read({ ...process.env, REDIS_KEY_PREFIX: keyPrefix }));
+    const subscriber = own.createConnection('subscriber');
+    await subscriber.subscribe(own.key('channel'));
+    await subscriber.quit();
+    const disconnect = jest.spyOn(subscriber, 'disconnect');
+    await own.onApplicationShutdown();
+    expect(subscriber.status).toBe('end');
+    expect(disconnect).not.toHaveBeenCalled();
+  });
 });

@@ -3,6 +3,8 @@ import { freePort, startService, waitForHttp } from '../../test/support/processe
 
 export interface FloorApp {
   base: string;
+  /** Its process id, for its CPU time. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -21,5 +23,5 @@ export async function startFloorApp(): Promise<FloorApp> {
     await stop();
     throw new Error(`${String(error)}\n${service.output()}`);
   }
-  return { base, stop };
+  return { base, pid: service.child.pid, stop };
 }

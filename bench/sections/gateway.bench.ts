@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import type { BenchSection } from '../bench-section';
 import { startBenchService } from '../bench-service';
 import { startFloorApp } from '../floor/floor-app';
+import { cpuSeconds } from '../process-cpu';
 
 const DURATION_S = 10;
 const CONNECTIONS = 16;
@@ -25,15 +26,24 @@ interface Measured {
   non2xx: number;
   /** X-TechSapo-Overhead-Ms of every response, when the server sent one. */
   overheadMs: number[];
+  /** The server process's CPU time per answered request, µs (undefined without /proc). */
+  cpuUsPerRequest?: number;
+}
+
+/** Where a load goes: the URL and the server process that answers it. */
+interface Target {
+  url: string;
+  pid: number | undefined;
 }
 
 async function load(
-  url: string,
+  { url, pid }: Target,
   headers: Record<string, string>,
   overallRate?: number,
   connections = CONNECTIONS,
 ): Promise<Measured> {
   const overheadMs: number[] = [];
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url,
     connections,
@@ -50,7 +60,13 @@ async function load(
       },
     ],
   });
+  const cpuAfter = cpuSeconds(pid);
+  const answered = result.requests.total;
   return {
+    cpuUsPerRequest:
+      cpuBefore !== undefined && cpuAfter !== undefined && answered > 0
+        ? ((cpuAfter - cpuBefore) * 1e6) / answered
+        : undefined,
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -77,18 +93,21 @@ export default async function gateway(): Promise<BenchSection> {
   const floorApp = await startFloorApp();
   const service = await startBenchService();
   try {
-    const { base } = service;
     const auth = { authorization: `Bearer ${await service.signIn()}` };
+    const servicePid = service.process.child.pid;
+    const floorLive = { url: `${floorApp.base}/health/live`, pid: floorApp.pid };
+    const live = { url: `${service.base}/health/live`, pid: servicePid };
+    const me = { url: `${service.base}/api/v1/auth/me`, pid: servicePid };
     // Warm-up: JIT, connections, Redis scripts.
-    await load(`${floorApp.base}/health/live`, {});
-    await load(`${base}/api/v1/auth/me`, auth);
+    await load(floorLive, {});
+    await load(me, auth);
     // Interleaved, so that a burst of load from elsewhere on the machine weighs on all three.
     const rounds: { floor: Measured; bare: Measured; full: Measured }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       rounds.push({
-        floor: await load(`${floorApp.base}/health/live`, {}),
-        bare: await load(`${base}/health/live`, {}),
-        full: await load(`${base}/api/v1/auth/me`, auth),
+        floor: await load(floorLive, {}),
+        bare: await load(live, {}),
+        full: await load(me, auth),
       });
     }
     const best = (pick: (r: (typeof rounds)[number]) => Measured): Measured =>
@@ -98,11 +117,13 @@ export default async function gateway(): Promise<BenchSection> {
     const full = best((r) => r.full);
     const perRound = (pick: (r: (typeof rounds)[number]) => number): string =>
       rounds.map((r) => pick(r).toFixed(2)).join(', ');
+    const cpuPerRound = (pick: (r: (typeof rounds)[number]) => Measured): string =>
+      rounds.map((r) => pick(r).cpuUsPerRequest?.toFixed(1) ?? '-').join(', ');
     // One request at a time: the pipeline's own time, without waiting behind other requests.
-    const sequential = await load(`${base}/api/v1/auth/me`, auth, undefined, 1);
-    const offered = await load(`${base}/api/v1/auth/me`, auth, OFFERED_RATE);
+    const sequential = await load(me, auth, undefined, 1);
+    const offered = await load(me, auth, OFFERED_RATE);
     // The same rate on the bare route: what this machine's tail latency is without the pipeline.
-    const bareOffered = await load(`${base}/health/live`, {}, OFFERED_RATE);
+    const bareOffered = await load(live, {}, OFFERED_RATE);
     const overhead = {
       p50: percentile(sequential.overheadMs, 50),
       p99: percentile(sequential.overheadMs, 99),
@@ -111,6 +132,7 @@ export default async function gateway(): Promise<BenchSection> {
       route: name,
       'req/s': m.requestsPerSecond,
       'x floor': (m.requestsPerSecond / floor.requestsPerSecond).toFixed(2),
+      'CPU µs/req': m.cpuUsPerRequest !== undefined ? m.cpuUsPerRequest.toFixed(1) : '',
       'p50 ms': m.p50,
       'p99 ms': m.p99,
       'overhead p50 ms': m.overheadMs.length > 0 ? percentile(m.overheadMs, 50).toFixed(2) : '',
@@ -132,6 +154,7 @@ export default async function gateway(): Promise<BenchSection> {
         `/health/live ÷ floor per round: ${perRound((r) => r.bare.requestsPerSecond / r.floor.requestsPerSecond)}`,
         `/api/v1/auth/me ÷ floor per round: ${perRound((r) => r.full.requestsPerSecond / r.floor.requestsPerSecond)}`,
         `/api/v1/auth/me ÷ /health/live per round: ${perRound((r) => r.full.requestsPerSecond / r.bare.requestsPerSecond)}`,
+        `server CPU µs per request per round: floor ${cpuPerRound((r) => r.floor)}; /health/live ${cpuPerRound((r) => r.bare)}; /api/v1/auth/me ${cpuPerRound((r) => r.full)}`,
       ],
       goals: [
         ratioGoal(

@@ -7,6 +7,8 @@ module.exports = [
   'test/platform.e2e-spec.ts',
   'test/process.e2e-spec.ts',
   'test/redis-key-slots.e2e-spec.ts',
+  // Every store held to the contract its in-memory fake passes.
+  'test/store-contracts.e2e-spec.ts',
   // Identity: sessions, login bans, API keys, refresh rotation, the production profile.
   'test/auth.e2e-spec.ts',
   'test/production-profile.e2e-spec.ts',

@@ -26,6 +26,8 @@ import type {
   StoredAnalysisEvent,
 } from '@techsapo/wall-bounce';
 
+// Each fake passes its store's contract (test/contracts/), as the Redis store does.
+
 /** The public face of a store: what a fake must offer in its place. */
 export type Fake<T> = { [K in keyof T]: T[K] };
 
@@ -113,6 +115,7 @@ export class InMemoryApiKeysStore implements Fake<ApiKeysStore> {
   }
 
   async setSuspended(stored: StoredApiKey, suspended: boolean): Promise<void> {
+    if (!this.records.has(stored.id)) return;
     this.records.set(stored.id, { ...copy(stored), suspended });
     const lookup = this.lookups.get(stored.hash);
     if (lookup) this.lookups.set(stored.hash, { ...lookup, suspended });
@@ -201,43 +204,48 @@ export class InMemoryToolPinsStore implements Fake<ToolPinsStore> {
   }
 }
 
-/** SessionsStore in memory: what the service asks of Redis, without Redis. */
+/**
+ * Sessions in memory as the Redis store keeps them: the sessions themselves (the keys), and
+ * the index of owners and ends that serves the owner lookup, the list of everyone's sessions and
+ * the count until a prune. No clock: a session ends when touched at or after its end.
+ */
 export class InMemorySessionsStore implements Fake<SessionsStore> {
   readonly sessions = new Map<string, Session>();
+  readonly index = new Map<string, { userId: string; end: number }>();
   readonly inserted: { session: Session; limits: SessionKeyLimits }[] = [];
   readonly touched: { userId: string; sessionId: string; now: number; idleMs: number }[] = [];
 
-  insert(session: Session, limits: SessionKeyLimits): Promise<void> {
-    this.sessions.set(session.id, { ...session });
+  async insert(session: Session, limits: SessionKeyLimits): Promise<void> {
     this.inserted.push({ session, limits });
-    return Promise.resolve();
+    this.admit(copy(session), limits.maxPerUser);
   }
 
-  rotate(
+  async rotate(
     userId: string,
     oldSessionId: string,
     successor: SuccessorSession,
+    limits: SessionKeyLimits,
   ): Promise<RotatedSession | undefined> {
     const old = this.sessions.get(oldSessionId);
-    if (!old || old.userId !== userId) return Promise.resolve(undefined);
-    this.sessions.delete(oldSessionId);
+    const end = old ? Date.parse(old.expiresAt) : 0;
+    if (!old || old.userId !== userId || end <= successor.createdAt) return undefined;
+    this.drop(oldSessionId);
     const createdAt = new Date(successor.createdAt).toISOString();
-    this.sessions.set(successor.id, {
-      ...old,
-      id: successor.id,
-      createdAt,
-      lastSeenAt: createdAt,
-      ip: successor.ip,
-      userAgent: successor.userAgent,
-    });
-    return Promise.resolve({
-      username: old.username,
-      roles: old.roles,
-      expiresAt: Date.parse(old.expiresAt),
-    });
+    this.admit(
+      {
+        ...old,
+        id: successor.id,
+        createdAt,
+        lastSeenAt: createdAt,
+        ip: successor.ip,
+        userAgent: successor.userAgent,
+      },
+      limits.maxPerUser,
+    );
+    return { username: old.username, roles: copy(old.roles), expiresAt: end };
   }
 
-  touch(
+  async touch(
     userId: string,
     sessionId: string,
     now: number,
@@ -245,57 +253,84 @@ export class InMemorySessionsStore implements Fake<SessionsStore> {
   ): Promise<ActiveSession | undefined> {
     this.touched.push({ userId, sessionId, now, idleMs });
     const s = this.sessions.get(sessionId);
-    if (!s || s.userId !== userId || Date.parse(s.expiresAt) <= now)
-      return Promise.resolve(undefined);
-    return Promise.resolve({
+    if (!s || s.userId !== userId) return undefined;
+    if (Date.parse(s.expiresAt) <= now) {
+      this.sessions.delete(sessionId);
+      return undefined;
+    }
+    s.lastSeenAt = new Date(now).toISOString();
+    return {
       userId,
       username: s.username,
-      roles: s.roles,
+      roles: copy(s.roles),
       expiresAt: Date.parse(s.expiresAt),
+    };
+  }
+
+  async ownerOf(sessionId: string): Promise<string | null> {
+    return this.index.get(sessionId)?.userId ?? null;
+  }
+
+  async read(userId: string, sessionId: string): Promise<Session | undefined> {
+    const s = this.sessions.get(sessionId);
+    return s?.userId === userId ? copy(s) : undefined;
+  }
+
+  async list(userId?: string): Promise<Session[]> {
+    const ids = userId ? this.idsOf(userId) : [...this.index.keys()];
+    return ids.flatMap((id) => {
+      const s = this.sessions.get(id);
+      return s ? [copy(s)] : [];
     });
   }
 
-  ownerOf(sessionId: string): Promise<string | null> {
-    return Promise.resolve(this.sessions.get(sessionId)?.userId ?? null);
+  async end(userId: string, sessionId: string): Promise<boolean> {
+    if (this.sessions.get(sessionId)?.userId !== userId) return false;
+    this.drop(sessionId);
+    return true;
   }
 
-  read(userId: string, sessionId: string): Promise<Session | undefined> {
-    const s = this.sessions.get(sessionId);
-    return Promise.resolve(s?.userId === userId ? s : undefined);
+  async endAllOf(userId: string): Promise<number> {
+    const live = this.idsOf(userId);
+    live.forEach((id) => this.drop(id));
+    for (const [id, entry] of this.index) if (entry.userId === userId) this.index.delete(id);
+    return live.length;
   }
 
-  list(userId?: string): Promise<Session[]> {
-    return Promise.resolve(
-      [...this.sessions.values()].filter((s) => !userId || s.userId === userId).reverse(),
-    );
+  async setRoles(userId: string, roles: Role[]): Promise<void> {
+    for (const id of this.idsOf(userId)) this.sessions.get(id)!.roles = copy(roles);
   }
 
-  end(userId: string, sessionId: string): Promise<boolean> {
-    const s = this.sessions.get(sessionId);
-    return Promise.resolve(s?.userId === userId && this.sessions.delete(sessionId));
+  /** Index entries whose end is after `now`, whether idle-ended or not (as ZCOUNT counts). */
+  async countUnexpired(now: number): Promise<number> {
+    return [...this.index.values()].filter((entry) => entry.end > now).length;
   }
 
-  endAllOf(userId: string): Promise<number> {
-    const ids = [...this.sessions.values()].filter((s) => s.userId === userId).map((s) => s.id);
-    ids.forEach((id) => this.sessions.delete(id));
-    return Promise.resolve(ids.length);
+  async prune(now: number): Promise<number> {
+    for (const [id, entry] of this.index)
+      if (entry.end <= now || !this.sessions.has(id)) this.index.delete(id);
+    return this.index.size;
   }
 
-  setRoles(userId: string, roles: Role[]): Promise<void> {
-    for (const s of this.sessions.values()) if (s.userId === userId) s.roles = roles;
-    return Promise.resolve();
+  /** Stores a session, then ends the user's oldest beyond the limit (oldest by creation). */
+  private admit(session: Session, maxPerUser: number): void {
+    this.sessions.set(session.id, session);
+    this.index.set(session.id, { userId: session.userId, end: Date.parse(session.expiresAt) });
+    const ids = this.idsOf(session.userId);
+    ids.slice(0, Math.max(0, ids.length - maxPerUser)).forEach((id) => this.drop(id));
   }
 
-  countUnexpired(now: number): Promise<number> {
-    return Promise.resolve(
-      [...this.sessions.values()].filter((s) => Date.parse(s.expiresAt) > now).length,
-    );
+  /** The user's live sessions, oldest first (ties by id, as a sorted set orders them). */
+  private idsOf(userId: string): string[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.userId === userId)
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.id < b.id ? -1 : 1))
+      .map((s) => s.id);
   }
 
-  prune(now: number): Promise<number> {
-    for (const [id, s] of this.sessions)
-      if (Date.parse(s.expiresAt) <= now) this.sessions.delete(id);
-    return Promise.resolve(this.sessions.size);
+  private drop(sessionId: string): void {
+    this.sessions.delete(sessionId);
+    this.index.delete(sessionId);
   }
 }
 

@@ -29,6 +29,18 @@ describe('AuditChain', () => {
     );
   });
 
+  it('orders keys as Array.prototype.sort does, whatever their number and first order', () => {
+    const keys = ['b', 'B', '_', 'é', 'a b', '10', '9', 'aa', 'a', 'Z', '0', '-1', 'zz', '$'];
+    for (let shift = 0; shift < keys.length; shift += 1) {
+      const order = [...keys.slice(shift), ...keys.slice(0, shift)];
+      const value = Object.fromEntries(order.map((k, i) => [k, i]));
+      const expected = Object.keys(value).sort();
+      expect(canonicalJson(value)).toBe(
+        `{${expected.map((k) => `${JSON.stringify(k)}:${value[k]}`).join(',')}}`,
+      );
+    }
+  });
+
   it('links each sealed entry to the one before and authenticates it', () => {
     const [one, two] = chain.seal([draft(1), draft(2)], CHAIN_START);
     expect(one).toMatchObject({ seq: 1, prevHash: GENESIS_HASH });
@@ -36,6 +48,15 @@ describe('AuditChain', () => {
     expect(chain.isAuthentic(one) && chain.isAuthentic(two)).toBe(true);
     // The hash survives a JSON round trip with another key order.
     expect(chain.isAuthentic(JSON.parse(canonicalJson(two)))).toBe(true);
+  });
+
+  it('seals the same bytes as the entries already in the chain', () => {
+    const sealed = chain.seal([draft(1), draft(2)], CHAIN_START);
+    expect(sealed.map((e) => e.hash)).toEqual([
+      '2b8197160c54f6bf6ba29311c29d6272ca1982c841c5d0931d51ed244e0cde59',
+      '53be9ca56b16dcb2fe25ec063df5e9ad95c3c858f2dada5168caa0591f4f5add',
+    ]);
+    expect(Object.keys(sealed[1])).toEqual([...Object.keys(draft(2)), 'seq', 'prevHash', 'hash']);
   });
 
   it('rejects any change, a forged hash and another key', () => {

@@ -30,13 +30,32 @@ export function canonicalJson(value: unknown): string {
   }
   const record = value as Record<string, unknown>;
   let out = '{';
-  for (const key of Object.keys(record).sort()) {
+  for (const key of sortedKeys(record)) {
     const child = record[key];
     if (child === undefined) continue;
     if (out.length > 1) out += ',';
     out += `${JSON.stringify(key)}:${canonicalJson(child)}`;
   }
   return `${out}}`;
+}
+
+/**
+ * The object's keys in the order of `Array.prototype.sort()` (UTF-16 code units), sorted in place
+ * by insertion: an entry's objects have a handful of keys, and `sort()` copies the array into a
+ * work area of its own on every call.
+ */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i += 1) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j -= 1;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /**
@@ -48,18 +67,25 @@ export class AuditChain {
 
   hashOf(entry: Omit<AuditEntry, 'hash'>): string {
     const { hash: _ignored, ...content } = entry as AuditEntry;
-    return createHmac('sha256', this.key).update(canonicalJson(content)).digest('hex');
+    return this.hashOfContent(content);
   }
 
-  /** Seals drafts in order after `head`. */
+  /**
+   * Seals drafts in order after `head`. Each entry is one new object: the draft's fields, its
+   * place in the chain, then the hash of what came before it (the same bytes as `hashOf`).
+   */
   seal(drafts: readonly AuditDraft[], head: ChainLink): AuditEntry[] {
     let previous = head;
     return drafts.map((draft) => {
-      const unsealed = { ...draft, seq: previous.seq + 1, prevHash: previous.hash };
-      const entry: AuditEntry = { ...unsealed, hash: this.hashOf(unsealed) };
+      const entry = { ...draft, seq: previous.seq + 1, prevHash: previous.hash } as AuditEntry;
+      entry.hash = this.hashOfContent(entry);
       previous = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
+  }
+
+  private hashOfContent(content: Omit<AuditEntry, 'hash'>): string {
+    return createHmac('sha256', this.key).update(canonicalJson(content)).digest('hex');
   }
 
   isAuthentic(entry: AuditEntry): boolean {

@@ -38,10 +38,10 @@ export class AuditRecorder implements OnModuleInit {
   }
 
   recordResponse(request: FastifyRequest, reply: FastifyReply): void {
+    // Probes and scrapes are left out before any work on the path (redaction runs regexes).
+    if (this.excluded(request.url)) return;
     try {
-      const path = auditPath(request.url);
-      if (this.excluded(path)) return;
-      const draft = httpDraft(request, reply, path);
+      const draft = httpDraft(request, reply, auditPath(request.url));
       // What stages added must serialise, or the whole batch it joins would fail to seal.
       canonicalJson(draft.details);
       this.writer.record(draft);
@@ -52,7 +52,9 @@ export class AuditRecorder implements OnModuleInit {
     }
   }
 
-  private excluded(path: string): boolean {
-    return this.config.excludePaths.some((prefix) => path.startsWith(prefix));
+  /** Whether the path as called starts with an excluded prefix (AUDIT_EXCLUDE_PATHS). */
+  private excluded(url: string): boolean {
+    for (const prefix of this.config.excludePaths) if (url.startsWith(prefix)) return true;
+    return false;
   }
 }

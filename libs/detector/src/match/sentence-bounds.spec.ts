@@ -6,8 +6,7 @@ import { SentenceBounds } from './sentence-bounds';
 function endsSentence(text: NormalizedText, i: number): boolean {
   const c = text.units[i];
   if (c === 0x3002) return true;
-  if (c === 33 || c === 63) return i + 1 >= text.length || text.units[i + 1] === 32;
-  return c === 46 && spaceAfter(text, i);
+  return (c === 46 || c === 33 || c === 63) && spaceAfter(text, i);
 }
 
 function naiveStart(text: NormalizedText, at: number, floor: number): number {

@@ -2,7 +2,6 @@ import { spaceAfter, type NormalizedText } from '../normalize/normalizer';
 
 const IDEOGRAPHIC_FULL_STOP = 0x3002;
 const FULL_STOP = 46;
-const SPACE = 32;
 const isQuestionOrExclamation = (c: number): boolean => c === 33 || c === 63;
 /** The marks a sentence may end with, tested before the rest of a sentence end. */
 const mayEndSentence = (c: number): boolean =>
@@ -99,12 +98,14 @@ export class SentenceBounds {
     return answer;
   }
 
-  /** A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. */
+  /**
+   * A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. All three
+   * are read in the decoded text: the normalised one drops the space before `(`, so a mark
+   * then a line break and `(` would not end a sentence there.
+   */
   private endsSentence(i: number): boolean {
-    const { units, length } = this.text;
-    const c = units[i];
+    const c = this.text.units[i];
     if (c === IDEOGRAPHIC_FULL_STOP) return true;
-    if (isQuestionOrExclamation(c)) return i + 1 >= length || units[i + 1] === SPACE;
-    return c === FULL_STOP && spaceAfter(this.text, i);
+    return (c === FULL_STOP || isQuestionOrExclamation(c)) && spaceAfter(this.text, i);
   }
 }

@@ -113,4 +113,23 @@ describe('spaceAfter', () => {
     const dots = [...textOf(n)].flatMap((c, k) => (c === '.' ? [k] : []));
     expect(dots.map((k) => spaceAfter(n, k))).toEqual([false, true, true]);
   });
+
+  it('reads every mark alike, in the decoded text', () => {
+    const marks = (text: string): boolean[] => {
+      const n = normalize(text);
+      return [...textOf(n)].flatMap((c, k) => ('.!?'.includes(c) ? [spaceAfter(n, k)] : []));
+    };
+    // The normalised text drops the space before `(`; the decoded one still has the break.
+    expect(marks('Fine!\n(next) Sure?\n(next) Done.\n(next)')).toEqual([true, true, true]);
+    // A no-break or ideographic space is white space, as the normaliser folds it.
+    expect(marks('Fine.\u00a0Next. Done!\u3000Next')).toEqual([true, true, true]);
+    // Invisible characters are looked past; a mark inside a word or a call is no end.
+    expect(marks('Fine!\u200b\u200b Next a!=b x.y f?.(z)')).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
 });

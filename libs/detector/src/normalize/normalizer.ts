@@ -364,16 +364,25 @@ function endOfIndex(text: NormalizedText, index: number): number {
   return end === null ? last + 1 : end[last];
 }
 
+/** Invisible characters looked past after a mark: a bound, so a check costs O(1). */
+const MAX_INVISIBLE_RUN = 16;
+
 /**
  * Whether white space (or the end of the text) follows normalised unit `k` in the decoded
- * text: the normalised form drops the spaces around `.`, so a full stop that ends a sentence
- * is told from a member access (`fs.write`) here.
+ * text: the normalised form drops the spaces around `.` and before `(`, so a mark that ends a
+ * sentence is told from a member access (`fs.write`) or a call here. White space is what the
+ * normaliser folds to a space or a line break (a no-break or ideographic space too), read past
+ * the invisible characters it drops.
  */
 export function spaceAfter(text: NormalizedText, k: number): boolean {
-  const next = decodedIndex(text, k) + 1;
-  if (next >= text.decoded.text.length) return true;
-  const c = text.decodedUnits[next];
-  return c === 32 || c === 10 || c === 9 || c === 13;
+  const { length } = text.decoded.text;
+  let next = decodedIndex(text, k) + 1;
+  for (let skipped = 0; next < length; next += 1, skipped += 1) {
+    const entry = fill(text.decodedUnits[next]);
+    if (entry === SPACE || entry === LINE_BREAK) return true;
+    if (entry !== DROP || skipped === MAX_INVISIBLE_RUN) return false;
+  }
+  return true;
 }
 
 /** Where normalised unit `k` starts in the original input. */

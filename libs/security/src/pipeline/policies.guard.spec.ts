@@ -14,10 +14,18 @@ class Routes {
   undeclared(): void {}
 }
 
-const contextFor = (handler: keyof Routes, principal?: Principal): ExecutionContext =>
+/** Inherits every handler; its class-level @Public() opens them all. */
+@Public()
+class PublicRoutes extends Routes {}
+
+const contextFor = (
+  handler: keyof Routes,
+  principal?: Principal,
+  controller: typeof Routes = Routes,
+): ExecutionContext =>
   ({
     getHandler: () => Routes.prototype[handler],
-    getClass: () => Routes,
+    getClass: () => controller,
     switchToHttp: () => ({ getRequest: () => ({ state: { principal } }) }),
   }) as unknown as ExecutionContext;
 
@@ -53,5 +61,15 @@ describe('PoliciesGuard', () => {
       expect.objectContaining({ status: 403 }),
     );
     expect(guard.canActivate(contextFor('anyone', as('viewer')))).toBe(true);
+  });
+
+  it("reads a handler inherited by another controller with that controller's declarations", () => {
+    expect(() => guard.canActivate(contextFor('undeclared', as('admin')))).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
+    expect(guard.canActivate(contextFor('undeclared', undefined, PublicRoutes))).toBe(true);
+    expect(() => guard.canActivate(contextFor('undeclared', as('admin')))).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
   });
 });

@@ -33,6 +33,18 @@ export interface RequestFinding extends Finding {
   field: string;
 }
 
+/** @BodyScannedByHandler() of each handler, read once: every request asks. */
+const bodyScannedByHandler = new WeakMap<object, boolean>();
+
+function isBodyScannedByHandler(handler: object): boolean {
+  let scanned = bodyScannedByHandler.get(handler);
+  if (scanned === undefined) {
+    scanned = Reflect.getMetadata(BODY_SCANNED_BY_HANDLER, handler) === true;
+    bodyScannedByHandler.set(handler, scanned);
+  }
+  return scanned;
+}
+
 /**
  * RL3 / IV3 / IV4 / SM4 on the request channel. Structured fields — path and query parameters,
  * the headers we read, every JSON body field not marked @FreeText() — are scanned as
@@ -57,7 +69,7 @@ export class RequestSecurityGuard implements CanActivate {
     const blocked: RequestFinding[] = [];
     const flags: RequestFinding[] = [];
     let offending: ScannedField | undefined;
-    const bodyScanned = Reflect.getMetadata(BODY_SCANNED_BY_HANDLER, context.getHandler()) === true;
+    const bodyScanned = isBodyScannedByHandler(context.getHandler());
     for (const field of collectFields(
       request,
       bodyTypeOf(context.getClass(), context.getHandler()),

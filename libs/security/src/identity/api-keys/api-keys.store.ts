@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService, Role } from '@techsapo/core';
+import { RedisScript } from '../../common/redis-script';
 import { StoredApiKey } from './api-key';
 
 /** What the per-request lookup key holds. */
@@ -11,6 +12,11 @@ export interface KeyLookup {
   expiresAt: number | null;
   suspended?: boolean;
 }
+
+/** KEYS: a hash. ARGV: field, value. Sets the field only if the hash has it. */
+const UPDATE_PRESENT_FIELD = new RedisScript<number>(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])`);
 
 /**
  * API keys in Redis: a hash of records and one of last uses (under one hash tag), and one
@@ -61,21 +67,25 @@ export class ApiKeysStore {
     ]);
   }
 
-  /** Marks the record and its lookup key (keeping the lookup's expiry) suspended or not. */
+  /**
+   * Marks the record and its lookup key (keeping the lookup's expiry) suspended or not. Each
+   * is written only if it is still there, so a removal that overtakes a suspension stays.
+   */
   async setSuspended(stored: StoredApiKey, suspended: boolean): Promise<void> {
     const lookupKey = this.lookupKey(stored.hash);
     const value = await this.redis.client.get(lookupKey);
     await Promise.all([
-      this.redis.client.hset(
-        this.recordsKey(),
-        stored.id,
-        JSON.stringify({ ...stored, suspended }),
+      UPDATE_PRESENT_FIELD.run(
+        this.redis.client,
+        [this.recordsKey()],
+        [stored.id, JSON.stringify({ ...stored, suspended })],
       ),
       value
         ? this.redis.client.set(
             lookupKey,
             JSON.stringify({ ...(JSON.parse(value) as KeyLookup), suspended }),
             'KEEPTTL',
+            'XX',
           )
         : Promise.resolve(),
     ]);

@@ -87,12 +87,16 @@ export const END_SESSION = new RedisScript<number>(`
 redis.call('ZREM', KEYS[2], ARGV[1])
 return redis.call('DEL', KEYS[1])`);
 
-/** KEYS: user set. ARGV: session-key base. Ends every session of the user; returns their ids. */
-export const END_USER_SESSIONS = new RedisScript<string[]>(`
+/**
+ * KEYS: user set. ARGV: session-key base. Ends every session of the user; returns how many
+ * keys were still there and every id of the set.
+ */
+export const END_USER_SESSIONS = new RedisScript<[number, string[]]>(`
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
-for _, m in ipairs(ids) do redis.call('DEL', ARGV[1] .. m) end
+local ended = 0
+for _, m in ipairs(ids) do ended = ended + redis.call('DEL', ARGV[1] .. m) end
 redis.call('DEL', KEYS[1])
-return ids`);
+return {ended, ids}`);
 
 /** KEYS: user set. ARGV: session-key base, roles json. Role changes apply to live sessions. */
 export const SET_SESSION_ROLES = new RedisScript<number>(`

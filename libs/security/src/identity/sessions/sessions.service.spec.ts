@@ -76,15 +76,17 @@ describe('SessionsService', () => {
   });
 
   it('lists sessions oldest first, after pruning ended ones', async () => {
-    const { service, store, gauge } = newService();
+    const { service, gauge } = newService();
     const now = Date.now();
     const clock = jest.spyOn(Date, 'now');
     clock.mockReturnValue(now);
     const older = await service.create(owner, {});
     clock.mockReturnValue(now + 1_000);
     const newer = await service.create(owner, {});
-    const ended = await service.create({ ...owner, id: 'user-2' }, {});
-    store.sessions.get(ended.id)!.expiresAt = new Date(now).toISOString();
+    // An hour-long session started an hour before `now`: it ends as the listing prunes.
+    clock.mockReturnValue(now - 3_600_000);
+    await service.create({ ...owner, id: 'user-2' }, {});
+    clock.mockReturnValue(now + 1_000);
     const listed = await service.list();
     expect(listed.map((s) => s.id)).toEqual([older.id, newer.id]);
     expect(gauge.set).toHaveBeenLastCalledWith(2);

@@ -185,26 +185,33 @@ export class SessionsStore {
     return sessions.filter((s): s is Session => s !== undefined);
   }
 
-  /** Ends one session of its owner; true if it existed. */
+  /**
+   * Ends one session of its owner; true if it existed. A session of another user is left
+   * alone, in the index too.
+   */
   async end(userId: string, sessionId: string): Promise<boolean> {
     const existed = await END_SESSION.run(
       this.redis.client,
       [this.sessionKey(userId, sessionId), this.userSetKey(userId)],
       [sessionId],
     );
+    if (existed !== 1) return false;
     await Promise.all(this.forget([sessionId]));
-    return existed === 1;
+    return true;
   }
 
-  /** Ends every session of a user; returns how many there were. */
+  /**
+   * Ends every session of a user; returns how many were alive (ids whose keys had already
+   * expired leave the index without being counted).
+   */
   async endAllOf(userId: string): Promise<number> {
-    const ids = await END_USER_SESSIONS.run(
+    const [ended, ids] = await END_USER_SESSIONS.run(
       this.redis.client,
       [this.userSetKey(userId)],
       [this.sessionKey(userId, '')],
     );
     await Promise.all(this.forget(ids));
-    return ids.length;
+    return ended;
   }
 
   /** Role changes apply to the user's live sessions. */
@@ -216,9 +223,12 @@ export class SessionsStore {
     );
   }
 
-  /** Sessions in the index not past their absolute end (idle-ended ones until the next prune). */
+  /**
+   * Sessions in the index before their absolute end (idle-ended ones until the next prune); a
+   * session at its end has ended, as its check and the prune have it.
+   */
   countUnexpired(now: number): Promise<number> {
-    return this.redis.client.zcount(this.indexKeys()[0], now, '+inf');
+    return this.redis.client.zcount(this.indexKeys()[0], `(${now}`, '+inf');
   }
 
   /** Drops index entries of ended sessions; returns how many sessions are alive. */
