@@ -55,6 +55,28 @@ describe('AhoCorasick', () => {
     );
   });
 
+  it('agrees with a naive search whether few or many units start a pattern (property)', () => {
+    // Past 32 distinct first units the scan no longer passes over units that start none.
+    const letters = Array.from({ length: 40 }, (_, k) => String.fromCharCode(48 + k));
+    const alphabet = fc.constantFrom(...letters, 'の', ' ');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringOf(alphabet, { minLength: 1, maxLength: 4 }), { maxLength: 8 }),
+        fc.boolean(),
+        fc.stringOf(alphabet, { maxLength: 120 }),
+        fc.nat(120),
+        (words, many, text, from) => {
+          const patterns = many ? [...letters, ...words] : ['の', ...words];
+          const start = Math.min(from, text.length);
+          expect(occurrences(patterns, text, start, text.length, start)).toEqual(
+            naive(patterns, text, start, text.length, start),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('reports every occurrence of a dense text in order of end, over many batches', () => {
     const ends: number[] = [];
     const calls: number[] = [];

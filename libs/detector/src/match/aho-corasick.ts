@@ -11,6 +11,8 @@ export interface HitSink {
 const BATCH = 1024;
 
 const ASCII = 128;
+/** At most this many ASCII units start a pattern for the scan to pass over the others. */
+const MAX_RARE_STARTERS = 32;
 /** States are 16-bit table entries: a policy compiles to a few thousand. */
 const MAX_STATES = 0xffff;
 
@@ -26,6 +28,14 @@ export class AhoCorasick {
   readonly lengths: Int32Array;
   /** ASCII unit → its column (0: in no pattern). */
   private readonly asciiColumn = new Uint8Array(ASCII);
+  /** ASCII unit → 1 when it leads from the start state back to it (it starts no pattern). */
+  private readonly startStays = new Uint8Array(ASCII);
+  /**
+   * Whether few ASCII units start a pattern (the tokens of a search): the scan then passes
+   * over the units that start none without a transition each. Where many do (a channel's
+   * automaton), the test per unit would cost more than it saves.
+   */
+  private readonly rareStarts: boolean;
   /** log2 of the width of a row of ASCII transitions. */
   private readonly asciiShift: number;
   private readonly ascii: Uint16Array;
@@ -119,6 +129,13 @@ export class AhoCorasick {
       firstWide[state] = child;
     }
 
+    let starters = 0;
+    for (let unit = 0; unit < ASCII; unit += 1) {
+      this.startStays[unit] = this.ascii[this.asciiColumn[unit]] === 0 ? 1 : 0;
+      starters += 1 - this.startStays[unit];
+    }
+    this.rareStarts = starters <= MAX_RARE_STARTERS;
+
     this.wideRowOf = new Uint16Array(states);
     const hasWide = (state: number): boolean => firstWide[state] < childStart[state + 1];
     // The start state and every state with wide children of its own have a row.
@@ -193,16 +210,32 @@ export class AhoCorasick {
     sink: HitSink,
   ): void {
     const { ascii, asciiColumn, asciiShift, wideBlock, wideColumn, wideRowOf, wideRows } = this;
-    const { wideCount } = this;
+    const { wideCount, startStays, rareStarts } = this;
     const { firstAccepting, outStart, outIds, batchPatterns, batchEnds } = this;
     let state = 0;
     let count = 0;
+    let column = 0;
     for (let i = from; i < to; i += 1) {
-      const unit = units[i];
+      let unit = units[i];
+      if (rareStarts && state === 0) {
+        // At the start, units that start no pattern are passed over without a transition: this
+        // loop does not wait on the previous unit's state (a search's few tokens are rare).
+        while (
+          unit < ASCII
+            ? startStays[unit] === 1
+            : (column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)]) < 0 ||
+              wideRows[column] === 0
+        ) {
+          i += 1;
+          if (i >= to) break;
+          unit = units[i];
+        }
+        if (i >= to) break;
+      }
       if (unit < ASCII) {
         state = ascii[(state << asciiShift) + asciiColumn[unit]];
       } else {
-        const column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)];
+        column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)];
         state = column < 0 ? 0 : wideRows[wideRowOf[state] * wideCount + column];
       }
       if (state < firstAccepting || i < reportAfter) continue;

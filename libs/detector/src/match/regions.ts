@@ -1,4 +1,5 @@
-import { spaceAfter, type NormalizedText } from '../normalize/normalizer';
+import type { NormalizedText } from '../normalize/normalizer';
+import { SentenceBounds } from './sentence-bounds';
 
 /**
  * Where a near token may lie: inside [start, end), beginning no later than `latestStart`
@@ -28,9 +29,6 @@ const isCallPrefixUnit = (c: number): boolean =>
   c === 32;
 
 const isCommandSeparator = (c: number): boolean => c === 59 || c === 124 || c === 38;
-const IDEOGRAPHIC_FULL_STOP = 0x3002;
-const FULL_STOP = 46;
-const isQuestionOrExclamation = (c: number): boolean => c === 33 || c === 63;
 
 /**
  * The structure of one normalised text that regions need: line breaks, matching parentheses
@@ -47,9 +45,11 @@ export class TextRegions {
   private clearFrom = 0;
   private clearTo = 0;
   private blocked = false;
+  private readonly sentences = new SentenceBounds();
 
   reset(text: NormalizedText): void {
     this.text = text;
+    this.sentences.reset(text);
     this.parensIndexed = false;
     this.clearFrom = 0;
     this.clearTo = 0;
@@ -109,25 +109,12 @@ export class TextRegions {
    * reach: read only for hits whose other constraints held).
    */
   sentenceStart(at: number, floor: number): number {
-    for (let i = at - 1; i >= floor; i -= 1) if (this.endsSentence(i)) return i + 1;
-    return floor;
+    return this.sentences.start(at, floor);
   }
 
   /** Where the sentence holding `at` ends (after its mark), looking no further than `ceiling`. */
   sentenceEnd(at: number, ceiling: number): number {
-    for (let i = at; i < ceiling; i += 1) if (this.endsSentence(i)) return i + 1;
-    return ceiling;
-  }
-
-  /**
-   * A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. All three
-   * are read in the decoded text: the normalised one drops the space before `(`, so a mark
-   * then a line break and `(` would not end a sentence there.
-   */
-  private endsSentence(i: number): boolean {
-    const c = this.text.units[i];
-    if (c === IDEOGRAPHIC_FULL_STOP) return true;
-    return (c === FULL_STOP || isQuestionOrExclamation(c)) && spaceAfter(this.text, i);
+    return this.sentences.end(at, ceiling);
   }
 
   /** Where the line holding `at` ends (the start of the next line, or the end of the text). */

@@ -25,8 +25,13 @@ const ENDS = WORD_END | PATH_END;
  * (Not when every match counts: secrets to redact, attempts to look up in a quoted source.)
  */
 const HITS_AFTER_MATCH = 1024;
-/** How far a search of a constraint's tokens runs ahead of the region that asked for it. */
-const SEARCH_AHEAD = 256;
+/**
+ * How far a search of a constraint's tokens runs ahead of the region that asked for it. In
+ * ordinary code, anchors are far apart and most of what is read ahead is never asked for:
+ * 256 read 4.3 million units per 2 MiB of the code corpus, 64 reads 1.8 million with as many
+ * searches (text with hits close together is searched alike).
+ */
+const SEARCH_AHEAD = 64;
 /**
  * The first stretch of a region searched before its occurrences are checked; each further
  * stretch is twice as long. A cluster of many hits has a long region, and the first
