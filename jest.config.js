@@ -26,7 +26,12 @@ const shared = {
   // ESM-only dependencies (loaded natively by Node 20's require, not by Jest) are compiled too.
   transformIgnorePatterns: ['^(?!.*/node_modules/(content-disposition|jose)/).*/node_modules/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: aliases,
+  moduleNameMapper: {
+    ...aliases,
+    // A Nest module loaded on demand is imported by its built name (`import('./x.module.js')`,
+    // as Node resolves import()); the tests run its TypeScript source.
+    '^(\\.{1,2}/.+\\.module)\\.js$': '$1',
+  },
   testEnvironment: 'node',
 };
 module.exports = {

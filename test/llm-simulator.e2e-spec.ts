@@ -244,3 +244,30 @@ describe('the simulator through the official SDKs', () => {
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
   });
 });
+
+describe('a simulator that keeps its latest calls', () => {
+  const simulator = new LlmSimulator({ apiKey: 'sk-sim', keepCalls: 2 });
+  let openai: OpenAI;
+
+  beforeAll(async () => {
+    openai = new OpenAI({
+      apiKey: 'sk-sim',
+      baseURL: `${await simulator.start()}/v1`,
+      maxRetries: 0,
+    });
+  });
+  afterAll(() => simulator.close());
+
+  it('holds only the last keepCalls calls, oldest first, and still counts every call', async () => {
+    for (const text of ['first', 'second', 'third']) {
+      await openai.chat.completions.create({
+        model: 'gpt-x',
+        messages: [{ role: 'user', content: text }],
+      });
+    }
+    expect(simulator.calls.map((c) => [c.prompt, c.sequence])).toEqual([
+      ['second', 2],
+      ['third', 3],
+    ]);
+  });
+});

@@ -3,36 +3,39 @@ import { AuditModule } from '@techsapo/audit';
 import { CoreModule, ProcessRole } from '@techsapo/core';
 import { SecurityPipelineModule } from '@techsapo/security';
 import { AnalysisWorkerModule, WallBounceEngineModule } from '@techsapo/wall-bounce';
-import { AuditAdminModule } from './admin/audit-admin.module';
-import { ApiModule } from './api.module';
 import { CONFIG_NAMESPACES } from './config';
 import { HealthModule } from './health/health.module';
-import { McpApiModule } from './mcp/mcp-api.module';
 import { ObservabilityModule } from './observability/observability.module';
-import { OpenAiApiModule } from './openai/openai-api.module';
+
+/** Each module a role may run, loaded only by the roles that run it. */
+const load = {
+  api: async () => (await import('./api.module.js')).ApiModule,
+  auditAdmin: async () => (await import('./admin/audit-admin.module.js')).AuditAdminModule,
+  openAi: async () => (await import('./openai/openai-api.module.js')).OpenAiApiModule,
+  mcp: async () => (await import('./mcp/mcp-api.module.js')).McpApiModule,
+  engine: () => Promise.resolve(WallBounceEngineModule),
+  worker: () => Promise.resolve(AnalysisWorkerModule),
+};
 
 /**
  * What each process role runs. Every role serves /health and /metrics so that Kubernetes can
- * probe and scrape it; `api` adds the REST API (and its OpenAI-compatible door), `worker` the queue processors, `mcp` the MCP
- * endpoint, `all` (development default) everything.
+ * probe and scrape it; `api` adds the REST API (and its OpenAI-compatible door), `worker` the
+ * queue processors, `mcp` the MCP endpoint, `all` (development default) everything. A role's
+ * modules are loaded when the role is chosen: a worker never loads the HTTP API's controllers
+ * nor the MCP SDK, an api process not the MCP SDK (each is several MB of heap, kept for the
+ * life of the process).
  */
-const ROLE_MODULES: Record<ProcessRole, Type[]> = {
-  api: [ApiModule, AuditAdminModule, WallBounceEngineModule, OpenAiApiModule],
-  worker: [WallBounceEngineModule, AnalysisWorkerModule],
-  mcp: [McpApiModule],
-  all: [
-    ApiModule,
-    AuditAdminModule,
-    WallBounceEngineModule,
-    AnalysisWorkerModule,
-    McpApiModule,
-    OpenAiApiModule,
-  ],
+const ROLE_MODULES: Record<ProcessRole, (keyof typeof load)[]> = {
+  api: ['api', 'auditAdmin', 'engine', 'openAi'],
+  worker: ['engine', 'worker'],
+  mcp: ['mcp'],
+  all: ['api', 'auditAdmin', 'engine', 'worker', 'mcp', 'openAi'],
 };
 
 @Module({})
 export class AppModule {
-  static forRole(role: ProcessRole): DynamicModule {
+  static async forRole(role: ProcessRole): Promise<DynamicModule> {
+    const roleModules: Type[] = await Promise.all(ROLE_MODULES[role].map((name) => load[name]()));
     return {
       module: AppModule,
       imports: [
@@ -41,7 +44,7 @@ export class AppModule {
         ObservabilityModule,
         AuditModule,
         HealthModule,
-        ...ROLE_MODULES[role],
+        ...roleModules,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { auditConfig } from '@techsapo/audit';
 import { appConfig, ConfigNamespace, redisConfig } from '@techsapo/core';
-import { mcpConfig } from '@techsapo/mcp-proxy';
+import { mcpConfig } from '@techsapo/mcp-proxy/config';
 import { runtimeConfig, securityConfig } from '@techsapo/security';
 import { analysesConfig, budgetsConfig, wallBounceEngineConfig } from '@techsapo/wall-bounce';
 

@@ -1,4 +1,4 @@
-export * from './config/mcp.config';
+export * from './config';
 export * from './config/mcp-file';
 export * from './errors/mcp.errors';
 export * from './mcp.metrics';

@@ -43,7 +43,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     routerOptions: { maxParamLength: 8192 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRole(config.role),
+    await AppModule.forRole(config.role),
     adapter,
     {
       bufferLogs: true,

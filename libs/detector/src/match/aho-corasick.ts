@@ -36,8 +36,8 @@ export class AhoCorasick {
    * automaton), the test per unit would cost more than it saves.
    */
   private readonly rareStarts: boolean;
-  /** log2 of the width of a row of ASCII transitions. */
-  private readonly asciiShift: number;
+  /** The width of a row of ASCII transitions: one column per ASCII unit in patterns, and 0. */
+  private readonly asciiWidth: number;
   private readonly ascii: Uint16Array;
   /**
    * Non-ASCII unit → its column among the wide units, or -1, in two levels: the unit's high
@@ -91,11 +91,10 @@ export class AhoCorasick {
     }
     if (wideCount > 0x7fff) throw new Error('too many distinct characters in patterns');
     this.wideCount = wideCount;
-    // Rows of a power-of-two width: the next row is found by a shift, not a multiplication,
-    // on the one chain of dependent reads the scan runs per character.
-    let shift = 0;
-    while (1 << shift < asciiCount) shift += 1;
-    this.asciiShift = shift;
+    // Rows exactly as wide as the columns, not rounded up to a power of two: a shift instead of
+    // a multiplication per character saved nothing measurable, and 65 columns kept twice the table.
+    const width = asciiCount;
+    this.asciiWidth = width;
 
     // States that end a pattern are numbered last, so the scan tells them by a comparison
     // instead of another table read per character.
@@ -112,14 +111,13 @@ export class AhoCorasick {
 
     // A row starts as its failure state's row (the start state's is all zero), then takes the
     // state's own children: breadth-first, the failure state's row is complete by then.
-    this.ascii = new Uint16Array(states << shift);
-    const width = 1 << shift;
+    this.ascii = new Uint16Array(states * width);
     // Children are sorted by unit: a state's wide children follow its ASCII ones.
     const firstWide = new Int32Array(states);
     for (let state = 0; state < states; state += 1) {
-      const row = id[state] << shift;
+      const row = id[state] * width;
       if (state !== 0) {
-        const inherited = id[fail[state]] << shift;
+        const inherited = id[fail[state]] * width;
         this.ascii.copyWithin(row, inherited, inherited + width);
       }
       let child = childStart[state];
@@ -209,7 +207,7 @@ export class AhoCorasick {
     reportAfter: number,
     sink: HitSink,
   ): void {
-    const { ascii, asciiColumn, asciiShift, wideBlock, wideColumn, wideRowOf, wideRows } = this;
+    const { ascii, asciiColumn, asciiWidth, wideBlock, wideColumn, wideRowOf, wideRows } = this;
     const { wideCount, startStays, rareStarts } = this;
     const { firstAccepting, outStart, outIds, batchPatterns, batchEnds } = this;
     let state = 0;
@@ -233,7 +231,7 @@ export class AhoCorasick {
         if (i >= to) break;
       }
       if (unit < ASCII) {
-        state = ascii[(state << asciiShift) + asciiColumn[unit]];
+        state = ascii[state * asciiWidth + asciiColumn[unit]];
       } else {
         column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)];
         state = column < 0 ? 0 : wideRows[wideRowOf[state] * wideCount + column];

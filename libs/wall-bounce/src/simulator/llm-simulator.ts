@@ -28,6 +28,11 @@ export interface LlmSimulatorOptions {
   apiKey?: string;
   /** Pause between the chunks of a streamed reply that does not set its own. */
   chunkDelayMs?: number;
+  /**
+   * How many of the latest calls `calls` keeps; all of them when absent (a test's fake
+   * providers). A long-running process keeps a few: every call holds its prompts.
+   */
+  keepCalls?: number;
 }
 
 /**
@@ -37,6 +42,7 @@ export interface LlmSimulatorOptions {
  * providers, always through the real SDKs.
  */
 export class LlmSimulator {
+  /** The calls received, oldest first (the latest `keepCalls` of them when that is set). */
   readonly calls: SimulatedCall[] = [];
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -134,7 +140,7 @@ export class LlmSimulator {
       'output' in ask ? ask.output : undefined,
     );
     if (!call) return send(res, 400, errorBody(protocol, 400, 'model and messages are required'));
-    this.calls.push(call);
+    this.record(call);
     if ('problem' in ask) {
       const { message, ...detail } = ask.problem;
       return send(res, 400, errorBody(protocol, 400, message, detail));
@@ -183,6 +189,13 @@ export class LlmSimulator {
       return writeStream(res, frames, reply.chunkDelayMs ?? this.chunkDelayMs, reply.interrupt);
     }
     send(res, 200, successBody(protocol, call.model, content, usage), {}, reply.interrupt);
+  }
+
+  private record(call: SimulatedCall): void {
+    this.calls.push(call);
+    const keep = this.options.keepCalls;
+    if (keep !== undefined && this.calls.length > keep)
+      this.calls.splice(0, this.calls.length - keep);
   }
 
   private toCall(

@@ -4,6 +4,9 @@ import type { SimulatorEndpoint } from '../providers/provider.registry';
 import { developmentScript } from './development-script';
 import { LlmSimulator } from './llm-simulator';
 
+/** The latest calls the development simulator keeps (for a look in a debugger or a test). */
+const KEPT_CALLS = 100;
+
 /**
  * Owns the bundled simulator when development runs without providers: starts it on loopback
  * with a random key, announces loudly that answers are simulated, and stops it on shutdown.
@@ -15,7 +18,12 @@ export class SimulatorHost implements OnApplicationShutdown {
 
   async start(latencyMs: number): Promise<SimulatorEndpoint> {
     const apiKey = randomBytes(24).toString('base64url');
-    this.simulator = new LlmSimulator({ script: developmentScript, latencyMs, apiKey });
+    this.simulator = new LlmSimulator({
+      script: developmentScript,
+      latencyMs,
+      apiKey,
+      keepCalls: KEPT_CALLS,
+    });
     const url = await this.simulator.start(0, '127.0.0.1');
     this.logger.warn(
       `LLM providers are SIMULATED: no LLM_PROVIDERS configured, so the bundled simulator at ${url} ` +
