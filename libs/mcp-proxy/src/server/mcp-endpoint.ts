@@ -154,7 +154,12 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
           headers: request.headers,
           body: request.body,
           // The token stays here: the SDK sees only the context, never the caller's credentials.
-          authInfo: { token: '', clientId: principal.id, scopes: [], extra: { [CONTEXT_KEY]: ctx } },
+          authInfo: {
+            token: '',
+            clientId: principal.id,
+            scopes: [],
+            extra: { [CONTEXT_KEY]: ctx },
+          },
         },
         reply.raw,
       );

@@ -9,14 +9,21 @@
 // others' messages lack (`result`, `error`, `method` and `id`, the literal method
 // 'initialize'): a message without it can never pass, so checking the key first gives the
 // same answer without the parse; a message that has it still goes through the whole schema.
-import * as sdkTypes from '@modelcontextprotocol/sdk/types.js';
 import type { InitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 
 type Guard = (value: unknown) => boolean;
 
 /** On each guard below: the SDK's own, so that a second copy of this module finds it. */
 const SCHEMA_CHECK = Symbol.for('techsapo.mcp.schemaCheck');
-const sdkExports = sdkTypes as unknown as Record<string, Guard & { [SCHEMA_CHECK]?: Guard }>;
+/**
+ * The SDK's CommonJS exports object itself, which its modules read the guards from: a
+ * namespace import may be a copy with getters (esbuild's interop, as tsx runs the benchmarks).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+const sdkExports = require('@modelcontextprotocol/sdk/types.js') as Record<
+  string,
+  Guard & { [SCHEMA_CHECK]?: Guard }
+>;
 
 function schemaCheck(name: string): Guard {
   const current = sdkExports[name];
@@ -45,7 +52,8 @@ export function isInitializeRequest(value: unknown): value is InitializeRequest 
 
 const keyFirstGuards: Record<string, Guard> = {
   isInitializeRequest,
-  isJSONRPCRequest: (v) => hasKey(v, 'method') && hasKey(v, 'id') && schemaChecks.isJSONRPCRequest(v),
+  isJSONRPCRequest: (v) =>
+    hasKey(v, 'method') && hasKey(v, 'id') && schemaChecks.isJSONRPCRequest(v),
   isJSONRPCNotification: (v) => hasKey(v, 'method') && schemaChecks.isJSONRPCNotification(v),
   isJSONRPCResultResponse: (v) => hasKey(v, 'result') && schemaChecks.isJSONRPCResultResponse(v),
   isJSONRPCErrorResponse: (v) => hasKey(v, 'error') && schemaChecks.isJSONRPCErrorResponse(v),
@@ -54,11 +62,12 @@ const keyFirstGuards: Record<string, Guard> = {
 keyFirstGuards.isJSONRPCResponse = keyFirstGuards.isJSONRPCResultResponse;
 keyFirstGuards.isJSONRPCError = keyFirstGuards.isJSONRPCErrorResponse;
 for (const [name, guard] of Object.entries(keyFirstGuards))
-  if (!(SCHEMA_CHECK in guard)) Object.defineProperty(guard, SCHEMA_CHECK, { value: schemaCheck(name) });
+  if (!(SCHEMA_CHECK in guard))
+    Object.defineProperty(guard, SCHEMA_CHECK, { value: schemaCheck(name) });
 
 /**
  * Makes the SDK (its Protocol, transports and clients, in this whole process) use the guards
- * above: it looks each guard up on its (CommonJS) types module at every call, so replacing
+ * above: it looks each guard up on its types module's exports at every call, so replacing
  * the exports is enough. Returns false if an export cannot be replaced (a future SDK may
  * freeze them): the SDK then works as before, only slower.
  */
