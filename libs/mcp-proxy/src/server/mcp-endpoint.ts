@@ -49,8 +49,8 @@ const SWEEP_INTERVAL_MS = 30_000;
 
 /**
  * `POST|GET|DELETE /mcp`: MCP's Streamable HTTP transport (McpHttpTransport, fed the body the
- * route parsed), one SDK MCP server and transport per client session, kept in this process (clients must reach the same instance:
- * see docs/mcp-proxy.md on stickiness). A session belongs to the principal that opened it —
+ * route parsed), one SDK MCP server and transport per client session, kept in this process
+ * (clients must reach the same instance: see docs/mcp-proxy.md on stickiness). A session belongs to the principal that opened it —
  * anyone else gets 404, as for an unknown id — counts against the per-user session limit and
  * ends after the idle timeout. Host and Origin are checked on every request (DNS rebinding).
  */

@@ -281,7 +281,7 @@ export class McpHttpTransport implements Transport {
 
   private writeEvent(message: JSONRPCMessage): void {
     const stream = this.stream;
-    if (!stream || stream.response.writableEnded) return;
+    if (!stream || stream.response.writableEnded || stream.response.destroyed) return;
     stream.response.write(`event: message\ndata: ${serialise(message)}\n\n`);
   }
 
