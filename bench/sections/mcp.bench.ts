@@ -7,7 +7,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -37,26 +37,72 @@ function percentile(sorted: number[], p: number): number {
 interface Measured {
   p50: number;
   p99: number;
+  /** CPU time (user and system) the service spent per timed run, in ms, its idle rate taken off. */
+  serviceCpu?: number;
 }
 
-/** WARMUP untimed runs, then CALLS timed ones, one at a time. */
-async function timed(run: () => Promise<void>): Promise<Measured> {
+/** Clock ticks per second of /proc/<pid>/stat's times (`getconf CLK_TCK`, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/**
+ * The CPU time a process has used so far, in ms, read from /proc (Linux; undefined elsewhere).
+ * On a shared machine it moves far less with the other work than a latency does.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    // The fields after the command's closing parenthesis start at the third, `state`.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The service's CPU time per ms of wall time when idle (its timers: queue polling, upstream
+ * pings, metrics), measured over IDLE_MS before the rows, so that a row's CPU per call counts
+ * the calls and not what the service would have spent anyway while a slow row ran.
+ */
+const IDLE_MS = 3000;
+let idleCpuPerMs = 0;
+
+async function measureIdle(pid: number | undefined): Promise<void> {
+  const before = cpuMs(pid);
+  const started = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const after = cpuMs(pid);
+  if (before !== undefined && after !== undefined)
+    idleCpuPerMs = (after - before) / (Date.now() - started);
+}
+
+/** WARMUP untimed runs, then CALLS timed ones, one at a time; `pid`: the service's CPU too. */
+async function timed(run: () => Promise<void>, pid?: number): Promise<Measured> {
   for (let i = 0; i < WARMUP; i += 1) await run();
   const times: number[] = [];
+  const cpuBefore = cpuMs(pid);
+  const wallStarted = Date.now();
   for (let i = 0; i < CALLS; i += 1) {
     const started = process.hrtime.bigint();
     await run();
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
+  const cpuAfter = cpuMs(pid);
+  const idle = idleCpuPerMs * (Date.now() - wallStarted);
   times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  return {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    ...(cpuBefore !== undefined && cpuAfter !== undefined
+      ? { serviceCpu: (cpuAfter - cpuBefore - idle) / CALLS }
+      : {}),
+  };
 }
 
-function measure(client: Client, call: Call): Promise<Measured> {
+function measure(client: Client, call: Call, pid?: number): Promise<Measured> {
   return timed(async () => {
     const result = await client.callTool(call);
     if (result.isError) throw new Error(`${call.name} failed: ${JSON.stringify(result.content)}`);
-  });
+  }, pid);
 }
 
 /**
@@ -137,17 +183,19 @@ export default async function mcp(): Promise<BenchSection> {
     const echo = { name: 'echo', arguments: { message: 'hello from the benchmark' } };
     const read = { name: 'read_text_file', arguments: { path: file } };
     const httpDirect = await measure(directHttp, echo);
-    const httpProxied = await measure(proxied, { ...echo, name: `everything__${echo.name}` });
+    const pid = service.process.child.pid;
+    await measureIdle(pid);
+    const httpProxied = await measure(proxied, { ...echo, name: `everything__${echo.name}` }, pid);
     const stdioDirect = await measure(directStdio, read);
-    const stdioProxied = await measure(proxied, { ...read, name: `fs__${read.name}` });
-    // What the proxy costs with no upstream at all: pipeline, session and the SDK transport.
+    const stdioProxied = await measure(proxied, { ...read, name: `fs__${read.name}` }, pid);
+    // What the proxy costs with no upstream at all: pipeline, session and the MCP transport.
     const ping = await timed(async () => {
       await proxied.ping();
-    });
+    }, pid);
     // Served from the proxy's catalogue, whatever the upstreams do.
     const list = await timed(async () => {
       await proxied.listTools();
-    });
+    }, pid);
     // The same list by fetch in the same session: the proxy's time without the SDK Client's
     // own work on the answer (its schema parse and a validator compiled per output schema).
     const listRaw = await timed(async () => {
@@ -164,7 +212,7 @@ export default async function mcp(): Promise<BenchSection> {
       });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`tools/list failed: ${response.status}`);
-    });
+    }, pid);
     const hop = await bareHop();
     // The same call through the REST twin: the pipeline without the MCP transport.
     const overheads: number[] = [];
@@ -180,13 +228,14 @@ export default async function mcp(): Promise<BenchSection> {
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`REST call failed: ${response.status}`);
       overheads.push(Number(response.headers.get('x-techsapo-overhead-ms')));
-    });
+    }, pid);
     const serverSide = overheads.slice(WARMUP).sort((a, b) => a - b);
     const round = (n: number): number => Math.round(n * 100) / 100;
     const row = (path: string, m: Measured) => ({
       path,
       'p50 ms': round(m.p50),
       'p99 ms': round(m.p99),
+      ...(m.serviceCpu !== undefined ? { 'service CPU ms/call': round(m.serviceCpu) } : {}),
     });
     const addedHttp = httpProxied.p50 - httpDirect.p50;
     const addedStdio = stdioProxied.p50 - stdioDirect.p50;
@@ -197,7 +246,7 @@ export default async function mcp(): Promise<BenchSection> {
         row('everything echo, through the proxy', httpProxied),
         row('filesystem read_text_file (stdio), direct', stdioDirect),
         row('filesystem read_text_file, through the proxy', stdioProxied),
-        row('MCP ping through the proxy (no upstream: pipeline, session, SDK transport)', ping),
+        row('MCP ping through the proxy (no upstream: pipeline, session, MCP transport)', ping),
         row('tools/list through the proxy (from its catalogue), SDK Client', list),
         row('tools/list through the proxy, fetch (no client-side schema work)', listRaw),
         row('bare HTTP round trip on this machine (fetch to node:http, no work)', hop),
@@ -206,6 +255,9 @@ export default async function mcp(): Promise<BenchSection> {
           p50: percentile(serverSide, 50),
           p99: percentile(serverSide, 99),
         }),
+      ],
+      notes: [
+        `service CPU per call: /proc CPU time over the ${CALLS} timed calls, less the service's idle rate (${round(idleCpuPerMs * 1000)} ms per s) over their wall time`,
       ],
       goals: [
         {

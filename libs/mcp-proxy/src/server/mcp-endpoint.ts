@@ -8,7 +8,6 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { describeError } from '@techsapo/core';
 import { RateLimitProfiles, TokenCallerReads } from '@techsapo/security';
 import type { Principal } from '@techsapo/core';
@@ -22,8 +21,9 @@ import { ToolCatalog } from '../policy/tool-catalog';
 import { McpContentService } from '../proxy/mcp-content.service';
 import { McpProxyService } from '../proxy/mcp-proxy.service';
 import { McpSessionRegistry } from '../session/mcp-session-registry';
-import { isInitializeRequest, useMethodFirstInitializeCheck } from './initialize-request';
-import { CONTEXT_KEY, createToolServer } from './mcp-tool-server';
+import { McpHttpTransport } from './mcp-http-transport';
+import { CONTEXT_KEY, createToolServer, ToolListAnswers } from './mcp-tool-server';
+import { isInitializeRequest, useKeyFirstTypeGuards } from './sdk-type-guards';
 
 /** A session touch started for a request before authentication finished (touchEarly). */
 interface EarlyTouch {
@@ -36,7 +36,7 @@ interface LiveSession {
   id: string;
   principalId: string;
   server: Server;
-  transport: StreamableHTTPServerTransport;
+  transport: McpHttpTransport;
   lastSeen: number;
 }
 
@@ -48,9 +48,9 @@ export const MCP_RATE_LIMIT_PROFILE = 'mcp';
 const SWEEP_INTERVAL_MS = 30_000;
 
 /**
- * `POST|GET|DELETE /mcp`: the SDK's Streamable HTTP server transport, one MCP server and
- * transport per client session, kept in this process (clients must reach the same instance:
- * see docs/mcp-proxy.md on stickiness). A session belongs to the principal that opened it —
+ * `POST|GET|DELETE /mcp`: MCP's Streamable HTTP transport (McpHttpTransport, fed the body the
+ * route parsed), one SDK MCP server and transport per client session, kept in this process
+ * (clients must reach the same instance: see docs/mcp-proxy.md on stickiness). A session belongs to the principal that opened it —
  * anyone else gets 404, as for an unknown id — counts against the per-user session limit and
  * ends after the idle timeout. Host and Origin are checked on every request (DNS rebinding).
  */
@@ -59,6 +59,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly sessions = new Map<string, LiveSession>();
   private readonly earlyTouches = new WeakMap<FastifyRequest, EarlyTouch>();
+  private readonly toolLists = new ToolListAnswers();
   private sweeper?: NodeJS.Timeout;
   private unsubscribe?: () => void;
 
@@ -74,9 +75,9 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   ) {}
 
   onModuleInit(): void {
-    if (!useMethodFirstInitializeCheck())
+    if (!useKeyFirstTypeGuards())
       this.logger.warn(
-        'The MCP SDK types cannot be patched: /mcp pays the full initialize parse per POST.',
+        'The MCP SDK types cannot be patched: each MCP message pays failing schema parses.',
       );
     const limits = this.config.rateLimit;
     this.rateLimits.register(MCP_RATE_LIMIT_PROFILE, [
@@ -142,16 +143,26 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
       via: 'mcp',
       upstreamMs: 0,
     };
-    // The token stays here: the SDK sees only the context, never the caller's credentials.
-    const raw = Object.assign(request.raw, {
-      auth: { token: '', clientId: principal.id, scopes: [], extra: { [CONTEXT_KEY]: ctx } },
-    });
     reply.hijack();
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value !== undefined) reply.raw.setHeader(name, value as string | string[]);
     }
     try {
-      await live.transport.handleRequest(raw, reply.raw, request.body);
+      await live.transport.handle(
+        {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          // The token stays here: the SDK sees only the context, never the caller's credentials.
+          authInfo: {
+            token: '',
+            clientId: principal.id,
+            scopes: [],
+            extra: { [CONTEXT_KEY]: ctx },
+          },
+        },
+        reply.raw,
+      );
     } catch (error) {
       this.logger.warn(`MCP request failed: ${describeError(error)}`);
       if (!reply.raw.headersSent) {
@@ -197,15 +208,14 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   }
 
   private async open(principal: Principal): Promise<LiveSession> {
-    const server = createToolServer(this.proxy, this.content, this.local);
+    const server = createToolServer(this.proxy, this.content, this.local, this.toolLists);
     const live = {
       principalId: principal.id,
       server,
       lastSeen: Date.now(),
     } as LiveSession;
-    live.transport = new StreamableHTTPServerTransport({
+    live.transport = new McpHttpTransport({
       sessionIdGenerator: () => randomUUID(),
-      enableJsonResponse: true,
       onsessioninitialized: async (id) => {
         live.id = id;
         this.sessions.set(id, live);
