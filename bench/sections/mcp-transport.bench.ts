@@ -14,6 +14,7 @@ import { McpHttpTransport } from '../../libs/mcp-proxy/src/server/mcp-http-trans
 import { prepared } from '../../libs/mcp-proxy/src/server/jsonrpc-messages';
 import {
   isInitializeRequest,
+  KEY_FIRST_GUARD_NAMES,
   useKeyFirstTypeGuards,
 } from '../../libs/mcp-proxy/src/server/sdk-type-guards';
 import type { BenchSection } from '../bench-section';
@@ -41,21 +42,12 @@ const TOOLS = Array.from({ length: 40 }, (_, i) => ({
 
 /** The SDK's type guards: as /mcp had them (only initialize decided by the method first), or all key first. */
 type Guards = 'initialize only' | 'key first';
-const GUARD_NAMES = [
-  'isInitializeRequest',
-  'isJSONRPCRequest',
-  'isJSONRPCNotification',
-  'isJSONRPCResultResponse',
-  'isJSONRPCErrorResponse',
-  'isJSONRPCResponse',
-  'isJSONRPCError',
-];
 // The exports object the SDK reads its guards from (a namespace import is a copy under tsx).
 const sdkExports = require('@modelcontextprotocol/sdk/types.js') as Record<string, unknown>;
-const schemaGuards = Object.fromEntries(GUARD_NAMES.map((n) => [n, sdkExports[n]]));
+const schemaGuards = Object.fromEntries(KEY_FIRST_GUARD_NAMES.map((n) => [n, sdkExports[n]]));
 const initializeOnly = { ...schemaGuards, isInitializeRequest };
 useKeyFirstTypeGuards();
-const keyFirst = Object.fromEntries(GUARD_NAMES.map((n) => [n, sdkExports[n]]));
+const keyFirst = Object.fromEntries(KEY_FIRST_GUARD_NAMES.map((n) => [n, sdkExports[n]]));
 
 function useGuards(guards: Guards): void {
   Object.assign(sdkExports, guards === 'key first' ? keyFirst : initializeOnly);

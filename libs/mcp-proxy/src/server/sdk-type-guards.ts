@@ -65,6 +65,9 @@ for (const [name, guard] of Object.entries(keyFirstGuards))
   if (!(SCHEMA_CHECK in guard))
     Object.defineProperty(guard, SCHEMA_CHECK, { value: schemaCheck(name) });
 
+/** The names of the SDK's guards that `useKeyFirstTypeGuards` replaces. */
+export const KEY_FIRST_GUARD_NAMES = Object.freeze(Object.keys(keyFirstGuards));
+
 /**
  * Makes the SDK (its Protocol, transports and clients, in this whole process) use the guards
  * above: it looks each guard up on its types module's exports at every call, so replacing
