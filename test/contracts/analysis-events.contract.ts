@@ -30,16 +30,15 @@ export function analysisEventsContract(make: MakeStore<Fake<AnalysisEventsStore>
       await expect(events.count('a9')).resolves.toBe(0);
     });
 
-    it('signals the events and erasures of the analyses a subscriber wants, in order', async () => {
+    it('signals the events and erasures of the analyses a subscriber wants, events in order', async () => {
       const events = await make();
       const heard: AnalysisSignal[] = [];
-      let lastHeard!: () => void;
-      const done = new Promise<void>((resolve) => (lastHeard = resolve));
+      let allHeard!: () => void;
+      const done = new Promise<void>((resolve) => (allHeard = resolve));
       await events.subscribe(
         (id) => id === 'a1',
         (signal) => {
-          heard.push(signal);
-          if (signal.kind === 'erased') lastHeard();
+          if (heard.push(signal) === 3) allHeard();
         },
       );
       await events.append('a2', event('queued', 1));
@@ -49,11 +48,13 @@ export function analysisEventsContract(make: MakeStore<Fake<AnalysisEventsStore>
       await events.publishErased('a1');
       await done;
       await events.close();
-      expect(heard).toEqual([
+      // An analysis's events come in order; on a cluster an erasure, published from any node,
+      // may overtake events that travel from the node of the analysis's log.
+      expect(heard.filter((signal) => signal.kind === 'event')).toEqual([
         { kind: 'event', event: { ...event('queued', 1), analysisId: 'a1', seq: 1 } },
         { kind: 'event', event: { ...event('started', 2), analysisId: 'a1', seq: 2 } },
-        { kind: 'erased', analysisId: 'a1' },
       ]);
+      expect(heard).toContainEqual({ kind: 'erased', analysisId: 'a1' });
     });
   });
 }
