@@ -7,10 +7,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { cpuSeconds } from '../process-cpu';
 import {
   filesystemUpstream,
   FILESYSTEM_SERVER,
@@ -41,21 +42,10 @@ interface Measured {
   serviceCpu?: number;
 }
 
-/** Clock ticks per second of /proc/<pid>/stat's times (`getconf CLK_TCK`, 100 on Linux). */
-const CLOCK_TICKS = 100;
-
-/**
- * The CPU time a process has used so far, in ms, read from /proc (Linux; undefined elsewhere).
- * On a shared machine it moves far less with the other work than a latency does.
- */
+/** The CPU time (user and system) a process has used so far, in ms (Linux; undefined elsewhere). */
 function cpuMs(pid: number | undefined): number | undefined {
-  try {
-    // The fields after the command's closing parenthesis start at the third, `state`.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
+  const seconds = cpuSeconds(pid);
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 /**
