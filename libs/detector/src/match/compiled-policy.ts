@@ -18,8 +18,8 @@ export interface TokenSpec extends Omit<Token, 'text'> {
   units: Uint16Array;
   /** Longer tokens this hit may be part of, with the hit's offset in them (`.env` in `process.env`). */
   except: { units: Uint16Array; offset: number }[];
-  notFollowedBy: number[];
-  notPrecededBy: number[];
+  notFollowedBy: Uint16Array;
+  notPrecededBy: Uint16Array;
   /** Whether any of the three above applies (most anchors have none). */
   conditional: boolean;
   /** Its edge bits (see edgeBits). */
@@ -177,7 +177,11 @@ const unitsOf = (text: string): Uint16Array => {
 
 type Conditions = Pick<TokenSpec, 'except' | 'notFollowedBy' | 'notPrecededBy'>;
 
-const NO_CONDITIONS: Conditions = { except: [], notFollowedBy: [], notPrecededBy: [] };
+const NO_CONDITIONS: Conditions = {
+  except: [],
+  notFollowedBy: new Uint16Array(0),
+  notPrecededBy: new Uint16Array(0),
+};
 
 function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
   const { except, notFollowedBy, notPrecededBy } = conditions;
@@ -327,8 +331,8 @@ export class CompiledPolicy {
               units: unitsOf(longer),
               offset: longer.indexOf(token.text),
             })),
-          notFollowedBy: codes(rule.notFollowedBy ?? ''),
-          notPrecededBy: codes(rule.notPrecededBy ?? ''),
+          notFollowedBy: unitsOf(rule.notFollowedBy ?? ''),
+          notPrecededBy: unitsOf(rule.notPrecededBy ?? ''),
         }),
       );
       const near = (rule.near ?? []).map(constraint);

@@ -46,6 +46,12 @@ const AFTER = 1;
 const BEFORE = 2;
 const ORDER_CODES = { either: EITHER, after: AFTER, before: BEFORE } as const;
 
+/** Whether `units` holds `unit` (a loop: `includes` is a call per hit). */
+function holds(units: Uint16Array, unit: number): boolean {
+  for (let i = 0; i < units.length; i += 1) if (units[i] === unit) return true;
+  return false;
+}
+
 /** Occurrences of a searched constraint, found only where some region needed them. */
 class SearchedSpans {
   readonly found = new SpanList();
@@ -206,12 +212,20 @@ export class RuleMatcher implements HitSink {
     }
     const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, live, states } = this;
     const { clusterWindows, clusterOrders, nearHits, tokenFlags } = this;
+    nearHits.reserve(count);
+    const { starts: logged, ends: loggedEnds } = nearHits;
+    let logLength = nearHits.length;
     for (let k = 0; k < count; k += 1) {
       const pattern = patterns[k];
       const end = ends[k];
-      const start = end - lengths[pattern];
       const first = anchorsFrom[pattern];
-      if (first !== actionStart[pattern]) nearHits.push(pattern, end);
+      if (first !== actionStart[pattern]) {
+        logged[logLength] = pattern;
+        loggedEnds[logLength] = end;
+        logLength += 1;
+      }
+      if (first === actionStart[pattern + 1]) continue;
+      const start = end - lengths[pattern];
       // The token checked last, and where the hit ends for it (-1: the hit does not fit it).
       let checked = -1;
       let stop = end;
@@ -238,6 +252,7 @@ export class RuleMatcher implements HitSink {
         }
       }
     }
+    nearHits.length = logLength;
   }
 
   /**
@@ -259,21 +274,24 @@ export class RuleMatcher implements HitSink {
       }
     });
     if (!any) return;
-    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, nearHits } = this;
-    for (let k = 0; k < nearHits.length; k += 1) {
-      const pattern = nearHits.starts[k];
-      const end = nearHits.ends[k];
+    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, tokenFlags } = this;
+    const { nearFound } = this;
+    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    for (let k = 0; k < count; k += 1) {
+      const pattern = logged[k];
+      const end = loggedEnds[k];
       const start = end - lengths[pattern];
+      const last = anchorsFrom[pattern];
       let checked = -1;
       let stop = end;
-      for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
+      for (let a = actionStart[pattern]; a < last; a += 1) {
         const list = -1 - actionTarget[a];
         if (needed[list] === 0) continue;
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
-          stop = this.stopOf(checked, start, end);
+          stop = tokenFlags[checked] === 0 ? end : this.stopOf(checked, start, end);
         }
-        if (stop >= 0) this.nearFound[list].push(start, stop);
+        if (stop >= 0) nearFound[list].push(start, stop);
       }
     }
   }
@@ -385,12 +403,8 @@ export class RuleMatcher implements HitSink {
   /** The anchor's own conditions: characters around it, longer tokens it is part of. */
   private anchorFits(ref: TokenSpec, start: number, stop: number): boolean {
     const { units, length } = this.text;
-    if (ref.notPrecededBy.length > 0 && start > 0 && ref.notPrecededBy.includes(units[start - 1])) {
-      return false;
-    }
-    if (ref.notFollowedBy.length > 0 && stop < length && ref.notFollowedBy.includes(units[stop])) {
-      return false;
-    }
+    if (start > 0 && holds(ref.notPrecededBy, units[start - 1])) return false;
+    if (stop < length && holds(ref.notFollowedBy, units[stop])) return false;
     for (const longer of ref.except) {
       const from = start - longer.offset;
       if (from < 0 || from + longer.units.length > length) continue;
@@ -416,8 +430,7 @@ export class RuleMatcher implements HitSink {
    */
   private mayMatch(rule: CompiledRule): boolean {
     for (const constraint of rule.near) {
-      if (constraint.search) continue;
-      if (constraint.lists.every((list) => this.nearFound[list].length === 0)) return false;
+      if (constraint.search === undefined && this.noneFound(constraint.lists)) return false;
     }
     return true;
   }
@@ -472,6 +485,8 @@ export class RuleMatcher implements HitSink {
     state: RuleState,
     slot: number,
   ): boolean {
+    const { lists } = constraint;
+    if (constraint.search === undefined && this.noneFound(lists)) return false;
     if (!this.regionOf(constraint)) return false;
     const cursor = rule.cursorBase[slot];
     if (constraint.search) {
@@ -487,11 +502,16 @@ export class RuleMatcher implements HitSink {
         until = Math.min(end, until + step);
       }
     }
-    const { lists } = constraint;
     for (let l = 0; l < lists.length; l += 1) {
       if (this.inside(constraint, this.nearFound[lists[l]], state, cursor + l)) return true;
     }
     return false;
+  }
+
+  /** Whether the text holds no occurrence of these near lists at all. */
+  private noneFound(lists: number[]): boolean {
+    for (let l = 0; l < lists.length; l += 1) if (this.nearFound[lists[l]].length > 0) return false;
+    return true;
   }
 
   /** Whether an occurrence in `spans` lies inside the current region (sets matchStart/End). */
