@@ -11,8 +11,12 @@ export interface HitSink {
 const BATCH = 1024;
 
 const ASCII = 128;
-/** At most this many ASCII units start a pattern for the scan to pass over the others. */
-const MAX_RARE_STARTERS = 32;
+/** Bits of the start-pair filter (4 KB): every pair of ASCII units has a bit of its own. */
+const PAIR_BITS = 1 << 15;
+
+/** The filter bit of two consecutive units. */
+const pairBit = (first: number, second: number): number =>
+  ((first << 7) ^ second) & (PAIR_BITS - 1);
 /** States are 16-bit table entries: a policy compiles to a few thousand. */
 const MAX_STATES = 0xffff;
 
@@ -28,14 +32,14 @@ export class AhoCorasick {
   readonly lengths: Int32Array;
   /** ASCII unit → its column (0: in no pattern). */
   private readonly asciiColumn = new Uint8Array(ASCII);
-  /** ASCII unit → 1 when it leads from the start state back to it (it starts no pattern). */
-  private readonly startStays = new Uint8Array(ASCII);
   /**
-   * Whether few ASCII units start a pattern (the tokens of a search): the scan then passes
-   * over the units that start none without a transition each. Where many do (a channel's
-   * automaton), the test per unit would cost more than it saves.
+   * What lets the scan of a range (a search) pass over units at the start state without a
+   * transition each: the first unit of every pattern (a bit per unit's low 15 bits) and, when
+   * no pattern is one unit long, its first two units (a bit per hash of the pair, see
+   * pairBit). Hashes collide only into more transitions, never fewer.
    */
-  private readonly rareStarts: boolean;
+  private readonly startUnits = new Uint8Array(PAIR_BITS >> 3);
+  private readonly startPairs: Uint8Array | null;
   /** The width of a row of ASCII transitions: one column per ASCII unit in patterns, and 0. */
   private readonly asciiWidth: number;
   private readonly ascii: Uint16Array;
@@ -125,12 +129,17 @@ export class AhoCorasick {
       firstWide[state] = child;
     }
 
-    let starters = 0;
-    for (let unit = 0; unit < ASCII; unit += 1) {
-      this.startStays[unit] = this.ascii[this.asciiColumn[unit]] === 0 ? 1 : 0;
-      starters += 1 - this.startStays[unit];
+    const pairs = patterns.every((pattern) => pattern.length >= 2)
+      ? new Uint8Array(PAIR_BITS >> 3)
+      : null;
+    for (const pattern of patterns) {
+      const first = pattern.charCodeAt(0) & (PAIR_BITS - 1);
+      this.startUnits[first >> 3] |= 1 << (first & 7);
+      if (pairs === null) continue;
+      const bit = pairBit(pattern.charCodeAt(0), pattern.charCodeAt(1));
+      pairs[bit >> 3] |= 1 << (bit & 7);
     }
-    this.rareStarts = starters <= MAX_RARE_STARTERS;
+    this.startPairs = pairs;
 
     const wideRowOf = new Uint16Array(states);
     const hasWide = (state: number): boolean => firstWide[state] < childStart[state + 1];
@@ -235,22 +244,24 @@ export class AhoCorasick {
     sink: HitSink,
   ): void {
     const { ascii, asciiColumn, asciiWidth, wideBlock, wideColumn, wideRowAt, wideRows } = this;
-    const { startStays, rareStarts } = this;
-    const { firstAccepting, outStart, outIds, batchPatterns, batchEnds } = this;
+    const { startUnits, startPairs, firstAccepting, outStart, outIds, batchPatterns, batchEnds } =
+      this;
     let state = 0;
     let count = 0;
-    let column = 0;
     for (let i = from; i < to; i += 1) {
       let unit = units[i];
-      if (rareStarts && state === 0) {
-        // At the start, units that start no pattern are passed over without a transition: this
-        // loop does not wait on the previous unit's state (a search's few tokens are rare).
-        while (
-          unit < ASCII
-            ? startStays[unit] === 1
-            : (column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)]) < 0 ||
-              wideRows[column] === 0
-        ) {
+      if (state === 0) {
+        // At the start, a unit that begins no pattern, or no pattern's first pair with the
+        // next unit, is passed over without a transition: this loop does not wait on the
+        // previous unit's state. From the start state, reading such a unit then the next one
+        // leads where the next one alone does.
+        for (;;) {
+          const low = unit & (PAIR_BITS - 1);
+          if ((startUnits[low >> 3] & (1 << (low & 7))) !== 0) {
+            if (startPairs === null || i + 1 >= to) break;
+            const bit = pairBit(unit, units[i + 1]);
+            if ((startPairs[bit >> 3] & (1 << (bit & 7))) !== 0) break;
+          }
           i += 1;
           if (i >= to) break;
           unit = units[i];
@@ -260,7 +271,7 @@ export class AhoCorasick {
       if (unit < ASCII) {
         state = ascii[state * asciiWidth + asciiColumn[unit]];
       } else {
-        column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)];
+        const column = wideColumn[(wideBlock[unit >> 8] << 8) | (unit & 0xff)];
         state = column < 0 ? 0 : wideRows[wideRowAt[state] + column];
       }
       if (state < firstAccepting || i < reportAfter) continue;
