@@ -32,6 +32,8 @@ const HITS_AFTER_MATCH = 1024;
  * searches (text with hits close together is searched alike).
  */
 const SEARCH_AHEAD = 64;
+/** The most a stretch that keeps being extended reads ahead (see SearchedSpans.ahead). */
+const MAX_SEARCH_AHEAD = 4096;
 /**
  * The first stretch of a region searched before its occurrences are checked; each further
  * stretch is twice as long. A cluster of many hits has a long region, and the first
@@ -58,11 +60,14 @@ class SearchedSpans {
   /** The stretch searched so far, [from, to); `to` is -1 before the first search. */
   from = 0;
   to = -1;
+  /** How far the next extension reads ahead of what it is asked for. */
+  ahead = SEARCH_AHEAD;
 
   restart(at: number): void {
     this.found.clear();
     this.from = at;
     this.to = at;
+    this.ahead = SEARCH_AHEAD;
   }
 }
 
@@ -568,8 +573,12 @@ export class RuleMatcher implements HitSink {
       state.cursors[cursor] = 0;
     } else if (to <= searched.to) {
       return;
+    } else {
+      // A stretch extended again and again (anchors close together along the text) reads
+      // further ahead each time, so it is searched in a few long calls, not one per anchor.
+      searched.ahead = Math.min(MAX_SEARCH_AHEAD, searched.ahead * 2);
     }
-    to = Math.min(this.text.length, Math.max(to, searched.to + SEARCH_AHEAD));
+    to = Math.min(this.text.length, Math.max(to, searched.to + searched.ahead));
     const tokens = constraint.search;
     if (!tokens) return;
     // Start a token's length early, so a token across the old end is found once.
