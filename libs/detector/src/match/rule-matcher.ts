@@ -166,6 +166,8 @@ export class RuleMatcher implements HitSink {
   private readonly nearHits = new SpanList();
   /** Per near list, whether a rule with anchors reads it in this scan. */
   private readonly needed: Uint8Array;
+  /** Per pattern of the automaton, whether its hits feed a needed list (see recordNearHits). */
+  private feeds = new Uint8Array(0);
   /** The last open-ended hit's end, and where its word ends. */
   private extendedFrom = -1;
   private extendedTo = -1;
@@ -282,8 +284,21 @@ export class RuleMatcher implements HitSink {
     const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, tokenFlags } = this;
     const { nearFound } = this;
     const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    // Per pattern, once it is first read: whether any of its lists is needed (2) or none (1).
+    if (this.feeds.length < lengths.length) this.feeds = new Uint8Array(lengths.length);
+    const { feeds } = this;
+    feeds.fill(0, 0, lengths.length);
     for (let k = 0; k < count; k += 1) {
       const pattern = logged[k];
+      let feed = feeds[pattern];
+      if (feed === 0) {
+        feed = 1;
+        for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
+          if (needed[-1 - actionTarget[a]] === 1) feed = 2;
+        }
+        feeds[pattern] = feed;
+      }
+      if (feed === 1) continue;
       const end = loggedEnds[k];
       const start = end - lengths[pattern];
       const last = anchorsFrom[pattern];
