@@ -166,6 +166,8 @@ export class RuleMatcher implements HitSink {
   private readonly nearHits = new SpanList();
   /** Per near list, whether a rule with anchors reads it in this scan. */
   private readonly needed: Uint8Array;
+  /** Per unless constraint of the rule being resolved, whether the text holds an occurrence. */
+  private readonly unlessFound: Uint8Array;
   /** Per pattern of the automaton, whether its hits feed a needed list (see recordNearHits). */
   private feeds = new Uint8Array(0);
   /** The last open-ended hit's end, and where its word ends. */
@@ -179,6 +181,7 @@ export class RuleMatcher implements HitSink {
     this.nearFound = compiled.nearLists.map(() => new SpanList());
     this.live = new Int32Array(compiled.rules.length);
     this.needed = new Uint8Array(compiled.nearLists.length);
+    this.unlessFound = new Uint8Array(Math.max(0, ...compiled.rules.map((r) => r.unless.length)));
   }
 
   /** The states of every rule after matching; valid until the next call. */
@@ -459,7 +462,14 @@ export class RuleMatcher implements HitSink {
   private resolve(rule: CompiledRule, state: RuleState, index: number): void {
     const limit = this.limits[index];
     const { anchors, found } = state;
-    const nearCount = rule.near.length;
+    const { near, unless } = rule;
+    const nearCount = near.length;
+    // An unless constraint with no occurrence in the whole text holds for no anchor.
+    const { unlessFound } = this;
+    for (let c = 0; c < unless.length; c += 1) {
+      const { search, lists } = unless[c];
+      unlessFound[c] = search !== undefined || !this.noneFound(lists) ? 1 : 0;
+    }
     for (let a = 0; a < anchors.length && !state.done(limit); a += 1) {
       const start = anchors.starts[a];
       const end = anchors.ends[a];
@@ -470,13 +480,15 @@ export class RuleMatcher implements HitSink {
       // Unless constraints first: in text dense with anchors, most are dropped by a negation
       // beside them, and one check settles them; the near checks then run only for the rest.
       let kept = true;
-      for (let c = 0; c < rule.unless.length && kept; c += 1) {
-        if (this.satisfied(rule, rule.unless[c], state, nearCount + c)) kept = false;
+      for (let c = 0; c < unless.length && kept; c += 1) {
+        if (unlessFound[c] === 1 && this.satisfied(rule, unless[c], state, nearCount + c)) {
+          kept = false;
+        }
       }
       let from = start;
       let to = end;
       for (let c = 0; c < nearCount && kept; c += 1) {
-        kept = this.satisfied(rule, rule.near[c], state, c);
+        kept = this.satisfied(rule, near[c], state, c);
         from = Math.min(from, this.matchStart);
         to = Math.max(to, this.matchEnd);
       }
@@ -505,8 +517,6 @@ export class RuleMatcher implements HitSink {
     state: RuleState,
     slot: number,
   ): boolean {
-    const { lists } = constraint;
-    if (constraint.search === undefined && this.noneFound(lists)) return false;
     if (!this.regionOf(constraint)) return false;
     const cursor = rule.cursorBase[slot];
     if (constraint.search) {
@@ -522,6 +532,7 @@ export class RuleMatcher implements HitSink {
         until = Math.min(end, until + step);
       }
     }
+    const { lists } = constraint;
     for (let l = 0; l < lists.length; l += 1) {
       if (this.inside(constraint, this.nearFound[lists[l]], state, cursor + l)) return true;
     }
