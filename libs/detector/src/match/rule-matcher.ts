@@ -428,12 +428,16 @@ export class RuleMatcher implements HitSink {
     const { units, length } = this.text;
     if (start > 0 && holds(ref.notPrecededBy, units[start - 1])) return false;
     if (stop < length && holds(ref.notFollowedBy, units[stop])) return false;
-    for (const longer of ref.except) {
-      const from = start - longer.offset;
-      if (from < 0 || from + longer.units.length > length) continue;
+    for (const { units: longer, offset, matched } of ref.except) {
+      const from = start - offset;
+      if (from < 0 || from + longer.length > length) continue;
+      // The anchor's own units match already: what comes before them, then after.
       let k = 0;
-      while (k < longer.units.length && units[from + k] === longer.units[k]) k += 1;
-      if (k === longer.units.length) return false;
+      while (k < offset && units[from + k] === longer[k]) k += 1;
+      if (k < offset) continue;
+      k = offset + matched;
+      while (k < longer.length && units[from + k] === longer[k]) k += 1;
+      if (k === longer.length) return false;
     }
     return true;
   }
