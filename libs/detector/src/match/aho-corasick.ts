@@ -11,8 +11,8 @@ export interface HitSink {
 const BATCH = 1024;
 
 const ASCII = 128;
-/** Bits of the start-pair filter (4 KB): every pair of ASCII units has a bit of its own. */
-const PAIR_BITS = 1 << 15;
+/** Bits of the start filters (2 KB each): every pair of ASCII units has a bit of its own. */
+const PAIR_BITS = 1 << 14;
 
 /** The filter bit of two consecutive units. */
 const pairBit = (first: number, second: number): number =>
@@ -34,7 +34,7 @@ export class AhoCorasick {
   private readonly asciiColumn = new Uint8Array(ASCII);
   /**
    * What lets the scan of a range (a search) pass over units at the start state without a
-   * transition each: the first unit of every pattern (a bit per unit's low 15 bits) and, when
+   * transition each: the first unit of every pattern (a bit per unit's low 14 bits) and, when
    * no pattern is one unit long, its first two units (a bit per hash of the pair, see
    * pairBit). Hashes collide only into more transitions, never fewer.
    */
