@@ -11,7 +11,11 @@ export interface HitSink {
 const BATCH = 1024;
 
 const ASCII = 128;
-/** Bits of the start filters (2 KB each): every pair of ASCII units has a bit of its own. */
+/** Entries of the start-unit table (4 KB): every ASCII unit has one of its own. */
+const START_KINDS = 1 << 12;
+const BEGINS = 1;
+const WHOLE = 2;
+/** Bits of the start-pair filter (2 KB): every pair of ASCII units has a bit of its own. */
 const PAIR_BITS = 1 << 14;
 
 /** The filter bit of two consecutive units. */
@@ -34,12 +38,12 @@ export class AhoCorasick {
   private readonly asciiColumn = new Uint8Array(ASCII);
   /**
    * What lets the scan of a range (a search) pass over units at the start state without a
-   * transition each: the first unit of every pattern (a bit per unit's low 14 bits) and, when
-   * no pattern is one unit long, its first two units (a bit per hash of the pair, see
+   * transition each: per unit's low 12 bits, whether it begins a pattern (BEGINS) or is one
+   * alone (WHOLE), and a bit per hash of the first two units of every longer pattern (see
    * pairBit). Hashes collide only into more transitions, never fewer.
    */
-  private readonly startUnits = new Uint8Array(PAIR_BITS >> 3);
-  private readonly startPairs: Uint8Array | null;
+  private readonly startKinds = new Uint8Array(START_KINDS);
+  private readonly startPairs = new Uint8Array(PAIR_BITS >> 3);
   /** The width of a row of ASCII transitions: one column per ASCII unit in patterns, and 0. */
   private readonly asciiWidth: number;
   private readonly ascii: Uint16Array;
@@ -129,17 +133,16 @@ export class AhoCorasick {
       firstWide[state] = child;
     }
 
-    const pairs = patterns.every((pattern) => pattern.length >= 2)
-      ? new Uint8Array(PAIR_BITS >> 3)
-      : null;
     for (const pattern of patterns) {
-      const first = pattern.charCodeAt(0) & (PAIR_BITS - 1);
-      this.startUnits[first >> 3] |= 1 << (first & 7);
-      if (pairs === null) continue;
-      const bit = pairBit(pattern.charCodeAt(0), pattern.charCodeAt(1));
-      pairs[bit >> 3] |= 1 << (bit & 7);
+      const kind = pattern.charCodeAt(0) & (START_KINDS - 1);
+      if (pattern.length === 1) {
+        this.startKinds[kind] = WHOLE;
+        continue;
+      }
+      if (this.startKinds[kind] === 0) this.startKinds[kind] = BEGINS;
+      const pair = pairBit(pattern.charCodeAt(0), pattern.charCodeAt(1));
+      this.startPairs[pair >> 3] |= 1 << (pair & 7);
     }
-    this.startPairs = pairs;
 
     const wideRowOf = new Uint16Array(states);
     const hasWide = (state: number): boolean => firstWide[state] < childStart[state + 1];
@@ -244,23 +247,23 @@ export class AhoCorasick {
     sink: HitSink,
   ): void {
     const { ascii, asciiColumn, asciiWidth, wideBlock, wideColumn, wideRowAt, wideRows } = this;
-    const { startUnits, startPairs, firstAccepting, outStart, outIds, batchPatterns, batchEnds } =
-      this;
+    const { startKinds, startPairs, firstAccepting, outStart, outIds } = this;
+    const { batchPatterns, batchEnds } = this;
     let state = 0;
     let count = 0;
     for (let i = from; i < to; i += 1) {
       let unit = units[i];
       if (state === 0) {
-        // At the start, a unit that begins no pattern, or no pattern's first pair with the
-        // next unit, is passed over without a transition: this loop does not wait on the
-        // previous unit's state. From the start state, reading such a unit then the next one
-        // leads where the next one alone does.
+        // At the start, a unit that begins no pattern, or is no pattern alone and begins no
+        // pattern's first pair with the next unit, is passed over without a transition: this
+        // loop does not wait on the previous unit's state. From the start state, reading such
+        // a unit then the next one leads where the next one alone does.
         for (;;) {
-          const low = unit & (PAIR_BITS - 1);
-          if ((startUnits[low >> 3] & (1 << (low & 7))) !== 0) {
-            if (startPairs === null || i + 1 >= to) break;
-            const bit = pairBit(unit, units[i + 1]);
-            if ((startPairs[bit >> 3] & (1 << (bit & 7))) !== 0) break;
+          const kind = startKinds[unit & (START_KINDS - 1)];
+          if (kind !== 0) {
+            if (kind === WHOLE || i + 1 >= to) break;
+            const pair = pairBit(unit, units[i + 1]);
+            if ((startPairs[pair >> 3] & (1 << (pair & 7))) !== 0) break;
           }
           i += 1;
           if (i >= to) break;
