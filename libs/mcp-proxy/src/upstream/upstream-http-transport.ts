@@ -38,6 +38,14 @@ const MAX_STREAM_FAILURES = 3;
 const ERROR_TEXT_BYTES = 4096;
 const DELETE_TIMEOUT_MS = 1000;
 const POST_ACCEPT = 'application/json, text/event-stream';
+const PROTOCOL_HEADERS = new Set([
+  'mcp-session-id',
+  'mcp-protocol-version',
+  'accept',
+  'content-type',
+  'content-length',
+  'last-event-id',
+]);
 
 /**
  * The client side of MCP's Streamable HTTP transport to one upstream, for the SDK's `Client`
@@ -78,9 +86,9 @@ export class UpstreamHttpTransport implements Transport {
     private readonly url: string,
     private readonly options: UpstreamHttpTransportOptions,
   ) {
-    // Lower-cased, so that they cannot double (or displace) the protocol's own headers.
+    // The protocol's own headers are the transport's alone; the others are sent lower-cased.
     for (const [name, value] of Object.entries(options.headers))
-      this.staticHeaders[name.toLowerCase()] = value;
+      if (!PROTOCOL_HEADERS.has(name.toLowerCase())) this.staticHeaders[name.toLowerCase()] = value;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.streamRetryMs = options.streamRetryMs ?? DEFAULT_STREAM_RETRY_MS;
   }
@@ -161,7 +169,7 @@ export class UpstreamHttpTransport implements Transport {
         throw new UpstreamHttpError(-1, 'the upstream ended its answer stream without answering');
       return;
     }
-    body.destroy();
+    discard(body);
     throw new UpstreamHttpError(-1, `unexpected content type from the upstream: ${type}`);
   }
 
@@ -220,7 +228,7 @@ export class UpstreamHttpTransport implements Transport {
       return false;
     }
     if (status !== 200 || mediaType(headerOf(headers, 'content-type')) !== 'text/event-stream') {
-      body.destroy();
+      discard(body);
       throw new UpstreamHttpError(status, `HTTP ${status}: the upstream's stream did not open`);
     }
     await this.readEvents(body, (message) => {
@@ -235,19 +243,22 @@ export class UpstreamHttpTransport implements Transport {
   private readEvents(body: Readable, deliver: (message: JSONRPCMessage) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const decoder = new StringDecoder('utf8');
+      const oversize = () =>
+        body.destroy(
+          new UpstreamHttpError(-1, `an event from the upstream over ${this.maxMessageBytes}`),
+        );
+      // The parser bounds what it keeps between chunks; an event read whole is checked here.
       const parser = createParser({
         maxBufferSize: this.maxMessageBytes,
         onEvent: (event) => {
+          if (event.data.length > this.maxMessageBytes) return oversize();
           if (!event.data || (event.event && event.event !== 'message')) return;
           const message = parseMessage(event.data);
           if (message) deliver(message);
           else this.onerror?.(new Error('the upstream sent an event that is not JSON-RPC'));
         },
         onError: (error) => {
-          if (error.type === 'max-buffer-size-exceeded')
-            body.destroy(
-              new UpstreamHttpError(-1, `an event from the upstream over ${this.maxMessageBytes}`),
-            );
+          if (error.type === 'max-buffer-size-exceeded') oversize();
         },
       });
       body.on('data', (chunk: Buffer) => {
@@ -272,6 +283,12 @@ export class UpstreamHttpTransport implements Transport {
     if (this.protocolVersion !== undefined) headers['mcp-protocol-version'] = this.protocolVersion;
     return headers;
   }
+}
+
+/** Drops a body not to be read (undici reports its end as an abort, heard here). */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function parseMessage(data: string): JSONRPCMessage | undefined {
