@@ -269,7 +269,9 @@ export class UpstreamHttpTransport implements Transport {
         resolve();
       });
       body.once('error', reject);
-      body.once('close', () => reject(new UpstreamHttpError(-1, 'the upstream stream was cut')));
+      body.once('close', () => {
+        if (!body.readableEnded) reject(new UpstreamHttpError(-1, 'the upstream stream was cut'));
+      });
     });
   }
 
@@ -312,6 +314,8 @@ function readText(body: Readable, max: number): Promise<string> {
     });
     body.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     body.once('error', reject);
-    body.once('close', () => reject(new UpstreamHttpError(-1, 'the upstream answer was cut')));
+    body.once('close', () => {
+      if (!body.readableEnded) reject(new UpstreamHttpError(-1, 'the upstream answer was cut'));
+    });
   });
 }
