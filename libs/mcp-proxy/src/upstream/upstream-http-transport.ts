@@ -79,6 +79,7 @@ export class UpstreamHttpTransport implements Transport {
   private started = false;
   private closed = false;
   private streamTimer?: NodeJS.Timeout;
+  private readonly firstStreamRetryMs: number;
   private streamRetryMs: number;
   private streamFailures = 0;
 
@@ -90,7 +91,8 @@ export class UpstreamHttpTransport implements Transport {
     for (const [name, value] of Object.entries(options.headers))
       if (!PROTOCOL_HEADERS.has(name.toLowerCase())) this.staticHeaders[name.toLowerCase()] = value;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.streamRetryMs = options.streamRetryMs ?? DEFAULT_STREAM_RETRY_MS;
+    this.firstStreamRetryMs = options.streamRetryMs ?? DEFAULT_STREAM_RETRY_MS;
+    this.streamRetryMs = this.firstStreamRetryMs;
   }
 
   get sessionId(): string | undefined {
@@ -233,7 +235,7 @@ export class UpstreamHttpTransport implements Transport {
     }
     await this.readEvents(body, (message) => {
       // A stream that carries something is worth reopening soon.
-      this.streamRetryMs = this.options.streamRetryMs ?? DEFAULT_STREAM_RETRY_MS;
+      this.streamRetryMs = this.firstStreamRetryMs;
       this.onmessage?.(message);
     });
     return true;
