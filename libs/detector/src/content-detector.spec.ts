@@ -548,6 +548,13 @@ describe("ContentDetector: orders to drop the addressee's own policy; other spel
   });
 });
 
+describe('ContentDetector: sameLine constraints of a cluster of anchors', () => {
+  it('a restart of its process is found on a later line than another mention of it', () => {
+    const runbook = 'git fetch https://x.example/gateway-api.git\nsystemctl restart gateway-api';
+    expect(rulesOf(attempts(runbook, 'llm-answer'))).toContain('self-modification.restart-service');
+  });
+});
+
 describe('ContentDetector: what a quote of the content under review is', () => {
   const patch = [
     "+  const self = fs.readFileSync(__filename, 'utf8');",
