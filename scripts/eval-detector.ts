@@ -14,6 +14,7 @@ import {
   type Expectation,
   type Sample,
 } from './detector-eval/corpus';
+import { meets } from './detector-eval/expectation';
 import { ordinaryFiles } from './detector-eval/ordinary-code';
 
 const GOALS = { recall: 0.97, falseBlocks: 0.01 };
@@ -26,11 +27,6 @@ const failures: string[] = [];
 const print = (line = ''): number => out.push(line);
 const share = (part: number, whole: number): string =>
   whole === 0 ? '  n/a' : (part / whole).toFixed(3);
-
-function meets(result: ScanResult, expectation: Expectation): boolean {
-  if (expectation === 'block') return result.verdict === 'block';
-  return result.findings.some((f) => f.kind === 'attempt' && f.action !== 'ignore');
-}
 
 interface Tally {
   hit: number;

@@ -638,8 +638,9 @@ export class RuleMatcher implements HitSink {
     region.latestStart = order === 'before' ? this.lastStart : end + window;
     region.earliestEnd = order === 'after' ? this.firstEnd : start - window;
     if (constraint.sameLine) {
+      // A cluster may run over several lines: from its first anchor's line to its last's.
       region.start = Math.max(region.start, regions.lineStart(start));
-      region.end = Math.min(region.end, regions.lineEnd(start));
+      region.end = Math.min(region.end, regions.lineEnd(this.lastStart));
     }
     if (constraint.sameSentence) {
       region.start = regions.sentenceStart(start, Math.max(0, region.start));

@@ -10,6 +10,7 @@ import type {
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { headerOf, mediaType } from '../http-headers';
 import { isRequest, isResponse, readMessage, serialise } from './jsonrpc-messages';
 import { isInitializeRequest } from './sdk-type-guards';
 
@@ -144,7 +145,7 @@ export class McpHttpTransport implements Transport {
         -32000,
         'Not Acceptable: Client must accept both application/json and text/event-stream',
       );
-    if (!isJsonContentType(headerOf(request.headers, 'content-type')))
+    if (mediaType(headerOf(request.headers, 'content-type')) !== 'application/json')
       return this.refuse(
         response,
         415,
@@ -322,14 +323,4 @@ function answerError(
   if (response.headersSent) return;
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
-}
-
-function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The media type, parameters aside: `application/json; charset=utf-8` is JSON. */
-function isJsonContentType(header: string | undefined): boolean {
-  return header?.split(';', 1)[0].trim().toLowerCase() === 'application/json';
 }

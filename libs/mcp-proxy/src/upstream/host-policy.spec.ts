@@ -3,7 +3,7 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   assertUpstreamUrl,
-  guardedFetch,
+  guardedHttp,
   isPrivateAddress,
   matchesHostPattern,
   publicOnlyLookup,
@@ -123,6 +123,8 @@ describe('upstream host policy (MCP4)', () => {
         if (req.url === '/to-blocked')
           res.writeHead(307, { location: 'http://localhost.malicious-site.com/x' }).end();
         else if (req.url === '/to-self') res.writeHead(307, { location: '/final' }).end();
+        else if (req.url === '/loop') res.writeHead(308, { location: '/loop' }).end();
+        else if (req.url === '/see-other') res.writeHead(303, { location: '/final' }).end();
         else res.writeHead(200).end('ok');
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -131,43 +133,55 @@ describe('upstream host policy (MCP4)', () => {
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
     it("leaves no listener per request on the caller's long-lived signal", async () => {
-      const fetchGuarded = guardedFetch({ allow: [], block: [] }, false);
+      const http = guardedHttp({ allow: [], block: [] }, false);
       const controller = new AbortController();
       for (let i = 0; i < 30; i += 1) {
-        const response = await fetchGuarded(`${base}/final`, {
+        const response = await http.request(`${base}/final`, {
           method: 'POST',
+          headers: {},
           body: '{}',
           signal: controller.signal,
         });
-        await response.text();
+        await response.body.text();
       }
       expect(getEventListeners(controller.signal, 'abort').length).toBeLessThan(5);
+      await http.close();
     });
 
     it('in production refuses a name that rebinds to loopback between check and connection', async () => {
       const answers = [['93.184.216.34'], ['127.0.0.1']];
       const rebinding = async (): Promise<string[]> => answers.shift() ?? ['127.0.0.1'];
-      const fetchGuarded = guardedFetch(none, true, rebinding);
+      const http = guardedHttp(none, true, rebinding);
       const before = requests;
       const port = (server.address() as AddressInfo).port;
-      const failure = await fetchGuarded(`http://rebind.example:${port}/final`, {
-        method: 'POST',
-        body: '{}',
-      }).catch((error: Error & { cause?: Error }) => error);
-      expect((failure as Error & { cause?: Error }).cause?.message).toMatch(
-        /resolves to a loopback or private address/,
-      );
+      const failure = await http
+        .request(`http://rebind.example:${port}/final`, { method: 'POST', headers: {}, body: '{}' })
+        .catch((error: Error) => error);
+      expect((failure as Error).message).toMatch(/resolves to a loopback or private address/);
       expect(answers).toHaveLength(0); // checked once by name, once by the connection
       expect(requests).toBe(before);
+      await http.close();
     });
 
     it('checks every hop and follows only allowed ones', async () => {
-      const fetchGuarded = guardedFetch({ allow: [], block: ['*malicious-site.com'] }, false);
-      await expect(
-        fetchGuarded(`${base}/to-blocked`, { method: 'POST', body: '{}' }),
-      ).rejects.toThrow(/blocked/);
-      const ok = await fetchGuarded(`${base}/to-self`, { method: 'POST', body: '{}' });
-      expect(await ok.text()).toBe('ok');
+      const http = guardedHttp({ allow: [], block: ['*malicious-site.com'] }, false);
+      const post = { method: 'POST', headers: {}, body: '{}' } as const;
+      await expect(http.request(`${base}/to-blocked`, post)).rejects.toThrow(/blocked/);
+      const ok = await http.request(`${base}/to-self`, post);
+      expect(await ok.body.text()).toBe('ok');
+      await http.close();
+    });
+
+    it('follows at most 3 redirects, and only 307/308 for a request other than GET', async () => {
+      const http = guardedHttp(none, false);
+      const post = { method: 'POST', headers: {}, body: '{}' } as const;
+      await expect(http.request(`${base}/loop`, post)).rejects.toThrow(/too many redirects/);
+      await expect(http.request(`${base}/see-other`, post)).rejects.toThrow(
+        /redirect 303 would change the request/,
+      );
+      const get = await http.request(`${base}/see-other`, { method: 'GET', headers: {} });
+      expect(await get.body.text()).toBe('ok');
+      await http.close();
     });
   });
 });

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, Dispatcher, request } from 'undici';
 
 export interface HostLists {
   allow: string[];
@@ -145,49 +145,52 @@ export function publicOnlyLookup(resolve: Resolver = systemResolver): LookupFunc
 
 const MAX_REDIRECTS = 3;
 
+/** One request to an upstream, as undici takes it. */
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Ms without a byte of the body before the request fails (0: never, for a stream). */
+  bodyTimeout?: number;
+}
+
+/** The HTTP client of one upstream: its requests, and the connections it keeps. */
+export interface GuardedHttp {
+  request(url: string, init: UpstreamRequest): Promise<Dispatcher.ResponseData>;
+  /** Ends its connections, and the requests still on them. */
+  close(): Promise<void>;
+}
+
 /**
- * The fetch the upstream HTTP transport uses: every request and every redirect target passes
- * assertUpstreamUrl; redirects are followed here (at most 3), never by fetch itself. In
- * production its connections resolve names through publicOnlyLookup.
+ * The HTTP client an upstream's transport uses (undici's `request` on a keep-alive `Agent` of
+ * its own): every request and every redirect target passes assertUpstreamUrl; redirects are
+ * followed here (at most 3; 307/308 only for a request other than GET, which keep its method
+ * and body), never by undici itself. In production its connections resolve names through
+ * publicOnlyLookup.
  */
-export function guardedFetch(
+export function guardedHttp(
   lists: HostLists,
   production: boolean,
   resolve?: Resolver,
-): (input: string | URL, init?: RequestInit) => Promise<Response> {
-  const dispatcher = production
-    ? new Agent({ connect: { lookup: publicOnlyLookup(resolve) } })
-    : undefined;
-  return async (input, init) => {
-    let url = String(input);
-    for (let hop = 0; ; hop += 1) {
-      await assertUpstreamUrl(url, lists, production, resolve);
-      // The SDK passes one long-lived signal with every request, and fetch leaves a listener on
-      // it after each JSON response: a per-request signal that follows it (weakly) keeps a
-      // long-running proxy from collecting one listener, and its request, per call.
-      const signal = init?.signal ? AbortSignal.any([init.signal]) : undefined;
-      const response = await fetch(url, {
-        ...init,
-        signal,
-        redirect: 'manual',
-        // Node's fetch takes an undici dispatcher; the DOM typings do not know the option.
-        ...(dispatcher ? ({ dispatcher } as object) : {}),
-      });
-      const location = response.headers.get('location');
-      if (response.status < 300 || response.status >= 400 || !location) return response;
-      if (hop >= MAX_REDIRECTS) throw new UpstreamUrlRefusedError(url, 'too many redirects');
-      // Only redirects that keep the method and body are followed (307/308).
-      if (
-        response.status !== 307 &&
-        response.status !== 308 &&
-        init?.method &&
-        init.method !== 'GET'
-      )
-        throw new UpstreamUrlRefusedError(
-          url,
-          `redirect ${response.status} would change the request`,
-        );
-      url = new URL(location, url).toString();
-    }
+): GuardedHttp {
+  const agent = new Agent(production ? { connect: { lookup: publicOnlyLookup(resolve) } } : {});
+  return {
+    async request(input, init) {
+      let url = input;
+      for (let hop = 0; ; hop += 1) {
+        await assertUpstreamUrl(url, lists, production, resolve);
+        const response = await request(url, { ...init, dispatcher: agent });
+        const { location } = response.headers;
+        const status = response.statusCode;
+        if (status < 300 || status >= 400 || typeof location !== 'string') return response;
+        await response.body.dump();
+        if (hop >= MAX_REDIRECTS) throw new UpstreamUrlRefusedError(url, 'too many redirects');
+        if (status !== 307 && status !== 308 && init.method !== 'GET')
+          throw new UpstreamUrlRefusedError(url, `redirect ${status} would change the request`);
+        url = new URL(location, url).toString();
+      }
+    },
+    close: () => agent.destroy(),
   };
 }

@@ -1,9 +1,5 @@
 import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  StreamableHTTPClientTransport,
-  StreamableHTTPError,
-} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResult,
@@ -24,8 +20,9 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { describeError } from '@techsapo/core';
 import type { UpstreamServer } from '../config/mcp-file';
-import { guardedFetch, HostLists, redactUrl } from './host-policy';
+import { guardedHttp, HostLists, redactUrl } from './host-policy';
 import { StdioLauncher } from './stdio-launcher';
+import { UpstreamHttpError, UpstreamHttpTransport } from './upstream-http-transport';
 
 /** `unresponsive`: connected but not answering; it is being restarted. */
 export type UpstreamStatus = 'connecting' | 'connected' | 'unresponsive' | 'error' | 'closed';
@@ -367,10 +364,9 @@ export class UpstreamConnection {
       return new StdioLauncher({ command: s.command, args: s.args, env: s.env, cwd: s.cwd });
     }
     // The client's own credentials never travel upstream: only the headers in MCP_CONFIG.
-    return new StreamableHTTPClientTransport(new URL(s.url), {
-      requestInit: { headers: { ...s.headers }, redirect: 'manual' },
-      fetch: guardedFetch(this.hosts, this.production),
-      redirectPolicy: 'follow',
+    return new UpstreamHttpTransport(s.url, {
+      http: guardedHttp(this.hosts, this.production),
+      headers: s.headers,
     });
   }
 
@@ -407,5 +403,5 @@ function withTimeout(work: Promise<void>, ms: number): Promise<void> {
 
 /** A Streamable HTTP upstream that no longer knows our session id answers 404 (or 400). */
 function isSessionLost(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && (error.code === 404 || error.code === 400);
+  return error instanceof UpstreamHttpError && (error.status === 404 || error.status === 400);
 }

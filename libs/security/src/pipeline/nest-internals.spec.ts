@@ -44,12 +44,12 @@ describe('Nest internals read by the pipeline', () => {
   const proto = ThingsController.prototype;
 
   it('finds the DTO class of a whole-body @Body() parameter', () => {
-    expect(bodyTypeOf(ThingsController, proto.create)).toBe(CreateThing);
+    expect(bodyTypeOf(proto.create, ThingsController)).toBe(CreateThing);
   });
 
   it('finds none for @Body("field") or a handler without a body', () => {
-    expect(bodyTypeOf(ThingsController, proto.rename)).toBeUndefined();
-    expect(bodyTypeOf(ThingsController, proto.none)).toBeUndefined();
+    expect(bodyTypeOf(proto.rename, ThingsController)).toBeUndefined();
+    expect(bodyTypeOf(proto.none, ThingsController)).toBeUndefined();
   });
 
   it('sees @SkipThrottle() on a handler, for every throttler it names', () => {

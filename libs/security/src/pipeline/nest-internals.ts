@@ -2,6 +2,7 @@ import type { ExecutionContext, Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Reflector } from '@nestjs/core';
+import { readOnce } from './read-once';
 
 /*
  * Every reading of metadata that Nest and @nestjs/throttler keep to themselves (no public API
@@ -13,24 +14,15 @@ import type { Reflector } from '@nestjs/core';
 /** @nestjs/throttler's key prefix of @SkipThrottle() (not exported from its index). */
 const THROTTLER_SKIP = 'THROTTLER:SKIP';
 
-type Handler = ReturnType<ExecutionContext['getHandler']>;
-
-const bodyTypes = new WeakMap<Handler, { type: unknown }>();
+export type Handler = ReturnType<ExecutionContext['getHandler']>;
 
 /**
  * The DTO class of the handler's whole-body `@Body()` parameter (not `@Body('field')`), if it
  * has one; read once per handler.
  */
-export function bodyTypeOf(controller: Type<unknown>, handler: Handler): unknown {
-  let known = bodyTypes.get(handler);
-  if (!known) {
-    known = { type: readBodyType(controller, handler) };
-    bodyTypes.set(handler, known);
-  }
-  return known.type;
-}
+export const bodyTypeOf = readOnce(readBodyType);
 
-function readBodyType(controller: Type<unknown>, handler: Handler): unknown {
+function readBodyType(handler: Handler, controller: Type<unknown>): unknown {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
     string,
     { index: number; data?: unknown }

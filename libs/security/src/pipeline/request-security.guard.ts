@@ -6,6 +6,7 @@ import { BODY_SCANNED_BY_HANDLER } from '../decorators/body-scanned-by-handler.d
 import { fieldReadings, type FieldReading } from '../decorators/field-reading';
 import { AttemptReporter, type AttemptOrigin } from '../detection/attempt-reporter';
 import { bodyTypeOf } from './nest-internals';
+import { readOnce } from './read-once';
 
 /** Request headers the application reads (and logs or audits), scanned as structured fields. */
 export const SCANNED_HEADERS = ['x-request-id', 'user-agent', 'referer', 'origin'] as const;
@@ -34,16 +35,9 @@ export interface RequestFinding extends Finding {
 }
 
 /** @BodyScannedByHandler() of each handler, read once: every request asks. */
-const bodyScannedByHandler = new WeakMap<object, boolean>();
-
-function isBodyScannedByHandler(handler: object): boolean {
-  let scanned = bodyScannedByHandler.get(handler);
-  if (scanned === undefined) {
-    scanned = Reflect.getMetadata(BODY_SCANNED_BY_HANDLER, handler) === true;
-    bodyScannedByHandler.set(handler, scanned);
-  }
-  return scanned;
-}
+const isBodyScannedByHandler = readOnce(
+  (handler: object) => Reflect.getMetadata(BODY_SCANNED_BY_HANDLER, handler) === true,
+);
 
 /**
  * RL3 / IV3 / IV4 / SM4 on the request channel. Structured fields — path and query parameters,
@@ -72,7 +66,7 @@ export class RequestSecurityGuard implements CanActivate {
     const bodyScanned = isBodyScannedByHandler(context.getHandler());
     for (const field of collectFields(
       request,
-      bodyTypeOf(context.getClass(), context.getHandler()),
+      bodyTypeOf(context.getHandler(), context.getClass()),
       !bodyScanned,
     )) {
       const result = this.detector.scan(

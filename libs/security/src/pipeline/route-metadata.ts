@@ -2,8 +2,9 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 import { POLICY, RoutePolicy } from '../decorators/secured.decorator';
+import type { Handler } from './nest-internals';
+import { readOnce } from './read-once';
 
-type Handler = ReturnType<ExecutionContext['getHandler']>;
 type Controller = ReturnType<ExecutionContext['getClass']>;
 
 /** What a route declares for the pipeline's guards. */
@@ -13,30 +14,19 @@ interface RouteMetadata {
 }
 
 /**
- * Read once per handler and controller (every request's guards ask; decorators do not change
- * after start). By both: a handler inherited by two controllers may differ by their class's
- * decorators.
+ * Read once per handler and controller. By both: a handler inherited by two controllers may
+ * differ by their class's decorators.
  */
-const routes = new WeakMap<Handler, WeakMap<Controller, RouteMetadata>>();
+const routes = readOnce((_handler: Handler) =>
+  readOnce((controller: Controller, handler: Handler, reflector: Reflector): RouteMetadata => ({
+    isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller]) === true,
+    policy: reflector.getAllAndOverride<RoutePolicy>(POLICY, [handler, controller]),
+  })),
+);
 
 function metadataOf(reflector: Reflector, context: ExecutionContext): RouteMetadata {
   const handler = context.getHandler();
-  const controller = context.getClass();
-  let byController = routes.get(handler);
-  if (!byController) {
-    byController = new WeakMap();
-    routes.set(handler, byController);
-  }
-  let known = byController.get(controller);
-  if (!known) {
-    const targets = [handler, controller];
-    known = {
-      isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
-      policy: reflector.getAllAndOverride<RoutePolicy>(POLICY, targets),
-    };
-    byController.set(controller, known);
-  }
-  return known;
+  return routes(handler)(context.getClass(), handler, reflector);
 }
 
 export function isPublicRoute(reflector: Reflector, context: ExecutionContext): boolean {

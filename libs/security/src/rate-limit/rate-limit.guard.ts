@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable, Logger, Optional } from '@nestjs/common';
+import { ExecutionContext, Injectable, Logger, Optional, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -17,7 +17,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlockedError } from '../blocks/blocked.error';
 import { BlocksService } from '../blocks/blocks.service';
-import { isThrottleSkipped } from '../pipeline/nest-internals';
+import { Handler, isThrottleSkipped } from '../pipeline/nest-internals';
+import { readOnce } from '../pipeline/read-once';
 import { RATE_LIMIT_PROFILE, RateLimitProfiles } from './rate-limit-profiles';
 import { addressSubject, RateLimitSubject, RateLimitTracker } from './rate-limit-tracker';
 import { HitResult, RateWindow, RateLimitStore, WindowState } from './rate-limit.store';
@@ -43,9 +44,6 @@ interface RouteLimits {
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly log = new Logger(RateLimitGuard.name);
-  private readonly routes = new WeakMap<object, RouteLimits>();
-  /** RateLimit-Policy of each set of windows (a route's defaults, a profile), written once. */
-  private readonly policies = new WeakMap<readonly RateWindow[], string>();
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -63,7 +61,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const route = this.routeOf(context);
+    const route = this.routeLimits(context.getHandler(), context.getClass());
     if (route.skipped) return true;
     const profile = route.profile ? this.profiles.get(route.profile) : undefined;
     const windows = profile ?? route.windows;
@@ -90,25 +88,20 @@ export class RateLimitGuard extends ThrottlerGuard {
     return true;
   }
 
-  /** Every window in force, so a client (and an operator) can see the whole quota. */
-  private policyOf(windows: readonly RateWindow[]): string {
-    let policy = this.policies.get(windows);
-    if (policy === undefined) {
-      policy = windows.map((w) => `${w.limit};w=${Math.round(w.ttlMs / 1000)}`).join(', ');
-      this.policies.set(windows, policy);
-    }
-    return policy;
-  }
+  /**
+   * Every window in force, so a client (and an operator) can see the whole quota; written once
+   * per set of windows (a route's defaults, a profile).
+   */
+  private readonly policyOf = readOnce((windows: readonly RateWindow[]): string =>
+    windows.map((w) => `${w.limit};w=${Math.round(w.ttlMs / 1000)}`).join(', '),
+  );
 
   /** What the route declares (profile, windows it skips), read once per handler. */
-  private routeOf(context: ExecutionContext): RouteLimits {
-    const handler = context.getHandler();
-    let route = this.routes.get(handler);
-    if (!route) {
-      const controller = context.getClass();
+  private readonly routeLimits = readOnce(
+    (handler: Handler, controller: Type<unknown>): RouteLimits => {
       const skipped = (name: string): boolean =>
         isThrottleSkipped(this.reflector, controller, handler, name);
-      route = {
+      return {
         profile: this.reflector.getAllAndOverride<string | undefined>(RATE_LIMIT_PROFILE, [
           handler,
           controller,
@@ -125,10 +118,8 @@ export class RateLimitGuard extends ThrottlerGuard {
               })),
         skipped: skipped('default'),
       };
-      this.routes.set(handler, route);
-    }
-    return route;
-  }
+    },
+  );
 
   private async refuse(
     request: FastifyRequest,
