@@ -17,13 +17,24 @@ import { parseToken, type Token } from './token';
 export interface TokenSpec extends Omit<Token, 'text'> {
   units: Uint16Array;
   /** Longer tokens this hit may be part of, with the hit's offset in them (`.env` in `process.env`). */
-  except: { units: Uint16Array; offset: number }[];
-  notFollowedBy: number[];
-  notPrecededBy: number[];
+  except: ExceptToken[];
+  notFollowedBy: Uint16Array;
+  notPrecededBy: Uint16Array;
   /** Whether any of the three above applies (most anchors have none). */
   conditional: boolean;
   /** Its edge bits (see edgeBits). */
   edges: number;
+}
+
+/**
+ * A longer token an anchor's hit may be part of: its units, the hit's offset in them, and how
+ * many units from there are the anchor's own (the hit holds them already, so they are not
+ * compared again; 0 when they could not be told equal).
+ */
+export interface ExceptToken {
+  units: Uint16Array;
+  offset: number;
+  matched: number;
 }
 
 /** The tokens of a constraint looked for around hits only: an automaton of their own. */
@@ -175,9 +186,19 @@ const unitsOf = (text: string): Uint16Array => {
   return units;
 };
 
+function exceptToken(units: Uint16Array, offset: number, token: Token): ExceptToken {
+  const own = unitsOf(token.text);
+  const same = sameCodes(units.subarray(offset, offset + own.length), own);
+  return { units, offset, matched: same ? own.length : 0 };
+}
+
 type Conditions = Pick<TokenSpec, 'except' | 'notFollowedBy' | 'notPrecededBy'>;
 
-const NO_CONDITIONS: Conditions = { except: [], notFollowedBy: [], notPrecededBy: [] };
+const NO_CONDITIONS: Conditions = {
+  except: [],
+  notFollowedBy: new Uint16Array(0),
+  notPrecededBy: new Uint16Array(0),
+};
 
 function spec(token: Token, conditions: Conditions = NO_CONDITIONS): TokenSpec {
   const { except, notFollowedBy, notPrecededBy } = conditions;
@@ -323,12 +344,9 @@ export class CompiledPolicy {
         spec(token, {
           except: except
             .filter((longer) => longer.includes(token.text))
-            .map((longer) => ({
-              units: unitsOf(longer),
-              offset: longer.indexOf(token.text),
-            })),
-          notFollowedBy: codes(rule.notFollowedBy ?? ''),
-          notPrecededBy: codes(rule.notPrecededBy ?? ''),
+            .map((longer) => exceptToken(unitsOf(longer), longer.indexOf(token.text), token)),
+          notFollowedBy: unitsOf(rule.notFollowedBy ?? ''),
+          notPrecededBy: unitsOf(rule.notPrecededBy ?? ''),
         }),
       );
       const near = (rule.near ?? []).map(constraint);

@@ -32,6 +32,8 @@ const HITS_AFTER_MATCH = 1024;
  * searches (text with hits close together is searched alike).
  */
 const SEARCH_AHEAD = 64;
+/** The most a stretch that keeps being extended reads ahead (see SearchedSpans.ahead). */
+const MAX_SEARCH_AHEAD = 4096;
 /**
  * The first stretch of a region searched before its occurrences are checked; each further
  * stretch is twice as long. A cluster of many hits has a long region, and the first
@@ -46,17 +48,26 @@ const AFTER = 1;
 const BEFORE = 2;
 const ORDER_CODES = { either: EITHER, after: AFTER, before: BEFORE } as const;
 
+/** Whether `units` holds `unit` (a loop: `includes` is a call per hit). */
+function holds(units: Uint16Array, unit: number): boolean {
+  for (let i = 0; i < units.length; i += 1) if (units[i] === unit) return true;
+  return false;
+}
+
 /** Occurrences of a searched constraint, found only where some region needed them. */
 class SearchedSpans {
   readonly found = new SpanList();
   /** The stretch searched so far, [from, to); `to` is -1 before the first search. */
   from = 0;
   to = -1;
+  /** How far the next extension reads ahead of what it is asked for. */
+  ahead = SEARCH_AHEAD;
 
   restart(at: number): void {
     this.found.clear();
     this.from = at;
     this.to = at;
+    this.ahead = SEARCH_AHEAD;
   }
 }
 
@@ -155,6 +166,10 @@ export class RuleMatcher implements HitSink {
   private readonly nearHits = new SpanList();
   /** Per near list, whether a rule with anchors reads it in this scan. */
   private readonly needed: Uint8Array;
+  /** Per unless constraint of the rule being resolved, whether the text holds an occurrence. */
+  private readonly unlessFound: Uint8Array;
+  /** Per pattern of the automaton, whether its hits feed a needed list (see recordNearHits). */
+  private feeds = new Uint8Array(0);
   /** The last open-ended hit's end, and where its word ends. */
   private extendedFrom = -1;
   private extendedTo = -1;
@@ -166,6 +181,7 @@ export class RuleMatcher implements HitSink {
     this.nearFound = compiled.nearLists.map(() => new SpanList());
     this.live = new Int32Array(compiled.rules.length);
     this.needed = new Uint8Array(compiled.nearLists.length);
+    this.unlessFound = new Uint8Array(Math.max(0, ...compiled.rules.map((r) => r.unless.length)));
   }
 
   /** The states of every rule after matching; valid until the next call. */
@@ -206,12 +222,20 @@ export class RuleMatcher implements HitSink {
     }
     const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, live, states } = this;
     const { clusterWindows, clusterOrders, nearHits, tokenFlags } = this;
+    nearHits.reserve(count);
+    const { starts: logged, ends: loggedEnds } = nearHits;
+    let logLength = nearHits.length;
     for (let k = 0; k < count; k += 1) {
       const pattern = patterns[k];
       const end = ends[k];
-      const start = end - lengths[pattern];
       const first = anchorsFrom[pattern];
-      if (first !== actionStart[pattern]) nearHits.push(pattern, end);
+      if (first !== actionStart[pattern]) {
+        logged[logLength] = pattern;
+        loggedEnds[logLength] = end;
+        logLength += 1;
+      }
+      if (first === actionStart[pattern + 1]) continue;
+      const start = end - lengths[pattern];
       // The token checked last, and where the hit ends for it (-1: the hit does not fit it).
       let checked = -1;
       let stop = end;
@@ -238,6 +262,7 @@ export class RuleMatcher implements HitSink {
         }
       }
     }
+    nearHits.length = logLength;
   }
 
   /**
@@ -259,21 +284,37 @@ export class RuleMatcher implements HitSink {
       }
     });
     if (!any) return;
-    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, nearHits } = this;
-    for (let k = 0; k < nearHits.length; k += 1) {
-      const pattern = nearHits.starts[k];
-      const end = nearHits.ends[k];
+    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, tokenFlags } = this;
+    const { nearFound } = this;
+    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    // Per pattern, once it is first read: whether any of its lists is needed (2) or none (1).
+    if (this.feeds.length < lengths.length) this.feeds = new Uint8Array(lengths.length);
+    const { feeds } = this;
+    feeds.fill(0, 0, lengths.length);
+    for (let k = 0; k < count; k += 1) {
+      const pattern = logged[k];
+      let feed = feeds[pattern];
+      if (feed === 0) {
+        feed = 1;
+        for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
+          if (needed[-1 - actionTarget[a]] === 1) feed = 2;
+        }
+        feeds[pattern] = feed;
+      }
+      if (feed === 1) continue;
+      const end = loggedEnds[k];
       const start = end - lengths[pattern];
+      const last = anchorsFrom[pattern];
       let checked = -1;
       let stop = end;
-      for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
+      for (let a = actionStart[pattern]; a < last; a += 1) {
         const list = -1 - actionTarget[a];
         if (needed[list] === 0) continue;
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
-          stop = this.stopOf(checked, start, end);
+          stop = tokenFlags[checked] === 0 ? end : this.stopOf(checked, start, end);
         }
-        if (stop >= 0) this.nearFound[list].push(start, stop);
+        if (stop >= 0) nearFound[list].push(start, stop);
       }
     }
   }
@@ -385,18 +426,18 @@ export class RuleMatcher implements HitSink {
   /** The anchor's own conditions: characters around it, longer tokens it is part of. */
   private anchorFits(ref: TokenSpec, start: number, stop: number): boolean {
     const { units, length } = this.text;
-    if (ref.notPrecededBy.length > 0 && start > 0 && ref.notPrecededBy.includes(units[start - 1])) {
-      return false;
-    }
-    if (ref.notFollowedBy.length > 0 && stop < length && ref.notFollowedBy.includes(units[stop])) {
-      return false;
-    }
-    for (const longer of ref.except) {
-      const from = start - longer.offset;
-      if (from < 0 || from + longer.units.length > length) continue;
+    if (start > 0 && holds(ref.notPrecededBy, units[start - 1])) return false;
+    if (stop < length && holds(ref.notFollowedBy, units[stop])) return false;
+    for (const { units: longer, offset, matched } of ref.except) {
+      const from = start - offset;
+      if (from < 0 || from + longer.length > length) continue;
+      // The anchor's own units match already: what comes before them, then after.
       let k = 0;
-      while (k < longer.units.length && units[from + k] === longer.units[k]) k += 1;
-      if (k === longer.units.length) return false;
+      while (k < offset && units[from + k] === longer[k]) k += 1;
+      if (k < offset) continue;
+      k = offset + matched;
+      while (k < longer.length && units[from + k] === longer[k]) k += 1;
+      if (k === longer.length) return false;
     }
     return true;
   }
@@ -416,8 +457,7 @@ export class RuleMatcher implements HitSink {
    */
   private mayMatch(rule: CompiledRule): boolean {
     for (const constraint of rule.near) {
-      if (constraint.search) continue;
-      if (constraint.lists.every((list) => this.nearFound[list].length === 0)) return false;
+      if (constraint.search === undefined && this.noneFound(constraint.lists)) return false;
     }
     return true;
   }
@@ -426,7 +466,14 @@ export class RuleMatcher implements HitSink {
   private resolve(rule: CompiledRule, state: RuleState, index: number): void {
     const limit = this.limits[index];
     const { anchors, found } = state;
-    const nearCount = rule.near.length;
+    const { near, unless } = rule;
+    const nearCount = near.length;
+    // An unless constraint with no occurrence in the whole text holds for no anchor.
+    const { unlessFound } = this;
+    for (let c = 0; c < unless.length; c += 1) {
+      const { search, lists } = unless[c];
+      unlessFound[c] = search !== undefined || !this.noneFound(lists) ? 1 : 0;
+    }
     for (let a = 0; a < anchors.length && !state.done(limit); a += 1) {
       const start = anchors.starts[a];
       const end = anchors.ends[a];
@@ -437,13 +484,15 @@ export class RuleMatcher implements HitSink {
       // Unless constraints first: in text dense with anchors, most are dropped by a negation
       // beside them, and one check settles them; the near checks then run only for the rest.
       let kept = true;
-      for (let c = 0; c < rule.unless.length && kept; c += 1) {
-        if (this.satisfied(rule, rule.unless[c], state, nearCount + c)) kept = false;
+      for (let c = 0; c < unless.length && kept; c += 1) {
+        if (unlessFound[c] === 1 && this.satisfied(rule, unless[c], state, nearCount + c)) {
+          kept = false;
+        }
       }
       let from = start;
       let to = end;
       for (let c = 0; c < nearCount && kept; c += 1) {
-        kept = this.satisfied(rule, rule.near[c], state, c);
+        kept = this.satisfied(rule, near[c], state, c);
         from = Math.min(from, this.matchStart);
         to = Math.max(to, this.matchEnd);
       }
@@ -492,6 +541,12 @@ export class RuleMatcher implements HitSink {
       if (this.inside(constraint, this.nearFound[lists[l]], state, cursor + l)) return true;
     }
     return false;
+  }
+
+  /** Whether the text holds no occurrence of these near lists at all. */
+  private noneFound(lists: number[]): boolean {
+    for (let l = 0; l < lists.length; l += 1) if (this.nearFound[lists[l]].length > 0) return false;
+    return true;
   }
 
   /** Whether an occurrence in `spans` lies inside the current region (sets matchStart/End). */
@@ -548,8 +603,12 @@ export class RuleMatcher implements HitSink {
       state.cursors[cursor] = 0;
     } else if (to <= searched.to) {
       return;
+    } else {
+      // A stretch extended again and again (anchors close together along the text) reads
+      // further ahead each time, so it is searched in a few long calls, not one per anchor.
+      searched.ahead = Math.min(MAX_SEARCH_AHEAD, searched.ahead * 2);
     }
-    to = Math.min(this.text.length, Math.max(to, searched.to + SEARCH_AHEAD));
+    to = Math.min(this.text.length, Math.max(to, searched.to + searched.ahead));
     const tokens = constraint.search;
     if (!tokens) return;
     // Start a token's length early, so a token across the old end is found once.

@@ -26,10 +26,15 @@ export class SpanList {
     this.push(start, end);
   }
 
-  private grow(): void {
-    const starts = new Int32Array(this.starts.length * 2);
+  /** Makes room for `more` further spans, so a caller may write them directly. */
+  reserve(more: number): void {
+    if (this.length + more > this.starts.length) this.grow(this.length + more);
+  }
+
+  private grow(least = 0): void {
+    const starts = new Int32Array(Math.max(least, this.starts.length * 2));
     starts.set(this.starts);
-    const ends = new Int32Array(this.ends.length * 2);
+    const ends = new Int32Array(starts.length);
     ends.set(this.ends);
     this.starts = starts;
     this.ends = ends;
