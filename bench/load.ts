@@ -72,6 +72,11 @@ export interface ScenarioResult {
   p50: number;
   p99: number;
   apiCpuPercent: number;
+  /**
+   * The worker's CPU time (process_cpu_seconds_total) from the scenario's start to the end of
+   * its drain, per analysis it finished, in ms (NaN without analyses).
+   */
+  workerCpuMsPerAnalysis: number;
   apiRssMiB: number;
   /** Each role's largest RSS sampled during the scenario, in MB (10^6 bytes). */
   apiRssMaxMB: number;
@@ -283,6 +288,7 @@ async function drive(
   let counter = 0;
   let submitted = 0;
   const before = await processFigures(stack.base);
+  const workerBefore = await processFigures(stack.workerBase);
   const rss = sampleRss([stack.base, stack.workerBase]);
   const finishedBefore = analyses
     ? metricSum(await metrics(stack.workerBase), 'techsapo_wall_bounce_duration_seconds_count')
@@ -326,6 +332,7 @@ async function drive(
     : { finished: NaN, drainSeconds: 0, waiting: 0 };
   // Through the drain too: the worker's memory peaks while it works off the backlog.
   const [apiRssMaxMB, workerRssMaxMB] = await rss.stop();
+  const workerAfter = await processFigures(stack.workerBase);
   const failed = result.errors + result.timeouts + result.non2xx;
   const total = result.requests.total + result.errors + result.timeouts;
   return {
@@ -342,6 +349,9 @@ async function drive(
     p50: result.latency.p50,
     p99: result.latency.p99,
     apiCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / result.duration) * 100),
+    workerCpuMsPerAnalysis: Math.round(
+      ((workerAfter.cpuSeconds - workerBefore.cpuSeconds) * 1000) / drained.finished,
+    ),
     apiRssMiB: Math.round(after.rssBytes / 1024 / 1024),
     apiRssMaxMB,
     workerRssMaxMB,
@@ -414,6 +424,9 @@ export async function runLoad(
         'p50 ms': r.p50,
         'p99 ms': r.p99,
         'api cpu %': r.apiCpuPercent,
+        'worker cpu ms/analysis': Number.isNaN(r.workerCpuMsPerAnalysis)
+          ? '-'
+          : r.workerCpuMsPerAnalysis,
         'api rss MiB': r.apiRssMiB,
         'api rss max MB': r.apiRssMaxMB,
         'worker rss max MB': r.workerRssMaxMB,
