@@ -61,7 +61,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
   if (roleRuns(config.role, 'api')) await serveConsole(app);
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });
-  setupSwagger(app);
+  // /docs describes the routes clients call; a worker serves only /health and /metrics, and
+  // without it never loads swagger-ui's assets and @fastify/static to serve them.
+  if (roleRuns(config.role, 'api') || roleRuns(config.role, 'mcp')) setupSwagger(app);
   await app.init();
   acceptOnlyJsonBodies(app.getHttpAdapter().getInstance());
   limitJsonBodies(app.getHttpAdapter().getInstance(), config.bodyMaxDepth);
