@@ -100,7 +100,6 @@ interface Stack {
  */
 async function startStack(): Promise<Stack> {
   buildOnce();
-  const flags = runtimeFlags();
   const prefix = `load${randomBytes(3).toString('hex')}`;
   const shared = {
     ...runtimeEnv(),
@@ -114,9 +113,13 @@ async function startStack(): Promise<Stack> {
     TRUST_PROXY: 'true',
   };
   const [apiPort, workerPort] = [await freePort(), await freePort()];
-  const api = startService({ ...shared, ROLE: 'api', PORT: String(apiPort) }, [...flags, MAIN]);
+  // Each role with its own flags (the worker's heap flags differ), as `npm start` gives them.
+  const api = startService({ ...shared, ROLE: 'api', PORT: String(apiPort) }, [
+    ...runtimeFlags({ ROLE: 'api' }),
+    MAIN,
+  ]);
   const worker = startService({ ...shared, ROLE: 'worker', PORT: String(workerPort) }, [
-    ...flags,
+    ...runtimeFlags({ ROLE: 'worker' }),
     MAIN,
   ]);
   const base = `http://127.0.0.1:${apiPort}`;
