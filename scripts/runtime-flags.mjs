@@ -48,9 +48,10 @@ function stdioOptIn(path) {
 export const HEAP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
 
 /**
- * The worker's: a major collection at 30% growth. Its stress peak is its old generation's
- * garbage between collections (1.5x of 50-60 MB live); at 30% it peaks 12-15 MB lower for
- * about 10% more CPU per analysis, work that no request waits on. Figures: docs/performance.md.
+ * The worker's: a major collection at 30% growth. Its stress peak is mostly its old
+ * generation's garbage between collections (50-60 MB survive each); at 30% its peaks were
+ * 189-207 MB against 204-221 MB at 50%, for 16-20 ms of CPU per analysis against 14-18, work
+ * that no request waits on. Figures: docs/performance.md.
  */
 export const WORKER_HEAP_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=30'];
 
