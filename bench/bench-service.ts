@@ -66,7 +66,6 @@ export async function startBenchService(
     },
     [
       ...(options.permissionModel === false ? [] : runtimeFlags(env)),
-      '--enable-source-maps',
       ...(options.flags ?? []),
       MAIN,
     ],

@@ -72,6 +72,11 @@ export interface ScenarioResult {
   p50: number;
   p99: number;
   apiCpuPercent: number;
+  /**
+   * The worker's CPU time (process_cpu_seconds_total) from the scenario's start to the end of
+   * its drain, per analysis it finished, in ms (NaN without analyses).
+   */
+  workerCpuMsPerAnalysis: number;
   apiRssMiB: number;
   /** Each role's largest RSS sampled during the scenario, in MB (10^6 bytes). */
   apiRssMaxMB: number;
@@ -95,7 +100,6 @@ interface Stack {
  */
 async function startStack(): Promise<Stack> {
   buildOnce();
-  const flags = runtimeFlags();
   const prefix = `load${randomBytes(3).toString('hex')}`;
   const shared = {
     ...runtimeEnv(),
@@ -109,9 +113,13 @@ async function startStack(): Promise<Stack> {
     TRUST_PROXY: 'true',
   };
   const [apiPort, workerPort] = [await freePort(), await freePort()];
-  const api = startService({ ...shared, ROLE: 'api', PORT: String(apiPort) }, [...flags, MAIN]);
+  // Each role with its own flags (the worker's heap flags differ), as `npm start` gives them.
+  const api = startService({ ...shared, ROLE: 'api', PORT: String(apiPort) }, [
+    ...runtimeFlags({ ROLE: 'api' }),
+    MAIN,
+  ]);
   const worker = startService({ ...shared, ROLE: 'worker', PORT: String(workerPort) }, [
-    ...flags,
+    ...runtimeFlags({ ROLE: 'worker' }),
     MAIN,
   ]);
   const base = `http://127.0.0.1:${apiPort}`;
@@ -283,6 +291,7 @@ async function drive(
   let counter = 0;
   let submitted = 0;
   const before = await processFigures(stack.base);
+  const workerBefore = await processFigures(stack.workerBase);
   const rss = sampleRss([stack.base, stack.workerBase]);
   const finishedBefore = analyses
     ? metricSum(await metrics(stack.workerBase), 'techsapo_wall_bounce_duration_seconds_count')
@@ -326,6 +335,7 @@ async function drive(
     : { finished: NaN, drainSeconds: 0, waiting: 0 };
   // Through the drain too: the worker's memory peaks while it works off the backlog.
   const [apiRssMaxMB, workerRssMaxMB] = await rss.stop();
+  const workerAfter = await processFigures(stack.workerBase);
   const failed = result.errors + result.timeouts + result.non2xx;
   const total = result.requests.total + result.errors + result.timeouts;
   return {
@@ -342,6 +352,9 @@ async function drive(
     p50: result.latency.p50,
     p99: result.latency.p99,
     apiCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / result.duration) * 100),
+    workerCpuMsPerAnalysis: Math.round(
+      ((workerAfter.cpuSeconds - workerBefore.cpuSeconds) * 1000) / drained.finished,
+    ),
     apiRssMiB: Math.round(after.rssBytes / 1024 / 1024),
     apiRssMaxMB,
     workerRssMaxMB,
@@ -414,6 +427,9 @@ export async function runLoad(
         'p50 ms': r.p50,
         'p99 ms': r.p99,
         'api cpu %': r.apiCpuPercent,
+        'worker cpu ms/analysis': Number.isNaN(r.workerCpuMsPerAnalysis)
+          ? '-'
+          : r.workerCpuMsPerAnalysis,
         'api rss MiB': r.apiRssMiB,
         'api rss max MB': r.apiRssMaxMB,
         'worker rss max MB': r.workerRssMaxMB,

@@ -10,4 +10,4 @@ IFS='
 # shellcheck disable=SC2086 # split on newlines only
 set -- $flags
 IFS=$old_ifs
-exec node "$@" --enable-source-maps dist/apps/api/src/main.js
+exec node "$@" dist/apps/api/src/main.js

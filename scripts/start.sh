@@ -11,4 +11,4 @@ set -a # the C allocator's settings (glibc), see the file
 # shellcheck source=scripts/runtime-memory.env
 . scripts/runtime-memory.env
 set +a
-exec bash scripts/with-redis.sh node "${flags[@]}" --enable-source-maps dist/apps/api/src/main.js
+exec bash scripts/with-redis.sh node "${flags[@]}" dist/apps/api/src/main.js

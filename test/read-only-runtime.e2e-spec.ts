@@ -102,6 +102,16 @@ describe('read-only runtime', () => {
     expect(youngBytes([])).toBeGreaterThan(2 * 4 * 1024 * 1024);
   });
 
+  it('collects the worker’s old generation sooner than the other roles’', () => {
+    const growth = (role: string) =>
+      runtimeFlags({ MCP_CONFIG: '', ROLE: role }).filter((f) =>
+        f.startsWith('--heap-growing-percent='),
+      );
+    expect(growth('worker')).toEqual(['--heap-growing-percent=30']);
+    for (const role of ['api', 'mcp', 'all'])
+      expect(growth(role)).toEqual(['--heap-growing-percent=50']);
+  });
+
   it('allows child processes only when MCP_CONFIG names a stdio upstream, and says so', () => {
     const dir = mkdtempSync(join(tmpdir(), 'techsapo-mcp-'));
     try {

@@ -32,6 +32,11 @@ const ROLE_MODULES: Record<ProcessRole, (keyof typeof load)[]> = {
   all: ['api', 'auditAdmin', 'engine', 'worker', 'mcp', 'openAi'],
 };
 
+/** Whether a role runs one of the modules above (the web console goes with the REST API). */
+export function roleRuns(role: ProcessRole, module: keyof typeof load): boolean {
+  return ROLE_MODULES[role].includes(module);
+}
+
 @Module({})
 export class AppModule {
   static async forRole(role: ProcessRole): Promise<DynamicModule> {

@@ -2,8 +2,10 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { ConfigurationError, appConfig, describeError, type AppConfig } from '@techsapo/core';
+import { codeRoot } from '@techsapo/security';
 import { PinoLogger } from 'nestjs-pino';
 import { createApp } from './bootstrap/create-app';
+import { mapStackTracesOnDemand } from './bootstrap/stack-traces';
 
 /**
  * The process's own records (start, stop): at info, and shown at any LOG_LEVEL but silent,
@@ -16,6 +18,7 @@ function lifecycleLogger(config: AppConfig): Lifecycle {
 }
 
 async function main(): Promise<void> {
+  mapStackTracesOnDemand(codeRoot());
   if (existsSync('.env')) process.loadEnvFile('.env');
   const app = await createApp();
   const config = appConfig.read(process.env);

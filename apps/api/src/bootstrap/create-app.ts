@@ -8,7 +8,7 @@ import {
   validateEnvironment,
 } from '@techsapo/core';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from '../app.module';
+import { AppModule, roleRuns } from '../app.module';
 import { CONFIG_NAMESPACES } from '../config';
 import { serveConsole } from '../console/serve-console';
 import { quietStartUp } from './app-logger';
@@ -57,10 +57,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
   answerOpenAiErrors(app.getHttpAdapter().getInstance());
   installSecurityHeaders(app.getHttpAdapter().getInstance());
   installTransportSecurity(app.getHttpAdapter().getInstance());
-  await serveConsole(app);
+  // The console signs in and reads through the REST API: only the roles that serve it.
+  if (roleRuns(config.role, 'api')) await serveConsole(app);
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });
-  setupSwagger(app);
+  // /docs describes the routes clients call; a worker serves only /health and /metrics, and
+  // without it never loads swagger-ui's assets and @fastify/static to serve them.
+  if (roleRuns(config.role, 'api') || roleRuns(config.role, 'mcp')) setupSwagger(app);
   await app.init();
   acceptOnlyJsonBodies(app.getHttpAdapter().getInstance());
   limitJsonBodies(app.getHttpAdapter().getInstance(), config.bodyMaxDepth);

@@ -1,4 +1,3 @@
-import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { codeRoot } from '@techsapo/security';
 import { existsSync } from 'node:fs';
@@ -39,6 +38,8 @@ export function consoleAssets(root = codeRoot()): string {
 export async function serveConsole(app: NestFastifyApplication): Promise<boolean> {
   const root = consoleAssets();
   if (!existsSync(join(root, 'index.html'))) return false;
+  // Loaded here, not with this module: a role without the console never loads it.
+  const { default: fastifyStatic } = await import('@fastify/static');
   await app.register(fastifyStatic, {
     root,
     prefix: CONSOLE_PATH,
