@@ -114,6 +114,41 @@ describe('AhoCorasick', () => {
     );
   });
 
+  it('reports a subset of its patterns in the order an automaton of the subset alone does (property)', () => {
+    // Searches that share one automaton of all their tokens read only their own hits: those
+    // must come in the same order (of end, then longest first) as from an automaton of their own.
+    const alphabet = fc.constantFrom('a', 'b', 'の', 'い', 'な', ' ');
+    const inOrder = (patterns: string[], own: Set<string>, text: string, from: number) => {
+      const found: string[] = [];
+      new AhoCorasick(patterns).scanRange(unitsOf(text), from, text.length, from, {
+        hits: (ids, ends, count) => {
+          for (let k = 0; k < count; k += 1) {
+            if (own.has(patterns[ids[k]])) found.push(`${patterns[ids[k]]}@${ends[k]}`);
+          }
+        },
+      });
+      return found;
+    };
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringOf(alphabet, { minLength: 1, maxLength: 4 }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
+        fc.uniqueArray(fc.stringOf(alphabet, { minLength: 1, maxLength: 4 }), { maxLength: 10 }),
+        fc.stringOf(alphabet, { maxLength: 80 }),
+        fc.nat(80),
+        (own, others, text, at) => {
+          const subset = new Set(own);
+          const shared = [...new Set([...others, ...own])];
+          const from = Math.min(at, text.length);
+          expect(inOrder(shared, subset, text, from)).toEqual(inOrder(own, subset, text, from));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('reports every occurrence of a dense text in order of end, over many batches', () => {
     const ends: number[] = [];
     const calls: number[] = [];
