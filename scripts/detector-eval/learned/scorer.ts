@@ -1,7 +1,7 @@
+import { endsSentence } from '../../../libs/detector/src/match/sentence-bounds';
 import {
   normalize,
   NormalizeWorkspace,
-  spaceAfter,
   type NormalizedText,
 } from '../../../libs/detector/src/normalize/normalizer';
 import { Featurizer, type FeatureSpec, type SparseVector } from './features';
@@ -24,20 +24,14 @@ function asString(normalized: NormalizedText): string {
   ).toString('utf16le');
 }
 
-const IDEOGRAPHIC_FULL_STOP = 0x3002;
-
-/** Offsets after which a sentence ends: line breaks, `。`, and `.`/`!`/`?` before white space. */
+/** Offsets after which a sentence ends: line breaks, and the detector's sentence ends. */
 function sentenceEnds(text: NormalizedText): number[] {
   const ends: number[] = [];
   let nextBreak = 0;
   for (let k = 0; k < text.length; k += 1) {
     while (nextBreak < text.breakCount && text.breaks[nextBreak] < k) nextBreak += 1;
-    const unit = text.units[k];
     const atBreak = nextBreak < text.breakCount && text.breaks[nextBreak] === k;
-    const mark = unit === 46 || unit === 33 || unit === 63;
-    if (atBreak || unit === IDEOGRAPHIC_FULL_STOP || (mark && spaceAfter(text, k))) {
-      ends.push(k + 1);
-    }
+    if (atBreak || endsSentence(text, k)) ends.push(k + 1);
   }
   return ends;
 }

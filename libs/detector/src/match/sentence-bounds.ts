@@ -8,6 +8,17 @@ const mayEndSentence = (c: number): boolean =>
   c === FULL_STOP || c === IDEOGRAPHIC_FULL_STOP || isQuestionOrExclamation(c);
 
 /**
+ * Whether a sentence ends at `i`: a `。`, or a `.`, `!` or `?` followed by white space or the
+ * end of the text. All three are read in the decoded text: the normalised one drops the space
+ * before `(`, so a mark then a line break and `(` would not end a sentence there.
+ */
+export function endsSentence(text: NormalizedText, i: number): boolean {
+  const c = text.units[i];
+  if (c === IDEOGRAPHIC_FULL_STOP) return true;
+  return (c === FULL_STOP || isQuestionOrExclamation(c)) && spaceAfter(text, i);
+}
+
+/**
  * Where the sentences around hits start and end, read from the hits outwards and only for hits
  * whose other constraints held (no pass over the whole text). Each direction remembers the
  * stretch its last answer read without finding a sentence end: hits come in order, so a run of
@@ -65,7 +76,7 @@ export class SentenceBounds {
       this.quietOnFrom = at;
     }
     const { units } = this.text;
-    while (i < ceiling && !(mayEndSentence(units[i]) && this.endsSentence(i))) i += 1;
+    while (i < ceiling && !(mayEndSentence(units[i]) && endsSentence(this.text, i))) i += 1;
     this.quietOnTo = i;
     this.endAt = i < ceiling;
     return this.endAt ? i + 1 : ceiling;
@@ -82,7 +93,7 @@ export class SentenceBounds {
   private lastEnd(before: number, floor: number): number {
     const { units } = this.text;
     for (let i = before - 1; i >= floor; i -= 1) {
-      if (mayEndSentence(units[i]) && this.endsSentence(i)) return i;
+      if (mayEndSentence(units[i]) && endsSentence(this.text, i)) return i;
     }
     return -1;
   }
@@ -96,16 +107,5 @@ export class SentenceBounds {
     this.quietBackTo = to;
     this.endBefore = endBefore;
     return answer;
-  }
-
-  /**
-   * A `。`, or a `.`, `!` or `?` followed by white space or the end of the text. All three
-   * are read in the decoded text: the normalised one drops the space before `(`, so a mark
-   * then a line break and `(` would not end a sentence there.
-   */
-  private endsSentence(i: number): boolean {
-    const c = this.text.units[i];
-    if (c === IDEOGRAPHIC_FULL_STOP) return true;
-    return (c === FULL_STOP || isQuestionOrExclamation(c)) && spaceAfter(this.text, i);
   }
 }
