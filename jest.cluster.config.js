@@ -7,10 +7,6 @@ const suites = require('./test/cluster/suites');
 const e2e = base.projects.find((p) => p.displayName === 'e2e');
 module.exports = {
   testTimeout: base.testTimeout,
-  // ioredis's Cluster can be left with its slots-refresh timer running when it is quit while a
-  // refresh is in flight (the refresh's callback schedules the next round after quit cleared
-  // it): seen once, the run finished and passed, then never exited. Jest ends the process.
-  forceExit: true,
   projects: [
     {
       ...e2e,

@@ -73,6 +73,25 @@ describe('Redis Cluster', () => {
     ).rejects.toThrow(/CROSSSLOT/);
   });
 
+  it('leaves no slots-refresh timer behind when quit during a refresh', async () => {
+    const cluster = t.redis.createConnection('test-slots-refresh') as Cluster;
+    if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
+    const internals = cluster as unknown as {
+      slotsTimer: NodeJS.Timeout | null;
+      resetNodesRefreshInterval(): void;
+    };
+    // As ioredis's periodic refresh does, the refresh's callback arms the next round.
+    const refreshed = new Promise<void>((resolve) =>
+      cluster.refreshSlotsCache(() => {
+        internals.resetNodesRefreshInterval();
+        resolve();
+      }),
+    );
+    await cluster.quit();
+    await refreshed;
+    expect(internals.slotsTimer).toBeNull();
+  });
+
   it('delivers pub/sub messages between connections', async () => {
     const subscriber = t.redis.createConnection('test-subscriber');
     const channel = t.redis.key('events', 'progress');

@@ -94,4 +94,22 @@ class BoundedCluster extends Cluster {
   ): unknown {
     return super.sendCommand(timeoutAsUnavailable(command), stream, node);
   }
+
+  /**
+   * ioredis schedules the next periodic slots refresh from the callback of the refresh in
+   * flight, also when the cluster was quit meanwhile: that timer would keep a stopped process
+   * alive. A refresh that ends once the cluster is closing clears it again.
+   */
+  override refreshSlotsCache(callback?: (error?: Error | null) => void): void {
+    super.refreshSlotsCache((error) => {
+      callback?.(error);
+      if (CLOSING.has(this.status)) (this as unknown as RefreshTimer).clearNodesRefreshInterval();
+    });
+  }
+}
+
+const CLOSING = new Set(['disconnecting', 'close', 'end']);
+/** ioredis' own (private) way of stopping the periodic slots refresh. */
+interface RefreshTimer {
+  clearNodesRefreshInterval(): void;
 }
