@@ -3,11 +3,13 @@
 // features of the detector's normalised text, on `tuning/` only; chooses features,
 // regularisation and thresholds by cross-validation on `tuning/` and by the older held-out
 // sets (held-out-3, -4, -5: validation); reports those figures, what the signal flags in
-// ordinary code and its scan cost. The frozen procedure was measured once on `held-out-10/`,
-// before that set was folded into `tuning/` (figures in docs/security.md).
+// ordinary code and its scan cost. `npm run eval:learned -- --final` also measures the frozen
+// procedure once on the newest held-out set, which nothing before that run reads: first
+// `held-out-10/` (before it was folded into `tuning/`), now `held-out-11/` (figures in
+// docs/security.md).
 //
-// Pre-registered (committed before the held-out-10 run): the decisions measured there were
-// the rules alone; the learned signal alone (threshold: at most 2 % of pooled benign samples
+// Pre-registered (committed before the held-out-10 run, kept unchanged since): the decisions
+// measured there are the rules alone; the learned signal alone (threshold: at most 2 % of pooled benign samples
 // flagged); rules OR learned at the strict threshold (at most 1 % of pooled benign flagged);
 // and rules AND learned (a veto at the threshold that keeps 98 % of the rules' pooled hits).
 // The primary comparison is rules OR learned against the rules alone.
@@ -29,6 +31,7 @@ import {
 import { ordinaryFiles } from './ordinary-code';
 
 const VALIDATION: CorpusSet[] = ['held-out-3', 'held-out-4', 'held-out-5'];
+const FINAL: CorpusSet = 'held-out-11';
 const SPEED_RUNS = 3;
 
 const manifest = loadManifest();
@@ -133,6 +136,7 @@ function ordinaryCode(signal: LearnedSignal, t: Thresholds): void {
 }
 
 function main(): void {
+  const final = process.argv.includes('--final');
   print('learned signal beside the rules (npm run eval:learned); corpus test/fixtures/detector');
   print('text samples (self-modification and instruction classes; benign text):');
   const tuning = loadLabelled('tuning', manifest, detector);
@@ -165,6 +169,16 @@ function main(): void {
   const signal = new LearnedSignal(chosen.options, tuning);
   print();
   ordinaryCode(signal, thresholds);
+  if (!final) return;
+  print();
+  print(`FINAL: ${FINAL}, measured once with the procedure above frozen`);
+  const samples = unseen(FINAL, seen);
+  report(
+    `held-out: ${FINAL}`,
+    samples,
+    samples.map((s) => signal.score(s.text)),
+    thresholds,
+  );
 }
 
 if (require.main === module) main();
