@@ -28,9 +28,9 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     ...aliases,
-    // A Nest module loaded on demand is imported by its built name (`import('./x.module.js')`,
-    // as Node resolves import()); the tests run its TypeScript source.
-    '^(\\.{1,2}/.+\\.module)\\.js$': '$1',
+    // A Nest module (or the OpenAPI set-up) loaded on demand is imported by its built name
+    // (`import('./x.module.js')`, as Node resolves import()); the tests run its TypeScript source.
+    '^(\\.{1,2}/.+\\.module|\\./swagger)\\.js$': '$1',
   },
   testEnvironment: 'node',
 };

@@ -26,3 +26,4 @@ export * from './lifecycle/readiness.registry';
 export * from './lifecycle/request-lifecycle';
 export * from './metrics/scrape-reads';
 export * from './core.module';
+export * from './http/openapi-decorators';

@@ -5,7 +5,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiTags,
-} from '@nestjs/swagger';
+} from '@techsapo/core';
 import { AuditTrailService, AuditType, buildSecurityReport } from '@techsapo/audit';
 import { Action, Secured } from '@techsapo/security';
 import { SecurityReportQueryDto } from './dto/security-report-query.dto';

@@ -13,6 +13,8 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  IdParam,
+  type Principal,
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiHeader,
@@ -22,8 +24,7 @@ import {
   ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
-import { IdParam, type Principal } from '@techsapo/core';
+} from '@techsapo/core';
 import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
 import {
   AnalysesService,

@@ -9,7 +9,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+} from '@techsapo/core';
 import type { Principal } from '@techsapo/core';
 import { AuthService, CurrentPrincipal, Public, Secured } from '@techsapo/security';
 import type { FastifyRequest } from 'fastify';

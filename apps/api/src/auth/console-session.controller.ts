@@ -11,6 +11,8 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ForbiddenError,
+  type Principal,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -19,8 +21,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ForbiddenError, type Principal } from '@techsapo/core';
+} from '@techsapo/core';
 import {
   AuthService,
   consoleCookieToken,

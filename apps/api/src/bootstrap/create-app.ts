@@ -19,7 +19,6 @@ import { limitJsonBodies } from './json-body-parser';
 import { acceptOnlyJsonBodies } from './json-only';
 import { answerOpenAiErrors } from './openai-errors';
 import { installSecurityHeaders } from './security-headers';
-import { setupSwagger } from './swagger';
 import { installTransportSecurity } from './transport-security';
 
 /**
@@ -62,8 +61,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
   if (config.corsOrigins.length > 0)
     app.enableCors({ origin: config.corsOrigins, credentials: false });
   // /docs describes the routes clients call; a worker serves only /health and /metrics, and
-  // without it never loads swagger-ui's assets and @fastify/static to serve them.
-  if (roleRuns(config.role, 'api') || roleRuns(config.role, 'mcp')) setupSwagger(app);
+  // without it never loads @nestjs/swagger, swagger-ui's assets and @fastify/static.
+  if (roleRuns(config.role, 'api') || roleRuns(config.role, 'mcp'))
+    (await import('./swagger.js')).setupSwagger(app);
   await app.init();
   acceptOnlyJsonBodies(app.getHttpAdapter().getInstance());
   limitJsonBodies(app.getHttpAdapter().getInstance(), config.bodyMaxDepth);

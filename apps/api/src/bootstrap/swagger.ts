@@ -1,9 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import * as swagger from '@nestjs/swagger';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { applyOpenApiDecorators } from '@techsapo/core';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '@techsapo/security';
 import { addProblemResponses } from './openapi-problems';
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  // The routes' and DTOs' OpenAPI decorators, recorded as their classes loaded.
+  applyOpenApiDecorators(swagger);
   const config = new DocumentBuilder()
     .setTitle('TechSapo')
     .setDescription(

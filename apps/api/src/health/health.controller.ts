@@ -3,13 +3,6 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, HttpStatus, Inject, Optional, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import {
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import {
   HealthCheckService,
   HealthIndicatorResult,
   HealthIndicatorService,
@@ -20,6 +13,11 @@ import {
   ReadinessResult,
   describeError,
   withTimeout,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
 } from '@techsapo/core';
 import { Authenticator, consoleCookieToken, Public } from '@techsapo/security';
 import type { FastifyReply, FastifyRequest } from 'fastify';

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@techsapo/core';
 
 export class LivenessDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';

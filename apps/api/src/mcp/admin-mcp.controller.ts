@@ -6,7 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-} from '@nestjs/swagger';
+} from '@techsapo/core';
 import type { Principal } from '@techsapo/core';
 import { McpProxyService } from '@techsapo/mcp-proxy';
 import { Action, CurrentPrincipal, Secured } from '@techsapo/security';

@@ -18,7 +18,7 @@ import {
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-} from '@nestjs/swagger';
+} from '@techsapo/core';
 import type { Principal } from '@techsapo/core';
 import { McpContentService, McpProxyService } from '@techsapo/mcp-proxy';
 import { Action, BodyScannedByHandler, CurrentPrincipal, Secured } from '@techsapo/security';

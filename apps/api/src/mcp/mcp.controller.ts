@@ -6,7 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-} from '@nestjs/swagger';
+} from '@techsapo/core';
 import type { Principal } from '@techsapo/core';
 import { MCP_RATE_LIMIT_PROFILE, McpEndpoint } from '@techsapo/mcp-proxy';
 import {

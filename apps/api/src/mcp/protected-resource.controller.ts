@@ -1,7 +1,7 @@
 import { AuditType } from '@techsapo/audit';
 import { Controller, Get, Inject, Req } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@techsapo/core';
 import { publicBase, Public, securityConfig } from '@techsapo/security';
 import type { FastifyRequest } from 'fastify';
 

@@ -10,7 +10,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   getSchemaPath,
-} from '@nestjs/swagger';
+} from '@techsapo/core';
 import type { Principal } from '@techsapo/core';
 import { Action, CurrentPrincipal, Secured } from '@techsapo/security';
 import { AnalysesService, AnalysisProfiles, isFinal } from '@techsapo/wall-bounce';

@@ -1,6 +1,6 @@
 import { AuditType } from '@techsapo/audit';
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@techsapo/core';
 import { Secured } from '@techsapo/security';
 import { type AnalysisProfile, AnalysisProfiles } from '@techsapo/wall-bounce';
 import { ModelDto, ModelListDto } from './dto/chat-completion.dto';

@@ -5,7 +5,7 @@ import {
   ApiSecurity,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+} from '@techsapo/core';
 import { Action, SubjectName } from '../policies/action';
 
 export const POLICY = 'techsapo:policy';

@@ -1,13 +1,14 @@
 import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
+  IdParam,
+  type Principal,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-} from '@nestjs/swagger';
-import { IdParam, type Principal } from '@techsapo/core';
+} from '@techsapo/core';
 import { Action, ApiKeysService, CurrentPrincipal, Secured } from '@techsapo/security';
 import { ApiKeyListDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';

@@ -1,13 +1,14 @@
 import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
+  IdParam,
+  type Principal,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-} from '@nestjs/swagger';
-import { IdParam, type Principal } from '@techsapo/core';
+} from '@techsapo/core';
 import { Action, Block, BlocksService, CurrentPrincipal, Secured } from '@techsapo/security';
 import { BlockDto, BlockListDto } from './dto/block.dto';
 import { CreateBlockDto } from './dto/create-block.dto';

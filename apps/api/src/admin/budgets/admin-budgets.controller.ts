@@ -1,7 +1,6 @@
 import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Get, Put, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdParam } from '@techsapo/core';
+import { IdParam, ApiOkResponse, ApiOperation, ApiTags } from '@techsapo/core';
 import { Action, Secured } from '@techsapo/security';
 import { BudgetsService, OwnerKind } from '@techsapo/wall-bounce';
 import type { FastifyRequest } from 'fastify';

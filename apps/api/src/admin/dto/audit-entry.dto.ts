@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 import { AUDIT_ENTRY_TYPES, AuditEntryType } from '@techsapo/audit';
 
 export class AuditActorDto {

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@techsapo/core';
 import { Type } from 'class-transformer';
 import {
   IsIn,

@@ -1,6 +1,6 @@
 import { AuditType } from '@techsapo/audit';
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@techsapo/core';
 import { Action, PermissionReviewService, Secured } from '@techsapo/security';
 import { PermissionReviewDto } from './dto/permission-review.dto';
 

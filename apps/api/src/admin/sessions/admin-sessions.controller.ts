@@ -1,7 +1,13 @@
 import { AuditType } from '@techsapo/audit';
 import { Controller, Delete, Get, HttpCode, HttpStatus, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IdParam, type IdFormat } from '@techsapo/core';
+import {
+  IdParam,
+  type IdFormat,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@techsapo/core';
 import { Action, Secured, SessionsService } from '@techsapo/security';
 import { ListSessionsQuery } from './dto/list-sessions.query';
 import { SessionListDto } from './dto/session.dto';

@@ -1,6 +1,6 @@
 import { AuditType } from '@techsapo/audit';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@techsapo/core';
 import { Action, Secured } from '@techsapo/security';
 import { UsageService } from '@techsapo/wall-bounce';
 import { UsageQueryDto } from './dto/usage-query.dto';

@@ -1,14 +1,15 @@
 import { AuditType } from '@techsapo/audit';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post } from '@nestjs/common';
 import {
+  IdParam,
+  type Principal,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-} from '@nestjs/swagger';
-import { IdParam, type Principal } from '@techsapo/core';
+} from '@techsapo/core';
 import { Action, CurrentPrincipal, Secured, UserAdminService } from '@techsapo/security';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';

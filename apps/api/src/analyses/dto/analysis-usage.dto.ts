@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '@techsapo/core';
 import { CALL_ROLES, CallRole } from '@techsapo/wall-bounce';
 
 /** Usage figures with the counts of billed calls behind them. */

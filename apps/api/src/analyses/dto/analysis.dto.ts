@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 import { KINDS, type Kind } from '@techsapo/detector';
 import {
   ANALYSIS_MODES,

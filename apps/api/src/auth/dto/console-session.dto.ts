@@ -1,5 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty } from '@techsapo/core';
 
 /** The console's view of its own session; the access token itself stays in the cookie. */
 export class ConsoleSessionDto {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '@techsapo/core';
 import { IsString, Length } from 'class-validator';
 
 export class LoginDto {

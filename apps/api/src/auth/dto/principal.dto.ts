@@ -1,5 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 
 export class PrincipalDto {
   @ApiProperty() id!: string;

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '@techsapo/core';
 
 export class TokenDto {
   @ApiProperty({ description: 'JWT access token; send it as `Authorization: Bearer …`.' })

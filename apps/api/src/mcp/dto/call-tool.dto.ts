@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 import { DENIAL_REASONS } from './mcp-tool.dto';
 import { IsHexadecimal, IsObject, IsOptional, Length } from 'class-validator';
 

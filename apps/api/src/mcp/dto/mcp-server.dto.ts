@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 
 export class McpServerDto {
   @ApiProperty({ example: 'fs' }) name!: string;

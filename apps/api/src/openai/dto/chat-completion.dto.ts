@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 import { ANALYSIS_MODES, type AnalysisMode } from '@techsapo/wall-bounce';
 
 export class CompletionUsageDto {

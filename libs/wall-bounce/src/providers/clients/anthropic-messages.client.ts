@@ -1,5 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
-import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
+import type { MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderConfig } from '../../config/wall-bounce-engine.config';
 import type { Fetch } from '../egress/egress-fetch';
 import { currentWireMeter } from '../egress/wire-meter';
@@ -16,6 +15,21 @@ interface Reply {
   stop?: string | null;
 }
 
+/** The SDK, loaded when a client first calls: a process that never calls such a provider never loads it. */
+function loadSdk(config: ProviderConfig, fetch: Fetch) {
+  return import('@anthropic-ai/sdk').then(
+    ({ Anthropic }) =>
+      new Anthropic({
+        apiKey: config.apiKey ?? null,
+        authToken: null,
+        baseURL: config.baseUrl,
+        maxRetries: 0,
+        timeout: config.timeoutMs + 1000,
+        fetch,
+      }),
+  );
+}
+
 /**
  * Anthropic messages through `@anthropic-ai/sdk`, with every option explicit (no
  * ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL / auth token from the environment) and the SDK's
@@ -23,20 +37,15 @@ interface Reply {
  * output's schema, or by prompt; streamed as raw events.
  */
 export class AnthropicMessagesClient implements WireClient {
-  private readonly sdk: Anthropic;
+  private loaded?: ReturnType<typeof loadSdk>;
 
   constructor(
     private readonly config: ProviderConfig,
-    fetch: Fetch,
-  ) {
-    this.sdk = new Anthropic({
-      apiKey: config.apiKey ?? null,
-      authToken: null,
-      baseURL: config.baseUrl,
-      maxRetries: 0,
-      timeout: config.timeoutMs + 1000,
-      fetch,
-    });
+    private readonly fetch: Fetch,
+  ) {}
+
+  private sdk(): ReturnType<typeof loadSdk> {
+    return (this.loaded ??= loadSdk(this.config, this.fetch));
   }
 
   async send(request: ChatRequest, signal: AbortSignal): Promise<RawCompletion> {
@@ -57,7 +66,7 @@ export class AnthropicMessagesClient implements WireClient {
               {
                 name: output.name,
                 description: output.description,
-                input_schema: output.schema as Anthropic.Tool.InputSchema,
+                input_schema: output.schema as Tool.InputSchema,
               },
             ],
             tool_choice: { type: 'tool', name: output.name },
@@ -80,7 +89,7 @@ export class AnthropicMessagesClient implements WireClient {
     reported: ReportedUsage,
     signal: AbortSignal,
   ): Promise<Reply> {
-    const message = await this.sdk.messages.create(params, { signal });
+    const message = await (await this.sdk()).messages.create(params, { signal });
     const usage = message.usage;
     if (usage) {
       reported.input = inputTokensOf(usage);
@@ -100,7 +109,9 @@ export class AnthropicMessagesClient implements WireClient {
     signal: AbortSignal,
   ): Promise<Reply> {
     const meter = currentWireMeter();
-    const stream = await this.sdk.messages.create({ ...params, stream: true }, { signal });
+    const stream = await (
+      await this.sdk()
+    ).messages.create({ ...params, stream: true }, { signal });
     let text = '';
     let json: string | undefined;
     let toolIndex: number | undefined;

@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { ProviderConfig } from '../../config/wall-bounce-engine.config';
 import type { Fetch } from '../egress/egress-fetch';
@@ -11,6 +10,22 @@ import { MalformedCompletionError } from './malformed-completion.error';
 /** Placeholder for servers that take no key (Ollama, vLLM): the SDK insists on one. */
 const NO_KEY = 'no-key';
 
+/** The SDK, loaded when a client first calls: a process that never calls such a provider never loads it. */
+function loadSdk(config: ProviderConfig, fetch: Fetch) {
+  return import('openai').then(
+    ({ OpenAI }) =>
+      new OpenAI({
+        apiKey: config.apiKey ?? NO_KEY,
+        baseURL: config.baseUrl,
+        organization: null,
+        project: null,
+        maxRetries: 0,
+        timeout: config.timeoutMs + 1000,
+        fetch,
+      }),
+  );
+}
+
 /**
  * OpenAI chat completions through the `openai` SDK: OpenAI itself, Gemini's
  * OpenAI-compatible endpoint, and any compatible server. Every option is explicit so the SDK
@@ -19,21 +34,15 @@ const NO_KEY = 'no-key';
  * `response_format` json_schema (strict), or by prompt; streamed through the SDK's stream.
  */
 export class OpenAiChatClient implements WireClient {
-  private readonly sdk: OpenAI;
+  private loaded?: ReturnType<typeof loadSdk>;
 
   constructor(
     private readonly config: ProviderConfig,
-    fetch: Fetch,
-  ) {
-    this.sdk = new OpenAI({
-      apiKey: config.apiKey ?? NO_KEY,
-      baseURL: config.baseUrl,
-      organization: null,
-      project: null,
-      maxRetries: 0,
-      timeout: config.timeoutMs + 1000,
-      fetch,
-    });
+    private readonly fetch: Fetch,
+  ) {}
+
+  private sdk(): ReturnType<typeof loadSdk> {
+    return (this.loaded ??= loadSdk(this.config, this.fetch));
   }
 
   async send(request: ChatRequest, signal: AbortSignal): Promise<RawCompletion> {
@@ -66,7 +75,7 @@ export class OpenAiChatClient implements WireClient {
     };
     if (request.stream) return this.streamed(params, reading, signal);
 
-    const completion = await this.sdk.chat.completions.create(params, { signal });
+    const completion = await (await this.sdk()).chat.completions.create(params, { signal });
     const reported = completion.usage && {
       input: completion.usage.prompt_tokens,
       output: completion.usage.completion_tokens,
@@ -87,7 +96,9 @@ export class OpenAiChatClient implements WireClient {
     reading: ReplyReading,
     signal: AbortSignal,
   ): Promise<RawCompletion> {
-    const stream = await this.sdk.chat.completions.create(
+    const stream = await (
+      await this.sdk()
+    ).chat.completions.create(
       { ...params, stream: true, stream_options: { include_usage: true } },
       { signal },
     );

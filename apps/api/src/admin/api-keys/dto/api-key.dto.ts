@@ -1,5 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty } from '@techsapo/core';
 
 /** An API key as listed: no key material. */
 export class ApiKeyDto {

@@ -1,6 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'ci-main', minLength: 1, maxLength: 100 })

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '@techsapo/core';
 import { BLOCK_KINDS, BlockKind } from '@techsapo/security';
 
 export class BlockDto {

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '@techsapo/core';
 import { IsIn, IsInt, IsIP, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
 import { BLOCK_KINDS, BlockKind } from '@techsapo/security';
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '@techsapo/core';
 import { IsNumber, Max, Min, ValidateIf } from 'class-validator';
 import { MAX_DAILY_BUDGET_USD } from '@techsapo/wall-bounce';
 

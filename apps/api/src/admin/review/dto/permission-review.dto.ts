@@ -1,5 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty } from '@techsapo/core';
 import type { ApiKeyFlag, UserFlag } from '@techsapo/security';
 
 const USER_FLAGS: UserFlag[] = ['admin', 'inactive-30-days'];

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@techsapo/core';
 import { IsOptional, IsString, Length } from 'class-validator';
 
 export class ListSessionsQuery {

@@ -1,5 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty } from '@techsapo/core';
 
 export class SessionDto {
   @ApiProperty() id!: string;

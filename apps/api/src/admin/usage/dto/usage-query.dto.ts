@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@techsapo/core';
 import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { MAX_USAGE_REPORT_DAYS } from '@techsapo/wall-bounce';
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty } from '@techsapo/core';
 import { OWNER_KINDS, OwnerKind } from '@techsapo/wall-bounce';
 import { BilledCallsDto } from '../../../analyses/dto/analysis-usage.dto';
 

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -8,7 +7,7 @@ import {
   Length,
   Matches,
 } from 'class-validator';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty } from '@techsapo/core';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'alice', pattern: '^[A-Za-z0-9._@-]{3,64}$' })

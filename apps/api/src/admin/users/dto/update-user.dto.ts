@@ -1,6 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiPropertyOptional } from '@techsapo/core';
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ROLES, isArray: true })

@@ -1,5 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ROLES, Role } from '@techsapo/core';
+import { ROLES, Role, ApiProperty, ApiPropertyOptional } from '@techsapo/core';
 
 /** A user as the admin sees it: never any password data. */
 export class UserDto {
