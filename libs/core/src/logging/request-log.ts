@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
-import type { Level, Logger } from 'pino';
+import pino, { type Level, type Logger } from 'pino';
+import { logShape } from './log-shape';
 
 /** Probes and scrapes: answered without a request line. */
 const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
@@ -61,7 +62,17 @@ declare module 'fastify' {
  * writer, as Nest's `Logger` does.
  */
 export function requestLogger(request: FastifyRequest, context: string): Logger {
-  return (request.requestLog?.logger ?? PinoLogger.root).child({ context });
+  return (request.requestLog?.logger ?? appLogger()).child({ context });
+}
+
+let detached: Logger | undefined;
+
+/** The app's logger; outside an app (a unit under test) one of the same shape on stderr. */
+function appLogger(): Logger {
+  return (
+    (PinoLogger.root as Logger | undefined) ??
+    (detached ??= pino(logShape('info', 'json'), pino.destination(2)))
+  );
 }
 
 /**
