@@ -69,7 +69,10 @@ export class SecurityEventService {
       try {
         listener(line, input);
       } catch (error) {
-        this.logger.error({ err: error }, 'security event listener failed');
+        this.logger.error(
+          { err: error, requestId: input.requestId },
+          'security event listener failed',
+        );
       }
     }
     return line;

@@ -59,6 +59,17 @@ describe('AuditChain', () => {
     expect(Object.keys(sealed[1])).toEqual([...Object.keys(draft(2)), 'seq', 'prevHash', 'hash']);
   });
 
+  it('stores each entry as the bytes it hashed with its hash added: read back, it is the entry', () => {
+    const sealed = chain.sealForStorage([draft(1), draft(2)], CHAIN_START);
+    expect(sealed.map((s) => s.entry)).toEqual(chain.seal([draft(1), draft(2)], CHAIN_START));
+    for (const { entry, text } of sealed) {
+      const { hash, ...content } = entry;
+      expect(text).toBe(`${canonicalJson(content).slice(0, -1)},"hash":"${hash}"}`);
+      expect(JSON.parse(text)).toEqual(entry);
+      expect(chain.isAuthentic(JSON.parse(text))).toBe(true);
+    }
+  });
+
   it('rejects any change, a forged hash and another key', () => {
     const [entry] = chain.seal([draft(1)], CHAIN_START);
     expect(chain.isAuthentic({ ...entry, outcome: { ...entry.outcome, status: 201 } })).toBe(false);

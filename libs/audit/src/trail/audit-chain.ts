@@ -12,6 +12,13 @@ export interface ChainLink {
 
 export const CHAIN_START: ChainLink = { seq: 0, hash: GENESIS_HASH };
 
+/** An entry sealed into the chain and the text it is stored as. */
+export interface SealedEntry {
+  entry: AuditEntry;
+  /** The entry's canonical JSON with its hash added: the bytes hashed are written once. */
+  text: string;
+}
+
 /**
  * JSON with object keys sorted at every level (by UTF-16 code units), properties whose value is
  * undefined left out, so the same entry always hashes the same. Built as one string in place:
@@ -75,17 +82,30 @@ export class AuditChain {
    * place in the chain, then the hash of what came before it (the same bytes as `hashOf`).
    */
   seal(drafts: readonly AuditDraft[], head: ChainLink): AuditEntry[] {
+    return this.sealForStorage(drafts, head).map((sealed) => sealed.entry);
+  }
+
+  /**
+   * `seal`, with each entry's stored text: its canonical JSON (already built for the hash) with
+   * the hash as a last field, so the entry is not serialised a second time to be written.
+   */
+  sealForStorage(drafts: readonly AuditDraft[], head: ChainLink): SealedEntry[] {
     let previous = head;
     return drafts.map((draft) => {
       const entry = { ...draft, seq: previous.seq + 1, prevHash: previous.hash } as AuditEntry;
-      entry.hash = this.hashOfContent(entry);
+      const content = canonicalJson(entry);
+      entry.hash = this.hmacOf(content);
       previous = { seq: entry.seq, hash: entry.hash };
-      return entry;
+      return { entry, text: `${content.slice(0, -1)},"hash":"${entry.hash}"}` };
     });
   }
 
   private hashOfContent(content: Omit<AuditEntry, 'hash'>): string {
-    return createHmac('sha256', this.key).update(canonicalJson(content)).digest('hex');
+    return this.hmacOf(canonicalJson(content));
+  }
+
+  private hmacOf(canonical: string): string {
+    return createHmac('sha256', this.key).update(canonical).digest('hex');
   }
 
   isAuthentic(entry: AuditEntry): boolean {

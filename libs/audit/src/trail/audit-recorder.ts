@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { describeError, RequestLifecycle } from '@techsapo/core';
+import { describeError, RequestLifecycle, requestLogger } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
 import { auditConfig } from '../config/audit.config';
@@ -21,8 +21,6 @@ export const AUDIT_ENTRIES_FAILED = 'techsapo_audit_entries_failed_total';
  */
 @Injectable()
 export class AuditRecorder implements OnModuleInit {
-  private readonly logger = new Logger(AuditRecorder.name);
-
   constructor(
     private readonly lifecycle: RequestLifecycle,
     private readonly securityEvents: SecurityEventService,
@@ -47,7 +45,9 @@ export class AuditRecorder implements OnModuleInit {
       this.writer.record(draft);
     } catch (error) {
       this.failed.inc();
-      this.logger.error(`audit entry built minimal: ${describeError(error)}`);
+      requestLogger(request, AuditRecorder.name).error(
+        `audit entry built minimal: ${describeError(error)}`,
+      );
       this.writer.record(minimalHttpDraft(request, reply, error));
     }
   }

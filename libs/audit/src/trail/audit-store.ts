@@ -1,6 +1,6 @@
 import type { RedisConnection, RedisService } from '@techsapo/core';
 import { randomUUID } from 'node:crypto';
-import { GENESIS_HASH, ChainLink, CHAIN_START } from './audit-chain';
+import { GENESIS_HASH, ChainLink, CHAIN_START, type SealedEntry } from './audit-chain';
 import type { AuditEntry } from './audit-entry';
 
 /**
@@ -79,10 +79,10 @@ export class AuditStore {
 
   /** Appends sealed entries if `after` is still the head; else returns the head to re-seal on. */
   async append(
-    entries: readonly AuditEntry[],
+    entries: readonly SealedEntry[],
     after: ChainLink,
   ): Promise<{ ok: true; lastId: string } | { ok: false; head: ChainLink }> {
-    const last = entries[entries.length - 1];
+    const last = entries[entries.length - 1].entry;
     const result = await this.client.auditAppend(
       this.streamKey,
       this.headKey,
@@ -92,7 +92,7 @@ export class AuditStore {
       String(last.seq),
       last.hash,
       randomUUID(),
-      ...entries.map((e) => JSON.stringify(e)),
+      ...entries.map((e) => e.text),
     );
     if (Number(result[0]) === 1) return { ok: true, lastId: String(result[2]) };
     return { ok: false, head: { seq: Number(result[1]), hash: String(result[2]) } };

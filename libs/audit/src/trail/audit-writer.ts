@@ -214,12 +214,12 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
     const drafts: AuditDraft[] = batch.map((p) => p.draft);
     let head = await this.store.head();
     for (let i = 0; i < MAX_CONFLICTS; i += 1) {
-      const sealed = this.chain.seal(drafts, head);
-      const last = sealed[sealed.length - 1];
+      const sealed = this.chain.sealForStorage(drafts, head);
+      const last = sealed[sealed.length - 1].entry;
       const link: ChainLink = { seq: last.seq, hash: last.hash };
       for (const p of batch) p.sealed = link;
       const result = await this.store.append(sealed, head);
-      if (result.ok) return { streamId: result.lastId, hash: sealed[sealed.length - 1].hash };
+      if (result.ok) return { streamId: result.lastId, hash: last.hash };
       head = result.head;
     }
     throw new Error('the chain head kept moving');

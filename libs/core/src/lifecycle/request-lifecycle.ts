@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestLogger } from '../logging/request-log';
 
 export type RequestCompletedListener = (request: FastifyRequest, reply: FastifyReply) => void;
 
@@ -9,7 +10,6 @@ export type RequestCompletedListener = (request: FastifyRequest, reply: FastifyR
  */
 @Injectable()
 export class RequestLifecycle {
-  private readonly logger = new Logger(RequestLifecycle.name);
   private readonly listeners: RequestCompletedListener[] = [];
 
   onCompleted(listener: RequestCompletedListener): void {
@@ -21,7 +21,10 @@ export class RequestLifecycle {
       try {
         listener(request, reply);
       } catch (error) {
-        this.logger.error({ err: error }, 'request-completed listener failed');
+        requestLogger(request, RequestLifecycle.name).error(
+          { err: error },
+          'request-completed listener failed',
+        );
       }
     }
   }

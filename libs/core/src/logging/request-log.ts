@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
-import { storage, type Store } from 'nestjs-pino/storage';
-import type { Level, Logger } from 'pino';
+import pino, { type Level, type Logger } from 'pino';
+import { logShape } from './log-shape';
 
 /** Probes and scrapes: answered without a request line. */
 const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
@@ -12,8 +12,7 @@ const QUIET_PATHS = /^\/(health|metrics|docs)(\/|$|-json|\?)/;
  * redacted URL, masked address and user agent; `requestId`). It is made on first use, so a
  * request that logs nothing (a probe) makes none.
  */
-class RequestLog implements Store {
-  readonly responseLogger = undefined;
+class RequestLog {
   private readonly startedAt = Date.now();
   private child?: Logger;
   private completed = false;
@@ -27,11 +26,6 @@ class RequestLog implements Store {
 
   get logger(): Logger {
     return (this.child ??= this.root.child({ req: this.raw, requestId: this.requestId }));
-  }
-
-  /** nestjs-pino's `PinoLogger.assign` replaces it with a child carrying more fields. */
-  set logger(logger: Logger) {
-    this.child = logger;
   }
 
   /** The request's one completion line; none for a quiet path or below the configured level. */
@@ -61,27 +55,42 @@ declare module 'fastify' {
 }
 
 /**
+ * The logger for a line written while a request is served: the request's own (its `req` and
+ * `requestId` on the line), passed by whoever holds the request. There is no implicit
+ * request context: an `AsyncLocalStorage` would turn on Node's promise hooks for the whole
+ * process, a record and three calls for every promise of every request. `context` names the
+ * writer, as Nest's `Logger` does.
+ */
+export function requestLogger(request: FastifyRequest, context: string): Logger {
+  return (request.requestLog?.logger ?? appLogger()).child({ context });
+}
+
+let detached: Logger | undefined;
+
+/** The app's logger; outside an app (a unit under test) one of the same shape on stderr. */
+function appLogger(): Logger {
+  return (
+    (PinoLogger.root as Logger | undefined) ??
+    (detached ??= pino(logShape('info', 'json'), pino.destination(2)))
+  );
+}
+
+/**
  * Request logging as Fastify hooks, for every request including the ones refused before Nest
- * routes them: from `onRequest` on, the app's loggers (Nest's `Logger`, nestjs-pino's
- * `PinoLogger`) write through the request's logger, so every line carries its `req` and
- * `requestId`; when the response is sent, one `request completed` line (`request errored` on a
- * 5xx, `request aborted` when the client left first) with the status and the time taken, at
- * info, warn from 400, error from 500.
+ * routes them: from `onRequest` on, the request's logger is on the request
+ * (`requestLogger(request, context)`); when the response is sent, one `request completed` line
+ * (`request errored` on a 5xx, `request aborted` when the client left first) with the status
+ * and the time taken, at info, warn from 400, error from 500.
  * Health, metrics and docs requests get no completion line.
  */
 export function installRequestLog(fastify: FastifyInstance): void {
   fastify.decorateRequest('requestLog', null);
   fastify.addHook('onRequest', (request, reply, done) => {
-    request.requestLog = new RequestLog(
-      PinoLogger.root,
-      request.raw,
-      reply.raw,
-      String(request.id),
-    );
+    const log = new RequestLog(PinoLogger.root, request.raw, reply.raw, String(request.id));
+    request.requestLog = log;
     // A client gone before the answer: the line is written when the connection closes.
-    const log = request.requestLog;
     reply.raw.once('close', () => log.complete());
-    storage.run(log, done);
+    done();
   });
   fastify.addHook('onResponse', (request, _reply, done) => {
     request.requestLog?.complete();

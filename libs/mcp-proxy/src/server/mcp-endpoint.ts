@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { describeError } from '@techsapo/core';
+import { describeError, requestLogger } from '@techsapo/core';
 import { RateLimitProfiles, TokenCallerReads } from '@techsapo/security';
 import type { Principal } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -164,7 +164,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
         reply.raw,
       );
     } catch (error) {
-      this.logger.warn(`MCP request failed: ${describeError(error)}`);
+      requestLogger(request, McpEndpoint.name).warn(`MCP request failed: ${describeError(error)}`);
       if (!reply.raw.headersSent) {
         reply.raw.writeHead(500, { 'content-type': 'application/json' });
         reply.raw.end(

@@ -1,4 +1,4 @@
-import { ExecutionContext, Injectable, Logger, Optional, Type } from '@nestjs/common';
+import { ExecutionContext, Injectable, Optional, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -13,6 +13,7 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
   describeError,
+  requestLogger,
 } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BlockedError } from '../blocks/blocked.error';
@@ -43,8 +44,6 @@ interface RouteLimits {
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  private readonly log = new Logger(RateLimitGuard.name);
-
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() private readonly counters: RateLimitStore,
@@ -77,7 +76,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       this.blocks.find({ ip: request.ip }),
     ]);
     caller.sendReads?.();
-    const [result, block] = await failingClosed(counted, this.log);
+    const [result, block] = await failingClosed(counted, request);
     if (block) throw new BlockedError(block);
     const shown = this.shownWindow(result);
     reply.header('RateLimit-Limit', String(shown.limit));
@@ -171,12 +170,14 @@ export class RateLimitGuard extends ThrottlerGuard {
 }
 
 /** Any failure of the reads refuses the request: a domain error as it is, anything else as 503. */
-async function failingClosed<T>(work: Promise<T>, log: Logger): Promise<T> {
+async function failingClosed<T>(work: Promise<T>, request: FastifyRequest): Promise<T> {
   try {
     return await work;
   } catch (error) {
     if (error instanceof DomainError) throw error;
-    log.warn(`rate limit unavailable, refusing: ${describeError(error)}`);
+    requestLogger(request, RateLimitGuard.name).warn(
+      `rate limit unavailable, refusing: ${describeError(error)}`,
+    );
     throw unavailable();
   }
 }
