@@ -10,6 +10,7 @@ export * from './redis/redis.module';
 export * from './redis/redis-unavailable.error';
 export * from './redis/replicated-writes';
 export * from './async/with-timeout';
+export * from './json/canonical-json';
 export * from './errors/domain.error';
 export * from './errors/describe-error';
 export * from './errors/problem';

@@ -1,13 +1,12 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { describeError, RequestLifecycle, requestLogger } from '@techsapo/core';
+import { canonicalJson, describeError, RequestLifecycle, requestLogger } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
 import { auditConfig } from '../config/audit.config';
 import { SecurityEventService } from '../security-events/security-event.service';
 import { auditPath, httpDraft, minimalHttpDraft, securityDraft } from './audit-drafts';
-import { canonicalJson } from './audit-chain';
 import { AuditWriter } from './audit-writer';
 
 export const AUDIT_ENTRIES_FAILED = 'techsapo_audit_entries_failed_total';
