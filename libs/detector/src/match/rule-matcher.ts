@@ -129,6 +129,14 @@ export class RuleMatcher implements HitSink {
   /** Per rule, its cluster window and order (see CompiledRule), read per hit. */
   private readonly clusterWindows: Int32Array;
   private readonly clusterOrders: Uint8Array;
+  /**
+   * Per clustering rule, its last cluster while the automaton pass grows it: its end and the
+   * start of its last anchor (clusterEnd -1: none yet). Kept here, not in the rule's anchor
+   * lists, so a dense run of hits joining one cluster reads and writes one slot of each array;
+   * written back to the lists when the cluster closes (see closeCluster).
+   */
+  private readonly clusterEnd: Int32Array;
+  private readonly clusterInner: Int32Array;
   private readonly nearFound: SpanList[];
   private readonly regions = new TextRegions();
   private readonly region: Region = { start: 0, end: 0, latestStart: 0, earliestEnd: 0 };
@@ -168,8 +176,13 @@ export class RuleMatcher implements HitSink {
   private readonly needed: Uint8Array;
   /** Per unless constraint of the rule being resolved, whether the text holds an occurrence. */
   private readonly unlessFound: Uint8Array;
-  /** Per pattern of the automaton, whether its hits feed a needed list (see recordNearHits). */
-  private feeds = new Uint8Array(0);
+  /**
+   * Per pattern of the automaton, once its first logged hit is read in a scan: its actions
+   * that record in a needed list, `feedActions[feedFrom[p], feedTo[p])` (-1: not read yet).
+   */
+  private feedFrom = new Int32Array(0);
+  private feedTo = new Int32Array(0);
+  private feedActions = new Int32Array(0);
   /** The last open-ended hit's end, and where its word ends. */
   private extendedFrom = -1;
   private extendedTo = -1;
@@ -178,6 +191,8 @@ export class RuleMatcher implements HitSink {
     this.states = compiled.rules.map((rule) => new RuleState(rule));
     this.clusterWindows = Int32Array.from(compiled.rules, (rule) => rule.clusterWindow);
     this.clusterOrders = Uint8Array.from(compiled.rules, (rule) => ORDER_CODES[rule.clusterOrder]);
+    this.clusterEnd = new Int32Array(compiled.rules.length);
+    this.clusterInner = new Int32Array(compiled.rules.length);
     this.nearFound = compiled.nearLists.map(() => new SpanList());
     this.live = new Int32Array(compiled.rules.length);
     this.needed = new Uint8Array(compiled.nearLists.length);
@@ -204,7 +219,9 @@ export class RuleMatcher implements HitSink {
     this.states.forEach((state, index) => {
       if (limits[index] > 0) state.reset();
     });
+    this.clusterEnd.fill(-1);
     channel.automaton.scan(text.units, text.length, this);
+    this.closeClusters();
     this.recordNearHits();
     this.compiled.rules.forEach((rule, index) => {
       if (limits[index] > 0 && rule.constrained && this.mayMatch(rule)) {
@@ -257,8 +274,12 @@ export class RuleMatcher implements HitSink {
         if (stop < 0) continue;
         // Most hits of a dense run join the cluster before them.
         const window = clusterWindows[target];
-        if (window < 0 || !this.joinCluster(window, clusterOrders[target], state, start, stop)) {
+        if (window < 0) {
           this.anchor(this.compiled.rules[target], state, start, end, stop);
+        } else if (!this.joinCluster(window, clusterOrders[target], target, start, stop)) {
+          this.closeCluster(target, state);
+          this.anchor(this.compiled.rules[target], state, start, end, stop);
+          this.openCluster(target, state);
         }
       }
     }
@@ -287,34 +308,42 @@ export class RuleMatcher implements HitSink {
     const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, tokenFlags } = this;
     const { nearFound } = this;
     const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
-    // Per pattern, once it is first read: whether any of its lists is needed (2) or none (1).
-    if (this.feeds.length < lengths.length) this.feeds = new Uint8Array(lengths.length);
-    const { feeds } = this;
-    feeds.fill(0, 0, lengths.length);
+    if (this.feedFrom.length < lengths.length) {
+      this.feedFrom = new Int32Array(lengths.length);
+      this.feedTo = new Int32Array(lengths.length);
+    }
+    if (this.feedActions.length < actionTarget.length) {
+      this.feedActions = new Int32Array(actionTarget.length);
+    }
+    const { feedFrom, feedTo, feedActions } = this;
+    feedFrom.fill(-1, 0, lengths.length);
+    let feedCount = 0;
     for (let k = 0; k < count; k += 1) {
       const pattern = logged[k];
-      let feed = feeds[pattern];
-      if (feed === 0) {
-        feed = 1;
+      let from = feedFrom[pattern];
+      if (from < 0) {
+        // Its needed actions, gathered once per pattern and scan: most of a pattern's lists
+        // (a verb in seven sets) are not needed, and most patterns feed none.
+        from = feedCount;
         for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
-          if (needed[-1 - actionTarget[a]] === 1) feed = 2;
+          if (needed[-1 - actionTarget[a]] === 1) feedActions[feedCount++] = a;
         }
-        feeds[pattern] = feed;
+        feedFrom[pattern] = from;
+        feedTo[pattern] = feedCount;
       }
-      if (feed === 1) continue;
+      const to = feedTo[pattern];
+      if (from === to) continue;
       const end = loggedEnds[k];
       const start = end - lengths[pattern];
-      const last = anchorsFrom[pattern];
       let checked = -1;
       let stop = end;
-      for (let a = actionStart[pattern]; a < last; a += 1) {
-        const list = -1 - actionTarget[a];
-        if (needed[list] === 0) continue;
+      for (let f = from; f < to; f += 1) {
+        const a = feedActions[f];
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
           stop = tokenFlags[checked] === 0 ? end : this.stopOf(checked, start, end);
         }
-        if (stop >= 0) nearFound[list].push(start, stop);
+        if (stop >= 0) nearFound[-1 - actionTarget[a]].push(start, stop);
       }
     }
   }
@@ -345,23 +374,47 @@ export class RuleMatcher implements HitSink {
   private joinCluster(
     window: number,
     order: number,
-    state: RuleState,
+    target: number,
     start: number,
     end: number,
   ): boolean {
-    const { anchors } = state;
-    const last = anchors.length - 1;
+    const { clusterEnd, clusterInner } = this;
+    const last = clusterEnd[target];
     if (last < 0) return false;
     const joins =
       order === AFTER
-        ? end <= anchors.ends[last] + window
+        ? end <= last + window
         : order === BEFORE
-          ? start - window <= state.inner.starts[last]
-          : start - window <= anchors.ends[last] + window;
+          ? start - window <= clusterInner[target]
+          : start - window <= last + window;
     if (!joins) return false;
-    if (end > anchors.ends[last]) anchors.ends[last] = end;
-    state.inner.starts[last] = start;
+    if (end > last) clusterEnd[target] = end;
+    clusterInner[target] = start;
     return true;
+  }
+
+  /** Writes a rule's last cluster, as the pass grew it, back to its anchor lists. */
+  private closeCluster(target: number, state: RuleState): void {
+    const last = state.anchors.length - 1;
+    if (last < 0 || this.clusterEnd[target] < 0) return;
+    state.anchors.ends[last] = this.clusterEnd[target];
+    state.inner.starts[last] = this.clusterInner[target];
+  }
+
+  /** Makes a rule's last anchor (if it has one) the cluster that further hits may join. */
+  private openCluster(target: number, state: RuleState): void {
+    const last = state.anchors.length - 1;
+    if (last < 0) return;
+    this.clusterEnd[target] = state.anchors.ends[last];
+    this.clusterInner[target] = state.inner.starts[last];
+  }
+
+  /** Closes every rule's last cluster once the automaton pass is over. */
+  private closeClusters(): void {
+    const { clusterEnd, states } = this;
+    for (let target = 0; target < clusterEnd.length; target += 1) {
+      if (clusterEnd[target] >= 0) this.closeCluster(target, states[target]);
+    }
   }
 
   /** Records the searched tokens that end at `end` and whose edges fit. */
