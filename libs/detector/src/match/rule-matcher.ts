@@ -42,6 +42,12 @@ const MAX_SEARCH_AHEAD = 4096;
 const SEARCH_STEP = 4096;
 /** Limits up to this are caps on reported places; larger ones mean every match counts. */
 const MAX_BOUNDED = 1000;
+/**
+ * Regions read straight from the near-token log for a deferred list before the deferred lists
+ * are recorded whole: a few anchors that get past their unless constraints cost a few short
+ * reads, many cost one replay of the log.
+ */
+const MAX_SLICES = 64;
 const MAX_WORD_EXTENSION = 64;
 const EITHER = 0;
 const AFTER = 1;
@@ -174,6 +180,19 @@ export class RuleMatcher implements HitSink {
   private readonly nearHits = new SpanList();
   /** Per near list, whether a rule with anchors reads it in this scan. */
   private readonly needed: Uint8Array;
+  /**
+   * Per near list, whether its occurrences are recorded only when an anchor first needs them
+   * (see recordNearHits), and meanwhile whether it has any.
+   */
+  private readonly deferred: Uint8Array;
+  private readonly nonEmpty: Uint8Array;
+  private anyDeferred = false;
+  /** Deferred lists read from the log so far in this scan (see MAX_SLICES), and where. */
+  private slices = 0;
+  private readonly slice = new SpanList();
+  private readonly sliceCursor = new Int32Array(1);
+  /** Per near list, whether it may be deferred: none of its tokens runs on past its hit. */
+  private readonly deferrable: Uint8Array;
   /** Per unless constraint of the rule being resolved, whether the text holds an occurrence. */
   private readonly unlessFound: Uint8Array;
   /**
@@ -196,6 +215,11 @@ export class RuleMatcher implements HitSink {
     this.nearFound = compiled.nearLists.map(() => new SpanList());
     this.live = new Int32Array(compiled.rules.length);
     this.needed = new Uint8Array(compiled.nearLists.length);
+    this.deferred = new Uint8Array(compiled.nearLists.length);
+    this.deferrable = Uint8Array.from(compiled.nearLists, (list) =>
+      list.tokens.some((token) => token.extendWord) ? 0 : 1,
+    );
+    this.nonEmpty = new Uint8Array(compiled.nearLists.length);
     this.unlessFound = new Uint8Array(Math.max(0, ...compiled.rules.map((r) => r.unless.length)));
   }
 
@@ -290,24 +314,38 @@ export class RuleMatcher implements HitSink {
    * Records the near-token hits in the lists that a rule with anchors will read. Most near
    * tokens of dense text belong to rules that have no anchor there: their hits are kept as a
    * log of (pattern, end) during the automaton pass, and checked only for the lists needed.
+   * The lists that only near constraints read are deferred: this pass notes whether they have
+   * an occurrence, and they are recorded when an anchor first gets past its rule's unless
+   * constraints (in text dense with anchors beside their negations, none does).
    */
   private recordNearHits(): void {
-    const { needed, limits, states } = this;
+    const { needed, deferred, nonEmpty, limits, states } = this;
     needed.fill(0);
+    deferred.fill(0);
+    nonEmpty.fill(0);
+    this.anyDeferred = false;
+    this.slices = 0;
     let any = false;
     this.compiled.rules.forEach((rule, index) => {
       if (limits[index] === 0 || !rule.constrained || states[index].anchors.length === 0) return;
-      for (const constraint of [...rule.near, ...rule.unless]) {
+      for (const constraint of rule.near) {
         for (const list of constraint.lists) {
+          if (needed[list] === 0) deferred[list] = this.deferrable[list];
+          needed[list] = 1;
+          any = true;
+        }
+      }
+      for (const constraint of rule.unless) {
+        for (const list of constraint.lists) {
+          deferred[list] = 0;
           needed[list] = 1;
           any = true;
         }
       }
     });
     if (!any) return;
-    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, tokenFlags } = this;
-    const { nearFound } = this;
-    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    const { actionStart, anchorsFrom, actionTarget, lengths } = this;
+    const { starts: logged, length: count } = this.nearHits;
     if (this.feedFrom.length < lengths.length) {
       this.feedFrom = new Int32Array(lengths.length);
       this.feedTo = new Int32Array(lengths.length);
@@ -320,17 +358,32 @@ export class RuleMatcher implements HitSink {
     let feedCount = 0;
     for (let k = 0; k < count; k += 1) {
       const pattern = logged[k];
-      let from = feedFrom[pattern];
-      if (from < 0) {
-        // Its needed actions, gathered once per pattern and scan: most of a pattern's lists
-        // (a verb in seven sets) are not needed, and most patterns feed none.
-        from = feedCount;
-        for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
-          if (needed[-1 - actionTarget[a]] === 1) feedActions[feedCount++] = a;
-        }
-        feedFrom[pattern] = from;
-        feedTo[pattern] = feedCount;
+      if (feedFrom[pattern] >= 0) continue;
+      // Its needed actions, gathered once per pattern and scan: most of a pattern's lists
+      // (a verb in seven sets) are not needed, and most patterns feed none.
+      feedFrom[pattern] = feedCount;
+      for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
+        if (needed[-1 - actionTarget[a]] === 1) feedActions[feedCount++] = a;
       }
+      feedTo[pattern] = feedCount;
+    }
+    for (let list = 0; list < deferred.length; list += 1) {
+      if (deferred[list] === 1) this.anyDeferred = true;
+    }
+    this.replayNearHits(0);
+  }
+
+  /**
+   * Replays the near-token log into the needed lists: deferred lists only (`deferredOnly` 1),
+   * else the others, noting whether each deferred list has an occurrence.
+   */
+  private replayNearHits(deferredOnly: number): void {
+    const { actionTarget, actionToken, lengths, tokenFlags, nearFound, deferred, nonEmpty } = this;
+    const { feedFrom, feedTo, feedActions } = this;
+    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    for (let k = 0; k < count; k += 1) {
+      const pattern = logged[k];
+      const from = feedFrom[pattern];
       const to = feedTo[pattern];
       if (from === to) continue;
       const end = loggedEnds[k];
@@ -339,13 +392,60 @@ export class RuleMatcher implements HitSink {
       let stop = end;
       for (let f = from; f < to; f += 1) {
         const a = feedActions[f];
+        const list = -1 - actionTarget[a];
+        const late = deferred[list];
+        if (late !== deferredOnly && (late === 0 || nonEmpty[list] === 1)) continue;
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
           stop = tokenFlags[checked] === 0 ? end : this.stopOf(checked, start, end);
         }
-        if (stop >= 0) nearFound[-1 - actionTarget[a]].push(start, stop);
+        if (stop < 0) continue;
+        if (late === deferredOnly) nearFound[list].push(start, stop);
+        else nonEmpty[list] = 1;
       }
     }
+  }
+
+  /**
+   * Whether an occurrence of a deferred list lies inside the current region, read from the
+   * near-token log between the region's bounds (the log is in order of end): the answer the
+   * recorded list would give, since a deferred list's occurrences end where their hits end,
+   * so its list would be in order of end too.
+   */
+  private insideSlice(constraint: CompiledConstraint, list: number): boolean {
+    const { region, slice, actionTarget, actionToken, lengths, tokenFlags } = this;
+    const { feedFrom, feedTo, feedActions } = this;
+    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    // The first logged hit that ends after the region's start.
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (loggedEnds[mid] <= region.start) lo = mid + 1;
+      else hi = mid;
+    }
+    slice.clear();
+    for (let k = lo; k < count && loggedEnds[k] <= region.end; k += 1) {
+      const pattern = logged[k];
+      const end = loggedEnds[k];
+      const start = end - lengths[pattern];
+      for (let f = feedFrom[pattern]; f < feedTo[pattern]; f += 1) {
+        const a = feedActions[f];
+        if (-1 - actionTarget[a] !== list) continue;
+        const token = actionToken[a];
+        const stop = tokenFlags[token] === 0 ? end : this.stopOf(token, start, end);
+        if (stop >= 0) slice.push(start, stop);
+      }
+    }
+    this.sliceCursor[0] = 0;
+    return this.inside(constraint, slice, this.sliceCursor, 0);
+  }
+
+  /** Records the deferred lists, once an anchor first needs one of them. */
+  private recordDeferred(): void {
+    this.replayNearHits(1);
+    this.deferred.fill(0);
+    this.anyDeferred = false;
   }
 
   /**
@@ -583,7 +683,7 @@ export class RuleMatcher implements HitSink {
       let until = Math.min(end, this.region.start + step);
       for (;;) {
         this.search(constraint, searched, state, cursor, until);
-        if (this.inside(constraint, searched.found, state, cursor)) return true;
+        if (this.inside(constraint, searched.found, state.cursors, cursor)) return true;
         if (until >= end) return false;
         step *= 2;
         until = Math.min(end, until + step);
@@ -591,14 +691,27 @@ export class RuleMatcher implements HitSink {
     }
     const { lists } = constraint;
     for (let l = 0; l < lists.length; l += 1) {
-      if (this.inside(constraint, this.nearFound[lists[l]], state, cursor + l)) return true;
+      const list = lists[l];
+      if (this.deferred[list] === 1) {
+        if (this.slices < MAX_SLICES) {
+          this.slices += 1;
+          if (this.insideSlice(constraint, list)) return true;
+          continue;
+        }
+        this.recordDeferred();
+      }
+      if (this.inside(constraint, this.nearFound[list], state.cursors, cursor + l)) return true;
     }
     return false;
   }
 
   /** Whether the text holds no occurrence of these near lists at all. */
   private noneFound(lists: number[]): boolean {
-    for (let l = 0; l < lists.length; l += 1) if (this.nearFound[lists[l]].length > 0) return false;
+    const { deferred, nonEmpty, nearFound } = this;
+    for (let l = 0; l < lists.length; l += 1) {
+      const list = lists[l];
+      if (deferred[list] === 1 ? nonEmpty[list] === 1 : nearFound[list].length > 0) return false;
+    }
     return true;
   }
 
@@ -606,16 +719,16 @@ export class RuleMatcher implements HitSink {
   private inside(
     constraint: CompiledConstraint,
     spans: SpanList,
-    state: RuleState,
+    cursors: Int32Array,
     cursorIndex: number,
   ): boolean {
     const { region } = this;
     // The cursor rests on the first occurrence that ends inside or after the region; regions
     // of successive anchors move forward, up to an anchor's length back.
-    let cursor = state.cursors[cursorIndex];
+    let cursor = cursors[cursorIndex];
     while (cursor > 0 && spans.ends[cursor - 1] > region.start) cursor -= 1;
     while (cursor < spans.length && spans.ends[cursor] <= region.start) cursor += 1;
-    state.cursors[cursorIndex] = cursor;
+    cursors[cursorIndex] = cursor;
     for (let k = cursor; k < spans.length; k += 1) {
       const spanStart = spans.starts[k];
       const spanEnd = spans.ends[k];
