@@ -48,6 +48,12 @@ const MAX_BOUNDED = 1000;
  * reads, many cost one replay of the log.
  */
 const MAX_SLICES = 64;
+/**
+ * Near lists are deferred only where near-token hits are dense, at least one every this many
+ * units: sparse hits (ordinary code: one every 16) cost little to record, and an anchor that
+ * gets past its negations would then cost a second pass over the log.
+ */
+const DEFER_DENSITY = 8;
 const MAX_WORD_EXTENSION = 64;
 const EITHER = 0;
 const AFTER = 1;
@@ -314,9 +320,10 @@ export class RuleMatcher implements HitSink {
    * Records the near-token hits in the lists that a rule with anchors will read. Most near
    * tokens of dense text belong to rules that have no anchor there: their hits are kept as a
    * log of (pattern, end) during the automaton pass, and checked only for the lists needed.
-   * The lists that only near constraints read are deferred: this pass notes whether they have
-   * an occurrence, and they are recorded when an anchor first gets past its rule's unless
-   * constraints (in text dense with anchors beside their negations, none does).
+   * Where near-token hits are dense, the lists that only near constraints read are deferred:
+   * this pass notes whether they have an occurrence, and they are recorded when an anchor first
+   * gets past its rule's unless constraints (in text dense with anchors beside their negations,
+   * none does).
    */
   private recordNearHits(): void {
     const { needed, deferred, nonEmpty, limits, states } = this;
@@ -326,11 +333,12 @@ export class RuleMatcher implements HitSink {
     this.anyDeferred = false;
     this.slices = 0;
     let any = false;
+    const dense = this.nearHits.length * DEFER_DENSITY >= this.text.length;
     this.compiled.rules.forEach((rule, index) => {
       if (limits[index] === 0 || !rule.constrained || states[index].anchors.length === 0) return;
       for (const constraint of rule.near) {
         for (const list of constraint.lists) {
-          if (needed[list] === 0) deferred[list] = this.deferrable[list];
+          if (needed[list] === 0 && dense) deferred[list] = this.deferrable[list];
           needed[list] = 1;
           any = true;
         }
@@ -689,6 +697,20 @@ export class RuleMatcher implements HitSink {
         until = Math.min(end, until + step);
       }
     }
+    if (this.anyDeferred) return this.satisfiedDeferred(constraint, state, cursor);
+    const { lists } = constraint;
+    for (let l = 0; l < lists.length; l += 1) {
+      if (this.inside(constraint, this.nearFound[lists[l]], state.cursors, cursor + l)) return true;
+    }
+    return false;
+  }
+
+  /** `satisfied` for listed occurrences while some lists are deferred (kept out of its loop). */
+  private satisfiedDeferred(
+    constraint: CompiledConstraint,
+    state: RuleState,
+    cursor: number,
+  ): boolean {
     const { lists } = constraint;
     for (let l = 0; l < lists.length; l += 1) {
       const list = lists[l];
