@@ -42,6 +42,18 @@ const MAX_SEARCH_AHEAD = 4096;
 const SEARCH_STEP = 4096;
 /** Limits up to this are caps on reported places; larger ones mean every match counts. */
 const MAX_BOUNDED = 1000;
+/**
+ * Regions read straight from the near-token log for a deferred list before the deferred lists
+ * are recorded whole: a few anchors that get past their unless constraints cost a few short
+ * reads, many cost one replay of the log.
+ */
+const MAX_SLICES = 64;
+/**
+ * Near lists are deferred only where near-token hits are dense, at least one every this many
+ * units: sparse hits (ordinary code: one every 16) cost little to record, and an anchor that
+ * gets past its negations would then cost a second pass over the log.
+ */
+const DEFER_DENSITY = 8;
 const MAX_WORD_EXTENSION = 64;
 const EITHER = 0;
 const AFTER = 1;
@@ -129,6 +141,14 @@ export class RuleMatcher implements HitSink {
   /** Per rule, its cluster window and order (see CompiledRule), read per hit. */
   private readonly clusterWindows: Int32Array;
   private readonly clusterOrders: Uint8Array;
+  /**
+   * Per clustering rule, its last cluster while the automaton pass grows it: its end and the
+   * start of its last anchor (clusterEnd -1: none yet). Kept here, not in the rule's anchor
+   * lists, so a dense run of hits joining one cluster reads and writes one slot of each array;
+   * written back to the lists when the cluster closes (see closeCluster).
+   */
+  private readonly clusterEnd: Int32Array;
+  private readonly clusterInner: Int32Array;
   private readonly nearFound: SpanList[];
   private readonly regions = new TextRegions();
   private readonly region: Region = { start: 0, end: 0, latestStart: 0, earliestEnd: 0 };
@@ -166,10 +186,28 @@ export class RuleMatcher implements HitSink {
   private readonly nearHits = new SpanList();
   /** Per near list, whether a rule with anchors reads it in this scan. */
   private readonly needed: Uint8Array;
+  /**
+   * Per near list, whether its occurrences are recorded only when an anchor first needs them
+   * (see recordNearHits), and meanwhile whether it has any.
+   */
+  private readonly deferred: Uint8Array;
+  private readonly nonEmpty: Uint8Array;
+  private anyDeferred = false;
+  /** Deferred lists read from the log so far in this scan (see MAX_SLICES), and where. */
+  private slices = 0;
+  private readonly slice = new SpanList();
+  private readonly sliceCursor = new Int32Array(1);
+  /** Per near list, whether it may be deferred: none of its tokens runs on past its hit. */
+  private readonly deferrable: Uint8Array;
   /** Per unless constraint of the rule being resolved, whether the text holds an occurrence. */
   private readonly unlessFound: Uint8Array;
-  /** Per pattern of the automaton, whether its hits feed a needed list (see recordNearHits). */
-  private feeds = new Uint8Array(0);
+  /**
+   * Per pattern of the automaton, once its first logged hit is read in a scan: its actions
+   * that record in a needed list, `feedActions[feedFrom[p], feedTo[p])` (-1: not read yet).
+   */
+  private feedFrom = new Int32Array(0);
+  private feedTo = new Int32Array(0);
+  private feedActions = new Int32Array(0);
   /** The last open-ended hit's end, and where its word ends. */
   private extendedFrom = -1;
   private extendedTo = -1;
@@ -178,9 +216,16 @@ export class RuleMatcher implements HitSink {
     this.states = compiled.rules.map((rule) => new RuleState(rule));
     this.clusterWindows = Int32Array.from(compiled.rules, (rule) => rule.clusterWindow);
     this.clusterOrders = Uint8Array.from(compiled.rules, (rule) => ORDER_CODES[rule.clusterOrder]);
+    this.clusterEnd = new Int32Array(compiled.rules.length);
+    this.clusterInner = new Int32Array(compiled.rules.length);
     this.nearFound = compiled.nearLists.map(() => new SpanList());
     this.live = new Int32Array(compiled.rules.length);
     this.needed = new Uint8Array(compiled.nearLists.length);
+    this.deferred = new Uint8Array(compiled.nearLists.length);
+    this.deferrable = Uint8Array.from(compiled.nearLists, (list) =>
+      list.tokens.some((token) => token.extendWord) ? 0 : 1,
+    );
+    this.nonEmpty = new Uint8Array(compiled.nearLists.length);
     this.unlessFound = new Uint8Array(Math.max(0, ...compiled.rules.map((r) => r.unless.length)));
   }
 
@@ -204,7 +249,9 @@ export class RuleMatcher implements HitSink {
     this.states.forEach((state, index) => {
       if (limits[index] > 0) state.reset();
     });
+    this.clusterEnd.fill(-1);
     channel.automaton.scan(text.units, text.length, this);
+    this.closeClusters();
     this.recordNearHits();
     this.compiled.rules.forEach((rule, index) => {
       if (limits[index] > 0 && rule.constrained && this.mayMatch(rule)) {
@@ -257,8 +304,12 @@ export class RuleMatcher implements HitSink {
         if (stop < 0) continue;
         // Most hits of a dense run join the cluster before them.
         const window = clusterWindows[target];
-        if (window < 0 || !this.joinCluster(window, clusterOrders[target], state, start, stop)) {
+        if (window < 0) {
           this.anchor(this.compiled.rules[target], state, start, end, stop);
+        } else if (!this.joinCluster(window, clusterOrders[target], target, start, stop)) {
+          this.closeCluster(target, state);
+          this.anchor(this.compiled.rules[target], state, start, end, stop);
+          this.openCluster(target, state);
         }
       }
     }
@@ -269,54 +320,140 @@ export class RuleMatcher implements HitSink {
    * Records the near-token hits in the lists that a rule with anchors will read. Most near
    * tokens of dense text belong to rules that have no anchor there: their hits are kept as a
    * log of (pattern, end) during the automaton pass, and checked only for the lists needed.
+   * Where near-token hits are dense, the lists that only near constraints read are deferred:
+   * this pass notes whether they have an occurrence, and they are recorded when an anchor first
+   * gets past its rule's unless constraints (in text dense with anchors beside their negations,
+   * none does).
    */
   private recordNearHits(): void {
-    const { needed, limits, states } = this;
+    const { needed, deferred, nonEmpty, limits, states } = this;
     needed.fill(0);
+    deferred.fill(0);
+    nonEmpty.fill(0);
+    this.anyDeferred = false;
+    this.slices = 0;
     let any = false;
+    const dense = this.nearHits.length * DEFER_DENSITY >= this.text.length;
     this.compiled.rules.forEach((rule, index) => {
       if (limits[index] === 0 || !rule.constrained || states[index].anchors.length === 0) return;
-      for (const constraint of [...rule.near, ...rule.unless]) {
+      for (const constraint of rule.near) {
         for (const list of constraint.lists) {
+          if (needed[list] === 0 && dense) deferred[list] = this.deferrable[list];
+          needed[list] = 1;
+          any = true;
+        }
+      }
+      for (const constraint of rule.unless) {
+        for (const list of constraint.lists) {
+          deferred[list] = 0;
           needed[list] = 1;
           any = true;
         }
       }
     });
     if (!any) return;
-    const { actionStart, anchorsFrom, actionTarget, actionToken, lengths, tokenFlags } = this;
-    const { nearFound } = this;
-    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
-    // Per pattern, once it is first read: whether any of its lists is needed (2) or none (1).
-    if (this.feeds.length < lengths.length) this.feeds = new Uint8Array(lengths.length);
-    const { feeds } = this;
-    feeds.fill(0, 0, lengths.length);
+    const { actionStart, anchorsFrom, actionTarget, lengths } = this;
+    const { starts: logged, length: count } = this.nearHits;
+    if (this.feedFrom.length < lengths.length) {
+      this.feedFrom = new Int32Array(lengths.length);
+      this.feedTo = new Int32Array(lengths.length);
+    }
+    if (this.feedActions.length < actionTarget.length) {
+      this.feedActions = new Int32Array(actionTarget.length);
+    }
+    const { feedFrom, feedTo, feedActions } = this;
+    feedFrom.fill(-1, 0, lengths.length);
+    let feedCount = 0;
     for (let k = 0; k < count; k += 1) {
       const pattern = logged[k];
-      let feed = feeds[pattern];
-      if (feed === 0) {
-        feed = 1;
-        for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
-          if (needed[-1 - actionTarget[a]] === 1) feed = 2;
-        }
-        feeds[pattern] = feed;
+      if (feedFrom[pattern] >= 0) continue;
+      // Its needed actions, gathered once per pattern and scan: most of a pattern's lists
+      // (a verb in seven sets) are not needed, and most patterns feed none.
+      feedFrom[pattern] = feedCount;
+      for (let a = actionStart[pattern]; a < anchorsFrom[pattern]; a += 1) {
+        if (needed[-1 - actionTarget[a]] === 1) feedActions[feedCount++] = a;
       }
-      if (feed === 1) continue;
+      feedTo[pattern] = feedCount;
+    }
+    for (let list = 0; list < deferred.length; list += 1) {
+      if (deferred[list] === 1) this.anyDeferred = true;
+    }
+    this.replayNearHits(0);
+  }
+
+  /**
+   * Replays the near-token log into the needed lists: deferred lists only (`deferredOnly` 1),
+   * else the others, noting whether each deferred list has an occurrence.
+   */
+  private replayNearHits(deferredOnly: number): void {
+    const { actionTarget, actionToken, lengths, tokenFlags, nearFound, deferred, nonEmpty } = this;
+    const { feedFrom, feedTo, feedActions } = this;
+    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    for (let k = 0; k < count; k += 1) {
+      const pattern = logged[k];
+      const from = feedFrom[pattern];
+      const to = feedTo[pattern];
+      if (from === to) continue;
       const end = loggedEnds[k];
       const start = end - lengths[pattern];
-      const last = anchorsFrom[pattern];
       let checked = -1;
       let stop = end;
-      for (let a = actionStart[pattern]; a < last; a += 1) {
+      for (let f = from; f < to; f += 1) {
+        const a = feedActions[f];
         const list = -1 - actionTarget[a];
-        if (needed[list] === 0) continue;
+        const late = deferred[list];
+        if (late !== deferredOnly && (late === 0 || nonEmpty[list] === 1)) continue;
         if (actionToken[a] !== checked) {
           checked = actionToken[a];
           stop = tokenFlags[checked] === 0 ? end : this.stopOf(checked, start, end);
         }
-        if (stop >= 0) nearFound[list].push(start, stop);
+        if (stop < 0) continue;
+        if (late === deferredOnly) nearFound[list].push(start, stop);
+        else nonEmpty[list] = 1;
       }
     }
+  }
+
+  /**
+   * Whether an occurrence of a deferred list lies inside the current region, read from the
+   * near-token log between the region's bounds (the log is in order of end): the answer the
+   * recorded list would give, since a deferred list's occurrences end where their hits end,
+   * so its list would be in order of end too.
+   */
+  private insideSlice(constraint: CompiledConstraint, list: number): boolean {
+    const { region, slice, actionTarget, actionToken, lengths, tokenFlags } = this;
+    const { feedFrom, feedTo, feedActions } = this;
+    const { starts: logged, ends: loggedEnds, length: count } = this.nearHits;
+    // The first logged hit that ends after the region's start.
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (loggedEnds[mid] <= region.start) lo = mid + 1;
+      else hi = mid;
+    }
+    slice.clear();
+    for (let k = lo; k < count && loggedEnds[k] <= region.end; k += 1) {
+      const pattern = logged[k];
+      const end = loggedEnds[k];
+      const start = end - lengths[pattern];
+      for (let f = feedFrom[pattern]; f < feedTo[pattern]; f += 1) {
+        const a = feedActions[f];
+        if (-1 - actionTarget[a] !== list) continue;
+        const token = actionToken[a];
+        const stop = tokenFlags[token] === 0 ? end : this.stopOf(token, start, end);
+        if (stop >= 0) slice.push(start, stop);
+      }
+    }
+    this.sliceCursor[0] = 0;
+    return this.inside(constraint, slice, this.sliceCursor, 0);
+  }
+
+  /** Records the deferred lists, once an anchor first needs one of them. */
+  private recordDeferred(): void {
+    this.replayNearHits(1);
+    this.deferred.fill(0);
+    this.anyDeferred = false;
   }
 
   /**
@@ -345,23 +482,47 @@ export class RuleMatcher implements HitSink {
   private joinCluster(
     window: number,
     order: number,
-    state: RuleState,
+    target: number,
     start: number,
     end: number,
   ): boolean {
-    const { anchors } = state;
-    const last = anchors.length - 1;
+    const { clusterEnd, clusterInner } = this;
+    const last = clusterEnd[target];
     if (last < 0) return false;
     const joins =
       order === AFTER
-        ? end <= anchors.ends[last] + window
+        ? end <= last + window
         : order === BEFORE
-          ? start - window <= state.inner.starts[last]
-          : start - window <= anchors.ends[last] + window;
+          ? start - window <= clusterInner[target]
+          : start - window <= last + window;
     if (!joins) return false;
-    if (end > anchors.ends[last]) anchors.ends[last] = end;
-    state.inner.starts[last] = start;
+    if (end > last) clusterEnd[target] = end;
+    clusterInner[target] = start;
     return true;
+  }
+
+  /** Writes a rule's last cluster, as the pass grew it, back to its anchor lists. */
+  private closeCluster(target: number, state: RuleState): void {
+    const last = state.anchors.length - 1;
+    if (last < 0 || this.clusterEnd[target] < 0) return;
+    state.anchors.ends[last] = this.clusterEnd[target];
+    state.inner.starts[last] = this.clusterInner[target];
+  }
+
+  /** Makes a rule's last anchor (if it has one) the cluster that further hits may join. */
+  private openCluster(target: number, state: RuleState): void {
+    const last = state.anchors.length - 1;
+    if (last < 0) return;
+    this.clusterEnd[target] = state.anchors.ends[last];
+    this.clusterInner[target] = state.inner.starts[last];
+  }
+
+  /** Closes every rule's last cluster once the automaton pass is over. */
+  private closeClusters(): void {
+    const { clusterEnd, states } = this;
+    for (let target = 0; target < clusterEnd.length; target += 1) {
+      if (clusterEnd[target] >= 0) this.closeCluster(target, states[target]);
+    }
   }
 
   /** Records the searched tokens that end at `end` and whose edges fit. */
@@ -530,22 +691,49 @@ export class RuleMatcher implements HitSink {
       let until = Math.min(end, this.region.start + step);
       for (;;) {
         this.search(constraint, searched, state, cursor, until);
-        if (this.inside(constraint, searched.found, state, cursor)) return true;
+        if (this.inside(constraint, searched.found, state.cursors, cursor)) return true;
         if (until >= end) return false;
         step *= 2;
         until = Math.min(end, until + step);
       }
     }
+    if (this.anyDeferred) return this.satisfiedDeferred(constraint, state, cursor);
     const { lists } = constraint;
     for (let l = 0; l < lists.length; l += 1) {
-      if (this.inside(constraint, this.nearFound[lists[l]], state, cursor + l)) return true;
+      if (this.inside(constraint, this.nearFound[lists[l]], state.cursors, cursor + l)) return true;
+    }
+    return false;
+  }
+
+  /** `satisfied` for listed occurrences while some lists are deferred (kept out of its loop). */
+  private satisfiedDeferred(
+    constraint: CompiledConstraint,
+    state: RuleState,
+    cursor: number,
+  ): boolean {
+    const { lists } = constraint;
+    for (let l = 0; l < lists.length; l += 1) {
+      const list = lists[l];
+      if (this.deferred[list] === 1) {
+        if (this.slices < MAX_SLICES) {
+          this.slices += 1;
+          if (this.insideSlice(constraint, list)) return true;
+          continue;
+        }
+        this.recordDeferred();
+      }
+      if (this.inside(constraint, this.nearFound[list], state.cursors, cursor + l)) return true;
     }
     return false;
   }
 
   /** Whether the text holds no occurrence of these near lists at all. */
   private noneFound(lists: number[]): boolean {
-    for (let l = 0; l < lists.length; l += 1) if (this.nearFound[lists[l]].length > 0) return false;
+    const { deferred, nonEmpty, nearFound } = this;
+    for (let l = 0; l < lists.length; l += 1) {
+      const list = lists[l];
+      if (deferred[list] === 1 ? nonEmpty[list] === 1 : nearFound[list].length > 0) return false;
+    }
     return true;
   }
 
@@ -553,16 +741,16 @@ export class RuleMatcher implements HitSink {
   private inside(
     constraint: CompiledConstraint,
     spans: SpanList,
-    state: RuleState,
+    cursors: Int32Array,
     cursorIndex: number,
   ): boolean {
     const { region } = this;
     // The cursor rests on the first occurrence that ends inside or after the region; regions
     // of successive anchors move forward, up to an anchor's length back.
-    let cursor = state.cursors[cursorIndex];
+    let cursor = cursors[cursorIndex];
     while (cursor > 0 && spans.ends[cursor - 1] > region.start) cursor -= 1;
     while (cursor < spans.length && spans.ends[cursor] <= region.start) cursor += 1;
-    state.cursors[cursorIndex] = cursor;
+    cursors[cursorIndex] = cursor;
     for (let k = cursor; k < spans.length; k += 1) {
       const spanStart = spans.starts[k];
       const spanEnd = spans.ends[k];

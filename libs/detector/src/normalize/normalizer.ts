@@ -208,6 +208,16 @@ function foldChunk(
           n += 1;
           i += 1;
         } while (i < to && (entry = entries[source[i]]) >>> 0 < MULTI);
+        // One blank between two words (see below), taken here: the next word's run starts
+        // at once instead of after two turns of the outer loop (prose: a blank every few units).
+        if (entry === SPACE && i + 1 < to) {
+          const next = entries[source[i + 1]];
+          if (next >>> 0 < MULTI && next !== DOT && next !== OPEN_PAREN && units[n - 1] !== DOT) {
+            units[n] = 32;
+            n += 1;
+            i += 1;
+          }
+        }
         continue;
       }
       if (
