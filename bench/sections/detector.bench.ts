@@ -28,7 +28,8 @@ function ordinary(): string {
 /**
  * Inputs built to hurt naive matchers: dense anchors of every rule shape (shapes, near
  * constraints in windows, calls and lines, negations), long runs, deep nesting, decodable
- * noise, look-alikes and expansions, many line breaks.
+ * noise, look-alikes and expansions, many line breaks, and deployment files dense with the
+ * service's own paths (every line a target that rules must weigh).
  */
 const KINDS: Record<string, string> = {
   'ordinary (benign code corpus)': ordinary(),
@@ -52,6 +53,8 @@ const KINDS: Record<string, string> = {
   'look-alikes and full width': '..∕ｆｓ．ｗｒｉｔｅ＜ｓ＞',
   'astral letters (expansions)': '𝒳𝓎ﬁ',
   'line breaks': 'a\n',
+  'service paths (compose and Dockerfile lines naming /app)':
+    'volumes:\n  - ./data:/app/data\n  - ./mcp.json:/app/mcp.json:ro\nenvironment:\n  - NODE_ENV=production\nWORKDIR /app\nCOPY package.json /app/\n',
 };
 
 const QUOTED = fill(KINDS['writes and targets (call scope)'], MiB);
