@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { filesystemUpstream, tempDir, writeMcpConfig } from './support/mcp-upstreams';
-import { freePort, MAIN, runtimeFlags, startService, waitForHttp } from './support/processes';
+import {
+  freePort,
+  login,
+  MAIN,
+  runtimeFlags,
+  startService,
+  waitForHttp,
+} from './support/processes';
 
 /**
  * The built service under the read-only runtime (Node's permission model) with a stdio
@@ -37,12 +44,7 @@ describe('MCP stdio upstreams under the read-only runtime', () => {
     try {
       const base = `http://127.0.0.1:${port}`;
       await waitForHttp(`${base}/health/ready`, 30_000);
-      const login = await fetch(`${base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'runtime-admin', password }),
-      });
-      const { accessToken } = (await login.json()) as { accessToken: string };
+      const accessToken = await login(base, { username: 'runtime-admin', password });
       const auth = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
       const servers = await (await fetch(`${base}/api/v1/mcp/servers`, { headers: auth })).json();
       const read = await fetch(`${base}/api/v1/mcp/servers/fs/tools/read_text_file/call`, {

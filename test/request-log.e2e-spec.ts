@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import pino, { type LoggerOptions } from 'pino';
 import request from 'supertest';
 import { adminAuth } from './support/auth';
-import { freePort, MAIN, runtimeFlags, startService, waitForHttp } from './support/processes';
+import {
+  freePort,
+  login,
+  MAIN,
+  runtimeFlags,
+  startService,
+  waitForHttp,
+} from './support/processes';
 import { removeKeys } from './support/redis-cleanup';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -82,12 +89,7 @@ describe('the api role serves requests with no promise hooks (no AsyncLocalStora
     try {
       const url = `http://127.0.0.1:${port}`;
       await waitForHttp(`${url}/health/ready`, 30000);
-      const login = await fetch(`${url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password }),
-      });
-      const { accessToken } = (await login.json()) as { accessToken: string };
+      const accessToken = await login(url, { username: 'admin', password });
       const me = await fetch(`${url}/api/v1/auth/me`, {
         headers: { authorization: `Bearer ${accessToken}` },
       });

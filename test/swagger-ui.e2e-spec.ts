@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startCliService, type CliService } from './support/cli-service';
+import { login } from './support/processes';
 
 /** Debian's chromium (`.ci/run` installs it with apt); never a browser download. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -100,12 +101,7 @@ describe('Swagger UI in headless Chromium over plain HTTP on a non-localhost nam
   });
 
   it('Authorize works, and survives a reload (persistAuthorization)', async () => {
-    const login = await fetch(`${running.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(admin),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const accessToken = await login(running.url, admin);
     const page = await browser.newPage();
     try {
       await open(page);

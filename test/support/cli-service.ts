@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ROOT, startService, waitForHttp, type RunningProcess } from './processes';
+import { freePort, login, ROOT, startService, waitForHttp, type RunningProcess } from './processes';
 import { removeKeys } from './redis-cleanup';
 
 /** The CLI package's folder and its manifest. */
@@ -20,13 +20,7 @@ export async function issueKey(
   admin: { username: string; password: string },
   role: string,
 ): Promise<string> {
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(admin),
-  });
-  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const accessToken = await login(url, admin);
   const created = await fetch(`${url}/api/v1/admin/api-keys`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },

@@ -80,6 +80,20 @@ export function startService(
   return running;
 }
 
+/** Signs in over HTTP to a running service; its access token (throws unless 200). */
+export async function login(
+  url: string,
+  credentials: { username: string; password: string },
+): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
 export async function waitForHttp(url: string, timeoutMs = 20000): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
