@@ -162,6 +162,9 @@ export class RuleMatcher implements HitSink {
   /** The occurrence `satisfied` found last. */
   private matchStart = 0;
   private matchEnd = 0;
+  /** What the current anchor's match would cover: the anchor and its near occurrences. */
+  private keptStart = 0;
+  private keptEnd = 0;
   /** The anchor (or cluster) being resolved; see setAnchor. */
   private anchorStart = 0;
   private anchorEnd = 0;
@@ -635,6 +638,11 @@ export class RuleMatcher implements HitSink {
       const { search, lists } = unless[c];
       unlessFound[c] = search !== undefined || !this.noneFound(lists) ? 1 : 0;
     }
+    // The check that dropped the last anchor goes first (unless constraints are 0…, near ones
+    // follow): in a run of like anchors, one check then settles each, where the fixed order
+    // would run every check before it.
+    const checks = unless.length + nearCount;
+    let lead = -1;
     for (let a = 0; a < anchors.length && !state.done(limit); a += 1) {
       const start = anchors.starts[a];
       const end = anchors.ends[a];
@@ -642,23 +650,38 @@ export class RuleMatcher implements HitSink {
       const last = found.length - 1;
       if (last >= 0 && start >= found.starts[last] && end <= found.ends[last]) continue;
       this.setAnchor(start, end, state.inner.starts[a], state.inner.ends[a]);
-      // Unless constraints first: in text dense with anchors, most are dropped by a negation
-      // beside them, and one check settles them; the near checks then run only for the rest.
-      let kept = true;
-      for (let c = 0; c < unless.length && kept; c += 1) {
-        if (unlessFound[c] === 1 && this.satisfied(rule, unless[c], state, nearCount + c)) {
-          kept = false;
+      this.keptStart = start;
+      this.keptEnd = end;
+      let dropped = lead >= 0 && !this.passes(rule, state, lead);
+      // Then unless constraints before near ones: in text dense with anchors beside their
+      // negations, most are dropped by a negation beside them.
+      for (let k = 0; k < checks && !dropped; k += 1) {
+        if (k !== lead && !this.passes(rule, state, k)) {
+          dropped = true;
+          lead = k;
         }
       }
-      let from = start;
-      let to = end;
-      for (let c = 0; c < nearCount && kept; c += 1) {
-        kept = this.satisfied(rule, near[c], state, c);
-        from = Math.min(from, this.matchStart);
-        to = Math.max(to, this.matchEnd);
-      }
-      if (kept) found.merge(from, to);
+      if (!dropped) found.merge(this.keptStart, this.keptEnd);
     }
+  }
+
+  /**
+   * Whether the current anchor passes check `k` of its rule: unless constraint `k` holds no
+   * occurrence for it, or near constraint `k - unless.length` does (its occurrence then widens
+   * keptStart/keptEnd).
+   */
+  private passes(rule: CompiledRule, state: RuleState, k: number): boolean {
+    const { unless } = rule;
+    if (k < unless.length) {
+      return (
+        this.unlessFound[k] === 0 || !this.satisfied(rule, unless[k], state, rule.near.length + k)
+      );
+    }
+    const c = k - unless.length;
+    if (!this.satisfied(rule, rule.near[c], state, c)) return false;
+    if (this.matchStart < this.keptStart) this.keptStart = this.matchStart;
+    if (this.matchEnd > this.keptEnd) this.keptEnd = this.matchEnd;
+    return true;
   }
 
   /**
