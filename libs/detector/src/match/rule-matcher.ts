@@ -96,6 +96,12 @@ export class RuleState {
   /** Per constraint (near then unless): a cursor into its occurrences, and its own search. */
   readonly cursors: Int32Array;
   readonly searched: SearchedSpans[];
+  /**
+   * Per constraint, the last region found to hold no occurrence of it (start, end, latest start,
+   * earliest end; start -1: none yet): a fact about the text, so a region inside it holds none
+   * either (anchors that share a start or a line ask alike).
+   */
+  readonly missed: Int32Array;
   /** How far a shape's scan reached (hits before it cannot start a longer match). */
   scannedUntil = 0;
   /** Hits looked at since the rule first matched. */
@@ -107,6 +113,7 @@ export class RuleState {
       { length: rule.near.length + rule.unless.length },
       () => new SearchedSpans(),
     );
+    this.missed = new Int32Array(4 * this.searched.length);
   }
 
   reset(): void {
@@ -115,6 +122,7 @@ export class RuleState {
     this.found.clear();
     this.cursors.fill(0);
     for (const searched of this.searched) searched.to = -1;
+    for (let m = 0; m < this.missed.length; m += 4) this.missed[m] = -1;
     this.scannedUntil = 0;
     this.afterMatch = 0;
   }
@@ -159,6 +167,8 @@ export class RuleMatcher implements HitSink {
    */
   private searchSpecs: TokenSpec[][] | null = null;
   private searchFound!: SpanList;
+  /** Whether `inside` passed over an occurrence only for overlapping the anchor. */
+  private overlapped = false;
   /** The occurrence `satisfied` found last. */
   private matchStart = 0;
   private matchEnd = 0;
@@ -706,6 +716,40 @@ export class RuleMatcher implements HitSink {
     slot: number,
   ): boolean {
     if (!this.regionOf(constraint)) return false;
+    const { region } = this;
+    // Where an occurrence may lie, however the window reads: it starts and ends in the region.
+    const latestStart = Math.min(region.latestStart, region.end);
+    const earliestEnd = Math.max(region.earliestEnd, region.start);
+    const { missed } = state;
+    const m = 4 * slot;
+    if (
+      missed[m] >= 0 &&
+      region.start >= missed[m] &&
+      region.end <= missed[m + 1] &&
+      latestStart <= missed[m + 2] &&
+      earliestEnd >= missed[m + 3]
+    ) {
+      return false;
+    }
+    this.overlapped = false;
+    if (this.occurs(rule, constraint, state, slot)) return true;
+    // Not when an occurrence was passed over for overlapping this anchor: another would keep it.
+    if (!this.overlapped) {
+      missed[m] = region.start;
+      missed[m + 1] = region.end;
+      missed[m + 2] = latestStart;
+      missed[m + 3] = earliestEnd;
+    }
+    return false;
+  }
+
+  /** `satisfied` once the region is known (searched or listed occurrences). */
+  private occurs(
+    rule: CompiledRule,
+    constraint: CompiledConstraint,
+    state: RuleState,
+    slot: number,
+  ): boolean {
     const cursor = rule.cursorBase[slot];
     if (constraint.search) {
       const searched = state.searched[slot];
@@ -779,15 +823,19 @@ export class RuleMatcher implements HitSink {
       const spanEnd = spans.ends[k];
       if (spanEnd - constraint.maxLength > region.end) break;
       if (spanStart < region.start || spanEnd > region.end) continue;
+      if (spanStart > region.latestStart || spanEnd < region.earliestEnd) continue;
       // A near token is another word than the anchor: it may not overlap it (for a cluster,
       // its first or its last anchor; tokens between them are near both).
-      if (spanEnd > this.anchorStart && spanStart < this.firstEnd) continue;
-      if (spanEnd > this.lastStart && spanStart < this.anchorEnd) continue;
-      if (spanStart <= region.latestStart && spanEnd >= region.earliestEnd) {
-        this.matchStart = spanStart;
-        this.matchEnd = spanEnd;
-        return true;
+      if (
+        (spanEnd > this.anchorStart && spanStart < this.firstEnd) ||
+        (spanEnd > this.lastStart && spanStart < this.anchorEnd)
+      ) {
+        this.overlapped = true;
+        continue;
       }
+      this.matchStart = spanStart;
+      this.matchEnd = spanEnd;
+      return true;
     }
     return false;
   }
