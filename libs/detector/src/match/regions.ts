@@ -45,6 +45,9 @@ export class TextRegions {
   private clearFrom = 0;
   private clearTo = 0;
   private blocked = false;
+  /** The line found last (see findLine); empty after a reset. */
+  private lineFrom = 0;
+  private lineTo = 0;
   private readonly sentences = new SentenceBounds();
 
   reset(text: NormalizedText): void {
@@ -54,6 +57,8 @@ export class TextRegions {
     this.clearFrom = 0;
     this.clearTo = 0;
     this.blocked = false;
+    this.lineFrom = 0;
+    this.lineTo = 0;
   }
 
   /**
@@ -119,14 +124,26 @@ export class TextRegions {
 
   /** Where the line holding `at` ends (the start of the next line, or the end of the text). */
   lineEnd(at: number): number {
-    const index = this.nextBreak(at);
-    return index < this.text.breakCount ? this.text.breaks[index] : this.text.length;
+    this.findLine(at);
+    return this.lineTo;
   }
 
   /** Where the line holding `at` starts. */
   lineStart(at: number): number {
-    const index = this.nextBreak(at) - 1;
-    return index >= 0 ? this.text.breaks[index] : 0;
+    this.findLine(at);
+    return this.lineFrom;
+  }
+
+  /**
+   * Sets [lineFrom, lineTo) to the line holding `at`: hits come in order and many share a
+   * line, so the last line found usually answers without a search.
+   */
+  private findLine(at: number): void {
+    if (at >= this.lineFrom && at < this.lineTo) return;
+    const { breaks, breakCount, length } = this.text;
+    const index = this.nextBreak(at);
+    this.lineFrom = index > 0 ? breaks[index - 1] : 0;
+    this.lineTo = index < breakCount ? breaks[index] : length;
   }
 
   /** The index of the first line break after `at` (binary search over the ascending breaks). */

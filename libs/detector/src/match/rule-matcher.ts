@@ -96,6 +96,12 @@ export class RuleState {
   /** Per constraint (near then unless): a cursor into its occurrences, and its own search. */
   readonly cursors: Int32Array;
   readonly searched: SearchedSpans[];
+  /**
+   * Per constraint, the last region found to hold no occurrence of it (start, end, latest start,
+   * earliest end; start -1: none yet): a fact about the text, so a region inside it holds none
+   * either (anchors that share a start or a line ask alike).
+   */
+  readonly missed: Int32Array;
   /** How far a shape's scan reached (hits before it cannot start a longer match). */
   scannedUntil = 0;
   /** Hits looked at since the rule first matched. */
@@ -107,6 +113,7 @@ export class RuleState {
       { length: rule.near.length + rule.unless.length },
       () => new SearchedSpans(),
     );
+    this.missed = new Int32Array(4 * this.searched.length);
   }
 
   reset(): void {
@@ -115,6 +122,7 @@ export class RuleState {
     this.found.clear();
     this.cursors.fill(0);
     for (const searched of this.searched) searched.to = -1;
+    for (let m = 0; m < this.missed.length; m += 4) this.missed[m] = -1;
     this.scannedUntil = 0;
     this.afterMatch = 0;
   }
@@ -159,9 +167,14 @@ export class RuleMatcher implements HitSink {
    */
   private searchSpecs: TokenSpec[][] | null = null;
   private searchFound!: SpanList;
+  /** Whether `inside` passed over an occurrence only for overlapping the anchor. */
+  private overlapped = false;
   /** The occurrence `satisfied` found last. */
   private matchStart = 0;
   private matchEnd = 0;
+  /** What the current anchor's match would cover: the anchor and its near occurrences. */
+  private keptStart = 0;
+  private keptEnd = 0;
   /** The anchor (or cluster) being resolved; see setAnchor. */
   private anchorStart = 0;
   private anchorEnd = 0;
@@ -635,6 +648,11 @@ export class RuleMatcher implements HitSink {
       const { search, lists } = unless[c];
       unlessFound[c] = search !== undefined || !this.noneFound(lists) ? 1 : 0;
     }
+    // The check that dropped the last anchor goes first (unless constraints are 0…, near ones
+    // follow): in a run of like anchors, one check then settles each, where the fixed order
+    // would run every check before it.
+    const checks = unless.length + nearCount;
+    let lead = -1;
     for (let a = 0; a < anchors.length && !state.done(limit); a += 1) {
       const start = anchors.starts[a];
       const end = anchors.ends[a];
@@ -642,23 +660,38 @@ export class RuleMatcher implements HitSink {
       const last = found.length - 1;
       if (last >= 0 && start >= found.starts[last] && end <= found.ends[last]) continue;
       this.setAnchor(start, end, state.inner.starts[a], state.inner.ends[a]);
-      // Unless constraints first: in text dense with anchors, most are dropped by a negation
-      // beside them, and one check settles them; the near checks then run only for the rest.
-      let kept = true;
-      for (let c = 0; c < unless.length && kept; c += 1) {
-        if (unlessFound[c] === 1 && this.satisfied(rule, unless[c], state, nearCount + c)) {
-          kept = false;
+      this.keptStart = start;
+      this.keptEnd = end;
+      let dropped = lead >= 0 && !this.passes(rule, state, lead);
+      // Then unless constraints before near ones: in text dense with anchors beside their
+      // negations, most are dropped by a negation beside them.
+      for (let k = 0; k < checks && !dropped; k += 1) {
+        if (k !== lead && !this.passes(rule, state, k)) {
+          dropped = true;
+          lead = k;
         }
       }
-      let from = start;
-      let to = end;
-      for (let c = 0; c < nearCount && kept; c += 1) {
-        kept = this.satisfied(rule, near[c], state, c);
-        from = Math.min(from, this.matchStart);
-        to = Math.max(to, this.matchEnd);
-      }
-      if (kept) found.merge(from, to);
+      if (!dropped) found.merge(this.keptStart, this.keptEnd);
     }
+  }
+
+  /**
+   * Whether the current anchor passes check `k` of its rule: unless constraint `k` holds no
+   * occurrence for it, or near constraint `k - unless.length` does (its occurrence then widens
+   * keptStart/keptEnd).
+   */
+  private passes(rule: CompiledRule, state: RuleState, k: number): boolean {
+    const { unless } = rule;
+    if (k < unless.length) {
+      return (
+        this.unlessFound[k] === 0 || !this.satisfied(rule, unless[k], state, rule.near.length + k)
+      );
+    }
+    const c = k - unless.length;
+    if (!this.satisfied(rule, rule.near[c], state, c)) return false;
+    if (this.matchStart < this.keptStart) this.keptStart = this.matchStart;
+    if (this.matchEnd > this.keptEnd) this.keptEnd = this.matchEnd;
+    return true;
   }
 
   /**
@@ -683,6 +716,40 @@ export class RuleMatcher implements HitSink {
     slot: number,
   ): boolean {
     if (!this.regionOf(constraint)) return false;
+    const { region } = this;
+    // Where an occurrence may lie, however the window reads: it starts and ends in the region.
+    const latestStart = Math.min(region.latestStart, region.end);
+    const earliestEnd = Math.max(region.earliestEnd, region.start);
+    const { missed } = state;
+    const m = 4 * slot;
+    if (
+      missed[m] >= 0 &&
+      region.start >= missed[m] &&
+      region.end <= missed[m + 1] &&
+      latestStart <= missed[m + 2] &&
+      earliestEnd >= missed[m + 3]
+    ) {
+      return false;
+    }
+    this.overlapped = false;
+    if (this.occurs(rule, constraint, state, slot)) return true;
+    // Not when an occurrence was passed over for overlapping this anchor: another would keep it.
+    if (!this.overlapped) {
+      missed[m] = region.start;
+      missed[m + 1] = region.end;
+      missed[m + 2] = latestStart;
+      missed[m + 3] = earliestEnd;
+    }
+    return false;
+  }
+
+  /** `satisfied` once the region is known (searched or listed occurrences). */
+  private occurs(
+    rule: CompiledRule,
+    constraint: CompiledConstraint,
+    state: RuleState,
+    slot: number,
+  ): boolean {
     const cursor = rule.cursorBase[slot];
     if (constraint.search) {
       const searched = state.searched[slot];
@@ -756,15 +823,19 @@ export class RuleMatcher implements HitSink {
       const spanEnd = spans.ends[k];
       if (spanEnd - constraint.maxLength > region.end) break;
       if (spanStart < region.start || spanEnd > region.end) continue;
+      if (spanStart > region.latestStart || spanEnd < region.earliestEnd) continue;
       // A near token is another word than the anchor: it may not overlap it (for a cluster,
       // its first or its last anchor; tokens between them are near both).
-      if (spanEnd > this.anchorStart && spanStart < this.firstEnd) continue;
-      if (spanEnd > this.lastStart && spanStart < this.anchorEnd) continue;
-      if (spanStart <= region.latestStart && spanEnd >= region.earliestEnd) {
-        this.matchStart = spanStart;
-        this.matchEnd = spanEnd;
-        return true;
+      if (
+        (spanEnd > this.anchorStart && spanStart < this.firstEnd) ||
+        (spanEnd > this.lastStart && spanStart < this.anchorEnd)
+      ) {
+        this.overlapped = true;
+        continue;
       }
+      this.matchStart = spanStart;
+      this.matchEnd = spanEnd;
+      return true;
     }
     return false;
   }
