@@ -69,7 +69,34 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/swagger',
+              message:
+                'OpenAPI decorators come from @techsapo/core: recorded where written, applied only where a document is built (a worker never loads Swagger).',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The two places that load Swagger: the recorded decorators' own module and /docs.
+    files: [
+      'libs/core/src/http/openapi-decorators.ts',
+      'apps/api/src/bootstrap/swagger.ts',
+      'scripts/**',
+      'test/**',
+      'bench/**',
+      '**/*.spec.ts',
+    ],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     files: CHILD_PROCESS_ALLOWED,

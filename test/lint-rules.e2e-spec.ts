@@ -55,4 +55,15 @@ describe('lint security rules', () => {
       'no-restricted-imports',
     );
   });
+
+  it('keeps Swagger out of routes and DTOs: their OpenAPI decorators come from @techsapo/core', async () => {
+    const rule = '@typescript-eslint/no-restricted-imports';
+    const value = "import { ApiProperty } from '@nestjs/swagger';\nexport const p = ApiProperty;\n";
+    const typeOnly =
+      "import type { OpenAPIObject } from '@nestjs/swagger';\nexport type D = OpenAPIObject;\n";
+    expect(await rulesFor(value, 'apps/api/src/health/example.dto.ts')).toContain(rule);
+    expect(await rulesFor(value, 'libs/security/src/example.ts')).toContain(rule);
+    expect(await rulesFor(typeOnly, 'apps/api/src/bootstrap/example.ts')).not.toContain(rule);
+    expect(await rulesFor(value, 'apps/api/src/bootstrap/swagger.ts')).not.toContain(rule);
+  });
 });
