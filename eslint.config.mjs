@@ -87,7 +87,8 @@ export default tseslint.config(
     },
   },
   {
-    // The two places that load Swagger: the recorded decorators' own module and /docs.
+    // Swagger is loaded only by the recorded decorators' own module and /docs's set-up;
+    // tooling, tests and benchmarks run outside the service.
     files: [
       'libs/core/src/http/openapi-decorators.ts',
       'apps/api/src/bootstrap/swagger.ts',
