@@ -21,6 +21,34 @@ describe('the service process', () => {
     }
   });
 
+  it('with PORT=0 binds a free port and names that port, not 0, in its banner', async () => {
+    const service = startService({
+      PORT: '0',
+      NODE_ENV: 'development',
+      REDIS_KEY_PREFIX: `proc-any-${process.pid}`,
+    });
+    try {
+      let started: { url?: string } | undefined;
+      for (let i = 0; i < 400 && !started; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        started = service
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as { event?: string; url?: string })
+          .find((record) => record.event === 'started');
+      }
+      const url = new URL(String(started?.url));
+      expect(Number(url.port)).toBeGreaterThan(0);
+      const live = await waitForHttp(`http://127.0.0.1:${url.port}/health/live`);
+      expect(live.status).toBe(200);
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    } finally {
+      service.child.kill('SIGKILL');
+    }
+  });
+
   it('refuses to start in production with a weak JWT_SECRET, naming it', async () => {
     const service = startService({ NODE_ENV: 'production', JWT_SECRET: 'short' });
     expect(await service.exited).not.toBe(0);

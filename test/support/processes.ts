@@ -28,17 +28,32 @@ export function runtimeEnv(): Record<string, string> {
   );
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
+/**
+ * Loopback ports handed out for a service to bind later: drawn from 23000–29999, below the
+ * kernel's ephemeral range (32768+), so no server listening on port 0 and no outgoing
+ * connection takes one between this check and the service's own bind (a child process needs
+ * seconds to start); and above the test Redis cluster's ports (scripts/redis-cluster.sh).
+ */
+const PORT_RANGE = { low: 23000, high: 29999 };
+const handedOut = new Set<number>();
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+export async function freePort(): Promise<number> {
+  const span = PORT_RANGE.high - PORT_RANGE.low + 1;
+  for (let tries = 0; tries < 200; tries++) {
+    const port = PORT_RANGE.low + Math.floor(Math.random() * span);
+    if (handedOut.has(port) || !(await canBind(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port in ${PORT_RANGE.low}–${PORT_RANGE.high}`);
 }
 
 export interface RunningProcess {

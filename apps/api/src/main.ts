@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { ConfigurationError, appConfig, describeError, type AppConfig } from '@techsapo/core';
 import { codeRoot } from '@techsapo/security';
 import { PinoLogger } from 'nestjs-pino';
@@ -25,12 +26,15 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const logger = lifecycleLogger(config);
   stopOnSignals(app, logger, config.shutdownTimeoutMs);
-  announce(logger, config);
+  announce(logger, config, (app.getHttpServer().address() as AddressInfo).port);
 }
 
-/** The start banner: one record with every address; one readable line too on a terminal. */
-function announce(logger: Lifecycle, config: AppConfig): void {
-  const base = config.publicUrl || `http://localhost:${config.port}`;
+/**
+ * The start banner: one record with every address; one readable line too on a terminal. The
+ * port is the one bound (PORT=0 binds any free port).
+ */
+function announce(logger: Lifecycle, config: AppConfig, port: number): void {
+  const base = config.publicUrl || `http://localhost:${port}`;
   const urls = {
     api: `${base}/api/v1`,
     docs: `${base}/docs`,
