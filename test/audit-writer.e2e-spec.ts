@@ -1,4 +1,4 @@
-import { AUDIT_WRITE_FAILURES, AuditStore, AuditWriter } from '@techsapo/audit';
+import { AUDIT_WRITE_FAILURES, AuditStore, AuditTrailService, AuditWriter } from '@techsapo/audit';
 import { register } from 'prom-client';
 import request from 'supertest';
 import { auditEntries } from './support/audit';
@@ -24,6 +24,30 @@ describe('audit writer', () => {
       await request(t.server).get('/api/v1/recorded');
       const entries = await auditEntries(t, 1);
       expect(entries.map((e) => e.request.path)).toEqual(['/api/v1/recorded']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('keeps a Date among the details as its ISO time, and the chain still verifies', async () => {
+    const t = await startTestApp();
+    try {
+      const at = new Date(Date.UTC(2026, 11, 5, 21, 30));
+      t.app.get(AuditWriter).record({
+        id: 'dated-entry',
+        timestamp: at.toISOString(),
+        type: 'security',
+        actor: {},
+        request: { id: '-', method: 'GET', path: '-', ip: '-', userAgent: '-' },
+        outcome: { status: 0, decision: 'allowed', reason: 'dated' },
+        details: { expiresAt: at, window: { from: at } },
+      });
+      const entries = await auditEntries(t, 1);
+      expect(entries.find((e) => e.id === 'dated-entry')?.details).toEqual({
+        expiresAt: '2026-12-05T21:30:00.000Z',
+        window: { from: '2026-12-05T21:30:00.000Z' },
+      });
+      expect(await t.app.get(AuditTrailService).verify()).toMatchObject({ ok: true });
     } finally {
       await t.close();
     }

@@ -1,10 +1,13 @@
 /**
  * JSON with object keys sorted at every level (by UTF-16 code units), properties whose value is
  * undefined left out, so the same value always hashes the same (audit entries, pinned MCP
- * definitions). Built as one string in place: it runs for every audit entry.
+ * definitions). A value with `toJSON` (a Date) is written as what that returns, as
+ * JSON.stringify writes it. Built as one string in place: it runs for every audit entry.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return canonicalJson(toJSON.call(value));
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i += 1) {
