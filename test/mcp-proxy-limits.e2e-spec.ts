@@ -72,6 +72,37 @@ describe('MCP proxy limits', () => {
     expect((await again.listTools()).tools.length).toBeGreaterThan(0);
   });
 
+  it('records session activity for accepted requests only: one refused after logout leaves it', async () => {
+    const analyst = await signIn(t, 'analyst');
+    const c = await client(analyst.auth);
+    const key = `${t.prefix}:mcp:u:{${analyst.userId}}:sessions`;
+    const [sessionId] = await t.redis.client.zrange(key, 0, -1);
+    const activity = async () => Number(await t.redis.client.zscore(key, sessionId));
+    const opened = await activity();
+    await new Promise((r) => setTimeout(r, 5));
+    await c.listTools();
+    // The accepted request's activity write is not waited for by the endpoint.
+    let seen = await activity();
+    for (let i = 0; i < 100 && seen === opened; i += 1) {
+      await new Promise((r) => setTimeout(r, 10));
+      seen = await activity();
+    }
+    expect(seen).toBeGreaterThan(opened);
+
+    const out = await request(t.server).post('/api/v1/auth/logout').set(analyst.auth);
+    expect(out.status).toBe(204);
+    await new Promise((r) => setTimeout(r, 5));
+    const refused = await request(t.server)
+      .post('/mcp')
+      .set(analyst.auth)
+      .set('Mcp-Session-Id', sessionId)
+      .set('Accept', 'application/json, text/event-stream')
+      .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+    expect(refused.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await activity()).toBe(seen);
+  });
+
   it("takes an agent's burst of parallel calls without 429 (its own limits on /mcp)", async () => {
     const c = await client((await signIn(t, 'analyst')).auth);
     const results = await Promise.all(

@@ -29,6 +29,20 @@ export function mcpSessionsContract(make: MakeStore<Fake<McpSessionsStore>>): vo
       await expect(sessions.add('p1', 'c', T0 + 30, IDLE)).resolves.toEqual(['a', 'c']);
     });
 
+    it('tells a live session without touching it, as touch would find it at that time', async () => {
+      const sessions = await make();
+      await sessions.add('p1', 'a', T0, IDLE);
+      await expect(sessions.isLive('p1', 'a', T0 + IDLE - 1, IDLE)).resolves.toBe(true);
+      await expect(sessions.isLive('p1', 'a', T0 + IDLE, IDLE)).resolves.toBe(false);
+      await expect(sessions.isLive('p1', 'x', T0, IDLE)).resolves.toBe(false);
+      await expect(sessions.isLive('p2', 'a', T0, IDLE)).resolves.toBe(false);
+      // The read left the activity as it was: a later session is still pushed ahead of it.
+      await sessions.add('p1', 'b', T0 + 1, IDLE);
+      await expect(sessions.add('p1', 'c', T0 + 2, IDLE)).resolves.toEqual(['a', 'b', 'c']);
+      await sessions.remove('p1', ['a']);
+      await expect(sessions.isLive('p1', 'a', T0, IDLE)).resolves.toBe(false);
+    });
+
     it('counts the sessions active since a time, and forgets removed ones', async () => {
       const sessions = await make();
       await expect(sessions.count('p1', 0)).resolves.toBe(0);

@@ -395,6 +395,16 @@ export class InMemoryMcpSessionsStore implements Fake<McpSessionsStore> {
     return true;
   }
 
+  async isLive(
+    principalId: string,
+    sessionId: string,
+    now: number,
+    idleMs: number,
+  ): Promise<boolean> {
+    const at = this.sessions.get(principalId)?.get(sessionId);
+    return at !== undefined && at > now - idleMs;
+  }
+
   async remove(principalId: string, sessionIds: string[]): Promise<void> {
     for (const id of sessionIds) this.sessions.get(principalId)?.delete(id);
   }

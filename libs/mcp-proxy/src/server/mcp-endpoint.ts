@@ -25,11 +25,11 @@ import { McpHttpTransport } from './mcp-http-transport';
 import { CONTEXT_KEY, createToolServer, ToolListAnswers } from './mcp-tool-server';
 import { isInitializeRequest, useKeyFirstTypeGuards } from './sdk-type-guards';
 
-/** A session touch started for a request before authentication finished (touchEarly). */
-interface EarlyTouch {
+/** A session liveness read started for a request before authentication finished (readEarly). */
+interface EarlyRead {
   principalId: string;
   sessionId: string;
-  touched: Promise<boolean>;
+  live: Promise<boolean>;
 }
 
 interface LiveSession {
@@ -58,7 +58,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(McpEndpoint.name);
   private readonly sessions = new Map<string, LiveSession>();
-  private readonly earlyTouches = new WeakMap<FastifyRequest, EarlyTouch>();
+  private readonly earlyReads = new WeakMap<FastifyRequest, EarlyRead>();
   private readonly toolLists = new ToolListAnswers();
   private sweeper?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -85,7 +85,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
       { name: 'minute', ttlMs: 60_000, limit: limits.perMinute },
       { name: 'hour', ttlMs: 3_600_000, limit: limits.perHour },
     ]);
-    this.callerReads.register((request, callerId) => this.touchEarly(request, callerId));
+    this.callerReads.register((request, callerId) => this.readEarly(request, callerId));
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
     // Clients that keep the session's SSE stream open hear when what is exposed changes.
@@ -181,30 +181,42 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   }
 
   /**
-   * For a token's caller, the session touch leaves with the pipeline's Redis reads (one round
-   * trip with the rate limiter's counters and the login session check), when the request names
-   * a session that lives here and is the caller's. Authentication still decides the request;
-   * `handle` takes the answer only for the principal it authenticated.
+   * For a token's caller, the session's liveness read leaves with the pipeline's Redis reads
+   * (one round trip with the rate limiter's counters and the login session check), when the
+   * request names a session that lives here and is the caller's. It only reads: a request
+   * refused on the way (401, 403, 429) records no activity. Authentication still decides the
+   * request; `handle` takes the answer only for the principal it authenticated.
    */
-  private touchEarly(request: FastifyRequest, callerId: string): void {
+  private readEarly(request: FastifyRequest, callerId: string): void {
     if (request.routeOptions?.url !== MCP_PATH) return;
     const sessionId = headerOf(request, SESSION_HEADER);
     if (!sessionId || this.sessions.get(sessionId)?.principalId !== callerId) return;
-    const touched = this.registry.touch(callerId, sessionId);
+    const live = this.registry.isLive(callerId, sessionId);
     // A request refused before the handler never asks for the answer: not unhandled.
-    touched.catch(() => undefined);
-    this.earlyTouches.set(request, { principalId: callerId, sessionId, touched });
+    live.catch(() => undefined);
+    this.earlyReads.set(request, { principalId: callerId, sessionId, live });
   }
 
-  /** Records the session's activity: the touch started early for this principal, or one now. */
-  private touched(
+  /**
+   * Records the activity of a request the pipeline accepted; false when the session has ended.
+   * With a liveness read made early for this principal, the write goes out without being
+   * waited for (a session ended meanwhile is not brought back: the touch only updates).
+   */
+  private async touched(
     request: FastifyRequest,
     principalId: string,
     sessionId: string,
   ): Promise<boolean> {
-    const early = this.earlyTouches.get(request);
-    if (early?.principalId === principalId && early.sessionId === sessionId) return early.touched;
-    return this.registry.touch(principalId, sessionId);
+    const early = this.earlyReads.get(request);
+    if (early?.principalId !== principalId || early.sessionId !== sessionId)
+      return this.registry.touch(principalId, sessionId);
+    if (!(await early.live)) return false;
+    this.registry.touch(principalId, sessionId).catch((error: unknown) => {
+      requestLogger(request, McpEndpoint.name).warn(
+        `MCP session activity not recorded: ${describeError(error)}`,
+      );
+    });
+    return true;
   }
 
   private async open(principal: Principal): Promise<LiveSession> {

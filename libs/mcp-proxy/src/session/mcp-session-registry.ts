@@ -31,6 +31,11 @@ export class McpSessionRegistry {
     return this.store.touch(principalId, sessionId, Date.now(), this.idleMs);
   }
 
+  /** Whether the session is still open (not idle, pushed out or ended), without touching it. */
+  isLive(principalId: string, sessionId: string): Promise<boolean> {
+    return this.store.isLive(principalId, sessionId, Date.now(), this.idleMs);
+  }
+
   close(principalId: string, sessionId: string): Promise<void> {
     return this.store.remove(principalId, [sessionId]);
   }

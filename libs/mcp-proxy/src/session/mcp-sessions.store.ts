@@ -47,6 +47,17 @@ export class McpSessionsStore {
     return results?.[2]?.[1] !== null && results?.[2]?.[1] !== undefined;
   }
 
+  /** Whether `touch` at `now` would find the session live; a read only, nothing dropped. */
+  async isLive(
+    principalId: string,
+    sessionId: string,
+    now: number,
+    idleMs: number,
+  ): Promise<boolean> {
+    const score = await this.redis.client.zscore(this.key(principalId), sessionId);
+    return score !== null && Number(score) > now - idleMs;
+  }
+
   async remove(principalId: string, sessionIds: string[]): Promise<void> {
     if (sessionIds.length > 0) await this.redis.client.zrem(this.key(principalId), ...sessionIds);
   }
