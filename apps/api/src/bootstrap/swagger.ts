@@ -1,14 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as swagger from '@nestjs/swagger';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { applyOpenApiDecorators } from '@techsapo/core';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '@techsapo/security';
 import { addProblemResponses } from './openapi-problems';
 
-export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+export function buildOpenApiDocument(app: NestFastifyApplication): swagger.OpenAPIObject {
   // The routes' and DTOs' OpenAPI decorators, recorded as their classes loaded.
   applyOpenApiDecorators(swagger);
-  const config = new DocumentBuilder()
+  const config = new swagger.DocumentBuilder()
     .setTitle('TechSapo')
     .setDescription(
       'Secure multi-LLM analysis gateway. Errors are RFC 9457 problem details (application/problem+json), ' +
@@ -25,7 +24,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       API_KEY_SCHEME,
     )
     .build();
-  return addProblemResponses(SwaggerModule.createDocument(app, config));
+  return addProblemResponses(swagger.SwaggerModule.createDocument(app, config));
 }
 
 /** The document as committed in openapi.json (`npm run openapi`); stable key order from Nest. */
@@ -34,7 +33,7 @@ export function openApiJson(app: NestFastifyApplication): string {
 }
 
 export function setupSwagger(app: NestFastifyApplication): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+  swagger.SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
     // The token entered under Authorize survives a reload of the page.

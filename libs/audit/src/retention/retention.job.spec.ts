@@ -24,7 +24,7 @@ const draft = (day: number): AuditDraft => ({
 /** The job over an audit stream of one entry a day (days 1 to 5), the lock and purges in memory. */
 function setup() {
   const store = new InMemoryAuditStore();
-  const entries = chain.seal([1, 2, 3, 4, 5].map(draft), CHAIN_START);
+  const entries = chain.seal([1, 2, 3, 4, 5].map(draft), CHAIN_START).map((s) => s.entry);
   for (const entry of entries) store.write([entry], Date.parse(entry.timestamp));
   const lock = new InMemoryRetentionLockStore();
   const registry = new RetentionRegistry();

@@ -34,17 +34,11 @@ export class AuditChain {
 
   /**
    * Seals drafts in order after `head`. Each entry is one new object: the draft's fields, its
-   * place in the chain, then the hash of what came before it (the same bytes as `hashOf`).
+   * place in the chain, then the hash of what came before it (the same bytes as `hashOf`); with
+   * it, its stored text: its canonical JSON (already built for the hash) with the hash as a
+   * last field, so the entry is not serialised a second time to be written.
    */
-  seal(drafts: readonly AuditDraft[], head: ChainLink): AuditEntry[] {
-    return this.sealForStorage(drafts, head).map((sealed) => sealed.entry);
-  }
-
-  /**
-   * `seal`, with each entry's stored text: its canonical JSON (already built for the hash) with
-   * the hash as a last field, so the entry is not serialised a second time to be written.
-   */
-  sealForStorage(drafts: readonly AuditDraft[], head: ChainLink): SealedEntry[] {
+  seal(drafts: readonly AuditDraft[], head: ChainLink): SealedEntry[] {
     let previous = head;
     return drafts.map((draft) => {
       const entry = { ...draft, seq: previous.seq + 1, prevHash: previous.hash } as AuditEntry;

@@ -23,10 +23,12 @@ const draft = (n: number): AuditDraft => ({
 /** `count` entries sealed into one chain, each written at its own timestamp. */
 function setup(count: number, checkpoint?: AuditCheckpoint) {
   const store = new InMemoryAuditStore();
-  const entries = chain.seal(
-    Array.from({ length: count }, (_, i) => draft(i + 1)),
-    CHAIN_START,
-  );
+  const entries = chain
+    .seal(
+      Array.from({ length: count }, (_, i) => draft(i + 1)),
+      CHAIN_START,
+    )
+    .map((s) => s.entry);
   for (const entry of entries) store.write([entry], Date.parse(entry.timestamp));
   const checkpoints = checkpoint
     ? ({ highest: async () => checkpoint } as unknown as CheckpointFile)

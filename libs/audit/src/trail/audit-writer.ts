@@ -214,7 +214,7 @@ export class AuditWriter implements OnModuleInit, BeforeApplicationShutdown, OnA
     const drafts: AuditDraft[] = batch.map((p) => p.draft);
     let head = await this.store.head();
     for (let i = 0; i < MAX_CONFLICTS; i += 1) {
-      const sealed = this.chain.sealForStorage(drafts, head);
+      const sealed = this.chain.seal(drafts, head);
       const last = sealed[sealed.length - 1].entry;
       const link: ChainLink = { seq: last.seq, hash: last.hash };
       for (const p of batch) p.sealed = link;

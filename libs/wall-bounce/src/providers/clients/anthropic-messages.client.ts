@@ -5,6 +5,7 @@ import { currentWireMeter } from '../egress/wire-meter';
 import type { ChatRequest, RawCompletion, WireClient } from '../provider.types';
 import { type ReadReply, ReplyReading } from '../structured/reply-reading';
 import { completionUsage, type ReportedUsage } from '../usage-estimate';
+import { loadOnFirstCall } from './lazy-sdk';
 import { MalformedCompletionError } from './malformed-completion.error';
 
 /** What a reply held once complete, streamed or not. */
@@ -15,7 +16,7 @@ interface Reply {
   stop?: string | null;
 }
 
-/** The SDK, loaded when a client first calls: a process that never calls such a provider never loads it. */
+/** The SDK's client (loaded on the first call, see loadOnFirstCall). */
 function loadSdk(config: ProviderConfig, fetch: Fetch) {
   return import('@anthropic-ai/sdk').then(
     ({ Anthropic }) =>
@@ -37,16 +38,12 @@ function loadSdk(config: ProviderConfig, fetch: Fetch) {
  * output's schema, or by prompt; streamed as raw events.
  */
 export class AnthropicMessagesClient implements WireClient {
-  private loaded?: ReturnType<typeof loadSdk>;
+  private readonly sdk = loadOnFirstCall(() => loadSdk(this.config, this.fetch));
 
   constructor(
     private readonly config: ProviderConfig,
     private readonly fetch: Fetch,
   ) {}
-
-  private sdk(): ReturnType<typeof loadSdk> {
-    return (this.loaded ??= loadSdk(this.config, this.fetch));
-  }
 
   async send(request: ChatRequest, signal: AbortSignal): Promise<RawCompletion> {
     const meter = currentWireMeter();

@@ -5,12 +5,13 @@ import { currentWireMeter } from '../egress/wire-meter';
 import type { ChatRequest, RawCompletion, WireClient } from '../provider.types';
 import { ReplyReading } from '../structured/reply-reading';
 import { completionUsage, type ReportedUsage } from '../usage-estimate';
+import { loadOnFirstCall } from './lazy-sdk';
 import { MalformedCompletionError } from './malformed-completion.error';
 
 /** Placeholder for servers that take no key (Ollama, vLLM): the SDK insists on one. */
 const NO_KEY = 'no-key';
 
-/** The SDK, loaded when a client first calls: a process that never calls such a provider never loads it. */
+/** The SDK's client (loaded on the first call, see loadOnFirstCall). */
 function loadSdk(config: ProviderConfig, fetch: Fetch) {
   return import('openai').then(
     ({ OpenAI }) =>
@@ -34,16 +35,12 @@ function loadSdk(config: ProviderConfig, fetch: Fetch) {
  * `response_format` json_schema (strict), or by prompt; streamed through the SDK's stream.
  */
 export class OpenAiChatClient implements WireClient {
-  private loaded?: ReturnType<typeof loadSdk>;
+  private readonly sdk = loadOnFirstCall(() => loadSdk(this.config, this.fetch));
 
   constructor(
     private readonly config: ProviderConfig,
     private readonly fetch: Fetch,
   ) {}
-
-  private sdk(): ReturnType<typeof loadSdk> {
-    return (this.loaded ??= loadSdk(this.config, this.fetch));
-  }
 
   async send(request: ChatRequest, signal: AbortSignal): Promise<RawCompletion> {
     const meter = currentWireMeter();
