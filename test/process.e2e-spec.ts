@@ -31,9 +31,11 @@ describe('the service process', () => {
       let started: { url?: string } | undefined;
       for (let i = 0; i < 400 && !started; i++) {
         await new Promise((r) => setTimeout(r, 50));
+        // Whole lines only: the last may still be arriving.
         started = service
           .output()
           .split('\n')
+          .slice(0, -1)
           .filter((line) => line.startsWith('{'))
           .map((line) => JSON.parse(line) as { event?: string; url?: string })
           .find((record) => record.event === 'started');
