@@ -67,6 +67,36 @@ describe('AhoCorasick', () => {
     );
   });
 
+  it('agrees with a naive search when pattern units span several blocks of 256 (property)', () => {
+    // Hiragana, katakana and kanji in five blocks, full width, Latin-1: each block's chunks are
+    // shared between rows or copied where a state has children of its own.
+    const alphabet = fc.constantFrom(
+      'a',
+      '/',
+      'の',
+      'ー',
+      '漢',
+      '字',
+      '変',
+      '更',
+      'Ａ',
+      'é',
+      '\u00a0',
+    );
+    const word = fc.stringOf(alphabet, { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 16 }),
+        fc.stringOf(alphabet, { maxLength: 100 }),
+        (patterns, text) => {
+          expect(occurrences(patterns, text)).toEqual(naive(patterns, text));
+          expect(wholeText(patterns, text)).toEqual(naive(patterns, text));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('agrees with a naive search whether few or many units start a pattern (property)', () => {
     const letters = Array.from({ length: 40 }, (_, k) => String.fromCharCode(48 + k));
     const alphabet = fc.constantFrom(...letters, 'の', ' ');
