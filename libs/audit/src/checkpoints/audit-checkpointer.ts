@@ -7,7 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { describeError, logSecurityEvent } from '@techsapo/core';
+import { asBackgroundWork, describeError, logSecurityEvent } from '@techsapo/core';
 import { hostname } from 'node:os';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from '../trail/audit-chain';
@@ -39,7 +39,11 @@ export class AuditCheckpointer implements OnModuleInit, OnModuleDestroy, BeforeA
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.checkpoint(), this.config.checkpointIntervalMs);
+    // Background work: its reads wait out a Redis failover instead of failing the checkpoint.
+    this.timer = setInterval(
+      () => void asBackgroundWork(() => this.checkpoint()),
+      this.config.checkpointIntervalMs,
+    );
     this.timer.unref();
   }
 

@@ -1,3 +1,4 @@
+import { inBackgroundWork } from '@techsapo/core';
 import { InMemoryAuditStore, InMemoryRetentionLockStore } from '@techsapo/testing';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain, CHAIN_START } from '../trail/audit-chain';
@@ -111,5 +112,36 @@ describe('RetentionJob (lock and stores in memory)', () => {
     const run = await t.job.run(new Date(T0 + 30 * DAY_MS));
     expect(run).toMatchObject({ ran: true, removed: { audit: 0 }, failed: [] });
     expect(t.store.stream).toHaveLength(5);
+  });
+
+  it('runs on its timer as background work; shutdown waits for the run going, lock given back', async () => {
+    jest.useFakeTimers();
+    try {
+      const t = setup();
+      let release!: () => void;
+      const purging = new Promise<void>((resolve) => (release = resolve));
+      const seen: boolean[] = [];
+      t.registry.register('analyses', async () => {
+        seen.push(inBackgroundWork());
+        await purging;
+        return 1;
+      });
+      t.job.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(seen).toEqual([true]);
+      let stopped = false;
+      const stopping = t.job.beforeApplicationShutdown().then(() => (stopped = true));
+      await jest.advanceTimersByTimeAsync(3_600_000);
+      expect(stopped).toBe(false);
+      expect(t.lock.heldBy).toBeDefined();
+      release();
+      await stopping;
+      expect(t.lock.heldBy).toBeUndefined();
+      // No run after shutdown began.
+      await jest.advanceTimersByTimeAsync(3_600_000);
+      expect(seen).toEqual([true]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -1,11 +1,12 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { asBackgroundWork } from '@techsapo/core';
 import { randomUUID } from 'node:crypto';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from '../trail/audit-chain';
@@ -28,12 +29,15 @@ export interface RetentionRun {
 /**
  * DP4: removes audit entries and registered processed data older than RETENTION_DAYS, on a
  * timer, on one instance at a time (RetentionLockStore). Audit entries go through the store's trim,
- * which anchors the chain at the last removed entry so verification keeps working.
+ * which anchors the chain at the last removed entry so verification keeps working. A timed run
+ * is background work (its Redis commands wait out a failover) and shutdown waits for it, so it
+ * never ends with Redis closed under it and its lock held.
  */
 @Injectable()
-export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetentionJob.name);
   private timers: NodeJS.Timeout[] = [];
+  private running?: Promise<void>;
 
   constructor(
     private readonly lock: RetentionLockStore,
@@ -46,9 +50,14 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     const run = (): void => {
-      this.run().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'retention run failed'),
-      );
+      // A run still going when the next is due (a long purge): the next waits for its turn.
+      if (this.running) return;
+      this.running = asBackgroundWork(() => this.run())
+        .then(
+          () => undefined,
+          (error: unknown) => this.logger.error({ err: error }, 'retention run failed'),
+        )
+        .finally(() => (this.running = undefined));
     };
     this.timers = [
       setTimeout(run, Math.min(FIRST_RUN_DELAY_MS, this.config.retentionIntervalMs)),
@@ -57,8 +66,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     for (const timer of this.timers) timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** No new run; the one going finishes while Redis is still there. */
+  async beforeApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
+    await this.running;
   }
 
   /** One purge with the cutoff RETENTION_DAYS before `now`. */
