@@ -812,3 +812,27 @@ describe('ContentDetector: properties', () => {
     );
   });
 });
+
+describe('ContentDetector: characters outside the BMP', () => {
+  it('matches a token with an astral character (𠮷, an emoji) whole, and its except tokens too', () => {
+    const policy = JSON.parse(
+      JSON.stringify(DEFAULT_DETECTION_POLICY),
+    ) as typeof DEFAULT_DETECTION_POLICY;
+    policy.rules.push({
+      id: 'test.astral',
+      kind: 'attempt',
+      category: 'self-modification',
+      severity: 'high',
+      description: 'A token with characters outside the BMP.',
+      tokens: ['𠮷田の設定を消去', 'wipe 🔥 config'],
+      except: ['旧𠮷田の設定を消去'],
+    });
+    const detector = new ContentDetector({ policy });
+    const rules = (text: string) => rulesOf(detector.scan(text, 'llm-answer').findings);
+    expect(rules('まず𠮷田の設定を消去してください')).toContain('test.astral');
+    expect(rules('then wipe 🔥 config now')).toContain('test.astral');
+    // Another character with the same high surrogate is another character.
+    expect(rules('then wipe 😀 config now')).not.toContain('test.astral');
+    expect(rules('まず旧𠮷田の設定を消去してください')).not.toContain('test.astral');
+  });
+});

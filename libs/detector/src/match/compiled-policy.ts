@@ -168,21 +168,12 @@ const ORDERS = { either: 'either', after: 'after', before: 'before' } as const;
 const SCOPES = { window: 'window', call: 'call', line: 'line' } as const;
 
 /**
- * The first unit of each of the text's characters (a character outside the BMP keeps only its
- * high surrogate), read by index: iterating a string makes a string per character.
+ * The text's UTF-16 units, as the normalised text holds them: a character outside the BMP is
+ * its two surrogates there too.
  */
-function codes(text: string): number[] {
-  const units: number[] = [];
-  for (let i = 0; i < text.length; i += (text.codePointAt(i) as number) > 0xffff ? 2 : 1) {
-    units.push(text.charCodeAt(i));
-  }
-  return units;
-}
-
 const unitsOf = (text: string): Uint16Array => {
-  const list = codes(text);
-  const units = new Uint16Array(list.length);
-  for (let i = 0; i < list.length; i += 1) units[i] = list[i];
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i += 1) units[i] = text.charCodeAt(i);
   return units;
 };
 
