@@ -1,7 +1,13 @@
 import { redisConfig, RedisService } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
 import { FakeProvider, FakeProviders, startFakeProviders } from './support/fake-providers';
-import { freePort, RunningProcess, startService, waitForHttp } from './support/processes';
+import {
+  freePort,
+  RunningProcess,
+  serviceSecrets,
+  startService,
+  waitForHttp,
+} from './support/processes';
 import { cooperative } from './support/wall-bounce-engine';
 
 /**
@@ -120,9 +126,7 @@ describe('analyses across separate api and worker processes', () => {
       NODE_ENV: 'development',
       HOST: '127.0.0.1',
       REDIS_KEY_PREFIX: PREFIX,
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
-      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ...serviceSecrets(),
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
       WALL_BOUNCE_AGGREGATOR: 'peer-a',

@@ -2,7 +2,13 @@ import { redisConfig, RedisService } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectClient } from './support/mcp-upstreams';
-import { freePort, RunningProcess, startService, waitForHttp } from './support/processes';
+import {
+  freePort,
+  RunningProcess,
+  serviceSecrets,
+  startService,
+  waitForHttp,
+} from './support/processes';
 
 /**
  * Two API processes (the built service, `npm run build` first) sharing one Redis — or the
@@ -18,9 +24,7 @@ const SHARED_ENV = {
   ROLE: 'api',
   HOST: '127.0.0.1',
   REDIS_KEY_PREFIX: PREFIX,
-  JWT_SECRET: randomBytes(32).toString('base64url'),
-  AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
-  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  ...serviceSecrets(),
   ADMIN_USERNAME: ADMIN.username,
   ADMIN_PASSWORD: ADMIN.password,
   // Client addresses come from X-Forwarded-For, so each test acts from an address of its own.

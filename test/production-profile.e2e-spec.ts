@@ -10,6 +10,7 @@ import {
   ROOT,
   RunningProcess,
   runtimeFlags,
+  serviceSecrets,
   startService,
   waitForHttp,
 } from './support/processes';
@@ -52,10 +53,8 @@ describe('production profile (.env.production.example)', () => {
       {
         ...profile,
         // The deployment fills these in; the profile leaves them empty on purpose.
-        JWT_SECRET: randomBytes(48).toString('base64url'),
+        ...serviceSecrets(),
         ADMIN_PASSWORD: adminPassword,
-        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        AUDIT_HMAC_KEY: randomBytes(48).toString('base64url'),
         METRICS_TOKEN: randomBytes(24).toString('base64url'),
         OPENAI_API_KEY: `sk-${randomBytes(16).toString('hex')}`,
         ANTHROPIC_API_KEY: `sk-ant-${randomBytes(16).toString('hex')}`,

@@ -8,6 +8,7 @@ import {
   MAIN,
   ROOT,
   runtimeFlags,
+  serviceSecrets,
   startService,
   waitForHttp,
   type RunningProcess,
@@ -22,12 +23,6 @@ function copyDist(): { dir: string; dist: string; main: string } {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { dir, dist, main: join(dist, 'apps', 'api', 'src', 'main.js') };
 }
-
-const secrets = (): Record<string, string> => ({
-  JWT_SECRET: randomBytes(48).toString('base64url'),
-  AUDIT_HMAC_KEY: randomBytes(48).toString('base64url'),
-  DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-});
 
 async function stop(service: RunningProcess): Promise<void> {
   if (service.child.exitCode === null) service.child.kill('SIGTERM');
@@ -190,7 +185,7 @@ describe('read-only runtime', () => {
     cleanup.push(() => rmSync(copy.dir, { recursive: true, force: true }));
     const service = startService(
       {
-        ...secrets(),
+        ...serviceSecrets(),
         ...productionProviders(),
         PORT: String(await freePort()),
         NODE_ENV: 'production',

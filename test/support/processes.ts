@@ -1,4 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -54,6 +55,22 @@ export async function freePort(): Promise<number> {
     return port;
   }
   throw new Error(`no free port in ${PORT_RANGE.low}–${PORT_RANGE.high}`);
+}
+
+/**
+ * Fresh secrets strong enough for any profile (production's checks included): instances given
+ * the same ones agree on tokens, the audit chain and encrypted data.
+ */
+export function serviceSecrets(): {
+  JWT_SECRET: string;
+  AUDIT_HMAC_KEY: string;
+  DATA_ENCRYPTION_KEY: string;
+} {
+  return {
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    AUDIT_HMAC_KEY: randomBytes(48).toString('base64url'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
 }
 
 export interface RunningProcess {
