@@ -51,51 +51,35 @@ describe('AhoCorasick', () => {
     expect(occurrences(patterns, text, 2, 7, 4)).toEqual(naive(patterns, text, 2, 7, 4));
   });
 
-  it('agrees with a naive search on any patterns and text (property)', () => {
-    const alphabet = fc.constantFrom('a', 'b', 'c', 'の', 'コ', 'ー', '/', '.');
-    const word = fc.stringOf(alphabet, { minLength: 1, maxLength: 5 });
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(word, { minLength: 1, maxLength: 12 }),
-        fc.stringOf(alphabet, { maxLength: 80 }),
-        (patterns, text) => {
-          expect(occurrences(patterns, text)).toEqual(naive(patterns, text));
-          expect(wholeText(patterns, text)).toEqual(naive(patterns, text));
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
-  it('agrees with a naive search when pattern units span several blocks of 256 (property)', () => {
-    // Hiragana, katakana and kanji in five blocks, full width, Latin-1: each block's chunks are
-    // shared between rows or copied where a state has children of its own.
-    const alphabet = fc.constantFrom(
-      'a',
-      '/',
-      'の',
-      'ー',
-      '漢',
-      '字',
-      '変',
-      '更',
-      'Ａ',
-      'é',
-      '\u00a0',
-    );
-    const word = fc.stringOf(alphabet, { minLength: 1, maxLength: 6 });
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(word, { minLength: 1, maxLength: 16 }),
-        fc.stringOf(alphabet, { maxLength: 100 }),
-        (patterns, text) => {
-          expect(occurrences(patterns, text)).toEqual(naive(patterns, text));
-          expect(wholeText(patterns, text)).toEqual(naive(patterns, text));
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+  it.each<[string, string[], number, number, number]>([
+    ['ASCII and Japanese of one block', ['a', 'b', 'c', 'の', 'コ', 'ー', '/', '.'], 5, 12, 80],
+    // Hiragana and kanji from five blocks of 256 units, full width, Latin-1: the wide columns
+    // of several blocks in one automaton.
+    [
+      'units from several blocks of 256',
+      ['a', '/', 'の', 'ー', '漢', '字', '変', '更', 'Ａ', 'é', '\u00a0'],
+      6,
+      16,
+      100,
+    ],
+  ])(
+    'agrees with a naive search on any patterns and text: %s (property)',
+    (_name, units, longest, most, textLength) => {
+      const alphabet = fc.constantFrom(...units);
+      const word = fc.stringOf(alphabet, { minLength: 1, maxLength: longest });
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(word, { minLength: 1, maxLength: most }),
+          fc.stringOf(alphabet, { maxLength: textLength }),
+          (patterns, text) => {
+            expect(occurrences(patterns, text)).toEqual(naive(patterns, text));
+            expect(wholeText(patterns, text)).toEqual(naive(patterns, text));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('agrees with a naive search whether few or many units start a pattern (property)', () => {
     const letters = Array.from({ length: 40 }, (_, k) => String.fromCharCode(48 + k));
