@@ -91,7 +91,9 @@ describe('MCP proxy limits', () => {
 
     const out = await request(t.server).post('/api/v1/auth/logout').set(analyst.auth);
     expect(out.status).toBe(204);
-    await new Promise((r) => setTimeout(r, 5));
+    // What requests accepted before the logout wrote has landed by now.
+    await new Promise((r) => setTimeout(r, 100));
+    const before = await activity();
     const refused = await request(t.server)
       .post('/mcp')
       .set(analyst.auth)
@@ -99,8 +101,8 @@ describe('MCP proxy limits', () => {
       .set('Accept', 'application/json, text/event-stream')
       .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     expect(refused.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await activity()).toBe(seen);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await activity()).toBe(before);
   });
 
   it("takes an agent's burst of parallel calls without 429 (its own limits on /mcp)", async () => {
