@@ -70,7 +70,7 @@ describe("a stage's log line carries its request, passed explicitly", () => {
 });
 
 describe('the api role serves requests with no promise hooks (no AsyncLocalStorage runs)', () => {
-  it('after signed-in, refused and public requests, a new promise carries no async id', async () => {
+  it('after signed-in, refused and public requests and its timed audit work, a new promise carries no async id', async () => {
     const port = await freePort();
     const prefix = `hooks${port}`;
     const password = randomBytes(12).toString('hex');
@@ -83,6 +83,9 @@ describe('the api role serves requests with no promise hooks (no AsyncLocalStora
         ADMIN_USERNAME: 'admin',
         ADMIN_PASSWORD: password,
         JWT_SECRET: randomBytes(32).toString('base64url'),
+        // The audit checkpoint and the retention run on their timers, within the test.
+        AUDIT_CHECKPOINT_INTERVAL_MS: '1000',
+        RETENTION_INTERVAL_MS: '1000',
       },
       [...runtimeFlags(), '--require', join(__dirname, 'support', 'promise-hooks-probe.cjs'), MAIN],
     );
@@ -95,6 +98,11 @@ describe('the api role serves requests with no promise hooks (no AsyncLocalStora
       });
       expect(me.status).toBe(200);
       expect((await fetch(`${url}/api/v1/auth/me`)).status).toBe(401);
+      // A checkpoint of the entries those requests left, then a retention run (its first comes
+      // one interval after start) and another checkpoint round.
+      while (!service.output().includes('"event_type":"AUDIT_CHECKPOINT"'))
+        await once(service.child.stdout!, 'data');
+      await new Promise((r) => setTimeout(r, 1500));
       service.child.kill('SIGUSR2');
       const probe = () =>
         service

@@ -7,7 +7,7 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { asBackgroundWork, describeError, logSecurityEvent } from '@techsapo/core';
+import { describeError, logSecurityEvent } from '@techsapo/core';
 import { hostname } from 'node:os';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from '../trail/audit-chain';
@@ -39,11 +39,7 @@ export class AuditCheckpointer implements OnModuleInit, OnModuleDestroy, BeforeA
   ) {}
 
   onModuleInit(): void {
-    // Background work: its reads wait out a Redis failover instead of failing the checkpoint.
-    this.timer = setInterval(
-      () => void asBackgroundWork(() => this.checkpoint()),
-      this.config.checkpointIntervalMs,
-    );
+    this.timer = setInterval(() => void this.checkpoint(), this.config.checkpointIntervalMs);
     this.timer.unref();
   }
 

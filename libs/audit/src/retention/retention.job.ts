@@ -6,7 +6,6 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { asBackgroundWork } from '@techsapo/core';
 import { randomUUID } from 'node:crypto';
 import { auditConfig } from '../config/audit.config';
 import { AuditChain } from '../trail/audit-chain';
@@ -29,9 +28,11 @@ export interface RetentionRun {
 /**
  * DP4: removes audit entries and registered processed data older than RETENTION_DAYS, on a
  * timer, on one instance at a time (RetentionLockStore). Audit entries go through the store's trim,
- * which anchors the chain at the last removed entry so verification keeps working. A timed run
- * is background work (its Redis commands wait out a failover) and shutdown waits for it, so it
- * never ends with Redis closed under it and its lock held.
+ * which anchors the chain at the last removed entry so verification keeps working. Shutdown
+ * waits for a run that is going, so it never ends with Redis closed under it and its lock held.
+ * It is not `asBackgroundWork`: that storage would turn Node's promise hooks on for every
+ * request of the process from the first run on (a run failed by a Redis failover is retried at
+ * the next interval).
  */
 @Injectable()
 export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,7 +53,7 @@ export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationSh
     const run = (): void => {
       // A run still going when the next is due (a long purge): the next waits for its turn.
       if (this.running) return;
-      this.running = asBackgroundWork(() => this.run())
+      this.running = this.run()
         .then(
           () => undefined,
           (error: unknown) => this.logger.error({ err: error }, 'retention run failed'),
