@@ -51,7 +51,7 @@ export class RetentionJob implements OnApplicationBootstrap, BeforeApplicationSh
 
   onApplicationBootstrap(): void {
     const run = (): void => {
-      // A run still going when the next is due (a long purge): the next waits for its turn.
+      // A run still going when the next is due (a long purge): that next one is skipped.
       if (this.running) return;
       this.running = this.run()
         .then(
