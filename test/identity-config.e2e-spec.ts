@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ConfigurationError, validateEnvironment } from '@techsapo/core';
+import { SessionsService } from '@techsapo/security';
 import { CONFIG_NAMESPACES } from '../apps/api/src/config';
 import { signIn } from './support/auth';
 import { decodePayload, forgeToken } from './support/forge-token';
@@ -165,6 +166,28 @@ describe('identity configuration', () => {
       const user = await signIn(t, 'viewer');
       const claims = decodePayload(user.token);
       expect((claims.exp as number) - (claims.iat as number)).toBeLessThanOrEqual(3);
+    });
+  });
+
+  describe('a session and its rate limit', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ SESSION_IDLE_SECONDS: '2', RATE_LIMIT_PER_MINUTE: '2' });
+    });
+    afterAll(() => t.close());
+
+    it('a request refused by the rate limit is not activity: the session still ends when idle', async () => {
+      const user = await signIn(t, 'viewer');
+      const statuses: number[] = [];
+      const started = Date.now();
+      // Two accepted requests take the minute's quota; refused ones go on past the idle timeout.
+      while (Date.now() - started < 3_000) {
+        statuses.push((await request(t.server).get(ME).set(user.auth)).status);
+        await wait(200);
+      }
+      expect(statuses.slice(0, 2)).toEqual([200, 200]);
+      expect(new Set(statuses.slice(2))).toEqual(new Set([429]));
+      await expect(t.app.get(SessionsService).get(user.sessionId)).resolves.toBeUndefined();
     });
   });
 });

@@ -27,7 +27,7 @@ const ids = (sessions: Session[]) => sessions.map((s) => s.id).sort();
 
 export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
   describe('SessionsStore', () => {
-    it('finds a session for its owner only, and a touch records the activity', async () => {
+    it('finds a session for its owner only; a check records nothing, a touch records the activity', async () => {
       const sessions = await make();
       const s1 = session('s1', 'u1');
       await sessions.insert(s1, limits);
@@ -35,26 +35,49 @@ export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
       await expect(sessions.read('u2', 's1')).resolves.toBeUndefined();
       await expect(sessions.ownerOf('s1')).resolves.toBe('u1');
       await expect(sessions.ownerOf('s2')).resolves.toBeNull();
-      await expect(sessions.touch('u1', 's1', T0 + 1_000, IDLE)).resolves.toEqual({
+      const active = {
         userId: 'u1',
         username: 'name-of-u1',
         roles: ['analyst'],
         expiresAt: T0 + HOUR,
-      });
+        lastSeenAt: T0,
+      };
+      await expect(sessions.check('u1', 's1', T0 + 1_000)).resolves.toEqual(active);
+      await expect(sessions.read('u1', 's1')).resolves.toEqual(s1);
+      await expect(sessions.check('u2', 's1', T0 + 1_000)).resolves.toBeUndefined();
+      await expect(sessions.check('u1', 's2', T0 + 1_000)).resolves.toBeUndefined();
+
+      await expect(sessions.touch('u1', 's1', T0 + 2_000, IDLE)).resolves.toBe(true);
       await expect(sessions.read('u1', 's1')).resolves.toEqual({
         ...s1,
-        lastSeenAt: iso(T0 + 1_000),
+        lastSeenAt: iso(T0 + 2_000),
       });
-      await expect(sessions.touch('u2', 's1', T0 + 1_000, IDLE)).resolves.toBeUndefined();
-      await expect(sessions.touch('u1', 's2', T0 + 1_000, IDLE)).resolves.toBeUndefined();
+      // An earlier activity recorded late (another instance) does not move it back.
+      await expect(sessions.touch('u1', 's1', T0 + 1_500, IDLE)).resolves.toBe(true);
+      await expect(sessions.check('u1', 's1', T0 + 2_500)).resolves.toEqual({
+        ...active,
+        lastSeenAt: T0 + 2_000,
+      });
+      await expect(sessions.touch('u2', 's1', T0 + 3_000, IDLE)).resolves.toBe(false);
+      await expect(sessions.touch('u1', 's2', T0 + 3_000, IDLE)).resolves.toBe(false);
+      await expect(sessions.read('u1', 's1')).resolves.toEqual({
+        ...s1,
+        lastSeenAt: iso(T0 + 2_000),
+      });
     });
 
-    it('ends a session touched at or after its end', async () => {
+    it('ends a session checked at or after its end, and no touch brings an ended one back', async () => {
       const sessions = await make();
       await sessions.insert(session('s1', 'u1'), limits);
-      await expect(sessions.touch('u1', 's1', T0 + HOUR, IDLE)).resolves.toBeUndefined();
+      await expect(sessions.touch('u1', 's1', T0 + HOUR, IDLE)).resolves.toBe(false);
+      await expect(sessions.check('u1', 's1', T0 + HOUR)).resolves.toBeUndefined();
       await expect(sessions.read('u1', 's1')).resolves.toBeUndefined();
       await expect(sessions.list('u1')).resolves.toEqual([]);
+      await sessions.insert(session('s2', 'u1'), limits);
+      await expect(sessions.end('u1', 's2')).resolves.toBe(true);
+      await expect(sessions.touch('u1', 's2', T0 + 1_000, IDLE)).resolves.toBe(false);
+      await expect(sessions.read('u1', 's2')).resolves.toBeUndefined();
+      await expect(sessions.ownerOf('s2')).resolves.toBeNull();
     });
 
     it('keeps at most the limit of sessions per user, ending the oldest', async () => {
@@ -131,7 +154,7 @@ export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
       await expect(sessions.ownerOf('s1')).resolves.toBe('u1');
       expect(ids(await sessions.list())).toEqual(['s1']);
       await expect(sessions.countUnexpired(T0)).resolves.toBe(1);
-      await expect(sessions.touch('u1', 's1', T0 + 1, IDLE)).resolves.toMatchObject({
+      await expect(sessions.check('u1', 's1', T0 + 1)).resolves.toMatchObject({
         userId: 'u1',
       });
     });
@@ -140,7 +163,7 @@ export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
       const sessions = await make();
       await sessions.insert(session('s1', 'u1', T0, T0 + 10_000), limits);
       await sessions.insert(session('s2', 'u1'), limits);
-      await expect(sessions.touch('u1', 's1', T0 + 20_000, IDLE)).resolves.toBeUndefined();
+      await expect(sessions.check('u1', 's1', T0 + 20_000)).resolves.toBeUndefined();
       await expect(sessions.endAllOf('u1')).resolves.toBe(1);
       await expect(sessions.ownerOf('s1')).resolves.toBeNull();
       await expect(sessions.countUnexpired(T0)).resolves.toBe(0);
@@ -151,7 +174,7 @@ export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
       await sessions.insert(session('s1', 'u1'), limits);
       await sessions.insert(session('s2', 'u2'), limits);
       await sessions.setRoles('u1', ['viewer']);
-      await expect(sessions.touch('u1', 's1', T0 + 1, IDLE)).resolves.toMatchObject({
+      await expect(sessions.check('u1', 's1', T0 + 1)).resolves.toMatchObject({
         roles: ['viewer'],
       });
       await expect(sessions.read('u2', 's2')).resolves.toMatchObject({ roles: ['analyst'] });
@@ -162,7 +185,7 @@ export function sessionsContract(make: MakeStore<Fake<SessionsStore>>): void {
       await sessions.insert(session('s1', 'u1', T0, T0 + 10_000), limits);
       await sessions.insert(session('s2', 'u2'), limits);
       await sessions.insert(session('s3', 'u3'), limits);
-      await sessions.touch('u3', 's3', T0 + HOUR, IDLE);
+      await sessions.check('u3', 's3', T0 + HOUR);
       await expect(sessions.countUnexpired(T0 + 5_000)).resolves.toBe(3);
       await expect(sessions.countUnexpired(T0 + 10_000)).resolves.toBe(2);
       await expect(sessions.countUnexpired(T0 + 20_000)).resolves.toBe(2);

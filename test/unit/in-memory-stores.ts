@@ -207,7 +207,7 @@ export class InMemoryToolPinsStore implements Fake<ToolPinsStore> {
 /**
  * Sessions in memory as the Redis store keeps them: the sessions themselves (the keys), and
  * the index of owners and ends that serves the owner lookup, the list of everyone's sessions and
- * the count until a prune. No clock: a session ends when touched at or after its end.
+ * the count until a prune. No clock: a session ends when checked at or after its end.
  */
 export class InMemorySessionsStore implements Fake<SessionsStore> {
   readonly sessions = new Map<string, Session>();
@@ -245,26 +245,28 @@ export class InMemorySessionsStore implements Fake<SessionsStore> {
     return { username: old.username, roles: copy(old.roles), expiresAt: end };
   }
 
-  async touch(
-    userId: string,
-    sessionId: string,
-    now: number,
-    idleMs: number,
-  ): Promise<ActiveSession | undefined> {
-    this.touched.push({ userId, sessionId, now, idleMs });
+  async check(userId: string, sessionId: string, now: number): Promise<ActiveSession | undefined> {
     const s = this.sessions.get(sessionId);
     if (!s || s.userId !== userId) return undefined;
     if (Date.parse(s.expiresAt) <= now) {
       this.sessions.delete(sessionId);
       return undefined;
     }
-    s.lastSeenAt = new Date(now).toISOString();
     return {
       userId,
       username: s.username,
       roles: copy(s.roles),
       expiresAt: Date.parse(s.expiresAt),
+      lastSeenAt: Date.parse(s.lastSeenAt),
     };
+  }
+
+  async touch(userId: string, sessionId: string, now: number, idleMs: number): Promise<boolean> {
+    this.touched.push({ userId, sessionId, now, idleMs });
+    const s = this.sessions.get(sessionId);
+    if (!s || s.userId !== userId || Date.parse(s.expiresAt) <= now) return false;
+    if (Date.parse(s.lastSeenAt) < now) s.lastSeenAt = new Date(now).toISOString();
+    return true;
   }
 
   async ownerOf(sessionId: string): Promise<string | null> {

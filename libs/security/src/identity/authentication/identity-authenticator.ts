@@ -3,11 +3,13 @@ import type { ConfigType } from '@nestjs/config';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { type SecurityEventInput, SecurityEventService } from '@techsapo/audit';
 import {
+  describeError,
   DomainError,
   ForbiddenError,
   Principal,
   RedisService,
   ServiceUnavailableError,
+  requestLogger,
   UnauthenticatedError,
 } from '@techsapo/core';
 import type { FastifyRequest } from 'fastify';
@@ -22,6 +24,7 @@ import { PasswordLogin } from '../auth/password-login';
 import { readCredential } from '../credentials/credential';
 import { AUTH_ATTEMPTS } from '../identity.metrics';
 import { InvalidTokenError } from '../tokens/invalid-token.error';
+import { SessionsService } from '../sessions/sessions.service';
 import { OidcVerifier } from '../tokens/oidc-verifier';
 import { TokenService } from '../tokens/token.service';
 import { TokenStandingLookup } from './token-standing';
@@ -31,8 +34,9 @@ type CheckedMethod = 'jwt' | 'api-key';
 /**
  * Who is calling: a JWT whose session is still alive (checked on every request, so an ended
  * session's token fails at once; the user and session blocks are read in the same round
- * trip, which the rate limiter sends with its counters: TokenStandingLookup), an API key (revocation effective on the next request), or Basic credentials when
- * AUTH_METHOD=basic. Redis failures refuse the request (503), never admit it.
+ * trip, which the rate limiter sends with its counters: TokenStandingLookup; the request is
+ * the session's activity once accepted here), an API key (revocation effective on the next
+ * request), or Basic credentials when AUTH_METHOD=basic. Redis failures refuse the request (503), never admit it.
  */
 @Injectable()
 export class IdentityAuthenticator extends Authenticator {
@@ -41,6 +45,7 @@ export class IdentityAuthenticator extends Authenticator {
     private readonly config: ConfigType<typeof securityConfig.factory>,
     private readonly tokens: TokenService,
     private readonly standing: TokenStandingLookup,
+    private readonly sessions: SessionsService,
     private readonly apiKeys: ApiKeysService,
     private readonly passwords: PasswordLogin,
     private readonly blocks: BlocksService,
@@ -94,6 +99,12 @@ export class IdentityAuthenticator extends Authenticator {
     const { session, block } = await this.standing.standingOf(request, claims);
     if (!session) throw new InvalidTokenError('session-ended');
     if (block) throw new BlockedError(block);
+    // Not waited for: the check above already admitted the request.
+    this.sessions.recordActivity(claims.sid, session).catch((error: unknown) => {
+      requestLogger(request, IdentityAuthenticator.name).warn(
+        `session activity not recorded: ${describeError(error)}`,
+      );
+    });
     return {
       id: claims.sub,
       username: session.username,

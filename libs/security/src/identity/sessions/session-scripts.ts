@@ -67,20 +67,34 @@ return result`);
 
 /**
  * The per-request check: the session exists, belongs to the token's subject and has not
- * passed its absolute end; touching it (last seen, idle expiry) rides on the same call.
- * KEYS: session. ARGV: user id, now, idle ms. Returns [username, roles json, expiresAt] or nil.
+ * passed its absolute end (a session found past its end is deleted). It writes nothing else:
+ * whether the request is activity is known only once the pipeline has accepted it (TOUCH_SESSION).
+ * KEYS: session. ARGV: user id, now. Returns [username, roles json, expiresAt, lastSeenAt] or nil.
  */
-export const CHECK_SESSION = new RedisScript<[string, string, string] | null>(`
-local s = redis.call('HMGET', KEYS[1], 'userId', 'username', 'roles', 'expiresAt')
+export const CHECK_SESSION = new RedisScript<[string, string, string, string] | null>(`
+local s = redis.call('HMGET', KEYS[1], 'userId', 'username', 'roles', 'expiresAt', 'lastSeenAt')
 if not s[1] or s[1] ~= ARGV[1] then return nil end
-local now, idle, expires = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(s[4])
-if expires <= now then
+if tonumber(s[4]) <= tonumber(ARGV[2]) then
   redis.call('DEL', KEYS[1])
   return nil
 end
+return { s[2], s[3], s[4], s[5] }`);
+
+/**
+ * Records a request as the session's activity: last seen, and the idle expiry renewed (never
+ * past the session's end). A session that has ended is not brought back, and a later activity
+ * recorded meanwhile (another instance) is not moved back.
+ * KEYS: session. ARGV: user id, now, idle ms. Returns 1 if the session is live.
+ */
+export const TOUCH_SESSION = new RedisScript<number>(`
+local s = redis.call('HMGET', KEYS[1], 'userId', 'expiresAt', 'lastSeenAt')
+if not s[1] or s[1] ~= ARGV[1] then return 0 end
+local now, idle, expires = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(s[2])
+if expires <= now then return 0 end
+if tonumber(s[3]) >= now then return 1 end
 redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], math.min(idle, expires - now))
-return { s[2], s[3], s[4] }`);
+return 1`);
 
 /** KEYS: session, user set. ARGV: sid. Returns 1 if the session existed. */
 export const END_SESSION = new RedisScript<number>(`

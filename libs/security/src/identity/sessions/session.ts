@@ -25,4 +25,6 @@ export interface ActiveSession {
   username: string;
   roles: Role[];
   expiresAt: number;
+  /** The last activity recorded, in ms since the epoch. */
+  lastSeenAt: number;
 }

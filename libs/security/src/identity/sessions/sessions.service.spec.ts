@@ -52,17 +52,48 @@ describe('SessionsService', () => {
     expect(store.inserted[0].limits.keyTtlMs).toBe(60_000);
   });
 
-  it('checks a session on each request with the idle timeout, and refuses an ended one', async () => {
+  it('checks a session on each request without writing, and refuses an ended one', async () => {
     const { service, store } = newService();
     const session = await service.create(owner, {});
     await expect(service.check('user-1', session.id)).resolves.toMatchObject({
       username: 'alice',
       roles: ['analyst'],
+      lastSeenAt: Date.parse(session.lastSeenAt),
     });
-    expect(store.touched[0]).toMatchObject({ sessionId: session.id, idleMs: 900_000 });
+    expect(store.touched).toEqual([]);
     await expect(service.check('user-2', session.id)).resolves.toBeUndefined();
     await service.end(session.id);
     await expect(service.check('user-1', session.id)).resolves.toBeUndefined();
+  });
+
+  it('records activity with the idle timeout, at most once a second (a tenth of a shorter idle timeout)', async () => {
+    const { service, store } = newService();
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
+    const session = await service.create(owner, {});
+    const active = (await service.check('user-1', session.id))!;
+    clock.mockReturnValue(now + 999);
+    await service.recordActivity(session.id, active);
+    expect(store.touched).toEqual([]);
+    clock.mockReturnValue(now + 1_000);
+    await service.recordActivity(session.id, active);
+    expect(store.touched).toEqual([
+      { userId: 'user-1', sessionId: session.id, now: now + 1_000, idleMs: 900_000 },
+    ]);
+    await expect(service.get(session.id)).resolves.toMatchObject({
+      lastSeenAt: new Date(now + 1_000).toISOString(),
+    });
+
+    const short = newService({ SESSION_IDLE_SECONDS: '2' });
+    clock.mockReturnValue(now);
+    const brief = await short.service.create(owner, {});
+    const briefActive = (await short.service.check('user-1', brief.id))!;
+    clock.mockReturnValue(now + 199);
+    await short.service.recordActivity(brief.id, briefActive);
+    expect(short.store.touched).toEqual([]);
+    clock.mockReturnValue(now + 200);
+    await short.service.recordActivity(brief.id, briefActive);
+    expect(short.store.touched).toMatchObject([{ now: now + 200, idleMs: 2_000 }]);
   });
 
   it('rotates a session into a successor that keeps its user, roles and end, once', async () => {

@@ -21,10 +21,12 @@ export interface SessionContext {
 }
 
 const PRUNE_INTERVAL_MS = 30_000;
+/** The finest step in which a session's activity is recorded. */
+export const ACTIVITY_RESOLUTION_MS = 1_000;
 
 /**
  * Sessions (AU2, AU4): a session ends at its absolute end (SESSION_TTL_SECONDS) or after
- * SESSION_IDLE_SECONDS without a request, whichever comes first; a user keeps at most
+ * SESSION_IDLE_SECONDS without an accepted request, whichever comes first; a user keeps at most
  * SESSION_MAX_PER_USER (the oldest end first); refresh replaces a session by a successor that
  * keeps its user, roles and end. Addresses and agents are masked before they are stored. The
  * active-session gauge follows every change. Redis is the SessionsStore's business.
@@ -111,9 +113,23 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** The per-request check; it also records the request as activity. */
+  /** The per-request check; it records nothing (`recordActivity`, once the request is accepted). */
   check(userId: string, sessionId: string): Promise<ActiveSession | undefined> {
-    return this.store.touch(userId, sessionId, Date.now(), this.config.sessions.idleSeconds * 1000);
+    return this.store.check(userId, sessionId, Date.now());
+  }
+
+  /**
+   * Records a request that authentication accepted as the session's activity, from which the
+   * idle timeout counts; a request refused before or by it (rate limit, block) is not activity.
+   * A session writes at most once per ACTIVITY_RESOLUTION_MS (a tenth of the idle timeout when
+   * that is shorter), so a busy one does not write on every request; its key ends at most that
+   * much before a write on every request would have let it.
+   */
+  async recordActivity(sessionId: string, session: ActiveSession): Promise<void> {
+    const now = Date.now();
+    const idleMs = this.config.sessions.idleSeconds * 1000;
+    if (now - session.lastSeenAt < Math.min(ACTIVITY_RESOLUTION_MS, idleMs / 10)) return;
+    await this.store.touch(session.userId, sessionId, now, idleMs);
   }
 
   async get(sessionId: string): Promise<Session | undefined> {

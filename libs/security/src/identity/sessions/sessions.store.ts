@@ -8,6 +8,7 @@ import {
   END_USER_SESSIONS,
   ROTATE_SESSION,
   SET_SESSION_ROLES,
+  TOUCH_SESSION,
 } from './session-scripts';
 
 /** How long a session's keys live and how many sessions a user keeps. */
@@ -121,20 +122,12 @@ export class SessionsStore {
     return { username, roles: JSON.parse(roles) as Role[], expiresAt: end };
   }
 
-  /**
-   * The per-request check: one script call that also records the request as activity and
-   * renews the idle expiry (never past the session's end).
-   */
-  async touch(
-    userId: string,
-    sessionId: string,
-    now: number,
-    idleMs: number,
-  ): Promise<ActiveSession | undefined> {
+  /** The per-request check (one script call); it records nothing (`touch` does). */
+  async check(userId: string, sessionId: string, now: number): Promise<ActiveSession | undefined> {
     const found = await CHECK_SESSION.run(
       this.redis.client,
       [this.sessionKey(userId, sessionId)],
-      [userId, now, idleMs],
+      [userId, now],
     );
     if (!found) return undefined;
     return {
@@ -142,7 +135,21 @@ export class SessionsStore {
       username: found[0],
       roles: JSON.parse(found[1]) as Role[],
       expiresAt: Number(found[2]),
+      lastSeenAt: Number(found[3]),
     };
+  }
+
+  /**
+   * Records activity at `now` and renews the idle expiry (never past the session's end); false
+   * when the session has ended. An ended session is not brought back.
+   */
+  async touch(userId: string, sessionId: string, now: number, idleMs: number): Promise<boolean> {
+    const live = await TOUCH_SESSION.run(
+      this.redis.client,
+      [this.sessionKey(userId, sessionId)],
+      [userId, now, idleMs],
+    );
+    return live === 1;
   }
 
   /** The owner of a session, from the index. */
