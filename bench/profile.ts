@@ -4,14 +4,15 @@
 // `--prof` and the log is turned into a .cpuprofile (speedscope, Chrome DevTools) by
 // `node --prof-process --preprocess` (v8.json, for speedscope), its summary in v8.txt.
 // PROFILE_CPU=1 runs without the permission model and writes a .cpuprofile directly;
-// bench/top-frames.mjs prints a .cpuprofile's heaviest frames.
+// bench/top-frames.mjs prints a .cpuprofile's heaviest frames. PROFILE_CONNECTIONS sets the
+// load's connections (16 by default; 1 profiles requests one at a time).
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startBenchService } from './bench-service';
 
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.PROFILE_CONNECTIONS ?? 16);
 const DURATION_S = 10;
 
 async function main(): Promise<void> {
