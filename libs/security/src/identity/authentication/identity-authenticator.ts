@@ -23,8 +23,8 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import { PasswordLogin } from '../auth/password-login';
 import { readCredential } from '../credentials/credential';
 import { AUTH_ATTEMPTS } from '../identity.metrics';
-import { InvalidTokenError } from '../tokens/invalid-token.error';
 import { SessionsService } from '../sessions/sessions.service';
+import { InvalidTokenError } from '../tokens/invalid-token.error';
 import { OidcVerifier } from '../tokens/oidc-verifier';
 import { TokenService } from '../tokens/token.service';
 import { TokenStandingLookup } from './token-standing';
@@ -36,7 +36,8 @@ type CheckedMethod = 'jwt' | 'api-key';
  * session's token fails at once; the user and session blocks are read in the same round
  * trip, which the rate limiter sends with its counters: TokenStandingLookup; the request is
  * the session's activity once accepted here), an API key (revocation effective on the next
- * request), or Basic credentials when AUTH_METHOD=basic. Redis failures refuse the request (503), never admit it.
+ * request), or Basic credentials when AUTH_METHOD=basic. Redis failures refuse the request
+ * (503), never admit it.
  */
 @Injectable()
 export class IdentityAuthenticator extends Authenticator {

@@ -16,10 +16,10 @@ export interface TokenStanding {
 /**
  * Reads a token's standing once per request, never across requests (an ended session or a
  * new block takes effect on the next request on every instance). The rate limiter starts the
- * read while it sends its counters, so the session check, the user and session
- * blocks and the counters leave in one round trip (one script or MGET per hash slot, ioredis
- * pipelines them), with the reads other libraries start for the caller (TokenCallerReads);
- * the authenticator then takes the answer.
+ * read while it sends its counters, so the session check, the user and session blocks and the
+ * counters leave in one round trip (one script or MGET per hash slot, ioredis pipelines them),
+ * with the reads other libraries start for the caller (TokenCallerReads); the authenticator
+ * then takes the answer.
  */
 @Injectable()
 export class TokenStandingLookup {

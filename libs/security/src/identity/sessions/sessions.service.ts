@@ -22,7 +22,7 @@ export interface SessionContext {
 
 const PRUNE_INTERVAL_MS = 30_000;
 /** The finest step in which a session's activity is recorded. */
-export const ACTIVITY_RESOLUTION_MS = 1_000;
+const ACTIVITY_RESOLUTION_MS = 1_000;
 
 /**
  * Sessions (AU2, AU4): a session ends at its absolute end (SESSION_TTL_SECONDS) or after
