@@ -72,14 +72,15 @@ describe('MCP proxy limits', () => {
     expect((await again.listTools()).tools.length).toBeGreaterThan(0);
   });
 
-  it('records session activity for accepted requests only: one refused after logout leaves it', async () => {
+  it('records session activity for accepted requests only, at most once a second: one refused after logout leaves it', async () => {
     const analyst = await signIn(t, 'analyst');
     const c = await client(analyst.auth);
     const key = `${t.prefix}:mcp:u:{${analyst.userId}}:sessions`;
     const [sessionId] = await t.redis.client.zrange(key, 0, -1);
     const activity = async () => Number(await t.redis.client.zscore(key, sessionId));
     const opened = await activity();
-    await new Promise((r) => setTimeout(r, 5));
+    // Activity is recorded at most once a second: the next call after that records it.
+    await new Promise((r) => setTimeout(r, 1_100));
     await c.listTools();
     // The accepted request's activity write is not waited for by the endpoint.
     let seen = await activity();
@@ -88,6 +89,10 @@ describe('MCP proxy limits', () => {
       seen = await activity();
     }
     expect(seen).toBeGreaterThan(opened);
+    // A call within the same second is not written.
+    await c.listTools();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await activity()).toBe(seen);
 
     const out = await request(t.server).post('/api/v1/auth/logout').set(analyst.auth);
     expect(out.status).toBe(204);

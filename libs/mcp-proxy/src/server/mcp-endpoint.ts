@@ -9,7 +9,7 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { describeError, requestLogger } from '@techsapo/core';
-import { RateLimitProfiles, TokenCallerReads } from '@techsapo/security';
+import { activityDue, RateLimitProfiles, TokenCallerReads } from '@techsapo/security';
 import type { Principal } from '@techsapo/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +38,8 @@ interface LiveSession {
   server: Server;
   transport: McpHttpTransport;
   lastSeen: number;
+  /** When this instance last recorded the session's activity in the registry. */
+  recordedAt: number;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
@@ -118,7 +120,7 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
     if (sessionId) {
       live = this.sessions.get(sessionId);
       if (!live || live.principalId !== principal.id) throw new McpSessionNotFoundError();
-      if (!(await this.touched(request, principal.id, sessionId))) {
+      if (!(await this.touched(request, live))) {
         await this.end(live);
         throw new McpSessionNotFoundError();
       }
@@ -200,18 +202,21 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
   /**
    * Records the activity of a request the pipeline accepted; false when the session has ended.
    * With a liveness read made early for this principal, the write goes out without being
-   * waited for (a session ended meanwhile is not brought back: the touch only updates).
+   * waited for, at most once a second (`activityDue`: a busy session does not write on every
+   * call); a session ended meanwhile is not brought back: the touch only updates.
    */
-  private async touched(
-    request: FastifyRequest,
-    principalId: string,
-    sessionId: string,
-  ): Promise<boolean> {
+  private async touched(request: FastifyRequest, live: LiveSession): Promise<boolean> {
+    const { principalId, id } = live;
+    const now = Date.now();
     const early = this.earlyReads.get(request);
-    if (early?.principalId !== principalId || early.sessionId !== sessionId)
-      return this.registry.touch(principalId, sessionId);
+    if (early?.principalId !== principalId || early.sessionId !== id) {
+      live.recordedAt = now;
+      return this.registry.touch(principalId, id);
+    }
     if (!(await early.live)) return false;
-    this.registry.touch(principalId, sessionId).catch((error: unknown) => {
+    if (!activityDue(live.recordedAt, now, this.config.sessionIdleSeconds * 1000)) return true;
+    live.recordedAt = now;
+    this.registry.touch(principalId, id).catch((error: unknown) => {
       requestLogger(request, McpEndpoint.name).warn(
         `MCP session activity not recorded: ${describeError(error)}`,
       );
@@ -221,10 +226,12 @@ export class McpEndpoint implements OnModuleInit, OnModuleDestroy, BeforeApplica
 
   private async open(principal: Principal): Promise<LiveSession> {
     const server = createToolServer(this.proxy, this.content, this.local, this.toolLists);
+    const now = Date.now();
     const live = {
       principalId: principal.id,
       server,
-      lastSeen: Date.now(),
+      lastSeen: now,
+      recordedAt: now,
     } as LiveSession;
     live.transport = new McpHttpTransport({
       sessionIdGenerator: () => randomUUID(),

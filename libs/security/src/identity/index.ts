@@ -8,6 +8,7 @@ export * from './users/users.store';
 export * from './users/password-reset';
 export * from './users/user-admin.service';
 export * from './sessions/session';
+export * from './sessions/session-activity';
 export * from './sessions/sessions.service';
 export * from './sessions/sessions.store';
 export * from './api-keys/api-key';

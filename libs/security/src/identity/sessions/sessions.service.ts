@@ -7,6 +7,7 @@ import type { Gauge } from 'prom-client';
 import { securityConfig } from '../../config/security.config';
 import { ACTIVE_SESSIONS } from '../identity.metrics';
 import { ActiveSession, Session, SESSION_PERMISSIONS, SESSION_SECURITY_LEVEL } from './session';
+import { activityDue } from './session-activity';
 import { SessionKeyLimits, SessionsStore } from './sessions.store';
 
 export interface SessionOwner {
@@ -21,8 +22,6 @@ export interface SessionContext {
 }
 
 const PRUNE_INTERVAL_MS = 30_000;
-/** The finest step in which a session's activity is recorded. */
-const ACTIVITY_RESOLUTION_MS = 1_000;
 
 /**
  * Sessions (AU2, AU4): a session ends at its absolute end (SESSION_TTL_SECONDS) or after
@@ -121,14 +120,12 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   /**
    * Records a request that authentication accepted as the session's activity, from which the
    * idle timeout counts; a request refused before or by it (rate limit, block) is not activity.
-   * A session writes at most once per ACTIVITY_RESOLUTION_MS (a tenth of the idle timeout when
-   * that is shorter), so a busy one does not write on every request; its key ends at most that
-   * much before a write on every request would have let it.
+   * At most once a second per session (`activityDue`).
    */
   async recordActivity(sessionId: string, session: ActiveSession): Promise<void> {
     const now = Date.now();
     const idleMs = this.config.sessions.idleSeconds * 1000;
-    if (now - session.lastSeenAt < Math.min(ACTIVITY_RESOLUTION_MS, idleMs / 10)) return;
+    if (!activityDue(session.lastSeenAt, now, idleMs)) return;
     await this.store.touch(session.userId, sessionId, now, idleMs);
   }
 
