@@ -1,8 +1,9 @@
 // The Redis work one authenticated request needs, without HTTP or Nest: the service's own stores
 // (rate-limit counters, the session check, the address, user and session blocks), driven
 // directly by this process as the pipeline drives them, as many at once as the gateway's load
-// has connections. Its CPU a request is a floor no pipeline that asks Redis on every request
-// can go under, whatever else it does; the gateway section sets it beside its goals.
+// has connections (concurrent block lookups coalesce into one MGET, as in the service). Its CPU
+// a request is a floor under this service's pipeline, whatever else that does; the gateway
+// section sets it beside its goals.
 import { RedisService, redisConfig } from '@techsapo/core';
 import { randomBytes } from 'node:crypto';
 import { BlocksStore } from '../libs/security/src/blocks/blocks.store';
